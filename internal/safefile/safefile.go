@@ -1,0 +1,156 @@
+// Package safefile writes output files so that they are private (mode 0600), never replace an
+// existing file unless asked to, and never exist half written: the data goes to a temporary
+// file in the target's directory, is synced, and only then appears under the target name.
+package safefile
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+)
+
+// ErrExists is returned, wrapped with the path, when the target already exists and force is
+// false. It also matches fs.ErrExist.
+var ErrExists error = existsError{}
+
+type existsError struct{}
+
+func (existsError) Error() string { return "file exists, not overwritten" }
+
+// Is lets errors.Is(err, fs.ErrExist) hold for ErrExists, so callers need not know this package.
+func (existsError) Is(target error) bool { return target == fs.ErrExist }
+
+// Check reports early, before any expensive work, whether Write could create path: its
+// directory must exist, the path must not be a directory, and without force it must not exist.
+// Write repeats these checks; Check only saves the caller from wasted work.
+func Check(path string, force bool) error {
+	dir := filepath.Dir(path)
+	di, err := os.Stat(dir)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("directory %s does not exist: %w", dir, fs.ErrNotExist)
+		}
+		return fmt.Errorf("check directory %s: %w", dir, err)
+	}
+	if !di.IsDir() {
+		return fmt.Errorf("%s is not a directory", dir)
+	}
+	// Lstat, not Stat: a symlink (even a dangling one) is an existing file we must not replace.
+	fi, err := os.Lstat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil
+	case err != nil:
+		return fmt.Errorf("check %s: %w", path, err)
+	case fi.IsDir():
+		return fmt.Errorf("%s is a directory", path)
+	case !force:
+		return fmt.Errorf("%s: %w", path, ErrExists)
+	}
+	return nil
+}
+
+// Write creates path with the bytes fill writes. fill gets a buffered writer on a temporary
+// file (mode 0600) in the same directory; after fill returns nil the file is synced, closed and
+// moved into place. With force an existing file is replaced; without force an existing file is
+// kept and the error matches ErrExists, decided atomically at the moment of publishing. On any
+// failure, including a panic in fill, neither the temporary file nor the target is left behind
+// (an existing target is left untouched).
+func Write(path string, force bool, fill func(w io.Writer) error) (err error) {
+	if err := Check(path, force); err != nil {
+		return err
+	}
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	// Hidden and named after the target, so a leftover from a crash is recognisable.
+	if len(base) > 64 {
+		base = base[:64]
+	}
+	f, err := os.CreateTemp(dir, "."+base+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("create temporary file in %s: %w", dir, err)
+	}
+	tmp := f.Name()
+	published := false
+	defer func() {
+		// Runs on error returns and on panics alike; Close may already have happened.
+		if !published {
+			_ = f.Close()
+			_ = os.Remove(tmp)
+		}
+	}()
+	// CreateTemp already uses 0600; set it explicitly so the guarantee does not rest on that.
+	if err := f.Chmod(0o600); err != nil && runtime.GOOS != "windows" {
+		return fmt.Errorf("set mode of temporary file: %w", err)
+	}
+	bw := bufio.NewWriterSize(f, 64<<10)
+	if err := fill(bw); err != nil {
+		return err
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := f.Sync(); err != nil {
+		return fmt.Errorf("sync %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("close %s: %w", path, err)
+	}
+	if force {
+		if err := os.Rename(tmp, path); err != nil {
+			return fmt.Errorf("replace %s: %w", path, err)
+		}
+	} else if err := publishExclusive(tmp, path); err != nil {
+		return err
+	}
+	published = true
+	syncDir(dir)
+	return nil
+}
+
+// publishExclusive gives tmp the name path unless path exists; on failure the caller removes
+// tmp. A hard link fails with EEXIST when path exists, so the check and the publish are one
+// atomic step. Where hard links are not supported (FAT, some network shares) it falls back to
+// check-then-rename, which leaves a short window in which a file created by another process
+// could be replaced.
+func publishExclusive(tmp, path string) error {
+	lerr := os.Link(tmp, path)
+	if lerr == nil {
+		// The data is now reachable under path; a failing Remove only leaves a hidden temp name.
+		_ = os.Remove(tmp)
+		return nil
+	}
+	if errors.Is(lerr, fs.ErrExist) {
+		return fmt.Errorf("%s: %w", path, ErrExists)
+	}
+	if _, err := os.Lstat(path); err == nil {
+		return fmt.Errorf("%s: %w", path, ErrExists)
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("check %s: %w", path, err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("create %s: %w", path, err)
+	}
+	return nil
+}
+
+// syncDir makes the new directory entry durable. It is best effort: the file's bytes are
+// already synced, and some systems (Windows) cannot sync a directory.
+func syncDir(dir string) {
+	if runtime.GOOS == "windows" {
+		return
+	}
+	d, err := os.Open(dir)
+	if err != nil {
+		return
+	}
+	_ = d.Sync()
+	_ = d.Close()
+}
