@@ -1,0 +1,129 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"flag"
+	"fmt"
+	"strconv"
+	"strings"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/expeerienced/counsel/internal/cli"
+
+	_ "modernc.org/sqlite"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden sections of failing scripts")
+
+// testNow is the fixed clock of every script, unless a script sets
+// COUNSEL_TEST_NOW (RFC 3339) to travel in time. Production code has no such
+// hook: the clock is injected here, through cli.Main.
+var testNow = time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC)
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"counsel": func() {
+			d := cli.System(cli.Build{Version: "v0.0.0-test", Commit: "test", Date: "2026-01-01"})
+			now := testNow
+			if s := os.Getenv("COUNSEL_TEST_NOW"); s != "" {
+				t, err := time.Parse(time.RFC3339, s)
+				if err != nil {
+					panic("COUNSEL_TEST_NOW: " + err.Error())
+				}
+				now = t
+			}
+			d.Now = func() time.Time { return now }
+			// Scripts can pretend to be a person at a terminal.
+			if os.Getenv("COUNSEL_TEST_TTY") == "1" {
+				d.StdinTTY, d.StderrTTY = true, true
+			}
+			os.Exit(cli.Main(context.Background(), os.Args[1:], d))
+		},
+	})
+}
+
+func TestScript(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir:                 "testdata/script",
+		RequireExplicitExec: true,
+		RequireUniqueNames:  true,
+		UpdateScripts:       *update,
+		Setup: func(env *testscript.Env) error {
+			work := env.WorkDir
+			env.Setenv("HOME", filepath.Join(work, "home"))
+			env.Setenv("XDG_CONFIG_HOME", filepath.Join(work, "home", ".config"))
+			env.Setenv("XDG_DATA_HOME", filepath.Join(work, "home", ".local", "share"))
+			env.Setenv("COUNSEL_DB", filepath.Join(work, "db.sqlite"))
+			env.Setenv("TZ", "UTC")
+			env.Setenv("NO_COLOR", "")
+			return nil
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"mode": cmdMode,
+			"sql":  cmdSQL,
+		},
+	})
+}
+
+// mode PATH PERM asserts a file's permission bits, e.g. "mode db.sqlite 0600".
+func cmdMode(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: mode PATH PERM")
+	}
+	want, err := strconv.ParseUint(args[1], 8, 32)
+	ts.Check(err)
+	fi, err := os.Stat(ts.MkAbs(args[0]))
+	ts.Check(err)
+	got := fi.Mode().Perm()
+	if (got == os.FileMode(want)) == neg {
+		ts.Fatalf("%s has mode %#o, want %s%#o", args[0], got, map[bool]string{true: "not ", false: ""}[neg], want)
+	}
+}
+
+// sql DB QUERY runs one statement against a database file, bypassing
+// counsel, and prints the result rows tab-separated: scripts use it to prove
+// what is (not) stored and to tamper with files.
+func cmdSQL(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: sql DB QUERY")
+	}
+	db, err := sql.Open("sqlite", ts.MkAbs(args[0]))
+	ts.Check(err)
+	defer db.Close()
+	rows, err := db.Query(args[1])
+	if err != nil {
+		if neg {
+			return
+		}
+		ts.Fatalf("sql: %v", err)
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	ts.Check(err)
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		ts.Check(rows.Scan(ptrs...))
+		out := make([]string, len(vals))
+		for i, v := range vals {
+			if b, ok := v.([]byte); ok {
+				v = string(b)
+			}
+			out[i] = fmt.Sprint(v)
+		}
+		fmt.Fprintln(ts.Stdout(), strings.Join(out, "\t"))
+	}
+	ts.Check(rows.Err())
+	if neg {
+		ts.Fatalf("sql: unexpected success")
+	}
+}

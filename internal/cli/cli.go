@@ -1,0 +1,148 @@
+// Package cli is counsel's command line: the only package that knows cobra,
+// viper and tablewriter. Each command is an options struct, a constructor that
+// wires flags, and a run function; the work itself happens in the domain
+// packages and the store.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"golang.org/x/term"
+)
+
+// Exit codes, documented in every command's help.
+const (
+	exitOK      = 0
+	exitFailure = 1
+	exitUsage   = 2
+)
+
+// exitStatusHelp ends every command's long help.
+const exitStatusHelp = `
+EXIT STATUS
+  0  success
+  1  failure (the error message says what went wrong; nothing was changed)
+  2  usage error (unknown command or flag, missing or invalid argument)`
+
+// Build identifies the binary; goreleaser sets it through main's ldflags.
+type Build struct {
+	Version, Commit, Date string
+}
+
+// Deps is everything a run touches outside itself, so tests can replace it.
+type Deps struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	// StdinTTY and StderrTTY say whether a person is at a terminal: it decides
+	// prompts, progress and colour.
+	StdinTTY, StderrTTY bool
+	Getenv              func(string) string
+	Now                 func() time.Time
+	Build               Build
+}
+
+// System returns the real process streams, environment and clock.
+func System(b Build) Deps {
+	return Deps{
+		Stdin:     os.Stdin,
+		Stdout:    os.Stdout,
+		Stderr:    os.Stderr,
+		StdinTTY:  term.IsTerminal(int(os.Stdin.Fd())),
+		StderrTTY: term.IsTerminal(int(os.Stderr.Fd())),
+		Getenv:    os.Getenv,
+		Now:       time.Now,
+		Build:     b,
+	}
+}
+
+// Main runs counsel with args (without the program name) and returns the
+// process exit code. Errors are printed here and nowhere else.
+func Main(ctx context.Context, args []string, d Deps) int {
+	a := &app{deps: d}
+	root := newRootCmd(a)
+	root.SetArgs(args)
+	root.SetIn(d.Stdin)
+	root.SetOut(d.Stdout)
+	root.SetErr(d.Stderr)
+	cmd, err := root.ExecuteContextC(ctx)
+	if err == nil {
+		return exitOK
+	}
+	code := exitFailure
+	var ue *usageError
+	if errors.As(err, &ue) {
+		code = exitUsage
+		if cmd != nil {
+			err = withHint(err, fmt.Sprintf("see '%s --help'", cmd.CommandPath()))
+		}
+	}
+	printError(d.Stderr, err)
+	return code
+}
+
+// usageError marks a mistake in how counsel was called (exit 2).
+type usageError struct{ err error }
+
+func (e *usageError) Error() string { return e.err.Error() }
+func (e *usageError) Unwrap() error { return e.err }
+
+func usageErrorf(format string, args ...any) error {
+	return &usageError{fmt.Errorf(format, args...)}
+}
+
+// hintError carries advice printed as "counsel: hint: ..." lines.
+type hintError struct {
+	err   error
+	hints []string
+}
+
+func (e *hintError) Error() string { return e.err.Error() }
+func (e *hintError) Unwrap() error { return e.err }
+
+func withHint(err error, hints ...string) error {
+	var he *hintError
+	if errors.As(err, &he) {
+		he.hints = append(he.hints, hints...)
+		return err
+	}
+	return &hintError{err: err, hints: hints}
+}
+
+// printError writes the error in counsel's fixed voice: lower-case, one
+// "counsel: error:" line per line of the message, then the hints.
+func printError(w io.Writer, err error) {
+	for _, line := range strings.Split(err.Error(), "\n") {
+		fmt.Fprintf(w, "counsel: error: %s\n", line)
+	}
+	var he *hintError
+	if errors.As(err, &he) {
+		for _, h := range he.hints {
+			fmt.Fprintf(w, "counsel: hint: %s\n", h)
+		}
+	}
+}
+
+// warn prints a warning to stderr, in colour only for a person at a terminal
+// who has not asked for NO_COLOR.
+func (a *app) warn(format string, args ...any) {
+	prefix := "counsel: warning: "
+	if a.colour() {
+		prefix = "\x1b[33mcounsel: warning:\x1b[0m "
+	}
+	fmt.Fprintf(a.deps.Stderr, prefix+format+"\n", args...)
+}
+
+// info prints a message for the person on stderr; stdout stays data only.
+func (a *app) info(format string, args ...any) {
+	fmt.Fprintf(a.deps.Stderr, "counsel: "+format+"\n", args...)
+}
+
+func (a *app) colour() bool {
+	return a.deps.StderrTTY && a.deps.Getenv("NO_COLOR") == "" && a.deps.Getenv("TERM") != "dumb"
+}

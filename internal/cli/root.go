@@ -1,0 +1,166 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/expeerienced/counsel/internal/config"
+	"github.com/expeerienced/counsel/internal/store"
+)
+
+// app is the state one run shares between commands: dependencies, the
+// global flags and the resolved configuration.
+type app struct {
+	deps Deps
+
+	configFlag string // --config
+	dbFlag     string // --db
+
+	cfg      config.Config
+	resolved *resolved // nil until the root's PersistentPreRunE ran
+}
+
+// skipConfig marks commands that must work even with a broken config file
+// (so a counsellor can find and repair it).
+const skipConfig = "counsel/skip-config"
+
+func newRootCmd(a *app) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "counsel",
+		Short: "Plan video consultations without putting clients' privacy at risk",
+		Long: `counsel helps peer counsellors run video consultations (Blizz or Jitsi) with
+the least possible data about their clients.
+
+It keeps a vetted list of video providers with their data-protection facts,
+and stores only what the consent form promises: the meeting ID or address,
+the place and date, and the client's name or pseudonym. Everything stays in
+one file on this computer.
+
+Configuration comes from, in this order: command-line flags, COUNSEL_*
+environment variables, the config file (see 'counsel config path'), defaults.
+` + exitStatusHelp,
+		SilenceErrors:     true,
+		SilenceUsage:      true,
+		Args:              noArgs,
+		DisableAutoGenTag: true,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return cmd.Help()
+		},
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			if cmd.Annotations[skipConfig] == "true" {
+				return nil
+			}
+			return a.loadConfig(cmd)
+		},
+	}
+	root.PersistentFlags().StringVar(&a.configFlag, "config", "", "config file (default: config.yaml in counsel's config folder; env COUNSEL_CONFIG)")
+	root.PersistentFlags().StringVar(&a.dbFlag, "db", "", "database file (env COUNSEL_DB; default: counsel.db in the user's data folder)")
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		return &usageError{err}
+	})
+	root.CompletionOptions.HiddenDefaultCmd = true // we add our own, documented one
+
+	root.AddCommand(
+		newConfigCmd(a),
+		newVersionCmd(a),
+		newCompletionCmd(a),
+	)
+	return root
+}
+
+// noArgs refuses arguments; on a command with subcommands an argument is an
+// unknown subcommand.
+func noArgs(cmd *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return nil
+	}
+	if cmd.HasSubCommands() {
+		return usageErrorf("unknown command %q for %q", args[0], cmd.CommandPath())
+	}
+	return usageErrorf("%q takes no arguments", cmd.CommandPath())
+}
+
+// exactArgs wants n arguments, named in the message.
+func exactArgs(names ...string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		switch {
+		case len(args) < len(names):
+			return usageErrorf("missing %s", names[len(args)])
+		case len(args) > len(names):
+			return usageErrorf("too many arguments (want %d)", len(names))
+		}
+		return nil
+	}
+}
+
+// groupCmd is a command that only holds subcommands: run bare, it lists them.
+func groupCmd(use, short, long string, subs ...*cobra.Command) *cobra.Command {
+	c := &cobra.Command{
+		Use:   use,
+		Short: short,
+		Long:  long + "\n" + exitStatusHelp,
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cmd.SetOut(cmd.ErrOrStderr()) // usage is a message here, not data
+			cmd.Usage()
+			return usageErrorf("missing command")
+		},
+	}
+	c.AddCommand(subs...)
+	return c
+}
+
+// dbPath is the effective database file.
+func (a *app) dbPath() (string, error) {
+	if a.cfg.DB != "" {
+		return filepath.Clean(a.cfg.DB), nil
+	}
+	dir, err := config.DataDir(a.deps.Getenv)
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, "counsel.db"), nil
+}
+
+// openStore opens the database; the caller closes it.
+func (a *app) openStore(ctx context.Context) (*store.DB, error) {
+	path, err := a.dbPath()
+	if err != nil {
+		return nil, err
+	}
+	db, err := store.Open(ctx, path, a.deps.Now)
+	if err != nil {
+		return nil, withHint(fmt.Errorf("database %s: %w", path, err),
+			"the database is chosen by --db, COUNSEL_DB or the config key db")
+	}
+	return db, nil
+}
+
+// enumFlag is a string flag limited to a set of values; a wrong value is a
+// usage error that lists the choices.
+type enumFlag struct {
+	value   *string
+	allowed []string
+}
+
+func (e *enumFlag) String() string { return *e.value }
+func (e *enumFlag) Type() string   { return "string" }
+func (e *enumFlag) Set(s string) error {
+	for _, v := range e.allowed {
+		if s == v {
+			*e.value = s
+			return nil
+		}
+	}
+	return fmt.Errorf("want one of %s", strings.Join(e.allowed, ", "))
+}
+
+func addEnumFlag(fs *pflag.FlagSet, dst *string, name, def, usage string, allowed ...string) {
+	*dst = def
+	fs.Var(&enumFlag{value: dst, allowed: allowed}, name, usage+": "+strings.Join(allowed, "|"))
+}

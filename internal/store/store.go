@@ -1,0 +1,192 @@
+// Package store keeps counsel's records in one SQLite file. It is the only
+// package that knows SQL: every use case is one method that runs in one
+// transaction and writes its audit event in that same transaction.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// ErrNewerSchema means the file was written by a newer counsel.
+var ErrNewerSchema = errors.New("database was written by a newer version of counsel")
+
+// timeFormat is how every time is stored: UTC, fixed width, so text order is
+// time order.
+const timeFormat = "2006-01-02T15:04:05Z"
+
+// pragmas reach every pooled connection because they are part of the DSN.
+//   - foreign_keys: references hold.
+//   - busy_timeout: a second counsel process waits instead of failing.
+//   - journal_mode(WAL) + synchronous(FULL): a committed change survives a
+//     power cut.
+//   - secure_delete: deleted content is overwritten with zeros, so erased
+//     names do not linger in free pages (design rule 3).
+var pragmas = []string{
+	"foreign_keys(1)",
+	"busy_timeout(10000)",
+	"journal_mode(WAL)",
+	"synchronous(FULL)",
+	"secure_delete(1)",
+}
+
+// DB is an open counsel database.
+type DB struct {
+	db   *sql.DB
+	path string
+	now  func() time.Time
+}
+
+// Open opens (creating if needed) the database at path and brings its schema
+// up to date. The folder is created 0700 and the file 0600. now is the clock
+// used for every record; each transaction reads it once.
+func Open(ctx context.Context, path string, now func() time.Time) (*DB, error) {
+	if path == "" {
+		return nil, errors.New("no database path")
+	}
+	if strings.ContainsAny(path, "?#") {
+		// The driver reads parameters after '?'; such a path would be misread.
+		return nil, fmt.Errorf("database path %q must not contain '?' or '#'", path)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("create database folder: %w", err)
+	}
+	// Create the file ourselves so it is 0600 from the first byte; SQLite
+	// gives its -wal, -shm and -journal files the same mode.
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	f.Close()
+
+	dsn := path + "?_txlock=immediate"
+	for _, p := range pragmas {
+		dsn += "&_pragma=" + p
+	}
+	sdb, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	// One writer at a time is what SQLite allows anyway; a single connection
+	// keeps transactions simple and avoids pool surprises.
+	sdb.SetMaxOpenConns(1)
+	d := &DB{db: sdb, path: path, now: now}
+	if err := d.migrate(ctx); err != nil {
+		sdb.Close()
+		return nil, err
+	}
+	return d, nil
+}
+
+// Close checkpoints the WAL into the main file and closes the database.
+func (d *DB) Close() error {
+	// TRUNCATE leaves an empty -wal file: no stale frames stay on disk.
+	_, cerr := d.db.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+	err := d.db.Close()
+	if err == nil && cerr != nil {
+		err = fmt.Errorf("checkpoint: %w", cerr)
+	}
+	return err
+}
+
+// Path is the database file.
+func (d *DB) Path() string { return d.path }
+
+// SchemaVersion is the number of migrations this build knows.
+func SchemaVersion() int {
+	names, _ := migrationNames()
+	return len(names)
+}
+
+func migrationNames() ([]string, error) {
+	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(names)
+	return names, nil
+}
+
+// migrate applies the missing migrations in order, each in its own
+// transaction together with the new PRAGMA user_version.
+func (d *DB) migrate(ctx context.Context) error {
+	names, err := migrationNames()
+	if err != nil {
+		return err
+	}
+	var current int
+	if err := d.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&current); err != nil {
+		return fmt.Errorf("read schema version: %w", mapErr(err))
+	}
+	if current > len(names) {
+		return fmt.Errorf("%w (schema %d, this version knows %d)", ErrNewerSchema, current, len(names))
+	}
+	for i := current; i < len(names); i++ {
+		body, err := migrationFiles.ReadFile(names[i])
+		if err != nil {
+			return err
+		}
+		err = d.inTx(ctx, func(tx *sql.Tx, _ time.Time) error {
+			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+				return fmt.Errorf("migration %s: %w", filepath.Base(names[i]), err)
+			}
+			_, err := tx.ExecContext(ctx, "PRAGMA user_version = "+strconv.Itoa(i+1))
+			return err
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// inTx runs fn in one transaction with one fixed "now".
+func (d *DB) inTx(ctx context.Context, fn func(tx *sql.Tx, now time.Time) error) error {
+	tx, err := d.db.BeginTx(ctx, nil)
+	if err != nil {
+		return mapErr(err)
+	}
+	if err := fn(tx, d.now().UTC().Truncate(time.Second)); err != nil {
+		tx.Rollback()
+		return mapErr(err)
+	}
+	return mapErr(tx.Commit())
+}
+
+// ErrBusy means another counsel process held the database for too long.
+var ErrBusy = errors.New("the database is busy (another counsel is writing); try again")
+
+// mapErr turns driver errors users can act on into domain errors; it never
+// matches on message text.
+func mapErr(err error) error {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() & 0xff {
+		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
+			return fmt.Errorf("%w: %v", ErrBusy, err)
+		case sqlite3.SQLITE_NOTADB:
+			return fmt.Errorf("not a counsel database: %w", err)
+		}
+	}
+	return err
+}
+
+func formatTime(t time.Time) string { return t.UTC().Format(timeFormat) }
+
+func parseTime(s string) (time.Time, error) { return time.Parse(timeFormat, s) }
