@@ -5,10 +5,10 @@ import (
 	"database/sql"
 	"flag"
 	"fmt"
-	"strconv"
-	"strings"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 

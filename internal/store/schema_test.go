@@ -1,0 +1,111 @@
+package store
+
+import (
+	"context"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+)
+
+// personalColumns are the only columns that may hold personal data. Design
+// rule 1: the schema itself shows that nothing else about a person is kept.
+// A new column must be added to allowedColumns below, consciously.
+var personalColumns = map[string]bool{"people.name": true}
+
+// allowedColumns is every column of the schema, each one reviewed: IDs,
+// times, enumerations, hashes, and what the consent form names (meeting ID
+// or address, place, date).
+var allowedColumns = []string{
+	"audit_events.action", "audit_events.at", "audit_events.details", "audit_events.hash",
+	"audit_events.id", "audit_events.object", "audit_events.prev_hash", "audit_events.seq",
+	"consent_events.collection_method", "consent_events.event", "consent_events.id",
+	"consent_events.jurisdiction", "consent_events.legal_basis", "consent_events.notice_hash",
+	"consent_events.notice_language", "consent_events.notice_version", "consent_events.person_id",
+	"consent_events.purpose", "consent_events.recorded_by", "consent_events.session_id",
+	"consent_events.timestamp",
+	"people.created_at", "people.erased_at", "people.id", "people.name",
+	"sessions.cancelled_at", "sessions.created_at", "sessions.duration_min", "sessions.id",
+	"sessions.join_url", "sessions.kind", "sessions.meeting_id", "sessions.person_id",
+	"sessions.place", "sessions.provider_id", "sessions.starts_at", "sessions.status",
+	"sessions.timezone",
+	"withdrawals.id", "withdrawals.notice_hashes", "withdrawals.retain_until",
+	"withdrawals.subject_hmac", "withdrawals.withdrawn_at",
+}
+
+func openTest(t *testing.T) *DB {
+	t.Helper()
+	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "c.db"), func() time.Time {
+		return time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func TestSchemaHoldsNoOtherPersonalColumn(t *testing.T) {
+	db := openTest(t)
+	rows, err := db.db.Query(`SELECT m.name || '.' || p.name FROM sqlite_schema m
+		JOIN pragma_table_info(m.name) p WHERE m.type = 'table' ORDER BY 1`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var got []string
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, c)
+	}
+	want := append([]string(nil), allowedColumns...)
+	sort.Strings(want)
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("schema columns changed; review each new column for personal data\ngot:\n%s\nwant:\n%s",
+			strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	for c := range personalColumns {
+		found := false
+		for _, g := range got {
+			found = found || g == c
+		}
+		if !found {
+			t.Errorf("personal column %s missing", c)
+		}
+	}
+}
+
+func TestForeignKeysHoldOnEveryConnection(t *testing.T) {
+	db := openTest(t)
+	// Take the pool's connections one after another; each must refuse a
+	// session for a person who does not exist.
+	for i := 0; i < 3; i++ {
+		conn, err := db.db.Conn(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = conn.ExecContext(context.Background(), `INSERT INTO sessions
+			(id, person_id, provider_id, kind, join_url, place, starts_at, timezone, duration_min, status, created_at)
+			VALUES ('s1', 'nobody', 'p', 'jitsi', 'u', 'x', 't', 'UTC', 50, 'scheduled', 't')`)
+		conn.Close()
+		if err == nil {
+			t.Fatalf("connection %d: a session for an unknown person was stored", i)
+		}
+	}
+	for _, pragma := range []struct {
+		name string
+		want string
+	}{{"foreign_keys", "1"}, {"journal_mode", "wal"}, {"synchronous", "2"}, {"secure_delete", "1"}} {
+		var got string
+		if err := db.db.QueryRow("PRAGMA " + pragma.name).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if got != pragma.want {
+			t.Errorf("PRAGMA %s = %s, want %s", pragma.name, got, pragma.want)
+		}
+	}
+}

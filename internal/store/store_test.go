@@ -1,0 +1,119 @@
+package store_test
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/expeerienced/counsel/internal/store"
+)
+
+var fixedNow = time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC)
+
+// mustOpen opens a real database file in a temp folder with a fixed clock.
+func mustOpen(tb testing.TB) *store.DB {
+	tb.Helper()
+	path := filepath.Join(tb.TempDir(), "data", "counsel.db")
+	db, err := store.Open(context.Background(), path, func() time.Time { return fixedNow })
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	return db
+}
+
+func rawOpen(t *testing.T, path string) *sql.DB {
+	t.Helper()
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func userVersion(t *testing.T, path string) int {
+	t.Helper()
+	var v int
+	if err := rawOpen(t, path).QueryRow("PRAGMA user_version").Scan(&v); err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+func TestOpenCreatesPrivateFiles(t *testing.T) {
+	db := mustOpen(t)
+	dir := filepath.Dir(db.Path())
+	fi, err := os.Stat(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fi.Mode().Perm(); got != 0o700 {
+		t.Errorf("folder mode %#o, want 0700", got)
+	}
+	// While the database is open in WAL mode, -wal and -shm exist too; all
+	// of them must be readable by the owner only.
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		fi, err := os.Stat(db.Path() + suffix)
+		if err != nil {
+			t.Fatalf("%s: %v", suffix, err)
+		}
+		if got := fi.Mode().Perm(); got != 0o600 {
+			t.Errorf("file%s mode %#o, want 0600", suffix, got)
+		}
+	}
+}
+
+func TestMigrationsApplyOnceAndRecordVersion(t *testing.T) {
+	db := mustOpen(t)
+	path := db.Path()
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := userVersion(t, path), store.SchemaVersion(); got != want || want < 1 {
+		t.Fatalf("user_version %d, want %d", got, want)
+	}
+	// Opening again is a no-op: same version, no error.
+	again, err := store.Open(context.Background(), path, time.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again.Close()
+	if got := userVersion(t, path); got != store.SchemaVersion() {
+		t.Fatalf("user_version after reopen %d", got)
+	}
+}
+
+func TestNewerSchemaIsRefused(t *testing.T) {
+	db := mustOpen(t)
+	path := db.Path()
+	db.Close()
+	if _, err := rawOpen(t, path).Exec("PRAGMA user_version = 999"); err != nil {
+		t.Fatal(err)
+	}
+	_, err := store.Open(context.Background(), path, time.Now)
+	if !errors.Is(err, store.ErrNewerSchema) {
+		t.Fatalf("err = %v, want ErrNewerSchema", err)
+	}
+}
+
+func TestNotADatabase(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "x.db")
+	if err := os.WriteFile(path, []byte("this is not sqlite, just text that is long enough to be a header"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.Open(context.Background(), path, time.Now); err == nil {
+		t.Fatal("opened a text file as a database")
+	}
+}
+
+func TestPathWithQueryCharactersIsRefused(t *testing.T) {
+	_, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "a?b.db"), time.Now)
+	if err == nil {
+		t.Fatal("want an error for a path containing '?'")
+	}
+}
