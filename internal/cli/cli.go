@@ -26,9 +26,10 @@ const (
 // exitStatusHelp ends every command's long help.
 const exitStatusHelp = `
 EXIT STATUS
-  0  success
-  1  failure (the error message says what went wrong; nothing was changed)
-  2  usage error (unknown command or flag, missing or invalid argument)`
+
+    0  success
+    1  failure (the error message says what went wrong; nothing was changed)
+    2  usage error (unknown command or flag, missing or invalid argument)`
 
 // Build identifies the binary; goreleaser sets it through main's ldflags.
 type Build struct {
