@@ -1,0 +1,273 @@
+package invite
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"text/template"
+	"time"
+
+	"github.com/expeerienced/counsel/internal/provider"
+)
+
+// maxTemplateSize bounds an override file; a real template is a few KiB.
+const maxTemplateSize = 256 << 10
+
+// Templates are the parsed e-mail templates, one invite and one consent
+// template per language. They are read-only once loaded.
+type Templates struct {
+	sets map[string]langSet
+}
+
+type langSet struct {
+	invite, consent               *template.Template
+	inviteVersion, consentVersion string
+}
+
+// versionLine is the required first line of every template, for example
+// {{/* version: consent-de-2026-11-28 */ -}} (trim markers optional).
+var versionLine = regexp.MustCompile(`^\{\{(?:- )?/\* version: ([A-Za-z0-9][A-Za-z0-9._+-]{0,63}) \*/(?: -)?\}\}\r?$`)
+
+// LoadTemplates parses the templates for every language: invite.LANG.tmpl
+// and consent.LANG.tmpl from embedded, each replaced by a file of the same
+// name in overrideDir when there is one. A missing overrideDir (or "") means
+// no overrides. Errors name the file (the override's path) and line.
+//
+// Every template is also rendered once with sample data for both kinds of
+// provider, so a misspelt field fails here, not in front of a client.
+func LoadTemplates(embedded fs.FS, overrideDir string) (*Templates, error) {
+	if embedded == nil {
+		return nil, errors.New("invite: no embedded templates")
+	}
+	t := &Templates{sets: make(map[string]langSet)}
+	for _, lang := range Langs() {
+		var set langSet
+		var err error
+		if set.invite, set.inviteVersion, err = load(embedded, overrideDir, "invite."+lang+".tmpl"); err != nil {
+			return nil, err
+		}
+		if set.invite.Lookup("subject") == nil {
+			return nil, fmt.Errorf(`invite: %s: no {{define "subject"}} block`, set.invite.Name())
+		}
+		if set.consent, set.consentVersion, err = load(embedded, overrideDir, "consent."+lang+".tmpl"); err != nil {
+			return nil, err
+		}
+		t.sets[lang] = set
+	}
+	for _, lang := range Langs() {
+		for _, d := range samples(lang) {
+			if _, err := t.Render(d); err != nil {
+				return nil, fmt.Errorf("invite: checking templates with sample data: %w", err)
+			}
+		}
+	}
+	return t, nil
+}
+
+// load reads and parses one template file. Its name inside text/template is
+// the override's path or the embedded file name, so parse and execution
+// errors ("template: NAME:LINE: ...") point at the right file.
+func load(embedded fs.FS, overrideDir, file string) (*template.Template, string, error) {
+	name := file
+	src, err := readOverride(overrideDir, file)
+	switch {
+	case err != nil:
+		return nil, "", err
+	case src != nil:
+		name = filepath.Join(overrideDir, file)
+	default:
+		if src, err = fs.ReadFile(embedded, file); err != nil {
+			return nil, "", fmt.Errorf("invite: embedded template %s: %w", file, err)
+		}
+	}
+	first, _, _ := strings.Cut(string(src), "\n")
+	m := versionLine.FindStringSubmatch(first)
+	if m == nil {
+		return nil, "", fmt.Errorf("invite: %s:1: the first line must be {{/* version: NAME */}}", name)
+	}
+	tmpl, err := template.New(name).Option("missingkey=error").Parse(string(src))
+	if err != nil {
+		return nil, "", fmt.Errorf("invite: %w", err)
+	}
+	return tmpl, m[1], nil
+}
+
+// readOverride returns the override file's content, or nil when there is none.
+func readOverride(dir, file string) ([]byte, error) {
+	if dir == "" {
+		return nil, nil
+	}
+	path := filepath.Join(dir, file)
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("invite: override template: %w", err)
+	}
+	defer f.Close()
+	src, err := io.ReadAll(io.LimitReader(f, maxTemplateSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("invite: override template: %w", err)
+	}
+	if len(src) > maxTemplateSize {
+		return nil, fmt.Errorf("invite: %s: larger than %d KiB", path, maxTemplateSize>>10)
+	}
+	return src, nil
+}
+
+func execute(t *template.Template, name string, data any) (string, error) {
+	var b bytes.Buffer
+	if err := t.ExecuteTemplate(&b, name, data); err != nil {
+		return "", fmt.Errorf("invite: %w", err)
+	}
+	return b.String(), nil
+}
+
+// View is what the invite template sees (fields documented in
+// data/templates/README.md).
+type view struct {
+	Lang            string
+	ClientName      string
+	When            string // "Donnerstag, 3. Dezember 2026, 10:00 Uhr (Europe/Berlin)"
+	Date            string
+	StartTime       string
+	EndTime         string
+	TimeZone        string
+	DurationMinutes int
+	Provider        provider.Provider
+	IsBlizz         bool
+	IsJitsi         bool
+	JoinURL         string
+	MeetingID       string
+	Place           string
+	Organisation    string
+	CounsellorName  string
+	CounsellorEmail string
+	ConsentText     string
+	consent         consentView
+}
+
+// consentView is all the consent template sees: nothing about the client
+// or the meeting, so the hashed text depends only on provider and settings.
+type consentView struct {
+	Lang              string
+	Provider          provider.Provider
+	IsBlizz           bool
+	IsJitsi           bool
+	Organisation      string
+	PolicyURL         string
+	WithdrawalContact string
+}
+
+// subjectView is all the subject sees: a subject line travels in clear
+// through mail servers and shows in notifications, so no client name.
+type subjectView struct {
+	Lang         string
+	When         string
+	Date         string
+	StartTime    string
+	TimeZone     string
+	ProviderName string
+	IsBlizz      bool
+	IsJitsi      bool
+	Organisation string
+}
+
+func newView(lang string, d Data) *view {
+	w := spell(lang, d.Start, d.Duration, d.Location)
+	withdraw := strings.TrimSpace(d.WithdrawalContact)
+	if withdraw == "" {
+		withdraw = d.CounsellorEmail
+	}
+	blizz, jitsi := d.Provider.Kind == provider.KindBlizz, d.Provider.Kind == provider.KindJitsi
+	return &view{
+		Lang:            lang,
+		ClientName:      strings.TrimSpace(d.ClientName),
+		When:            w.Full,
+		Date:            w.Date,
+		StartTime:       w.StartTime,
+		EndTime:         w.EndTime,
+		TimeZone:        w.TimeZone,
+		DurationMinutes: int(d.Duration.Round(time.Minute) / time.Minute),
+		Provider:        d.Provider,
+		IsBlizz:         blizz,
+		IsJitsi:         jitsi,
+		JoinURL:         d.JoinURL,
+		MeetingID:       d.MeetingID,
+		Place:           strings.TrimSpace(d.Place),
+		Organisation:    strings.TrimSpace(d.Organisation),
+		CounsellorName:  strings.TrimSpace(d.CounsellorName),
+		CounsellorEmail: d.CounsellorEmail,
+		consent: consentView{
+			Lang:              lang,
+			Provider:          d.Provider,
+			IsBlizz:           blizz,
+			IsJitsi:           jitsi,
+			Organisation:      strings.TrimSpace(d.Organisation),
+			PolicyURL:         d.PolicyURL,
+			WithdrawalContact: withdraw,
+		},
+	}
+}
+
+func (v *view) consentData() consentView { return v.consent }
+
+func (v *view) subjectData() subjectView {
+	return subjectView{
+		Lang:         v.Lang,
+		When:         v.When,
+		Date:         v.Date,
+		StartTime:    v.StartTime,
+		TimeZone:     v.TimeZone,
+		ProviderName: v.Provider.Name,
+		IsBlizz:      v.IsBlizz,
+		IsJitsi:      v.IsJitsi,
+		Organisation: v.Organisation,
+	}
+}
+
+// samples are synthetic sessions, one per kind of provider, used to try
+// every template once at load time.
+func samples(lang string) []Data {
+	base := Data{
+		Lang:              lang,
+		SessionID:         "sample",
+		ClientName:        "Client-A",
+		Start:             time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC),
+		Duration:          50 * time.Minute,
+		Location:          time.UTC,
+		Place:             "Videoberatung",
+		Organisation:      "Beispiel-Beratung",
+		CounsellorName:    "Muster Person",
+		CounsellorEmail:   "beratung@example.org",
+		PolicyURL:         "https://example.org/datenschutz",
+		WithdrawalContact: "beratung@example.org",
+	}
+	rating := &provider.Rating{Value: "red", Authority: "Sample authority", Date: "2021", Source: "https://example.org/rating"}
+	blizz := base
+	blizz.Provider = provider.Provider{
+		ID: "sample-blizz", Name: "Sample Blizz", Kind: provider.KindBlizz,
+		BaseURL: "https://example.org/", Operator: "Sample operator", GDPRStatement: "sample",
+		PrivacyPolicy: "https://example.org/privacy", DataCollected: "sample", DataLocation: "EU",
+		Registration: provider.Registration{Host: true},
+		Encryption:   provider.Encryption{Transport: "TLS", E2E: provider.E2EDefault, Limits: "sample"},
+		PhoneDialIn:  true, HelpURL: "https://example.org/help", Rating: rating,
+	}
+	blizz.MeetingID = "m12-345-678"
+	blizz.JoinURL = "https://example.org/join/m12345678"
+	jitsi := base
+	jitsi.Provider = provider.Provider{
+		ID: "sample-jitsi", Name: "Sample Jitsi", Kind: provider.KindJitsi,
+		BaseURL: "https://jitsi.example.org/", Operator: "Sample operator",
+		Encryption: provider.Encryption{Transport: "TLS", E2E: provider.E2EOneToOne},
+	}
+	jitsi.JoinURL = "https://jitsi.example.org/sampleroom"
+	return []Data{blizz, jitsi}
+}
