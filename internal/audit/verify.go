@@ -1,0 +1,125 @@
+package audit
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"slices"
+)
+
+// BrokenError reports the first event at which a chain does not verify.
+type BrokenError struct {
+	Seq    int64  // the Seq stored in the offending event
+	ID     string // its ID
+	Reason string // what does not match
+}
+
+func (e *BrokenError) Error() string {
+	return fmt.Sprintf("audit chain broken at event seq %d (id %s): %s", e.Seq, e.ID, e.Reason)
+}
+
+// HeadNotFoundError reports that a head kept from an earlier export is not in the chain: events
+// were deleted from the end or the chain was rewritten.
+type HeadNotFoundError struct {
+	Want string // the expected hash
+	Head Head   // the head of the chain as walked
+}
+
+func (e *HeadNotFoundError) Error() string {
+	return fmt.Sprintf("audit chain does not contain the known head %s (chain ends at seq %d): events were truncated or rewritten", e.Want, e.Head.Seq)
+}
+
+// Verifier checks a chain fed to it one event at a time, in Seq order, from the first event.
+// It keeps only the previous hash and a few buffers, so memory stays flat however long the
+// chain. The zero value is ready to use.
+//
+// For every event it checks, in this order: Seq is one more than the previous event's (1 for
+// the first); PrevHash equals the previous event's Hash (GenesisHash for the first); Hash equals
+// the hash of the event's canonical encoding. So an edited event breaks at itself; a deleted
+// event breaks at the event after it (seq gap); an inserted event breaks at itself when its
+// Seq or links are wrong, or at the event after it when the inserter recomputed its hash.
+type Verifier struct {
+	head   Head
+	err    error
+	known  []knownHead
+	buf    []byte
+	keys   []string
+	hexSum [2 * sha256.Size]byte
+}
+
+type knownHead struct {
+	hash string
+	seen bool
+}
+
+// Expect registers a head hash kept from an earlier export; Finish fails unless an event with
+// that hash passes through Add. Call it before the first Add.
+func (v *Verifier) Expect(head string) error {
+	h, err := ParseHash(head)
+	if err != nil {
+		return err
+	}
+	if v.head.Seq > 0 || v.err != nil {
+		return fmt.Errorf("expect head: verification already started")
+	}
+	v.known = append(v.known, knownHead{hash: h})
+	return nil
+}
+
+// Add checks the next event. It returns a *BrokenError at the first event that does not
+// verify, and the same error for every later call.
+func (v *Verifier) Add(e Event) error {
+	if v.err != nil {
+		return v.err
+	}
+	wantPrev := v.head.Hash
+	if v.head.Seq == 0 {
+		wantPrev = GenesisHash
+	}
+	switch {
+	case e.Seq != v.head.Seq+1:
+		v.err = &BrokenError{Seq: e.Seq, ID: e.ID,
+			Reason: fmt.Sprintf("sequence gap: expected seq %d after %d (event deleted, inserted or reordered)", v.head.Seq+1, v.head.Seq)}
+	case e.PrevHash != wantPrev:
+		v.err = &BrokenError{Seq: e.Seq, ID: e.ID,
+			Reason: fmt.Sprintf("previous hash does not match the hash of seq %d (event deleted, inserted or replaced)", v.head.Seq)}
+	case !v.hashMatches(e):
+		v.err = &BrokenError{Seq: e.Seq, ID: e.ID,
+			Reason: "hash does not match the event's contents (event edited)"}
+	}
+	if v.err != nil {
+		return v.err
+	}
+	v.head = Head{Seq: e.Seq, Hash: e.Hash}
+	for i := range v.known {
+		if v.known[i].hash == e.Hash {
+			v.known[i].seen = true
+		}
+	}
+	return nil
+}
+
+func (v *Verifier) hashMatches(e Event) bool {
+	v.buf, v.keys = appendCanonical(v.buf[:0], v.keys, e)
+	sum := sha256.Sum256(v.buf)
+	hex.Encode(v.hexSum[:], sum[:])
+	// Clearing keys lets the event's map strings be collected; the slice itself is reused.
+	clear(v.keys)
+	return string(v.hexSum[:]) == e.Hash
+}
+
+// Head returns the head of the verified part of the chain: the last event that verified.
+func (v *Verifier) Head() Head { return v.head }
+
+// Finish ends the walk. It returns the first *BrokenError if any, else a *HeadNotFoundError
+// if an expected head was not seen, else nil. Finish does not notice events missing at the
+// end of the chain unless their hash was expected: that is what keeping a head is for.
+func (v *Verifier) Finish() error {
+	if v.err != nil {
+		return v.err
+	}
+	if i := slices.IndexFunc(v.known, func(k knownHead) bool { return !k.seen }); i >= 0 {
+		return &HeadNotFoundError{Want: v.known[i].hash, Head: v.head}
+	}
+	return nil
+}
