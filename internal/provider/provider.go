@@ -3,7 +3,16 @@
 //
 // A provider is data, reviewed by people and dated; nothing here is specific
 // to one provider except the two kinds (Jitsi and Blizz) and their link rules.
+//
+// Everything here is pure: dates are compared against a "today" the caller
+// passes in, and randomness comes from a reader the caller may inject.
 package provider
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
 
 // Kind is the video system a provider runs.
 type Kind string
@@ -30,14 +39,21 @@ const (
 	E2EDefault  = "default"
 )
 
+// Rating values of a supervisory authority's traffic light.
+const (
+	RatingGreen  = "green"
+	RatingYellow = "yellow"
+	RatingRed    = "red"
+)
+
 // Provider is one vetted video system. Field tags are the stable keys of the
 // provider files (YAML) and of `providers list --format json`.
 type Provider struct {
 	ID       string `yaml:"id" json:"id"`
 	Name     string `yaml:"name" json:"name"`
 	Kind     Kind   `yaml:"kind" json:"kind"`
-	BaseURL  string `yaml:"base_url" json:"base_url"`                   // Jitsi: https://host/ ; Blizz: vendor site
-	JoinURL  string `yaml:"join_url_template" json:"join_url_template"` // Blizz: https://go.blizz.com/join/{id}
+	BaseURL  string `yaml:"base_url,omitempty" json:"base_url"`                   // Jitsi: https://host/ ; Blizz: vendor site
+	JoinURL  string `yaml:"join_url_template,omitempty" json:"join_url_template"` // Blizz: https://go.blizz.com/join/{id}
 	Operator string `yaml:"operator" json:"operator"`
 
 	Registration  Registration `yaml:"registration" json:"registration"`
@@ -47,7 +63,7 @@ type Provider struct {
 	Encryption    Encryption   `yaml:"encryption" json:"encryption"`
 	DataLocation  string       `yaml:"data_location" json:"data_location"`
 	PhoneDialIn   bool         `yaml:"phone_dial_in" json:"phone_dial_in"`
-	HelpURL       string       `yaml:"help_url" json:"help_url"`
+	HelpURL       string       `yaml:"help_url,omitempty" json:"help_url"`
 
 	Rating *Rating `yaml:"authority_rating,omitempty" json:"authority_rating,omitempty"`
 
@@ -76,13 +92,76 @@ type Encryption struct {
 type Rating struct {
 	Value     string `yaml:"value" json:"value"` // green, yellow, red
 	Authority string `yaml:"authority" json:"authority"`
-	Date      string `yaml:"date" json:"date"` // YYYY or YYYY-MM-DD
+	Date      string `yaml:"date" json:"date"` // YYYY, YYYY-MM or YYYY-MM-DD
 	Source    string `yaml:"source" json:"source"`
+	// Subject names what the authority rated when that is not exactly this
+	// provider (a predecessor product, or a class such as "free public Jitsi
+	// instances"), so a rating is never passed off as more specific than it is.
+	Subject string `yaml:"subject,omitempty" json:"subject"`
 }
 
 // Source backs a fact in the record.
 type Source struct {
 	Title     string `yaml:"title" json:"title"`
 	URL       string `yaml:"url" json:"url"`
-	Retrieved string `yaml:"retrieved,omitempty" json:"retrieved"`
+	Retrieved string `yaml:"retrieved,omitempty" json:"retrieved"` // YYYY-MM-DD
+}
+
+// ErrRetired is returned (wrapped) when a retired provider is asked for.
+var ErrRetired = errors.New("retired and may not be used")
+
+const dateLayout = "2006-01-02"
+
+// ReviewOverdue reports whether the review was due before today. today is
+// read as a calendar date in its own location; the due date itself is not
+// overdue. An unreadable due date counts as overdue.
+func (p Provider) ReviewOverdue(today time.Time) bool {
+	if _, err := time.Parse(dateLayout, p.ReviewDue); err != nil {
+		return true
+	}
+	// YYYY-MM-DD strings order like the dates they name.
+	return today.Format(dateLayout) > p.ReviewDue
+}
+
+// Warnings lists short flags for a table column, most serious first:
+// "retired", "deprecated", "review overdue", "red rating", "unverified".
+// It returns nil when there is nothing to flag.
+func (p Provider) Warnings(today time.Time) []string {
+	var w []string
+	switch p.Status {
+	case StatusRetired:
+		w = append(w, "retired")
+	case StatusDeprecated:
+		w = append(w, "deprecated")
+	}
+	if p.ReviewOverdue(today) {
+		w = append(w, "review overdue")
+	}
+	if p.Rating != nil && p.Rating.Value == RatingRed {
+		w = append(w, "red rating")
+	}
+	if p.Unverified {
+		w = append(w, "unverified")
+	}
+	return w
+}
+
+// Usable is the decision `session new` takes: a retired provider is refused
+// with an error wrapping ErrRetired; a deprecated provider, an overdue review
+// and an unverified record each give a warning sentence, and the session may
+// go ahead.
+func (p Provider) Usable(today time.Time) (warnings []string, err error) {
+	if p.Status == StatusRetired {
+		return nil, fmt.Errorf("provider %s: %w", p.ID, ErrRetired)
+	}
+	if p.Status == StatusDeprecated {
+		warnings = append(warnings, fmt.Sprintf("provider %s is deprecated; read its notes before sending an invitation", p.ID))
+	}
+	if p.ReviewOverdue(today) {
+		warnings = append(warnings, fmt.Sprintf("the review of provider %s was due on %s", p.ID, p.ReviewDue))
+	}
+	if p.Unverified {
+		warnings = append(warnings, fmt.Sprintf("provider %s could not be verified; read its notes", p.ID))
+	}
+	return warnings, nil
 }

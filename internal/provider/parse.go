@@ -1,0 +1,612 @@
+package provider
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"reflect"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// FieldError is one problem in a provider file. Its text reads
+// "FILE:LINE: FIELD: MESSAGE", e.g.
+// "providers.yaml:12: review_due: not a date (want YYYY-MM-DD)".
+// Nested fields are dotted ("encryption.e2e", "sources[1].url"); problems
+// with the file as a whole name the field "(file)" or "(yaml)".
+type FieldError struct {
+	File  string
+	Line  int
+	Field string
+	Msg   string
+}
+
+func (e *FieldError) Error() string {
+	return fmt.Sprintf("%s:%d: %s: %s", e.File, e.Line, e.Field, e.Msg)
+}
+
+const (
+	maxFileSize = 1 << 20
+	maxErrors   = 50 // enough to fix a file; more is noise
+	maxLine     = 300
+	maxURL      = 2000
+	maxText     = 4000
+	maxIDLen    = 40
+)
+
+// Parse reads a provider list (a YAML sequence of provider records) and
+// validates every record. name is used only in error messages. Unknown
+// fields, aliases and duplicate keys are rejected. On failure the error
+// joins one *FieldError per problem, ordered by line. An empty file is an
+// empty list.
+//
+// Validation never looks at the clock: a review date in the past is valid
+// here and reported by Provider.Warnings instead.
+func Parse(name string, b []byte) ([]Provider, error) {
+	recs, err := parse(name, b)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Provider, len(recs))
+	for i, r := range recs {
+		out[i] = r.p
+	}
+	return out, nil
+}
+
+// record is a parsed provider with the lines of its fields, kept so that
+// the registry can point at the right line when it merges lists.
+type record struct {
+	p     Provider
+	line  int            // line of the record itself
+	lines map[string]int // field path -> line of its key
+}
+
+// lineOf is the line of a field's key; a missing field falls back to its
+// parent ("sources[1].url" to "sources[1]"), then to the record.
+func (r record) lineOf(field string) int {
+	for {
+		if l, ok := r.lines[field]; ok {
+			return l
+		}
+		i := strings.LastIndex(field, ".")
+		if i < 0 {
+			return r.line
+		}
+		field = field[:i]
+	}
+}
+
+type errList struct {
+	file string
+	errs []*FieldError
+}
+
+func (l *errList) add(line int, field, format string, args ...any) {
+	l.errs = append(l.errs, &FieldError{File: l.file, Line: line, Field: field, Msg: fmt.Sprintf(format, args...)})
+}
+
+func (l *errList) err() error {
+	if len(l.errs) == 0 {
+		return nil
+	}
+	sort.SliceStable(l.errs, func(i, j int) bool { return l.errs[i].Line < l.errs[j].Line })
+	if len(l.errs) > maxErrors {
+		l.errs = l.errs[:maxErrors]
+	}
+	es := make([]error, len(l.errs))
+	for i, e := range l.errs {
+		es[i] = e
+	}
+	return errors.Join(es...)
+}
+
+func parse(name string, b []byte) ([]record, error) {
+	el := &errList{file: name}
+	if len(b) > maxFileSize {
+		el.add(1, "(file)", "larger than %d bytes", maxFileSize)
+		return nil, el.err()
+	}
+	root, ok := decodeDocument(el, b)
+	if !ok {
+		return nil, el.err()
+	}
+	recs := make([]record, 0)
+	if root == nil || (root.Kind == yaml.ScalarNode && root.ShortTag() == "!!null") {
+		return recs, nil
+	}
+	if root.Kind != yaml.SequenceNode {
+		el.add(root.Line, "(file)", "want a list of providers (each item starting with \"- id: ...\")")
+		return nil, el.err()
+	}
+	for _, item := range root.Content {
+		r := record{line: item.Line, lines: map[string]int{}}
+		if item.Kind != yaml.MappingNode {
+			el.add(item.Line, "(item)", "want a provider record (a mapping of fields)")
+			continue
+		}
+		decodeStruct(el, item, reflect.ValueOf(&r.p).Elem(), "", r.lines)
+		validate(el, r)
+		recs = append(recs, r)
+	}
+	checkUnique(el, recs)
+	if err := el.err(); err != nil {
+		return nil, err
+	}
+	return recs, nil
+}
+
+var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+// decodeDocument parses exactly one YAML document into a node tree. It
+// returns (nil, true) for an empty file.
+func decodeDocument(el *errList, b []byte) (root *yaml.Node, ok bool) {
+	// The YAML library has panicked on hostile input in the past; a broken
+	// override file must end in an error, not a crash.
+	defer func() {
+		if r := recover(); r != nil {
+			el.add(1, "(yaml)", "the YAML parser failed on this file")
+			root, ok = nil, false
+		}
+	}()
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	var doc yaml.Node
+	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, true
+		}
+		addYAMLError(el, err)
+		return nil, false
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
+		line := 1
+		if err == nil {
+			line = extra.Line
+		}
+		el.add(line, "(file)", "want exactly one YAML document")
+		return nil, false
+	}
+	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
+		return nil, true
+	}
+	return doc.Content[0], true
+}
+
+func addYAMLError(el *errList, err error) {
+	msg := err.Error()
+	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
+		if n, convErr := strconv.Atoi(m[1]); convErr == nil {
+			el.add(n, "(yaml)", "%s", m[2])
+			return
+		}
+	}
+	el.add(1, "(yaml)", "%s", strings.TrimPrefix(msg, "yaml: "))
+}
+
+// decodeStruct fills the struct v from a mapping node, field by field, so
+// that every problem carries the line and the dotted name of its field.
+func decodeStruct(el *errList, n *yaml.Node, v reflect.Value, prefix string, lines map[string]int) {
+	if n.Kind == yaml.AliasNode {
+		el.add(n.Line, strings.TrimSuffix(prefix, ".")+"(alias)", "aliases are not supported")
+		return
+	}
+	if n.Kind != yaml.MappingNode {
+		el.add(n.Line, strings.TrimSuffix(prefix, "."), "want a mapping of fields")
+		return
+	}
+	t := v.Type()
+	fields := make(map[string]int, t.NumField())
+	for i := 0; i < t.NumField(); i++ {
+		tag, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ",")
+		fields[tag] = i
+	}
+	seen := make(map[string]bool, len(n.Content)/2)
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, val := n.Content[i], n.Content[i+1]
+		if k.Kind != yaml.ScalarNode {
+			el.add(k.Line, strings.TrimSuffix(prefix, ".")+"(key)", "field names must be plain words")
+			continue
+		}
+		path := prefix + k.Value
+		if len(path) > 60 {
+			path = path[:60] + "..."
+		}
+		fi, known := fields[k.Value]
+		if !known {
+			el.add(k.Line, path, "unknown field")
+			continue
+		}
+		if seen[k.Value] {
+			el.add(k.Line, path, "given twice")
+			continue
+		}
+		seen[k.Value] = true
+		lines[path] = k.Line
+		decodeValue(el, val, v.Field(fi), path, lines)
+	}
+}
+
+func decodeValue(el *errList, n *yaml.Node, f reflect.Value, path string, lines map[string]int) {
+	if n.Kind == yaml.AliasNode {
+		el.add(n.Line, path, "aliases are not supported")
+		return
+	}
+	null := n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null"
+	switch f.Kind() {
+	case reflect.String:
+		if null {
+			return
+		}
+		s, ok := scalarString(n)
+		if !ok {
+			el.add(n.Line, path, "want text")
+			return
+		}
+		f.SetString(s)
+	case reflect.Bool:
+		if null {
+			return
+		}
+		if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!bool" {
+			el.add(n.Line, path, "want true or false")
+			return
+		}
+		var b bool
+		if err := n.Decode(&b); err != nil {
+			el.add(n.Line, path, "want true or false")
+			return
+		}
+		f.SetBool(b)
+	case reflect.Pointer:
+		if null {
+			return
+		}
+		p := reflect.New(f.Type().Elem())
+		decodeStruct(el, n, p.Elem(), path+".", lines)
+		f.Set(p)
+	case reflect.Struct:
+		if null {
+			return
+		}
+		decodeStruct(el, n, f, path+".", lines)
+	case reflect.Slice:
+		if null {
+			return
+		}
+		if n.Kind != yaml.SequenceNode {
+			el.add(n.Line, path, "want a list")
+			return
+		}
+		s := reflect.MakeSlice(f.Type(), len(n.Content), len(n.Content))
+		for i, item := range n.Content {
+			ip := fmt.Sprintf("%s[%d]", path, i)
+			lines[ip] = item.Line
+			decodeStruct(el, item, s.Index(i), ip+".", lines)
+		}
+		f.Set(s)
+	default:
+		// Only reachable if Provider gains a field type this decoder lacks.
+		el.add(n.Line, path, "field type not supported by the provider file reader")
+	}
+}
+
+// scalarString accepts any plain scalar as text (so an unquoted date stays
+// the text it was), but not mappings, lists, binary or custom tags.
+func scalarString(n *yaml.Node) (string, bool) {
+	if n.Kind != yaml.ScalarNode {
+		return "", false
+	}
+	switch n.ShortTag() {
+	case "!!str", "!!int", "!!float", "!!bool", "!!timestamp":
+		return n.Value, true
+	}
+	return "", false
+}
+
+var (
+	idRE       = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+	yearRE     = regexp.MustCompile(`^[0-9]{4}$`)
+	yearMonRE  = regexp.MustCompile(`^[0-9]{4}-(0[1-9]|1[0-2])$`)
+	fullDateRE = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}$`)
+)
+
+// validate checks one record; every message names the field it is about.
+func validate(el *errList, r record) {
+	p := r.p
+	at := r.lineOf
+
+	// required single-line text
+	line := func(field, v string, required bool, max int) bool {
+		if v == "" {
+			if required {
+				el.add(at(field), field, "required")
+			}
+			return false
+		}
+		if msg := checkText(v, false, max); msg != "" {
+			el.add(at(field), field, "%s", msg)
+			return false
+		}
+		return true
+	}
+	text := func(field, v string, required bool) {
+		if v == "" {
+			if required {
+				el.add(at(field), field, "required")
+			}
+			return
+		}
+		if msg := checkText(v, true, maxText); msg != "" {
+			el.add(at(field), field, "%s", msg)
+		}
+	}
+	link := func(field, v string, required bool) {
+		if !line(field, v, required, maxURL) {
+			return
+		}
+		if msg := checkHTTPS(v); msg != "" {
+			el.add(at(field), field, "%s", msg)
+		}
+	}
+	date := func(field, v string) (time.Time, bool) {
+		if !line(field, v, true, maxLine) {
+			return time.Time{}, false
+		}
+		t, ok := parseDate(v)
+		if !ok {
+			el.add(at(field), field, "not a date (want YYYY-MM-DD)")
+		}
+		return t, ok
+	}
+
+	if line("id", p.ID, true, maxLine) {
+		if len(p.ID) > maxIDLen || !idRE.MatchString(p.ID) {
+			el.add(at("id"), "id", "want a lower-case slug of letters, digits and single hyphens, at most %d characters (e.g. jitsi-example)", maxIDLen)
+		}
+	}
+	line("name", p.Name, true, 80)
+	switch {
+	case p.Kind == "":
+		el.add(at("kind"), "kind", "required (jitsi or blizz)")
+	case p.Kind != KindJitsi && p.Kind != KindBlizz:
+		el.add(at("kind"), "kind", "want jitsi or blizz")
+	}
+	line("operator", p.Operator, true, maxLine)
+	text("gdpr_statement", p.GDPRStatement, true)
+	link("privacy_policy_url", p.PrivacyPolicy, true)
+	text("data_collected", p.DataCollected, true)
+	text("encryption.transport", p.Encryption.Transport, true)
+	switch p.Encryption.E2E {
+	case "":
+		el.add(at("encryption.e2e"), "encryption.e2e", "required (%s)", e2eChoices)
+	case E2ENone, E2EOneToOne, E2EOptional, E2EDefault:
+	default:
+		el.add(at("encryption.e2e"), "encryption.e2e", "want one of %s", e2eChoices)
+	}
+	text("encryption.limits", p.Encryption.Limits, false)
+	text("data_location", p.DataLocation, true)
+	link("help_url", p.HelpURL, false)
+
+	switch p.Kind {
+	case KindJitsi:
+		if line("base_url", p.BaseURL, true, maxURL) {
+			if msg := checkJitsiBase(p.BaseURL); msg != "" {
+				el.add(at("base_url"), "base_url", "%s", msg)
+			}
+		}
+		if p.JoinURL != "" {
+			el.add(at("join_url_template"), "join_url_template", "only for kind blizz (a Jitsi link is base_url plus the room)")
+		}
+	case KindBlizz:
+		link("base_url", p.BaseURL, false)
+		if line("join_url_template", p.JoinURL, true, maxURL) {
+			if msg := checkTemplate(p.JoinURL); msg != "" {
+				el.add(at("join_url_template"), "join_url_template", "%s", msg)
+			}
+		}
+	}
+
+	if p.Rating != nil {
+		rt := *p.Rating
+		switch rt.Value {
+		case "":
+			el.add(at("authority_rating.value"), "authority_rating.value", "required (green, yellow or red)")
+		case RatingGreen, RatingYellow, RatingRed:
+		default:
+			el.add(at("authority_rating.value"), "authority_rating.value", "want green, yellow or red")
+		}
+		line("authority_rating.authority", rt.Authority, true, maxLine)
+		if line("authority_rating.date", rt.Date, true, maxLine) && !ratingDate(rt.Date) {
+			el.add(at("authority_rating.date"), "authority_rating.date", "not a date (want YYYY, YYYY-MM or YYYY-MM-DD)")
+		}
+		link("authority_rating.source", rt.Source, true)
+		line("authority_rating.subject", rt.Subject, false, maxLine)
+	}
+
+	rev, revOK := date("reviewed_on", p.ReviewedOn)
+	due, dueOK := date("review_due", p.ReviewDue)
+	if revOK && dueOK && !due.After(rev) {
+		el.add(at("review_due"), "review_due", "must be after reviewed_on")
+	}
+	switch p.Status {
+	case "":
+		el.add(at("status"), "status", "required (active, deprecated or retired)")
+	case StatusActive, StatusDeprecated, StatusRetired:
+	default:
+		el.add(at("status"), "status", "want active, deprecated or retired")
+	}
+	text("notes", p.Notes, false)
+	if p.Notes == "" && (p.Unverified || p.Status == StatusDeprecated || p.Status == StatusRetired) {
+		el.add(at("notes"), "notes", "required when a provider is deprecated, retired or unverified: say why")
+	}
+
+	if len(p.Sources) == 0 {
+		el.add(at("sources"), "sources", "required: at least one source with title and url")
+	}
+	for i, s := range p.Sources {
+		pre := fmt.Sprintf("sources[%d].", i)
+		line(pre+"title", s.Title, true, maxLine)
+		link(pre+"url", s.URL, true)
+		if line(pre+"retrieved", s.Retrieved, false, maxLine) {
+			if _, ok := parseDate(s.Retrieved); !ok {
+				el.add(at(pre+"retrieved"), pre+"retrieved", "not a date (want YYYY-MM-DD)")
+			}
+		}
+	}
+}
+
+var e2eChoices = fmt.Sprintf("%q, %q, %q or %q", E2ENone, E2EOneToOne, E2EOptional, E2EDefault)
+
+// checkUnique rejects two records with one id, and two Jitsi records on one
+// host (a hand-given URL must map to exactly one provider).
+func checkUnique(el *errList, recs []record) {
+	ids := map[string]int{}
+	hosts := map[string]record{}
+	for _, r := range recs {
+		if r.p.ID != "" {
+			if first, dup := ids[r.p.ID]; dup {
+				el.add(r.lineOf("id"), "id", "duplicate id %q (first at line %d)", r.p.ID, first)
+			} else {
+				ids[r.p.ID] = r.lineOf("id")
+			}
+		}
+		if r.p.Kind != KindJitsi {
+			continue
+		}
+		h, ok := jitsiBaseHost(r.p.BaseURL)
+		if !ok {
+			continue
+		}
+		if first, dup := hosts[h]; dup {
+			el.add(r.lineOf("base_url"), "base_url", "host already used by provider %q (line %d)", first.p.ID, first.lineOf("base_url"))
+		} else {
+			hosts[h] = r
+		}
+	}
+}
+
+// checkText refuses control characters (they would break a table, a CSV
+// cell or an e-mail header); multi-line fields may hold newlines and tabs.
+func checkText(s string, multiline bool, max int) string {
+	if !utf8.ValidString(s) {
+		return "not valid UTF-8"
+	}
+	if utf8.RuneCountInString(s) > max {
+		return fmt.Sprintf("longer than %d characters", max)
+	}
+	for _, r := range s {
+		if multiline && (r == '\n' || r == '\t') {
+			continue
+		}
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || r == '\ufeff' {
+			if multiline {
+				return "contains a control character"
+			}
+			return "must be a single line without control characters"
+		}
+	}
+	if strings.TrimSpace(s) == "" {
+		return "must not be blank"
+	}
+	return ""
+}
+
+func parseDate(s string) (time.Time, bool) {
+	if !fullDateRE.MatchString(s) {
+		return time.Time{}, false
+	}
+	t, err := time.Parse(dateLayout, s)
+	if err != nil || t.Format(dateLayout) != s {
+		return time.Time{}, false
+	}
+	return t, true
+}
+
+func ratingDate(s string) bool {
+	if yearRE.MatchString(s) || yearMonRE.MatchString(s) {
+		return true
+	}
+	_, ok := parseDate(s)
+	return ok
+}
+
+// checkHTTPS returns "" for an absolute https URL with a host and no user
+// information, or says what is wrong.
+func checkHTTPS(s string) string {
+	if !strings.HasPrefix(s, "https://") {
+		return "want an https:// URL"
+	}
+	if strings.ContainsAny(s, " \\") {
+		return "not a valid URL (spaces or backslashes)"
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return "not a valid URL"
+	}
+	if u.Host == "" || u.Hostname() == "" {
+		return "URL has no host"
+	}
+	if u.User != nil {
+		return "URL must not contain a user name or password"
+	}
+	return ""
+}
+
+func checkJitsiBase(s string) string {
+	if msg := checkHTTPS(s); msg != "" {
+		return msg
+	}
+	u, _ := url.Parse(s)
+	if u.Path != "" && u.Path != "/" || u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.Contains(s, "#") {
+		return "want https://host/ with no path, query or fragment"
+	}
+	if u.Host != strings.ToLower(u.Host) {
+		return "host must be lower-case"
+	}
+	return ""
+}
+
+// jitsiBaseHost returns the normalised host of a valid Jitsi base URL.
+func jitsiBaseHost(s string) (string, bool) {
+	if checkJitsiBase(s) != "" {
+		return "", false
+	}
+	u, _ := url.Parse(s)
+	return normalHost(u.Host), true
+}
+
+// normalHost lower-cases a URL host, drops a trailing dot and the default
+// https port, so that equal hosts compare equal.
+func normalHost(h string) string {
+	h = strings.ToLower(h)
+	h = strings.TrimSuffix(h, ":443")
+	h = strings.TrimSuffix(h, ".")
+	return h
+}
+
+const idPlaceholder = "{id}"
+
+func checkTemplate(s string) string {
+	if strings.Count(s, idPlaceholder) != 1 {
+		return "want exactly one {id} placeholder (e.g. https://go.blizz.com/join/{id})"
+	}
+	example := strings.Replace(s, idPlaceholder, "m12345678", 1)
+	if msg := checkHTTPS(example); msg != "" {
+		return msg
+	}
+	u, _ := url.Parse(example)
+	if !strings.Contains(u.Path+"?"+u.RawQuery, "m12345678") {
+		return "the {id} placeholder must be in the path or query"
+	}
+	return ""
+}
