@@ -63,7 +63,7 @@ func LoadTemplates(embedded fs.FS, overrideDir string) (*Templates, error) {
 	for _, lang := range Langs() {
 		for _, d := range samples(lang) {
 			if _, err := t.Render(d); err != nil {
-				return nil, fmt.Errorf("invite: checking templates with sample data: %w", err)
+				return nil, err // names the file, and the line where text/template knows it
 			}
 		}
 	}

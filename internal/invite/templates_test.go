@@ -134,3 +134,17 @@ func TestLoadTemplatesOversizedOverride(t *testing.T) {
 		t.Error("oversized override accepted")
 	}
 }
+
+// The README in data/templates lists the versions; keep it honest.
+func TestTemplateREADMENamesVersions(t *testing.T) {
+	readme := embeddedFile(t, "README.md")
+	tm := mustLoad(t)
+	for _, lang := range invite.Langs() {
+		m := mustRender(t, tm, sample(t, lang, provider.KindJitsi))
+		for _, v := range []string{m.TemplateVersion, m.InviteVersion} {
+			if !strings.Contains(readme, "`"+v+"`") {
+				t.Errorf("data/templates/README.md does not list version %s", v)
+			}
+		}
+	}
+}
