@@ -130,6 +130,10 @@ func parse(name string, b []byte) ([]record, error) {
 	}
 	for _, item := range root.Content {
 		r := record{line: item.Line, lines: map[string]int{}}
+		if item.Kind == yaml.AliasNode {
+			el.add(item.Line, "(item)", "aliases are not supported")
+			continue
+		}
 		if item.Kind != yaml.MappingNode {
 			el.add(item.Line, "(item)", "want a provider record (a mapping of fields)")
 			continue
