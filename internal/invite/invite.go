@@ -37,7 +37,7 @@ type Data struct {
 	CounsellorName    string
 	CounsellorEmail   string
 	PolicyURL         string
-	WithdrawalContact string // empty: the notice names CounsellorEmail instead
+	WithdrawalContact string // empty: the notice names CounsellorEmail, or else asks for a reply to the e-mail
 }
 
 // Message is one rendered invitation.
@@ -145,8 +145,6 @@ func validate(d Data) (string, error) {
 		return "", errors.New("invite: ClientName is empty")
 	case d.PolicyURL == "":
 		return "", errors.New("invite: PolicyURL is empty")
-	case strings.TrimSpace(d.WithdrawalContact) == "" && d.CounsellorEmail == "":
-		return "", errors.New("invite: WithdrawalContact and CounsellorEmail are both empty; the notice must say how to withdraw")
 	case strings.TrimSpace(d.CounsellorName) == "" && strings.TrimSpace(d.Organisation) == "":
 		return "", errors.New("invite: CounsellorName and Organisation are both empty; the e-mail needs a signature")
 	}

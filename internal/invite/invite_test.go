@@ -306,7 +306,6 @@ func TestRenderRefuses(t *testing.T) {
 		{"HugeDuration", func(d *invite.Data) { d.Duration = 25 * time.Hour }, "Duration"},
 		{"NoLocation", func(d *invite.Data) { d.Location = nil }, "Location is not set"},
 		{"NoPolicy", func(d *invite.Data) { d.PolicyURL = "" }, "PolicyURL is empty"},
-		{"NoWayToWithdraw", func(d *invite.Data) { d.WithdrawalContact = ""; d.CounsellorEmail = "" }, "WithdrawalContact"},
 		{"NoSignature", func(d *invite.Data) { d.CounsellorName = ""; d.Organisation = "" }, "signature"},
 	}
 	for _, tt := range tests {
@@ -362,5 +361,22 @@ func TestDatesSpelledOut(t *testing.T) {
 				t.Errorf("body lacks %q", tt.want)
 			}
 		})
+	}
+}
+
+// Without a configured contact or sender address, the notice still says how
+// to withdraw: by replying to the e-mail it arrives in.
+func TestWithdrawalFallsBackToReply(t *testing.T) {
+	tm := mustLoad(t)
+	for lang, want := range map[string]string{"de": "Antworten Sie einfach auf diese E-Mail.", "en": "simply reply to this e-mail."} {
+		d := sample(t, lang, provider.KindJitsi)
+		d.WithdrawalContact, d.CounsellorEmail = "", ""
+		m, err := tm.Render(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(m.ConsentText, want) {
+			t.Errorf("%s: consent text lacks %q:\n%s", lang, want, m.ConsentText)
+		}
 	}
 }
