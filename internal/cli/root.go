@@ -66,6 +66,7 @@ environment variables, the config file (see 'counsel config path'), defaults.
 	root.CompletionOptions.HiddenDefaultCmd = true // we add our own, documented one
 
 	root.AddCommand(
+		newSessionCmd(a),
 		newConfigCmd(a),
 		newVersionCmd(a),
 		newCompletionCmd(a),

@@ -41,7 +41,7 @@ var Keys = []Key{
 	{"db", String, "", "database file (default: counsel.db in the user's data folder)"},
 	{"timezone", String, "Europe/Berlin", "time zone for showing and entering times (IANA name)"},
 	{"language", String, "de", "language of the invitation: de or en"},
-	{"organisation", String, "", "name of the counselling service, used in the signature"},
+	{"organisation", String, "exPEERienced", "name of the counselling service, used in the signature"},
 	{"counsellor", String, "", `your name and sender address, e.g. "Anna Beispiel <anna@example.org>"`},
 	{"place", String, "Videoberatung", "place recorded for each session"},
 	{"policy_url", String, DefaultPolicyURL, "web page with the consent declaration for video consultations"},

@@ -1,0 +1,418 @@
+package cli
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/spf13/cobra"
+
+	"github.com/expeerienced/counsel/data"
+	"github.com/expeerienced/counsel/internal/config"
+	"github.com/expeerienced/counsel/internal/consent"
+	"github.com/expeerienced/counsel/internal/invite"
+	"github.com/expeerienced/counsel/internal/provider"
+	"github.com/expeerienced/counsel/internal/safefile"
+	"github.com/expeerienced/counsel/internal/session"
+	"github.com/expeerienced/counsel/internal/store"
+)
+
+func newSessionCmd(a *app) *cobra.Command {
+	return groupCmd("session", "Plan, list and cancel video consultations",
+		`Plan, list and cancel video consultations.
+
+Each session stores only what the consent form names: the meeting ID or
+address, the place and date, and the client's name or pseudonym.
+`,
+		newSessionNewCmd(a), newSessionListCmd(a), newSessionShowCmd(a), newSessionCancelCmd(a))
+}
+
+type sessionNewOptions struct {
+	client, providerID, at, duration, tz, place string
+	meetingID, url, lang, to, eml, ics, format  string
+	force, dryRun, allowPast, allowWeakRoom     bool
+}
+
+func newSessionNewCmd(a *app) *cobra.Command {
+	opts := &sessionNewOptions{}
+	cmd := &cobra.Command{
+		Use:   "new --client NAME --provider ID --at TIME [flags]",
+		Short: "Plan a session and write the consent-and-invite e-mail",
+		Long: `Plan a video consultation and write the e-mail that both invites the client
+and tells them, before they take part, what is stored and how to withdraw.
+
+For a Jitsi provider counsel makes a fresh, unguessable room (or checks the
+--url you give). For Blizz, create a scheduled meeting with a password in the
+Blizz app and pass its meeting ID with --meeting-id.
+
+The e-mail goes to stdout (subject, blank line, body); --eml writes a draft
+your mail program opens (with the calendar event attached) and --ics the
+calendar event alone. The --to address is used for the draft only and is never
+stored. Nothing is stored when any input is refused, or with --dry-run.
+` + exitStatusHelp,
+		Example: `  $ counsel session new --client "Client-A" --provider fem-tu-ilmenau --at "2026-12-03 10:00"
+  $ counsel session new --client "Client-B" --provider blizz --meeting-id m12-345-678 \
+      --at "2026-12-04 16:30" --duration 1h --lang en --to client@example.org --eml invite.eml`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runSessionNew(cmd.Context(), a, opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.client, "client", "", "the client's name or pseudonym (required)")
+	f.StringVar(&opts.providerID, "provider", "", "provider id from 'counsel providers list' (required)")
+	f.StringVar(&opts.at, "at", "", `start, e.g. "2026-12-03 10:00", in --tz (required)`)
+	f.StringVar(&opts.duration, "duration", "50m", `length, e.g. "50m" or "1h30m"`)
+	f.StringVar(&opts.tz, "tz", "", "time zone of --at and of the e-mail (default: config timezone)")
+	f.StringVar(&opts.place, "place", "", "place recorded for the session (default: config place)")
+	f.StringVar(&opts.meetingID, "meeting-id", "", "Blizz meeting ID, e.g. m12-345-678 (required for Blizz)")
+	f.StringVar(&opts.url, "url", "", "Jitsi meeting URL on the provider's host (default: a fresh room)")
+	f.StringVar(&opts.lang, "lang", "", "language of the e-mail: de or en (default: config language)")
+	f.StringVar(&opts.to, "to", "", "client's e-mail address for the draft (never stored)")
+	f.StringVar(&opts.eml, "eml", "", "write an e-mail draft (.eml) to this file")
+	f.StringVar(&opts.ics, "ics", "", "write the calendar event (.ics) to this file")
+	f.BoolVar(&opts.force, "force", false, "replace existing --eml / --ics files")
+	f.BoolVar(&opts.dryRun, "dry-run", false, "show the e-mail but store nothing and write no file")
+	f.BoolVar(&opts.allowPast, "allow-past", false, "accept a start in the past (to record a session afterwards)")
+	f.BoolVar(&opts.allowWeakRoom, "allow-weak-room", false, "accept a guessable Jitsi room name in --url (still warns)")
+	addEnumFlag(f, &opts.format, "format", "text", "output format", "text", "json")
+	return cmd
+}
+
+// plannedSession is a session new request after every check passed.
+type plannedSession struct {
+	session  session.Session
+	provider provider.Provider
+	meeting  provider.BlizzID
+	loc      *time.Location
+	lang     string
+	to       string
+	warnings []string
+}
+
+// flagError is a refused flag value: the message names the flag, never the
+// value (which may be a client's name, address or link).
+func flagError(flag string, err error) error {
+	return usageErrorf("--%s: %v", flag, err)
+}
+
+func (a *app) providerRegistry() (*provider.Registry, error) {
+	dir, err := config.Dir()
+	if err != nil {
+		return nil, err
+	}
+	return provider.Load(data.Providers(), filepath.Join(dir, "providers.yaml"))
+}
+
+func (a *app) templates() (*invite.Templates, error) {
+	dir, err := config.Dir()
+	if err != nil {
+		return nil, err
+	}
+	return invite.LoadTemplates(data.Templates(), filepath.Join(dir, "templates"))
+}
+
+// planSession checks every input of session new; it stores nothing.
+func (a *app) planSession(opts *sessionNewOptions, now time.Time) (*plannedSession, error) {
+	p := &plannedSession{}
+	for _, req := range []struct{ flag, val string }{{"client", opts.client}, {"provider", opts.providerID}, {"at", opts.at}} {
+		if req.val == "" {
+			return nil, usageErrorf("--%s is required", req.flag)
+		}
+	}
+	name, err := session.NormaliseName(opts.client)
+	if err != nil {
+		return nil, flagError("client", fmt.Errorf("the name or pseudonym %w", err))
+	}
+	reg, err := a.providerRegistry()
+	if err != nil {
+		return nil, err
+	}
+	prov, ok := reg.Get(opts.providerID)
+	if !ok {
+		return nil, withHint(flagError("provider", fmt.Errorf("unknown provider %q", opts.providerID)),
+			"see 'counsel providers list' for the vetted providers")
+	}
+	warnings, err := prov.Usable(now.In(a.cfg.Location()))
+	if err != nil {
+		return nil, withHint(fmt.Errorf("provider %s: %w", prov.ID, err), "choose another provider from 'counsel providers list'")
+	}
+	p.provider, p.warnings = prov, warnings
+
+	tz := a.cfg.Timezone
+	if opts.tz != "" {
+		tz = opts.tz
+	}
+	if p.loc, err = time.LoadLocation(tz); err != nil || tz == "" {
+		return nil, flagError("tz", fmt.Errorf("unknown time zone %q (want an IANA name such as Europe/Berlin)", tz))
+	}
+	start, err := session.ParseStart(opts.at, p.loc)
+	if err != nil {
+		return nil, flagError("at", err)
+	}
+	if start.Before(now) && !opts.allowPast {
+		return nil, withHint(flagError("at", errors.New("the start is in the past")),
+			"add --allow-past to record a session that already happened")
+	}
+	dur, err := session.ParseDuration(opts.duration)
+	if err != nil {
+		return nil, flagError("duration", err)
+	}
+	place := a.cfg.Place
+	if opts.place != "" {
+		place = opts.place
+	}
+	if err := checkLine(place, 200); err != nil {
+		return nil, flagError("place", err)
+	}
+	p.lang = a.cfg.Language
+	if opts.lang != "" {
+		p.lang = opts.lang
+	}
+	if p.lang != "de" && p.lang != "en" {
+		return nil, flagError("lang", errors.New("want de or en"))
+	}
+	if opts.to != "" {
+		addr, err := invite.ParseAddress(opts.to)
+		if err != nil {
+			return nil, flagError("to", errors.New("not a valid e-mail address"))
+		}
+		p.to = addr.String()
+	}
+
+	s := session.Session{ClientName: name, ProviderID: prov.ID, Kind: string(prov.Kind),
+		Place: place, Start: start.UTC(), Timezone: p.loc.String(), Duration: dur}
+	switch prov.Kind {
+	case provider.KindBlizz:
+		if opts.url != "" {
+			return nil, flagError("url", errors.New("Blizz meetings are given with --meeting-id"))
+		}
+		if opts.meetingID == "" {
+			return nil, withHint(usageErrorf("--meeting-id is required for Blizz"),
+				"create a scheduled meeting with a password in Blizz and pass its ID, e.g. --meeting-id m12-345-678")
+		}
+		id, err := provider.ParseBlizzID(opts.meetingID)
+		if err != nil {
+			return nil, flagError("meeting-id", err)
+		}
+		if s.JoinURL, err = prov.BlizzJoinURL(id); err != nil {
+			return nil, err
+		}
+		p.meeting, s.MeetingID = id, id.String()
+	case provider.KindJitsi:
+		if opts.meetingID != "" {
+			return nil, flagError("meeting-id", errors.New("only Blizz uses meeting IDs; Jitsi uses --url or a fresh room"))
+		}
+		room := ""
+		if opts.url != "" {
+			jr, err := reg.CheckJitsiURL(opts.url, opts.allowWeakRoom)
+			if err != nil {
+				return nil, flagError("url", err)
+			}
+			if jr.Provider.ID != prov.ID {
+				return nil, flagError("url", fmt.Errorf("the address is on provider %s, not %s", jr.Provider.ID, prov.ID))
+			}
+			room = jr.Room
+			p.warnings = append(p.warnings, jr.Warnings...)
+		} else if room, err = provider.NewRoom(rand.Reader); err != nil {
+			return nil, err
+		}
+		if s.JoinURL, err = prov.JitsiJoinURL(room); err != nil {
+			return nil, err
+		}
+	}
+	p.session = s
+	return p, nil
+}
+
+// checkLine refuses text that could break a record or a header.
+func checkLine(s string, max int) error {
+	if !utf8.ValidString(s) {
+		return errors.New("is not valid UTF-8")
+	}
+	if strings.TrimSpace(s) == "" {
+		return errors.New("is empty")
+	}
+	if utf8.RuneCountInString(s) > max {
+		return fmt.Errorf("is longer than %d characters", max)
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			return errors.New("contains a control character (such as a line break)")
+		}
+	}
+	return nil
+}
+
+// inviteData is what the templates render for a session.
+func (a *app) inviteData(s session.Session, prov provider.Provider, meeting provider.BlizzID, loc *time.Location, lang string) invite.Data {
+	name, email := "", ""
+	if addr, err := invite.ParseAddress(a.cfg.Counsellor); err == nil {
+		name, email = addr.Name, addr.Address
+	}
+	return invite.Data{
+		Lang: lang, SessionID: s.ID, ClientName: s.ClientName, Provider: prov,
+		Start: s.Start, Duration: s.Duration, Location: loc, JoinURL: s.JoinURL,
+		MeetingID: meeting.Display(), Place: s.Place, Organisation: a.cfg.Organisation,
+		CounsellorName: name, CounsellorEmail: email, PolicyURL: a.cfg.PolicyURL,
+		WithdrawalContact: a.cfg.WithdrawalContact,
+	}
+}
+
+func runSessionNew(ctx context.Context, a *app, opts *sessionNewOptions) error {
+	now := a.deps.Now()
+	p, err := a.planSession(opts, now)
+	if err != nil {
+		return err
+	}
+	for _, out := range []struct{ flag, path string }{{"eml", opts.eml}, {"ics", opts.ics}} {
+		if out.path != "" && !opts.dryRun {
+			if err := safefile.Check(out.path, opts.force); err != nil {
+				err = fmt.Errorf("--%s: %w", out.flag, err)
+				if errors.Is(err, fs.ErrExist) {
+					err = withHint(err, "add --force to replace it, or choose another file")
+				}
+				return err
+			}
+		}
+	}
+	if opts.eml != "" && a.cfg.Counsellor == "" {
+		return withHint(usageErrorf("--eml needs your sender address"),
+			`set counsellor in the config file, e.g. counsellor: "Anna Beispiel <anna@example.org>"`,
+			"or set COUNSEL_COUNSELLOR; 'counsel config init' writes a config file to start from")
+	}
+	if p.session.ID, err = session.NewID(); err != nil {
+		return err
+	}
+	tmpl, err := a.templates()
+	if err != nil {
+		return err
+	}
+	d := a.inviteData(p.session, p.provider, p.meeting, p.loc, p.lang)
+	msg, err := tmpl.Render(d)
+	if err != nil {
+		return err
+	}
+	ics, err := invite.ICS(d, p.session.ID+"@counsel", now)
+	if err != nil {
+		return err
+	}
+
+	if !opts.dryRun {
+		if err := a.storeSession(ctx, p, msg, ics, opts, now); err != nil {
+			return err
+		}
+	}
+	short := session.ShortID(p.session.ID)
+	if opts.format == "json" {
+		if err := writeSessionJSON(a.deps.Stdout, p, msg); err != nil {
+			return err
+		}
+	} else {
+		fmt.Fprintf(a.deps.Stdout, "%s\n\n%s", msg.Subject, msg.Body)
+	}
+	for _, w := range p.warnings {
+		a.warn("%s", w)
+	}
+	if opts.dryRun {
+		a.info("dry run: session %s was not stored and no file was written", short)
+		return nil
+	}
+	a.info("session %s created for %s", short, p.session.Start.In(p.loc).Format("Mon 2 Jan 2006 15:04 MST"))
+	if p.provider.Kind == provider.KindBlizz {
+		a.info("send the meeting password to the client separately, not in this e-mail")
+	}
+	return nil
+}
+
+// storeSession writes the requested files, then stores the session; if the
+// store refuses, the files are removed again, so either both exist or
+// neither does.
+func (a *app) storeSession(ctx context.Context, p *plannedSession, msg invite.Message, ics []byte, opts *sessionNewOptions, now time.Time) error {
+	var written []string
+	cleanup := func() {
+		for _, f := range written {
+			os.Remove(f)
+		}
+	}
+	if opts.ics != "" {
+		if err := safefile.Write(opts.ics, opts.force, func(w io.Writer) error { _, err := w.Write(ics); return err }); err != nil {
+			return fmt.Errorf("--ics: %w", err)
+		}
+		written = append(written, opts.ics)
+	}
+	if opts.eml != "" {
+		from, err := invite.ParseAddress(a.cfg.Counsellor)
+		if err != nil {
+			cleanup()
+			return err
+		}
+		h := invite.Header{From: from, Date: now, MessageID: p.session.ID + "@counsel.invalid"}
+		if p.to != "" {
+			h.To, _ = invite.ParseAddress(p.to)
+		}
+		if err := safefile.Write(opts.eml, opts.force, func(w io.Writer) error { return invite.EML(w, msg, h, ics) }); err != nil {
+			cleanup()
+			return fmt.Errorf("--eml: %w", err)
+		}
+		written = append(written, opts.eml)
+	}
+	db, err := a.openStore(ctx)
+	if err != nil {
+		cleanup()
+		return err
+	}
+	defer db.Close()
+	notice := consent.Notice{Language: msg.Lang, Version: msg.TemplateVersion, Hash: msg.ConsentSHA256}
+	if _, err := db.CreateSession(ctx, store.NewSession{Session: p.session, Notice: notice, RecordedBy: a.recordedBy()}); err != nil {
+		cleanup()
+		return err
+	}
+	return nil
+}
+
+// recordedBy names the counsellor in consent records: the configured name,
+// not the address.
+func (a *app) recordedBy() string {
+	if addr, err := invite.ParseAddress(a.cfg.Counsellor); err == nil && addr.Name != "" {
+		return addr.Name
+	}
+	return "counsellor"
+}
+
+func writeSessionJSON(w io.Writer, p *plannedSession, msg invite.Message) error {
+	warnings := p.warnings
+	if warnings == nil {
+		warnings = []string{}
+	}
+	v := struct {
+		ID        string   `json:"id"`
+		Provider  string   `json:"provider"`
+		Kind      string   `json:"kind"`
+		JoinURL   string   `json:"join_url"`
+		MeetingID string   `json:"meeting_id"`
+		StartsAt  string   `json:"starts_at"`
+		Timezone  string   `json:"timezone"`
+		Place     string   `json:"place"`
+		Subject   string   `json:"subject"`
+		Body      string   `json:"body"`
+		Warnings  []string `json:"warnings"`
+	}{
+		p.session.ID, p.session.ProviderID, p.session.Kind, p.session.JoinURL, p.meeting.Display(),
+		p.session.Start.In(p.loc).Format(time.RFC3339), p.loc.String(), p.session.Place,
+		msg.Subject, msg.Body, warnings,
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}

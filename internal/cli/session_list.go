@@ -1,0 +1,254 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/expeerienced/counsel/internal/provider"
+	"github.com/expeerienced/counsel/internal/session"
+	"github.com/expeerienced/counsel/internal/store"
+)
+
+type sessionListOptions struct {
+	all      bool
+	from, to string
+	limit    int
+	format   string
+}
+
+func newSessionListCmd(a *app) *cobra.Command {
+	opts := &sessionListOptions{}
+	cmd := &cobra.Command{
+		Use:   "list [--all] [--from DATE] [--to DATE] [--limit N]",
+		Short: "List your sessions, upcoming first",
+		Long: `List sessions sorted by start. Without flags: the scheduled sessions from now
+on. --all adds past and cancelled sessions; --from and --to (dates such as
+2026-12-01, in the configured time zone; --to is inclusive) narrow the range.
+` + exitStatusHelp,
+		Example: "  $ counsel session list\n  $ counsel session list --all --from 2026-12-01 --to 2026-12-31 --format csv",
+		Args:    noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runSessionList(cmd.Context(), a, opts)
+		},
+	}
+	cmd.Flags().BoolVar(&opts.all, "all", false, "include past and cancelled sessions")
+	cmd.Flags().StringVar(&opts.from, "from", "", "first day, e.g. 2026-12-01")
+	cmd.Flags().StringVar(&opts.to, "to", "", "last day, e.g. 2026-12-31")
+	cmd.Flags().IntVar(&opts.limit, "limit", 50, "show at most N sessions (0: no limit)")
+	addFormatFlag(cmd, &opts.format)
+	return cmd
+}
+
+func runSessionList(ctx context.Context, a *app, opts *sessionListOptions) error {
+	loc := a.cfg.Location()
+	f := store.SessionFilter{WithCancelled: opts.all, Limit: opts.limit}
+	if opts.limit < 0 {
+		return usageErrorf("--limit: want 0 or more")
+	}
+	if !opts.all {
+		f.From = a.deps.Now()
+	}
+	if opts.from != "" {
+		t, err := session.ParseDate(opts.from, loc)
+		if err != nil {
+			return flagError("from", err)
+		}
+		f.From = t
+	}
+	if opts.to != "" {
+		t, err := session.ParseDate(opts.to, loc)
+		if err != nil {
+			return flagError("to", err)
+		}
+		f.To = t.AddDate(0, 0, 1)
+	}
+	if !f.To.IsZero() && !f.From.IsZero() && !f.To.After(f.From) {
+		return usageErrorf("--to is before --from")
+	}
+	db, err := a.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	list, more, err := db.ListSessions(ctx, f)
+	if err != nil {
+		return err
+	}
+	l := listing{header: []string{"ID", "Start", "Client", "Provider", "Meeting", "Status"}}
+	rows := make([]sessionJSON, 0, len(list))
+	for _, s := range list {
+		j := toSessionJSON(s, loc)
+		rows = append(rows, j)
+		l.rows = append(l.rows, []string{j.ShortID, s.Start.In(loc).Format("Mon 2006-01-02 15:04"),
+			clientLabel(s), s.ProviderID, meetingLabel(s), string(s.Status)})
+	}
+	l.json = rows
+	if err := writeListing(a.deps.Stdout, opts.format, l); err != nil {
+		return err
+	}
+	if more {
+		a.info("showing the first %d sessions; more exist (use --limit 0 for all, or --from/--to)", opts.limit)
+	}
+	if len(list) == 0 && opts.format == formatTable {
+		a.info("no sessions (add --all for past and cancelled ones)")
+	}
+	return nil
+}
+
+// sessionJSON is the stable JSON form of a session for scripts.
+type sessionJSON struct {
+	ID          string `json:"id"`
+	ShortID     string `json:"short_id"`
+	Client      string `json:"client"`
+	Erased      bool   `json:"erased"`
+	Provider    string `json:"provider"`
+	Kind        string `json:"kind"`
+	MeetingID   string `json:"meeting_id"`
+	JoinURL     string `json:"join_url"`
+	Place       string `json:"place"`
+	StartsAt    string `json:"starts_at"`
+	Timezone    string `json:"timezone"`
+	DurationMin int    `json:"duration_min"`
+	Status      string `json:"status"`
+	CreatedAt   string `json:"created_at"`
+	CancelledAt string `json:"cancelled_at,omitempty"`
+}
+
+func toSessionJSON(s session.Session, loc *time.Location) sessionJSON {
+	j := sessionJSON{
+		ID: s.ID, ShortID: session.ShortID(s.ID), Client: s.ClientName, Erased: s.Erased(),
+		Provider: s.ProviderID, Kind: s.Kind, MeetingID: meetingDisplay(s.MeetingID), JoinURL: s.JoinURL,
+		Place: s.Place, StartsAt: s.Start.Format(time.RFC3339), Timezone: s.Timezone,
+		DurationMin: int(s.Duration / time.Minute), Status: string(s.Status),
+		CreatedAt: s.CreatedAt.Format(time.RFC3339),
+	}
+	if !s.CancelledAt.IsZero() {
+		j.CancelledAt = s.CancelledAt.Format(time.RFC3339)
+	}
+	return j
+}
+
+func clientLabel(s session.Session) string {
+	if s.Erased() {
+		return "(erased)"
+	}
+	return s.ClientName
+}
+
+func meetingDisplay(id string) string {
+	if b, err := provider.ParseBlizzID(id); err == nil {
+		return b.Display()
+	}
+	return id
+}
+
+// meetingLabel is the short meeting column: the Blizz ID, or the Jitsi host.
+func meetingLabel(s session.Session) string {
+	if s.MeetingID != "" {
+		return meetingDisplay(s.MeetingID)
+	}
+	return s.JoinURL
+}
+
+type sessionShowOptions struct{ format string }
+
+func newSessionShowCmd(a *app) *cobra.Command {
+	opts := &sessionShowOptions{}
+	cmd := &cobra.Command{
+		Use:   "show ID",
+		Short: "Show one session",
+		Long: `Show everything stored about one session. ID is the short ID shown by
+'counsel session list', the full ID, or a unique beginning of the full ID.
+` + exitStatusHelp,
+		Example: "  $ counsel session show 3f9a2c1e",
+		Args:    exactArgs("session ID"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runSessionShow(cmd.Context(), a, args[0], opts)
+		},
+	}
+	addFormatFlag(cmd, &opts.format)
+	return cmd
+}
+
+func runSessionShow(ctx context.Context, a *app, ref string, opts *sessionShowOptions) error {
+	db, err := a.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	s, err := db.FindSession(ctx, ref)
+	if err != nil {
+		return sessionLookupError(err)
+	}
+	loc := a.cfg.Location()
+	if tz, err := time.LoadLocation(s.Timezone); err == nil {
+		loc = tz
+	}
+	j := toSessionJSON(s, loc)
+	l := listing{header: []string{"Field", "Value"}, json: j, rows: [][]string{
+		{"id", s.ID},
+		{"client", clientLabel(s)},
+		{"provider", s.ProviderID},
+		{"meeting", meetingLabel(s)},
+		{"join link", s.JoinURL},
+		{"place", s.Place},
+		{"start", s.Start.In(loc).Format("Mon 2006-01-02 15:04 MST") + " (" + s.Timezone + ")"},
+		{"duration", s.Duration.String()},
+		{"status", string(s.Status)},
+		{"created", s.CreatedAt.In(loc).Format("2006-01-02 15:04 MST")},
+	}}
+	if !s.CancelledAt.IsZero() {
+		l.rows = append(l.rows, []string{"cancelled", s.CancelledAt.In(loc).Format("2006-01-02 15:04 MST")})
+	}
+	return writeListing(a.deps.Stdout, opts.format, l)
+}
+
+func sessionLookupError(err error) error {
+	if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrAmbiguous) {
+		return withHint(err, "'counsel session list --all' shows the IDs")
+	}
+	return err
+}
+
+func newSessionCancelCmd(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "cancel ID",
+		Short: "Cancel a session and list what is left to do",
+		Long: `Mark a session cancelled (the record stays until its retention ends) and
+print what you still have to do outside counsel: cancel the Blizz meeting,
+tell the client.
+` + exitStatusHelp,
+		Example: "  $ counsel session cancel 3f9a2c1e",
+		Args:    exactArgs("session ID"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runSessionCancel(cmd.Context(), a, args[0])
+		},
+	}
+}
+
+func runSessionCancel(ctx context.Context, a *app, ref string) error {
+	db, err := a.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	s, err := db.CancelSession(ctx, ref)
+	if err != nil {
+		return sessionLookupError(err)
+	}
+	loc := a.cfg.Location()
+	w := a.deps.Stdout
+	fmt.Fprintf(w, "Session %s on %s is cancelled. Still to do:\n", session.ShortID(s.ID), s.Start.In(loc).Format("Mon 2006-01-02 15:04 MST"))
+	if s.Kind == string(provider.KindBlizz) {
+		fmt.Fprintf(w, "  - cancel the meeting %s in Blizz (TeamViewer Meeting)\n", meetingDisplay(s.MeetingID))
+	} else {
+		fmt.Fprintln(w, "  - nothing to cancel at the Jitsi provider: the room exists only while people are in it")
+	}
+	fmt.Fprintln(w, "  - tell the client that the session is cancelled")
+	fmt.Fprintln(w, "  - delete the calendar entry if you added one")
+	return nil
+}

@@ -1,0 +1,169 @@
+// Package session holds the planned video consultation and the rules for
+// what a counsellor may type when creating one. It knows no SQL and no CLI.
+package session
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Status of a session.
+type Status string
+
+const (
+	Scheduled Status = "scheduled"
+	Cancelled Status = "cancelled"
+)
+
+// Session is the minimal record of one consultation: what the consent form
+// says is stored, and nothing more.
+type Session struct {
+	ID         string
+	ClientName string // name or pseudonym; empty once the person withdrew consent
+	ProviderID string
+	Kind       string // jitsi or blizz
+	MeetingID  string // Blizz meeting ID, canonical form; empty for Jitsi
+	JoinURL    string
+	Place      string
+	Start      time.Time // UTC
+	Timezone   string    // IANA zone the session was planned in
+	Duration   time.Duration
+	Status     Status
+	CreatedAt  time.Time
+	// CancelledAt is zero unless Status is Cancelled.
+	CancelledAt time.Time
+}
+
+// End is when the session is planned to end.
+func (s Session) End() time.Time { return s.Start.Add(s.Duration) }
+
+// Erased reports whether the person's name was erased after a withdrawal.
+func (s Session) Erased() bool { return s.ClientName == "" }
+
+// NewID returns a time-ordered ID (UUIDv7), so new rows append to the end of
+// the table's index.
+func NewID() (string, error) {
+	id, err := uuid.NewV7()
+	if err != nil {
+		return "", fmt.Errorf("new id: %w", err)
+	}
+	return id.String(), nil
+}
+
+// ShortIDLen is how many characters of an ID are shown.
+const ShortIDLen = 8
+
+// ShortID is the form shown to people: the last characters of the ID, which
+// are random (the first ones encode the time and repeat between sessions).
+func ShortID(id string) string {
+	if len(id) <= ShortIDLen {
+		return id
+	}
+	return id[len(id)-ShortIDLen:]
+}
+
+// MaxNameLen is the longest name or pseudonym accepted, in characters.
+const MaxNameLen = 100
+
+// Errors for a client name; none of them repeats the name.
+var (
+	ErrNameEmpty   = errors.New("is empty")
+	ErrNameLong    = fmt.Errorf("is longer than %d characters", MaxNameLen)
+	ErrNameUTF8    = errors.New("is not valid UTF-8")
+	ErrNameControl = errors.New("contains a control character (such as a line break)")
+)
+
+// NormaliseName validates a name or pseudonym and returns the form that is
+// stored and compared: Unicode NFC, surrounding space removed, inner runs of
+// space collapsed. So "Anna  M." and " Anna M." are the same person.
+func NormaliseName(s string) (string, error) {
+	if !utf8.ValidString(s) {
+		return "", ErrNameUTF8
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+			return "", ErrNameControl
+		}
+	}
+	n := strings.Join(strings.Fields(norm.NFC.String(s)), " ")
+	switch {
+	case n == "":
+		return "", ErrNameEmpty
+	case utf8.RuneCountInString(n) > MaxNameLen:
+		return "", ErrNameLong
+	}
+	return n, nil
+}
+
+// Duration bounds: a consultation is at least 5 minutes and at most 8 hours.
+const (
+	MinDuration     = 5 * time.Minute
+	MaxDuration     = 8 * time.Hour
+	DefaultDuration = 50 * time.Minute
+)
+
+// ParseDuration reads "50m", "1h", "1h30m" or a bare number of minutes ("50").
+func ParseDuration(s string) (time.Duration, error) {
+	s = strings.TrimSpace(s)
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		var mins int
+		if _, serr := fmt.Sscanf(s, "%d", &mins); serr != nil || fmt.Sprint(mins) != s {
+			return 0, errors.New(`want a duration such as "50m", "1h" or "1h30m"`)
+		}
+		d = time.Duration(mins) * time.Minute
+	}
+	if d < MinDuration || d > MaxDuration {
+		return 0, fmt.Errorf("want between %v and %v", MinDuration, MaxDuration)
+	}
+	if d%time.Minute != 0 {
+		return 0, errors.New("want whole minutes")
+	}
+	return d, nil
+}
+
+// startLayouts are the forms a counsellor may type for a start time, in the
+// session's zone.
+var startLayouts = []string{
+	"2006-01-02 15:04",
+	"2006-01-02T15:04",
+	"2006-01-02 15:04:05",
+	"2006-01-02T15:04:05",
+	"02.01.2006 15:04", // German form
+}
+
+// ParseStart reads a start time typed in loc, such as "2026-12-03 10:00" or
+// "03.12.2026 10:00", or an RFC 3339 time with its own offset.
+func ParseStart(s string, loc *time.Location) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	for _, layout := range startLayouts {
+		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
+			// A time that does not exist in loc (the hour skipped when clocks
+			// go forward) comes back moved; refuse rather than guess.
+			if t.Format(layout) != s {
+				return time.Time{}, errors.New("that time does not exist in the time zone (clocks change)")
+			}
+			return t, nil
+		}
+	}
+	return time.Time{}, errors.New(`want a date and time such as "2026-12-03 10:00"`)
+}
+
+// ParseDate reads a day ("2026-12-03") in loc, for --from and --to filters.
+func ParseDate(s string, loc *time.Location) (time.Time, error) {
+	t, err := time.ParseInLocation("2006-01-02", strings.TrimSpace(s), loc)
+	if err != nil {
+		return time.Time{}, errors.New(`want a date such as "2026-12-03"`)
+	}
+	return t, nil
+}

@@ -1,0 +1,238 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/expeerienced/counsel/internal/audit"
+	"github.com/expeerienced/counsel/internal/consent"
+	"github.com/expeerienced/counsel/internal/session"
+)
+
+// Errors of session lookups.
+var (
+	ErrNotFound  = errors.New("not found")
+	ErrAmbiguous = errors.New("matches more than one session; type more of the ID")
+	ErrCancelled = errors.New("is already cancelled")
+)
+
+// NewSession is what `session new` stores.
+type NewSession struct {
+	Session    session.Session // ID, ClientName (normalised) and the plan; Status and CreatedAt are set here
+	Notice     consent.Notice  // the consent text the e-mail carries
+	RecordedBy string          // the counsellor, from the configuration
+}
+
+// CreateSession stores the session, the person (found by name or created), a
+// consent notice_sent event and the audit event, in one transaction.
+func (d *DB) CreateSession(ctx context.Context, ns NewSession) (session.Session, error) {
+	s := ns.Session
+	err := d.inTx(ctx, func(tx *sql.Tx, now time.Time) error {
+		personID, err := findOrCreatePerson(ctx, tx, now, s.ClientName)
+		if err != nil {
+			return err
+		}
+		s.Status, s.CreatedAt = session.Scheduled, now
+		_, err = tx.ExecContext(ctx, `INSERT INTO sessions
+			(id, person_id, provider_id, kind, meeting_id, join_url, place, starts_at, timezone, duration_min, status, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			s.ID, personID, s.ProviderID, s.Kind, s.MeetingID, s.JoinURL, s.Place,
+			formatTime(s.Start), s.Timezone, int(s.Duration/time.Minute), string(s.Status), formatTime(now))
+		if err != nil {
+			return fmt.Errorf("store session: %w", err)
+		}
+		eventID, err := session.NewID()
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO consent_events
+			(id, person_id, session_id, event, timestamp, jurisdiction, legal_basis, purpose,
+			 notice_language, notice_version, notice_hash, collection_method, recorded_by)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?)`,
+			eventID, personID, s.ID, consent.NoticeSent, formatTime(now), consent.Jurisdiction,
+			consent.LegalBasis, consent.Purpose, ns.Notice.Language, ns.Notice.Version, ns.Notice.Hash, ns.RecordedBy)
+		if err != nil {
+			return fmt.Errorf("store consent notice: %w", err)
+		}
+		if err := appendAudit(ctx, tx, now, audit.ActionSessionCreated, s.ID, map[string]string{
+			"person": personID, "provider": s.ProviderID, "starts_at": formatTime(s.Start),
+		}); err != nil {
+			return err
+		}
+		return appendAudit(ctx, tx, now, audit.ActionConsentNoticeSent, eventID, map[string]string{
+			"person": personID, "session": s.ID, "notice_version": ns.Notice.Version, "notice_hash": ns.Notice.Hash,
+		})
+	})
+	if err != nil {
+		return session.Session{}, err
+	}
+	return s, nil
+}
+
+// findOrCreatePerson returns the ID of the person with this (normalised)
+// name, creating the row if it is the first session.
+func findOrCreatePerson(ctx context.Context, tx *sql.Tx, now time.Time, name string) (string, error) {
+	var id string
+	err := tx.QueryRowContext(ctx, "SELECT id FROM people WHERE name = ?", name).Scan(&id)
+	if err == nil {
+		return id, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return "", err
+	}
+	id, err = session.NewID()
+	if err != nil {
+		return "", err
+	}
+	_, err = tx.ExecContext(ctx, "INSERT INTO people (id, name, created_at) VALUES (?, ?, ?)", id, name, formatTime(now))
+	return id, err
+}
+
+// SessionFilter selects sessions for ListSessions.
+type SessionFilter struct {
+	From, To      time.Time // start in [From, To); zero means unbounded
+	WithCancelled bool
+	Limit         int // 0 means no limit
+}
+
+const sessionColumns = `s.id, COALESCE(p.name, ''), s.provider_id, s.kind, s.meeting_id, s.join_url, s.place,
+	s.starts_at, s.timezone, s.duration_min, s.status, s.created_at, COALESCE(s.cancelled_at, '')`
+
+// ListSessions returns sessions ordered by start, and whether more matched
+// than the limit allowed.
+func (d *DB) ListSessions(ctx context.Context, f SessionFilter) ([]session.Session, bool, error) {
+	var where []string
+	var args []any
+	if !f.From.IsZero() {
+		where, args = append(where, "s.starts_at >= ?"), append(args, formatTime(f.From))
+	}
+	if !f.To.IsZero() {
+		where, args = append(where, "s.starts_at < ?"), append(args, formatTime(f.To))
+	}
+	if !f.WithCancelled {
+		where = append(where, "s.status = 'scheduled'")
+	}
+	q := "SELECT " + sessionColumns + " FROM sessions s JOIN people p ON p.id = s.person_id"
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	q += " ORDER BY s.starts_at, s.id"
+	if f.Limit > 0 {
+		q += " LIMIT " + strconv.Itoa(f.Limit+1) // one more tells whether more exist
+	}
+	rows, err := d.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, false, mapErr(err)
+	}
+	defer rows.Close()
+	var out []session.Session
+	for rows.Next() {
+		s, err := scanSession(rows)
+		if err != nil {
+			return nil, false, err
+		}
+		out = append(out, s)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, false, mapErr(err)
+	}
+	more := f.Limit > 0 && len(out) > f.Limit
+	if more {
+		out = out[:f.Limit]
+	}
+	return out, more, nil
+}
+
+// FindSession finds a session by its full ID, a unique prefix of it, or its
+// short form (the last characters, as shown in lists).
+func (d *DB) FindSession(ctx context.Context, ref string) (session.Session, error) {
+	return findSession(ctx, d.db, ref)
+}
+
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+func findSession(ctx context.Context, q querier, ref string) (session.Session, error) {
+	ref = strings.ToLower(strings.TrimSpace(ref))
+	if len(ref) < 4 || strings.ContainsAny(ref, "%_") {
+		return session.Session{}, fmt.Errorf("session %q: %w", ref, ErrNotFound)
+	}
+	rows, err := q.QueryContext(ctx, "SELECT "+sessionColumns+` FROM sessions s JOIN people p ON p.id = s.person_id
+		WHERE s.id = ?1 OR s.id LIKE ?1 || '%' OR s.id LIKE '%' || ?1 LIMIT 2`, ref)
+	if err != nil {
+		return session.Session{}, mapErr(err)
+	}
+	defer rows.Close()
+	var found []session.Session
+	for rows.Next() {
+		s, err := scanSession(rows)
+		if err != nil {
+			return session.Session{}, err
+		}
+		found = append(found, s)
+	}
+	if err := rows.Err(); err != nil {
+		return session.Session{}, mapErr(err)
+	}
+	switch len(found) {
+	case 0:
+		return session.Session{}, fmt.Errorf("session %q: %w", ref, ErrNotFound)
+	case 1:
+		return found[0], nil
+	}
+	return session.Session{}, fmt.Errorf("session %q %w", ref, ErrAmbiguous)
+}
+
+// CancelSession marks a scheduled session cancelled and records it.
+func (d *DB) CancelSession(ctx context.Context, ref string) (session.Session, error) {
+	var s session.Session
+	err := d.inTx(ctx, func(tx *sql.Tx, now time.Time) error {
+		var err error
+		if s, err = findSession(ctx, tx, ref); err != nil {
+			return err
+		}
+		if s.Status == session.Cancelled {
+			return fmt.Errorf("session %s %w", session.ShortID(s.ID), ErrCancelled)
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE sessions SET status = 'cancelled', cancelled_at = ? WHERE id = ?",
+			formatTime(now), s.ID); err != nil {
+			return err
+		}
+		s.Status, s.CancelledAt = session.Cancelled, now
+		return appendAudit(ctx, tx, now, audit.ActionSessionCancelled, s.ID, map[string]string{"reason": "counsellor"})
+	})
+	return s, err
+}
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanSession(r scanner) (session.Session, error) {
+	var s session.Session
+	var start, created, cancelled, status string
+	var mins int
+	if err := r.Scan(&s.ID, &s.ClientName, &s.ProviderID, &s.Kind, &s.MeetingID, &s.JoinURL, &s.Place,
+		&start, &s.Timezone, &mins, &status, &created, &cancelled); err != nil {
+		return s, mapErr(err)
+	}
+	var err error
+	if s.Start, err = parseTime(start); err != nil {
+		return s, fmt.Errorf("session %s: bad start time: %w", s.ID, err)
+	}
+	if s.CreatedAt, err = parseTime(created); err != nil {
+		return s, fmt.Errorf("session %s: bad creation time: %w", s.ID, err)
+	}
+	if cancelled != "" {
+		if s.CancelledAt, err = parseTime(cancelled); err != nil {
+			return s, fmt.Errorf("session %s: bad cancel time: %w", s.ID, err)
+		}
+	}
+	s.Duration = time.Duration(mins) * time.Minute
+	s.Status = session.Status(status)
+	return s, nil
+}
