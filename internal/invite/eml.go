@@ -158,36 +158,49 @@ func EML(w io.Writer, m Message, h Header, ics []byte) error {
 }
 
 // addressHeader formats a for a header and proves the result is one clean
-// line that parses back to the same address: a hand-built mail.Address could
-// otherwise smuggle a line break in through its domain.
+// line that parses back to the same name and address: a hand-built
+// mail.Address could otherwise smuggle a line break in through its domain.
 func addressHeader(field string, a *mail.Address) (string, error) {
 	if hasControl(a.Name) || hasControl(a.Address) || !utf8.ValidString(a.Name) {
 		return "", fmt.Errorf("invite: %s address contains control characters", field)
 	}
 	s := a.String()
+	if back, err := mail.ParseAddress(s); err != nil || back.Name != a.Name || longestWord(s) > 76 {
+		// net/mail cannot always read its own output back (a non-ASCII name
+		// with a backslash), and a long quoted name cannot be folded:
+		// base64 encoded-words are always readable and foldable.
+		s = (&mail.Address{Address: a.Address}).String()
+		if a.Name != "" {
+			s = strings.Join(encodeWords(a.Name), " ") + " " + s
+		}
+	}
 	back, err := mail.ParseAddress(s)
-	if hasControl(s) || err != nil || back.Address != a.Address {
+	if hasControl(s) || err != nil || back.Address != a.Address || back.Name != a.Name || longestWord(s) > 900 {
 		return "", fmt.Errorf("invite: %s is not a valid address", field)
 	}
 	return s, nil
 }
 
 // encodeSubject returns s as is when it is printable ASCII, else as RFC 2047
-// encoded-words (base64, each at most 75 characters, never splitting a
-// character). Text that merely looks like an encoded-word ("=?"), and words
-// too long to fold, are encoded too, so that decoding gives back exactly s.
+// encoded-words. Text that merely looks like an encoded-word ("=?"), and
+// words too long to fold, are encoded too, so that decoding gives back
+// exactly s.
 func encodeSubject(s string) string {
-	plain := !strings.Contains(s, "=?")
+	plain := !strings.Contains(s, "=?") && longestWord(s) <= 70
 	for i := 0; i < len(s) && plain; i++ {
 		plain = s[i] >= ' ' && s[i] <= '~'
-	}
-	for _, w := range strings.Split(s, " ") {
-		plain = plain && len(w) <= 70
 	}
 	if plain {
 		return s
 	}
-	const maxChunk = 42 // 42 bytes -> 56 base64 characters; with "=?UTF-8?B?" and "?=" 68, so "Subject: " plus one word fits in 78
+	return strings.Join(encodeWords(s), " ")
+}
+
+// encodeWords encodes s as RFC 2047 base64 encoded-words of at most 68
+// characters each, never splitting a UTF-8 sequence; a header line holding
+// a field name and one word then stays within 78 characters.
+func encodeWords(s string) []string {
+	const maxChunk = 42 // bytes: 56 base64 characters, plus "=?UTF-8?B?" and "?="
 	var words []string
 	for len(s) > 0 {
 		n := min(len(s), maxChunk)
@@ -197,7 +210,15 @@ func encodeSubject(s string) string {
 		words = append(words, "=?UTF-8?B?"+base64.StdEncoding.EncodeToString([]byte(s[:n]))+"?=")
 		s = s[n:]
 	}
-	return strings.Join(words, " ")
+	return words
+}
+
+func longestWord(s string) int {
+	n := 0
+	for _, w := range strings.Split(s, " ") {
+		n = max(n, len(w))
+	}
+	return n
 }
 
 // foldHeader writes "Name: value" CRLF, folding at spaces so lines stay

@@ -336,3 +336,38 @@ func TestParseAddress(t *testing.T) {
 		})
 	}
 }
+
+// Names net/mail cannot write and read back by itself, or that are too long
+// to fold, still reach the header intact.
+func TestEMLAddressNames(t *testing.T) {
+	tests := []struct{ name, display string }{
+		{"Plain", "Muster Person"},
+		{"Quoted", `Person "Muster", Dr.`},
+		{"Backslash", `Muster\Person`},
+		{"EmojiBackslash", `😀\`}, // found by FuzzRender
+		{"LooksEncoded", "=?utf-8?q?x?="},
+		{"LongWord", strings.Repeat("x", 300)},
+		{"LongUmlauts", strings.Repeat("Ää", 100)},
+		{"Spaces", "  Muster  Person "},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := sampleHeader(t)
+			h.To = &mail.Address{Name: tt.display, Address: "client-a@example.net"}
+			var buf bytes.Buffer
+			if err := invite.EML(&buf, invite.Message{Subject: "S", Body: "B\n"}, h, nil); err != nil {
+				t.Fatal(err)
+			}
+			checkCRLF(t, buf.Bytes())
+			to, err := readEML(t, buf.Bytes()).msg.Header.AddressList("To")
+			if err != nil || len(to) != 1 || to[0].Name != tt.display || to[0].Address != "client-a@example.net" {
+				t.Fatalf("To reads back as %v, %v", to, err)
+			}
+			for _, l := range strings.Split(buf.String(), "\r\n") {
+				if strings.HasPrefix(l, "To:") && len(l) > 998 {
+					t.Errorf("To line of %d characters", len(l))
+				}
+			}
+		})
+	}
+}
