@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -10,6 +9,8 @@ import (
 	"github.com/olekukonko/tablewriter/renderer"
 	"github.com/olekukonko/tablewriter/tw"
 	"github.com/spf13/cobra"
+
+	"github.com/expeerienced/counsel/internal/export"
 )
 
 // Output formats shared by every listing command.
@@ -25,11 +26,17 @@ func addFormatFlag(cmd *cobra.Command, dst *string) {
 }
 
 // listing is one result rendered three ways: a table for people, CSV for
-// spreadsheets, and JSON with stable keys for scripts.
+// spreadsheets, and JSON with stable keys for scripts. CSV repeats the table
+// unless csvHeader is set, for listings whose table shows only a summary.
 type listing struct {
 	header []string
 	rows   [][]string
 	json   any
+
+	csvHeader []string
+	csvRows   [][]string
+
+	maxWidth int // table width limit in columns; 0: as wide as the content
 }
 
 func writeListing(w io.Writer, format string, l listing) error {
@@ -39,23 +46,27 @@ func writeListing(w io.Writer, format string, l listing) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(l.json)
 	case formatCSV:
-		cw := csv.NewWriter(w)
-		cw.Write(l.header)
-		for _, r := range l.rows {
-			cw.Write(neutraliseRow(r))
+		header, rows := l.header, l.rows
+		if l.csvHeader != nil {
+			header, rows = l.csvHeader, l.csvRows
 		}
-		cw.Flush()
-		return cw.Error()
+		cw := export.NewCSV(w, header)
+		for _, r := range rows {
+			if err := cw.Write(r); err != nil {
+				return err
+			}
+		}
+		return cw.Flush()
 	case formatTable:
-		return writeTable(w, l.header, l.rows)
+		return writeTable(w, l.header, l.rows, l.maxWidth)
 	}
 	return fmt.Errorf("unknown format %q", format)
 }
 
 // writeTable draws a plain table that survives copy-and-paste into an e-mail
 // to a data protection officer: ASCII only, no colour.
-func writeTable(w io.Writer, header []string, rows [][]string) error {
-	t := tablewriter.NewTable(w,
+func writeTable(w io.Writer, header []string, rows [][]string, maxWidth int) error {
+	opts := []tablewriter.Option{
 		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{
 			Symbols: tw.NewSymbols(tw.StyleASCII),
 		})),
@@ -63,7 +74,11 @@ func writeTable(w io.Writer, header []string, rows [][]string) error {
 		tablewriter.WithRowAutoWrap(tw.WrapNormal),
 		tablewriter.WithHeaderAlignment(tw.AlignLeft),
 		tablewriter.WithRowAlignment(tw.AlignLeft),
-	)
+	}
+	if maxWidth > 0 {
+		opts = append(opts, tablewriter.WithMaxWidth(maxWidth))
+	}
+	t := tablewriter.NewTable(w, opts...)
 	t.Header(toAny(header)...)
 	for _, r := range rows {
 		if err := t.Append(toAny(r)...); err != nil {
@@ -80,6 +95,3 @@ func toAny(s []string) []any {
 	}
 	return out
 }
-
-// neutraliseRow is replaced by the export package's rule once it lands.
-func neutraliseRow(r []string) []string { return r }

@@ -67,6 +67,7 @@ environment variables, the config file (see 'counsel config path'), defaults.
 
 	root.AddCommand(
 		newSessionCmd(a),
+		newProvidersCmd(a),
 		newConfigCmd(a),
 		newVersionCmd(a),
 		newCompletionCmd(a),

@@ -60,7 +60,7 @@ your mail program opens (with the calendar event attached) and --ics the
 calendar event alone. The --to address is used for the draft only and is never
 stored. Nothing is stored when any input is refused, or with --dry-run.
 ` + exitStatusHelp,
-		Example: `  $ counsel session new --client "Client-A" --provider fem-tu-ilmenau --at "2026-12-03 10:00"
+		Example: `  $ counsel session new --client "Client-A" --provider sichere-videokonferenz --at "2026-12-03 10:00"
   $ counsel session new --client "Client-B" --provider blizz --meeting-id m12-345-678 \
       --at "2026-12-04 16:30" --duration 1h --lang en --to client@example.org --eml invite.eml`,
 		Args: noArgs,
