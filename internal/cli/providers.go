@@ -129,9 +129,9 @@ type providersShowOptions struct{ format string }
 func newProvidersShowCmd(a *app) *cobra.Command {
 	opts := &providersShowOptions{}
 	cmd := &cobra.Command{
-		Use:   "show ID",
-		Short: "Show every fact about one provider, with sources",
-		Long:  "Show every data-protection fact about one provider, its review dates and its sources.\n" + exitStatusHelp,
+		Use:     "show ID",
+		Short:   "Show every fact about one provider, with sources",
+		Long:    "Show every data-protection fact about one provider, its review dates and its sources.\n" + exitStatusHelp,
 		Example: "  $ counsel providers show blizz\n  $ counsel providers show jitsi-fem-tu-ilmenau --format json",
 		Args:    exactArgs("provider ID"),
 		RunE: func(cmd *cobra.Command, args []string) error {
