@@ -45,4 +45,12 @@
 //     line (Summary.String), after the data.
 //
 // The JSON envelope can carry a side file too, but needs none.
+//
+// # Rows
+//
+// NewRowWriter picks the writer for a format. Session rows carry a pseudonymous subject ID
+// instead of the name (the name only when asked for) and never the meeting link or ID;
+// AuditRow carries an event exactly as hashed. ReadHead reads the stated count and head back
+// from a side file or envelope, and ReadAudit streams an audit export back, so that an
+// auditor can verify it offline.
 package export
