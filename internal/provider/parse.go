@@ -222,12 +222,9 @@ func decodeStruct(el *errList, n *yaml.Node, v reflect.Value, prefix string, lin
 			continue
 		}
 		path := prefix + k.Value
-		if len(path) > 60 {
-			path = path[:60] + "..."
-		}
 		fi, known := fields[k.Value]
 		if !known {
-			el.add(k.Line, path, "unknown field")
+			el.add(k.Line, prefix+shownKey(k.Value), "unknown field")
 			continue
 		}
 		if seen[k.Value] {
@@ -238,6 +235,20 @@ func decodeStruct(el *errList, n *yaml.Node, v reflect.Value, prefix string, lin
 		lines[path] = k.Line
 		decodeValue(el, val, v.Field(fi), path, lines)
 	}
+}
+
+var plainKeyRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,40}$`)
+
+// shownKey is an unknown key as an error may show it: plain words as they
+// are, anything else quoted and cut short, so one error stays one line.
+func shownKey(k string) string {
+	if plainKeyRE.MatchString(k) {
+		return k
+	}
+	if r := []rune(k); len(r) > 40 {
+		k = string(r[:40]) + "..."
+	}
+	return strconv.Quote(k)
 }
 
 func decodeValue(el *errList, n *yaml.Node, f reflect.Value, path string, lines map[string]int) {
