@@ -1,0 +1,168 @@
+package session_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/expeerienced/counsel/internal/session"
+)
+
+func TestNormaliseName(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+		err            error
+	}{
+		{"OK", "Client-A", "Client-A", nil},
+		{"Tab", "Muster\tPerson", "", session.ErrNameControl},
+		{"Spaces", "  Muster   Person ", "Muster Person", nil},
+		{"NFC", "Jose\u0301", "Jos\u00e9", nil},
+		{"Empty", "   ", "", session.ErrNameEmpty},
+		{"LineFeed", "A\nBcc: x", "", session.ErrNameControl},
+		{"CarriageReturn", "A\rB", "", session.ErrNameControl},
+		{"LineSeparator", "A\u2028B", "", session.ErrNameControl},
+		{"InvalidUTF8", "A\xffB", "", session.ErrNameUTF8},
+		{"TooLong", strings.Repeat("x", session.MaxNameLen+1), "", session.ErrNameLong},
+		{"LongestOK", strings.Repeat("ä", session.MaxNameLen), strings.Repeat("ä", session.MaxNameLen), nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := session.NormaliseName(tt.in)
+			if !errors.Is(err, tt.err) {
+				t.Fatalf("err = %v, want %v", err, tt.err)
+			}
+			if got != tt.want {
+				t.Fatalf("got %q, want %q", got, tt.want)
+			}
+			if err != nil && strings.Contains(err.Error(), tt.in) && tt.in != "" {
+				t.Fatalf("error %q repeats the name", err)
+			}
+		})
+	}
+}
+
+func TestParseStart(t *testing.T) {
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC)
+	for _, in := range []string{"2026-12-03 10:00", "2026-12-03T10:00", "2026-12-03 10:00:00", "03.12.2026 10:00", "2026-12-03T09:00:00Z", "2026-12-03T10:00:00+01:00"} {
+		got, err := session.ParseStart(in, berlin)
+		if err != nil {
+			t.Errorf("%q: %v", in, err)
+			continue
+		}
+		if !got.Equal(want) {
+			t.Errorf("%q: got %v, want %v", in, got.UTC(), want)
+		}
+	}
+	for _, in := range []string{"", "tomorrow", "2026-12-03", "2026-13-03 10:00", "10:00"} {
+		if _, err := session.ParseStart(in, berlin); err == nil {
+			t.Errorf("%q: accepted", in)
+		}
+	}
+	// 2027-03-28 02:30 does not exist in Berlin (clocks go forward).
+	if _, err := session.ParseStart("2027-03-28 02:30", berlin); err == nil {
+		t.Error("a non-existent local time was accepted")
+	}
+}
+
+func TestParseDuration(t *testing.T) {
+	ok := map[string]time.Duration{"50m": 50 * time.Minute, "1h": time.Hour, "1h30m": 90 * time.Minute, "45": 45 * time.Minute, "5m": 5 * time.Minute, "8h": 8 * time.Hour}
+	for in, want := range ok {
+		got, err := session.ParseDuration(in)
+		if err != nil || got != want {
+			t.Errorf("%q: got %v, %v; want %v", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "2d", "4m", "9h", "-50m", "50s", "1h0m30s", "abc"} {
+		if _, err := session.ParseDuration(in); err == nil {
+			t.Errorf("%q: accepted", in)
+		}
+	}
+}
+
+func TestShortIDIsRandomTail(t *testing.T) {
+	seen := map[string]bool{}
+	for i := 0; i < 1000; i++ {
+		id, err := session.NewID()
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := session.ShortID(id)
+		if len(s) != session.ShortIDLen || !strings.HasSuffix(id, s) {
+			t.Fatalf("ShortID(%q) = %q", id, s)
+		}
+		if seen[s] {
+			t.Fatalf("short ID %q repeated within 1000 IDs", s)
+		}
+		seen[s] = true
+	}
+}
+
+func TestNewIDIsTimeOrdered(t *testing.T) {
+	prev := ""
+	for i := 0; i < 100; i++ {
+		id, err := session.NewID()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if id <= prev {
+			t.Fatalf("IDs not ordered: %q after %q", id, prev)
+		}
+		prev = id
+	}
+}
+
+func FuzzNormaliseName(f *testing.F) {
+	for _, s := range []string{"Client-A", "  a  b ", "A\nB", "\xff", "Jose\u0301", strings.Repeat("x", 101)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		got, err := session.NormaliseName(in)
+		if err != nil {
+			return
+		}
+		if got == "" || !utf8.ValidString(got) || utf8.RuneCountInString(got) > session.MaxNameLen {
+			t.Fatalf("accepted %q as %q", in, got)
+		}
+		if strings.ContainsAny(got, "\r\n\t") || strings.TrimSpace(got) != got {
+			t.Fatalf("normalised %q keeps control or edge space", got)
+		}
+		again, err := session.NormaliseName(got)
+		if err != nil || again != got {
+			t.Fatalf("not idempotent: %q -> %q (%v)", got, again, err)
+		}
+	})
+}
+
+func FuzzParseStart(f *testing.F) {
+	for _, s := range []string{"2026-12-03 10:00", "03.12.2026 10:00", "2026-12-03T09:00:00Z", "2027-03-28 02:30", "x"} {
+		f.Add(s)
+	}
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		got, err := session.ParseStart(in, berlin)
+		if err == nil && got.IsZero() {
+			t.Fatalf("%q parsed to the zero time", in)
+		}
+	})
+}
+
+func FuzzParseDuration(f *testing.F) {
+	for _, s := range []string{"50m", "1h30m", "45", "2d", "-1h"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		d, err := session.ParseDuration(in)
+		if err == nil && (d < session.MinDuration || d > session.MaxDuration || d%time.Minute != 0) {
+			t.Fatalf("%q accepted as %v", in, d)
+		}
+	})
+}
