@@ -145,6 +145,11 @@ func TestICSFoldingAndEscaping(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkLines(t, b)
+	unfolded := strings.ReplaceAll(string(b), "\r\n ", "")
+	wantLoc := "\r\nLOCATION:https://jitsi.example.org/" + strings.Repeat(`äöü€😀\,\;\\`, 20) + "\r\n"
+	if !strings.Contains(unfolded, wantLoc) {
+		t.Error("LOCATION is not escaped as RFC 5545 3.3.11 says")
+	}
 	_, ev := parseICS(t, b)
 	if got := prop(ev, ics.ComponentPropertyUniqueId); got != uid { // not ev.Id(), which unescapes twice
 		t.Errorf("UID round trip: %q", got)
