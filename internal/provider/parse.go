@@ -186,10 +186,33 @@ func decodeDocument(el *errList, b []byte) (root *yaml.Node, ok bool) {
 	return doc.Content[0], true
 }
 
+// yamlParserProblems are the messages of the YAML library's parser (as
+// opposed to its scanner). The library reports their line 0-based, the
+// scanner's 1-based.
+var yamlParserProblems = []string{
+	"did not find expected ',' or ']'",
+	"did not find expected ',' or '}'",
+	"did not find expected '-' indicator",
+	"did not find expected key",
+	"did not find expected node content",
+	"did not find expected <document start>",
+	"did not find expected <stream-start>",
+	"found undefined tag handle",
+	"found duplicate %TAG directive",
+	"found duplicate %YAML directive",
+	"found incompatible YAML document",
+}
+
 func addYAMLError(el *errList, err error) {
 	msg := err.Error()
 	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
 		if n, convErr := strconv.Atoi(m[1]); convErr == nil {
+			for _, p := range yamlParserProblems {
+				if m[2] == p {
+					n++
+					break
+				}
+			}
 			el.add(n, "(yaml)", "%s", m[2])
 			return
 		}

@@ -157,7 +157,9 @@ func TestParseErrors(t *testing.T) {
 		{"not a list", "id: example\n", "bad.yaml:1: (file): want a list of providers"},
 		{"item not a mapping", "- just text\n", "bad.yaml:1: (item): want a provider record"},
 		{"two documents", validFile + "---\n- id: x\n", "bad.yaml:52: (file): want exactly one YAML document"},
-		{"yaml syntax", "- id: x\n  name: [unclosed\n", "bad.yaml:"},
+		{"yaml parser error", "- id: x\n  name: [unclosed\n", "bad.yaml:2: (yaml): did not find expected ',' or ']'"},
+		{"yaml parser error in a mapping", "- id: x\n  name: y\n  sources:\n    - title: t\n   url: u\n", "bad.yaml:5: (yaml): did not find expected key"},
+		{"yaml scanner error", "- id: x\n  name: \"unclosed\n", "bad.yaml:2: (yaml): found unexpected end of stream"},
 		{"tab indentation", "- id: x\n\tname: y\n", "bad.yaml:2: (yaml):"},
 	}
 	for _, tt := range tests {
