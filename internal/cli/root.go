@@ -68,6 +68,9 @@ environment variables, the config file (see 'counsel config path'), defaults.
 	root.AddCommand(
 		newSessionCmd(a),
 		newProvidersCmd(a),
+		newAuditCmd(a),
+		newExportCmd(a),
+		newReportCmd(a),
 		newConfigCmd(a),
 		newVersionCmd(a),
 		newCompletionCmd(a),

@@ -1,0 +1,223 @@
+package cli
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/expeerienced/counsel/internal/audit"
+	"github.com/expeerienced/counsel/internal/export"
+	"github.com/expeerienced/counsel/internal/store"
+)
+
+func newAuditCmd(a *app) *cobra.Command {
+	return groupCmd("audit", "Check the tamper-evident audit trail",
+		`Check the audit trail: every change counsel makes (a session created or
+cancelled, consent events, purges, exports) is an event in a hash chain, so
+that editing, inserting or deleting an event is detectable. docs/auditing.md
+explains how auditors use it.
+`,
+		newAuditVerifyCmd(a))
+}
+
+type auditVerifyOptions struct {
+	heads []string
+	file  string
+}
+
+func newAuditVerifyCmd(a *app) *cobra.Command {
+	opts := &auditVerifyOptions{}
+	cmd := &cobra.Command{
+		Use:   "verify [--head HASH|FILE]... [--file EXPORT]",
+		Short: "Prove that the audit trail was not edited",
+		Long: `Walk the audit trail in order and check every event's sequence number, link
+to the previous event and hash. Prints one line when the trail is intact; fails
+naming the first broken event (its seq and id) when an event was edited,
+inserted or deleted.
+
+Deleting the newest events, or rewriting the chain from some event on, leaves a
+consistent chain: only a head kept from an earlier export shows it. --head
+takes that head: its 64-digit hash, or the export's side file (FILE.head.json)
+or JSON export, which state it. The check then also fails unless the trail
+still holds that head. Give --head once per head you kept.
+
+--file verifies an audit export (from 'counsel export audit') instead of the
+database, offline: its format is taken from its name (.json, .ndjson, .csv);
+for CSV and NDJSON the side file beside it is read too, and the data must
+match the hash it states. The head the export states must be its last event.
+` + exitStatusHelp,
+		Example: `  $ counsel audit verify
+  $ counsel audit verify --head 73c0b25a4225969997c047d24d414f3af1963984612fdae262d8a65f92858600
+  $ counsel audit verify --head sessions-2026.csv.head.json
+  $ counsel audit verify --file audit-2026.json`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runAuditVerify(cmd.Context(), a, opts)
+		},
+	}
+	cmd.Flags().StringArrayVar(&opts.heads, "head", nil, "a head kept from an earlier export: its hash, or its side file or JSON export (repeatable)")
+	cmd.Flags().StringVar(&opts.file, "file", "", "verify this audit export instead of the database")
+	return cmd
+}
+
+func runAuditVerify(ctx context.Context, a *app, opts *auditVerifyOptions) error {
+	var v audit.Verifier
+	var kept []string
+	for _, h := range opts.heads {
+		hash, err := parseHeadFlag(h)
+		if err != nil {
+			return err
+		}
+		if err := v.Expect(hash); err != nil {
+			return flagError("head", err)
+		}
+		kept = append(kept, hash)
+	}
+	what := "audit trail"
+	if opts.file != "" {
+		what = "audit export " + filepath.Base(opts.file)
+		if err := verifyExportFile(opts.file, &v); err != nil {
+			return verifyError(err)
+		}
+	} else {
+		db, err := a.openExistingStore(ctx)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		if err := db.WalkAudit(ctx, v.Add); err != nil {
+			return verifyError(err)
+		}
+	}
+	if err := v.Finish(); err != nil {
+		return verifyError(err)
+	}
+	head := v.Head()
+	line := fmt.Sprintf("%s intact: %d events, head seq %d hash %s", what, head.Seq, head.Seq, head.Hash)
+	if head.Seq == 0 {
+		line = what + " intact: 0 events (empty)"
+	}
+	for _, k := range kept {
+		line += ", contains kept head " + k
+	}
+	fmt.Fprintln(a.deps.Stdout, line)
+	return nil
+}
+
+// verifyError adds advice to a broken chain; other errors pass unchanged.
+func verifyError(err error) error {
+	var be *audit.BrokenError
+	var hn *audit.HeadNotFoundError
+	switch {
+	case errors.As(err, &be):
+		return withHint(err, fmt.Sprintf("the events before seq %d verify; keep a copy of the database file as evidence", be.Seq),
+			"docs/auditing.md explains what each kind of break means")
+	case errors.As(err, &hn):
+		return withHint(err, "the kept head was in the trail when it was exported; the trail no longer holds it")
+	}
+	return err
+}
+
+// parseHeadFlag reads --head: a hash, or a file that states a head. Anything else is a usage
+// error.
+func parseHeadFlag(s string) (string, error) {
+	if h, err := audit.ParseHash(s); err == nil {
+		return h, nil
+	}
+	f, err := os.Open(s)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return "", flagError("head", errors.New("want a 64-hex-digit hash, or an export's side file or JSON export"))
+		}
+		return "", fmt.Errorf("--head: %w", err)
+	}
+	defer f.Close()
+	st, err := export.ReadHead(f)
+	if err != nil {
+		return "", flagError("head", fmt.Errorf("%s: %w", s, err))
+	}
+	return st.Head.Hash, nil
+}
+
+// verifyExportFile verifies an audit export offline: the chain in its rows, and that the head
+// and count it states (in the envelope or side file) are those of its rows.
+func verifyExportFile(path string, v *audit.Verifier) error {
+	format := strings.TrimPrefix(filepath.Ext(path), ".")
+	if format != export.FormatJSON && format != export.FormatNDJSON && format != export.FormatCSV {
+		return usageErrorf("--file: cannot tell the format of %s (want a name ending .json, .ndjson or .csv)", filepath.Base(path))
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("--file: %w", err)
+	}
+	defer f.Close()
+	var stated export.Stated
+	var side *export.Summary
+	if format != export.FormatJSON {
+		s, err := readSummary(export.SideFile(path))
+		if err != nil {
+			return err
+		}
+		side, stated = &s, export.Stated{Kind: s.Kind, Count: s.Count, Head: s.AuditHead}
+	}
+	sum := sha256.New()
+	st, err := export.ReadAudit(io.TeeReader(f, sum), format, v.Add)
+	if err != nil {
+		return err
+	}
+	if side == nil {
+		stated = st
+	} else if got := hex.EncodeToString(sum.Sum(nil)); got != side.SHA256 {
+		return fmt.Errorf("%s does not match the sha256 its side file states: the file was changed after the export", filepath.Base(path))
+	}
+	if stated.Kind != "audit" {
+		return fmt.Errorf("%s is a %q export, not an audit export", filepath.Base(path), stated.Kind)
+	}
+	if stated.Count != st.Count {
+		return fmt.Errorf("the export states %d events but holds %d", stated.Count, st.Count)
+	}
+	if h := v.Head(); h != stated.Head {
+		return fmt.Errorf("the export states head seq %d but its last event is seq %d: rows were removed or added", stated.Head.Seq, h.Seq)
+	}
+	return nil
+}
+
+func readSummary(path string) (export.Summary, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return export.Summary{}, fmt.Errorf("side file: %w", err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, 1<<20))
+	if err != nil {
+		return export.Summary{}, fmt.Errorf("side file: %w", err)
+	}
+	var s export.Summary
+	if err := s.UnmarshalJSON(b); err != nil {
+		return export.Summary{}, fmt.Errorf("side file %s: %w", filepath.Base(path), err)
+	}
+	return s, nil
+}
+
+// openExistingStore opens the database only if it exists: checking, exporting or reporting
+// on a database that is not there would create an empty one and report on that.
+func (a *app) openExistingStore(ctx context.Context) (*store.DB, error) {
+	path, err := a.dbPath()
+	if err != nil {
+		return nil, err
+	}
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return nil, withHint(fmt.Errorf("database %s does not exist", path),
+			"the database is chosen by --db, COUNSEL_DB or the config key db")
+	}
+	return a.openStore(ctx)
+}

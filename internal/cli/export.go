@@ -1,0 +1,333 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/expeerienced/counsel/internal/audit"
+	"github.com/expeerienced/counsel/internal/export"
+	"github.com/expeerienced/counsel/internal/safefile"
+	"github.com/expeerienced/counsel/internal/session"
+	"github.com/expeerienced/counsel/internal/store"
+)
+
+func newExportCmd(a *app) *cobra.Command {
+	return groupCmd("export", "Export records for a data protection officer or a funder",
+		`Export the session records and the audit trail for a data protection officer,
+an auditor or a funder. Every export is itself recorded in the audit trail and
+states its row count and the audit chain head (docs/auditing.md says how to
+keep the head and check the trail against it later).
+
+Files are written readable by you only (0600), appear only when complete, and
+never replace an existing file unless --force is given. Without --out the data
+goes to stdout and the summary to stderr.
+`,
+		newExportSessionsCmd(a), newExportAuditCmd(a))
+}
+
+// exportOptions are the flags every export shares.
+type exportOptions struct {
+	format string
+	out    string
+	force  bool
+}
+
+func addExportFlags(cmd *cobra.Command, o *exportOptions, defaultFormat string) {
+	f := cmd.Flags()
+	addEnumFlag(f, &o.format, "format", defaultFormat, "export format", export.Formats()...)
+	f.StringVar(&o.out, "out", "", "write to this file (0600) instead of stdout; CSV and NDJSON get a side file FILE.head.json")
+	f.BoolVar(&o.force, "force", false, "replace existing output files")
+}
+
+type exportSessionsOptions struct {
+	exportOptions
+	from, to  string
+	withNames bool
+}
+
+func newExportSessionsCmd(a *app) *cobra.Command {
+	opts := &exportSessionsOptions{}
+	cmd := &cobra.Command{
+		Use:   "sessions [--from DATE] [--to DATE] [--format csv|json|ndjson] [--out FILE] [--with-names] [--force]",
+		Short: "Export the session records, without names unless asked",
+		Long: `Export the session records, past and future, cancelled ones included, ordered
+by start. --from and --to (dates such as 2026-12-01 in the configured time
+zone; --to is inclusive) narrow the range by the session's start.
+
+Names are left out: a subject ID (the same for every session of one person,
+and meaningless outside this database) stands in for them. --with-names adds
+the name or pseudonym, which makes the export personal health data; the audit
+trail records that names were exported. Meeting links and meeting IDs are never
+exported.
+
+The export states the audit chain head including its own audit event: in the
+JSON envelope (audit_head), or for CSV and NDJSON in the side file
+FILE.head.json (with --out) or on stderr (without).
+` + exitStatusHelp,
+		Example: `  $ counsel export sessions --from 2026-01-01 --to 2026-12-31 --out sessions-2026.csv
+  $ counsel export sessions --format json --out sessions.json
+  $ counsel export sessions --with-names --format ndjson > sessions.ndjson`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runExportSessions(cmd.Context(), a, opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.from, "from", "", "first day, e.g. 2026-01-01")
+	cmd.Flags().StringVar(&opts.to, "to", "", "last day, e.g. 2026-12-31")
+	cmd.Flags().BoolVar(&opts.withNames, "with-names", false, "include names or pseudonyms (recorded in the audit trail)")
+	addExportFlags(cmd, &opts.exportOptions, export.FormatCSV)
+	return cmd
+}
+
+func runExportSessions(ctx context.Context, a *app, opts *exportSessionsOptions) error {
+	f := store.ExportFilter{WithNames: opts.withNames}
+	params := map[string]string{"with_names": strconv.FormatBool(opts.withNames)}
+	loc := a.cfg.Location()
+	if opts.from != "" {
+		t, err := session.ParseDate(opts.from, loc)
+		if err != nil {
+			return flagError("from", err)
+		}
+		f.From, params["from"] = t, t.Format("2006-01-02")
+	}
+	if opts.to != "" {
+		t, err := session.ParseDate(opts.to, loc)
+		if err != nil {
+			return flagError("to", err)
+		}
+		f.To, params["to"] = t.AddDate(0, 0, 1), t.Format("2006-01-02")
+	}
+	if !f.From.IsZero() && !f.To.IsZero() && !f.To.After(f.From) {
+		return usageErrorf("--to is before --from")
+	}
+	err := a.runExport(ctx, opts.exportOptions, exportJob{
+		kind:    "sessions",
+		action:  audit.ActionExportSessions,
+		columns: export.SessionColumns(opts.withNames),
+		params:  params,
+		count:   func(x *store.Export) (int64, error) { return x.CountSessions(ctx, f) },
+		stream: func(x *store.Export, write func(export.Record) error) error {
+			return x.Sessions(ctx, f, func(s export.Session) error { return write(s) })
+		},
+	})
+	if err == nil && opts.withNames {
+		a.warn("this export holds names: it is personal health data; hand it over only to whoever asked for names, encrypted")
+	}
+	return err
+}
+
+type exportAuditOptions struct{ exportOptions }
+
+func newExportAuditCmd(a *app) *cobra.Command {
+	opts := &exportAuditOptions{}
+	cmd := &cobra.Command{
+		Use:   "audit [--format json|csv|ndjson] [--out FILE] [--force]",
+		Short: "Export the audit trail with its hashes",
+		Long: `Export every audit event with its hashes, in order, so that an auditor can check
+the chain offline ('counsel audit verify --file EXPORT') or with their own
+program (docs/audit-chain.md). Events hold IDs, counts and dates, never names.
+
+The export records itself as its last event (export.audit), and states that
+event as the chain head: in the JSON envelope, or for CSV and NDJSON in the side
+file FILE.head.json (with --out) or on stderr (without).
+` + exitStatusHelp,
+		Example: `  $ counsel export audit --out audit-2026.json
+  $ counsel export audit --format csv --out audit.csv`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runExportAudit(cmd.Context(), a, opts)
+		},
+	}
+	addExportFlags(cmd, &opts.exportOptions, export.FormatJSON)
+	return cmd
+}
+
+func runExportAudit(ctx context.Context, a *app, opts *exportAuditOptions) error {
+	return a.runExport(ctx, opts.exportOptions, exportJob{
+		kind:    "audit",
+		action:  audit.ActionExportAudit,
+		columns: export.AuditColumns(),
+		ownRow:  true,
+		count:   func(x *store.Export) (int64, error) { return x.CountAudit(ctx) },
+		stream: func(x *store.Export, write func(export.Record) error) error {
+			return x.Audit(ctx, func(e audit.Event) error { return write(export.AuditRow{Event: e}) })
+		},
+	})
+}
+
+// exportJob is what differs between exports; runExport does the rest.
+type exportJob struct {
+	kind    string            // the envelope's kind: "sessions", "audit"
+	action  string            // the audit action recording the export
+	columns []string          // CSV header
+	params  map[string]string // what was asked for: stated in the envelope and recorded in the event
+	ownRow  bool              // the export's own event is its last row (the audit export)
+	count   func(x *store.Export) (int64, error)
+	stream  func(x *store.Export, write func(export.Record) error) error
+}
+
+// Progress appears on a terminal once an export has run this long.
+const (
+	progressDelay    = time.Second
+	progressInterval = 200 * time.Millisecond
+)
+
+// runExport writes one export. Order matters: the rows are streamed and the export's audit
+// event is written in one transaction, the output is published, and only then is the
+// transaction committed. So a failed export leaves neither a file nor an event; if the final
+// commit fails, the published files are removed again. Data sent to stdout cannot be taken
+// back: there a failure after the first rows leaves partial output, and the exit status says
+// the export failed.
+func (a *app) runExport(ctx context.Context, opts exportOptions, job exportJob) error {
+	side := ""
+	if opts.out != "" {
+		if opts.format != export.FormatJSON {
+			side = export.SideFile(opts.out)
+		}
+		for _, p := range []string{opts.out, side} {
+			if p == "" {
+				continue
+			}
+			if err := safefile.Check(p, opts.force); err != nil {
+				return outFileError(err)
+			}
+		}
+	}
+	db, err := a.openExistingStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	x, err := db.BeginExport(ctx)
+	if err != nil {
+		return err
+	}
+	defer x.Rollback()
+
+	total, err := job.count(x)
+	if err != nil {
+		return err
+	}
+	if job.ownRow {
+		total++
+	}
+	progress, stopProgress := func() {}, func() {}
+	if a.deps.StderrTTY {
+		p := export.StartProgress(a.deps.Stderr, "exporting "+job.kind, total, progressDelay, progressInterval)
+		defer p.Stop()
+		progress, stopProgress = func() { p.Add(1) }, p.Stop
+	}
+
+	params := map[string]string{"format": opts.format}
+	for k, v := range job.params {
+		params[k] = v
+	}
+	var ev audit.Event
+	var rows int64
+	// emit writes the whole export to w and records it.
+	emit := func(w io.Writer) error {
+		rw, err := export.NewRowWriter(w, opts.format, export.Header{Kind: job.kind, GeneratedAt: x.Now(), Params: params}, job.columns)
+		if err != nil {
+			return err
+		}
+		write := func(r export.Record) error {
+			progress()
+			return rw.Write(r)
+		}
+		if err := job.stream(x, write); err != nil {
+			return err
+		}
+		rows = rw.Rows()
+		if job.ownRow {
+			rows++
+		}
+		details := map[string]string{"count": strconv.FormatInt(rows, 10), "output": "stdout"}
+		if opts.out != "" {
+			details["output"] = "file"
+		}
+		for k, v := range params {
+			details[k] = v
+		}
+		if ev, err = x.Record(ctx, job.action, details); err != nil {
+			return err
+		}
+		if job.ownRow {
+			if err := write(export.AuditRow{Event: ev}); err != nil {
+				return err
+			}
+		}
+		return rw.Close(ev.Head())
+	}
+	summary := export.Summary{Kind: job.kind, Format: opts.format, GeneratedAt: x.Now()}
+
+	if opts.out == "" {
+		if err := emit(a.deps.Stdout); err != nil {
+			return err
+		}
+		if err := x.Commit(); err != nil {
+			return err
+		}
+		stopProgress()
+		summary.Count, summary.AuditHead = rows, ev.Head()
+		a.info("%s", summary.String())
+		return nil
+	}
+
+	var sum string
+	if err := safefile.Write(opts.out, opts.force, func(w io.Writer) error {
+		hw := export.NewHashWriter(w)
+		if err := emit(hw); err != nil {
+			return err
+		}
+		sum = hw.Sum()
+		return nil
+	}); err != nil {
+		return outFileError(err)
+	}
+	published := []string{opts.out}
+	undo := func() {
+		for _, p := range published {
+			os.Remove(p)
+		}
+	}
+	summary.Count, summary.AuditHead = rows, ev.Head()
+	if side != "" {
+		summary.File, summary.SHA256 = filepath.Base(opts.out), sum
+		if err := safefile.Write(side, opts.force, func(w io.Writer) error {
+			_, err := summary.WriteTo(w)
+			return err
+		}); err != nil {
+			undo()
+			return outFileError(err)
+		}
+		published = append(published, side)
+	}
+	if err := x.Commit(); err != nil {
+		undo()
+		return err
+	}
+	stopProgress()
+	if side != "" {
+		a.info("wrote %s (%d rows) and %s; audit head seq %d hash %s", opts.out, rows, side, ev.Seq, ev.Hash)
+	} else {
+		a.info("wrote %s (%d rows); audit head seq %d hash %s", opts.out, rows, ev.Seq, ev.Hash)
+	}
+	return nil
+}
+
+func outFileError(err error) error {
+	err = fmt.Errorf("--out: %w", err)
+	if errors.Is(err, fs.ErrExist) {
+		return withHint(err, "add --force to replace it, or choose another file")
+	}
+	return err
+}
