@@ -39,10 +39,10 @@ var (
 // is never derived from a name or a date: a room name is the meeting's
 // secret.
 //
-// A draw that RoomBits would judge guessable (a few in a thousand random
-// strings look like words) is drawn again, so every name NewRoom makes also
-// passes CheckJitsiURL; that costs far less than a hundredth of a bit. A
-// source that keeps giving such names is broken, and NewRoom says so.
+// A draw that RoomBits would judge guessable (about one random string in
+// two hundred looks like words to it) is drawn again, so every name NewRoom
+// makes also passes CheckJitsiURL; that costs less than a hundredth of a
+// bit. A source that keeps giving such names is broken, and NewRoom says so.
 func NewRoom(random io.Reader) (string, error) {
 	if random == nil {
 		random = rand.Reader
