@@ -71,7 +71,7 @@ stored. Nothing is stored when any input is refused, or with --dry-run.
 	f := cmd.Flags()
 	f.StringVar(&opts.client, "client", "", "the client's name or pseudonym (required)")
 	f.StringVar(&opts.providerID, "provider", "", "provider id from 'counsel providers list' (required)")
-	f.StringVar(&opts.at, "at", "", `start, e.g. "2026-12-03 10:00", in --tz (required)`)
+	f.StringVar(&opts.at, "at", "", `start, e.g. "2026-12-03 10:00" or "tomorrow 10:00", in --tz (required)`)
 	f.StringVar(&opts.duration, "duration", "50m", `length, e.g. "50m" or "1h30m"`)
 	f.StringVar(&opts.tz, "tz", "", "time zone of --at and of the e-mail (default: config timezone)")
 	f.StringVar(&opts.place, "place", "", "place recorded for the session (default: config place)")
@@ -156,7 +156,7 @@ func (a *app) planSession(opts *sessionNewOptions, now time.Time) (*plannedSessi
 	if p.loc, err = time.LoadLocation(tz); err != nil || tz == "" {
 		return nil, flagError("tz", fmt.Errorf("unknown time zone %q (want an IANA name such as Europe/Berlin)", tz))
 	}
-	start, err := session.ParseStart(opts.at, p.loc)
+	start, err := session.ParseStart(opts.at, p.loc, now)
 	if err != nil {
 		return nil, flagError("at", err)
 	}

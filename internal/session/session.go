@@ -139,12 +139,21 @@ var startLayouts = []string{
 	"02.01.2006 15:04", // German form
 }
 
-// ParseStart reads a start time typed in loc, such as "2026-12-03 10:00" or
-// "03.12.2026 10:00", or an RFC 3339 time with its own offset.
-func ParseStart(s string, loc *time.Location) (time.Time, error) {
+// relativeDays are the words a counsellor may use instead of a date.
+var relativeDays = map[string]int{"today": 0, "heute": 0, "tomorrow": 1, "morgen": 1}
+
+// ParseStart reads a start time typed in loc, such as "2026-12-03 10:00",
+// "03.12.2026 10:00" or "tomorrow 10:00" (relative to now), or an RFC 3339
+// time with its own offset.
+func ParseStart(s string, loc *time.Location, now time.Time) (time.Time, error) {
 	s = strings.TrimSpace(s)
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
 		return t, nil
+	}
+	if word, clock, ok := strings.Cut(s, " "); ok {
+		if days, ok := relativeDays[strings.ToLower(word)]; ok {
+			s = now.In(loc).AddDate(0, 0, days).Format("2006-01-02") + " " + strings.TrimSpace(clock)
+		}
 	}
 	for _, layout := range startLayouts {
 		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
@@ -156,7 +165,7 @@ func ParseStart(s string, loc *time.Location) (time.Time, error) {
 			return t, nil
 		}
 	}
-	return time.Time{}, errors.New(`want a date and time such as "2026-12-03 10:00"`)
+	return time.Time{}, errors.New(`want a date and time such as "2026-12-03 10:00" or "tomorrow 10:00"`)
 }
 
 // ParseDate reads a day ("2026-12-03") in loc, for --from and --to filters.

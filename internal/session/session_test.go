@@ -49,8 +49,9 @@ func TestParseStart(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC)
-	for _, in := range []string{"2026-12-03 10:00", "2026-12-03T10:00", "2026-12-03 10:00:00", "03.12.2026 10:00", "2026-12-03T09:00:00Z", "2026-12-03T10:00:00+01:00"} {
-		got, err := session.ParseStart(in, berlin)
+	now := time.Date(2026, 12, 2, 22, 30, 0, 0, time.UTC) // already Dec 3 in Berlin
+	for _, in := range []string{"today 10:00", "heute 10:00", "Morgen 10:00", "tomorrow 10:00", "2026-12-03 10:00", "2026-12-03T10:00", "2026-12-03 10:00:00", "03.12.2026 10:00", "2026-12-03T09:00:00Z", "2026-12-03T10:00:00+01:00"} {
+		got, err := session.ParseStart(in, berlin, now)
 		if err != nil {
 			t.Errorf("%q: %v", in, err)
 			continue
@@ -59,13 +60,13 @@ func TestParseStart(t *testing.T) {
 			t.Errorf("%q: got %v, want %v", in, got.UTC(), want)
 		}
 	}
-	for _, in := range []string{"", "tomorrow", "2026-12-03", "2026-13-03 10:00", "10:00"} {
-		if _, err := session.ParseStart(in, berlin); err == nil {
+	for _, in := range []string{"", "tomorrow", "2026-12-03", "2026-13-03 10:00", "10:00", "yesterday 10:00", "tomorrow 25:00"} {
+		if _, err := session.ParseStart(in, berlin, now); err == nil {
 			t.Errorf("%q: accepted", in)
 		}
 	}
 	// 2027-03-28 02:30 does not exist in Berlin (clocks go forward).
-	if _, err := session.ParseStart("2027-03-28 02:30", berlin); err == nil {
+	if _, err := session.ParseStart("2027-03-28 02:30", berlin, now); err == nil {
 		t.Error("a non-existent local time was accepted")
 	}
 }
@@ -140,7 +141,7 @@ func FuzzNormaliseName(f *testing.F) {
 }
 
 func FuzzParseStart(f *testing.F) {
-	for _, s := range []string{"2026-12-03 10:00", "03.12.2026 10:00", "2026-12-03T09:00:00Z", "2027-03-28 02:30", "x"} {
+	for _, s := range []string{"2026-12-03 10:00", "03.12.2026 10:00", "2026-12-03T09:00:00Z", "2027-03-28 02:30", "tomorrow 10:00", "x"} {
 		f.Add(s)
 	}
 	berlin, err := time.LoadLocation("Europe/Berlin")
@@ -148,7 +149,7 @@ func FuzzParseStart(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, in string) {
-		got, err := session.ParseStart(in, berlin)
+		got, err := session.ParseStart(in, berlin, time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC))
 		if err == nil && got.IsZero() {
 			t.Fatalf("%q parsed to the zero time", in)
 		}
