@@ -49,8 +49,8 @@ func TestParseStart(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC)
-	now := time.Date(2026, 12, 2, 22, 30, 0, 0, time.UTC) // already Dec 3 in Berlin
-	for _, in := range []string{"today 10:00", "heute 10:00", "Morgen 10:00", "tomorrow 10:00", "2026-12-03 10:00", "2026-12-03T10:00", "2026-12-03 10:00:00", "03.12.2026 10:00", "2026-12-03T09:00:00Z", "2026-12-03T10:00:00+01:00"} {
+	now := time.Date(2026, 12, 2, 23, 30, 0, 0, time.UTC) // already 3 December in Berlin
+	for _, in := range []string{"today 10:00", "Heute 10:00", "2026-12-03 10:00", "2026-12-03T10:00", "2026-12-03 10:00:00", "03.12.2026 10:00", "2026-12-03T09:00:00Z", "2026-12-03T10:00:00+01:00"} {
 		got, err := session.ParseStart(in, berlin, now)
 		if err != nil {
 			t.Errorf("%q: %v", in, err)
@@ -63,6 +63,12 @@ func TestParseStart(t *testing.T) {
 	for _, in := range []string{"", "tomorrow", "2026-12-03", "2026-13-03 10:00", "10:00", "yesterday 10:00", "tomorrow 25:00"} {
 		if _, err := session.ParseStart(in, berlin, now); err == nil {
 			t.Errorf("%q: accepted", in)
+		}
+	}
+	for _, in := range []string{"tomorrow 10:00", "morgen 10:00"} {
+		got, err := session.ParseStart(in, berlin, now)
+		if err != nil || !got.Equal(want.AddDate(0, 0, 1)) {
+			t.Errorf("%q: got %v, %v; want 4 December", in, got, err)
 		}
 	}
 	// 2027-03-28 02:30 does not exist in Berlin (clocks go forward).
