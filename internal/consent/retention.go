@@ -1,0 +1,23 @@
+package consent
+
+import "time"
+
+// RetainUntil is the instant from which the proof of a withdrawal made at
+// withdrawn may be deleted: the end of the calendar year of the withdrawal
+// (in loc, the counsellor's time zone) plus years. Keeping proof to the end
+// of a year follows the German limitation periods (§ 199 BGB), which run
+// from the end of the year. The result is in UTC.
+func RetainUntil(withdrawn time.Time, years int, loc *time.Location) time.Time {
+	if loc == nil {
+		loc = time.UTC
+	}
+	y := withdrawn.In(loc).Year()
+	return time.Date(y+1+years, time.January, 1, 0, 0, 0, 0, loc).UTC()
+}
+
+// SessionCutoff is the end of retention for session records: a session that
+// ended before the cutoff has been kept for days full days after it and is
+// due for deletion.
+func SessionCutoff(now time.Time, days int) time.Time {
+	return now.UTC().AddDate(0, 0, -days)
+}
