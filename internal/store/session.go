@@ -26,6 +26,10 @@ type NewSession struct {
 	Session    session.Session // ID, ClientName (normalised) and the plan; Status and CreatedAt are set here
 	Notice     consent.Notice  // the consent text the e-mail carries
 	RecordedBy string          // the counsellor, from the configuration
+	// ProofKey matches the name against withdrawal proofs (nil: no key file,
+	// nothing to match); a withdrawn person is refused unless NewConsent.
+	ProofKey   []byte
+	NewConsent bool
 }
 
 // CreateSession stores the session, the person (found by name or created), a
@@ -33,6 +37,9 @@ type NewSession struct {
 func (d *DB) CreateSession(ctx context.Context, ns NewSession) (session.Session, error) {
 	s := ns.Session
 	err := d.inTx(ctx, func(tx *sql.Tx, now time.Time) error {
+		if err := refuseWithdrawn(ctx, tx, s.ClientName, ns.ProofKey, ns.NewConsent); err != nil {
+			return err
+		}
 		personID, err := findOrCreatePerson(ctx, tx, now, s.ClientName)
 		if err != nil {
 			return err

@@ -1,0 +1,508 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/expeerienced/counsel/internal/audit"
+	"github.com/expeerienced/counsel/internal/consent"
+	"github.com/expeerienced/counsel/internal/session"
+)
+
+// Errors of the consent use cases. None of them repeats a name.
+var (
+	// ErrNoPerson: no person has this name (or the session ID is unknown).
+	ErrNoPerson = errors.New("no person with this name or session ID")
+	// ErrWithdrawn: the person withdrew consent; see WithdrawnError.
+	ErrWithdrawn = errors.New("this person withdrew consent")
+	// ErrAmbiguousPerson: the argument is one person's name and another
+	// person's session ID.
+	ErrAmbiguousPerson = errors.New("the argument is both a name and a session ID of different people")
+)
+
+// WithdrawnError says when the person withdrew. errors.Is(err, ErrWithdrawn).
+type WithdrawnError struct{ At time.Time }
+
+func (e *WithdrawnError) Error() string {
+	return "this person withdrew consent on " + e.At.UTC().Format("2006-01-02")
+}
+
+// Is makes errors.Is(err, ErrWithdrawn) hold.
+func (e *WithdrawnError) Is(target error) bool { return target == ErrWithdrawn }
+
+// Person is one row of people. Name is empty once erased.
+type Person struct {
+	ID        string
+	Name      string
+	CreatedAt time.Time
+	ErasedAt  time.Time // zero unless erased
+}
+
+// Erased reports whether the name was erased after a withdrawal.
+func (p Person) Erased() bool { return !p.ErasedAt.IsZero() }
+
+// ConsentEvent is one appended entry of a person's consent record.
+type ConsentEvent struct {
+	ID               string
+	PersonID         string
+	SessionID        string // empty for events about the person, not a session
+	Event            string // consent.NoticeSent, Given or Withdrawn
+	Timestamp        time.Time
+	Jurisdiction     string
+	LegalBasis       string
+	Purpose          string
+	NoticeLanguage   string
+	NoticeVersion    string
+	NoticeHash       string
+	CollectionMethod string
+	RecordedBy       string
+}
+
+// Withdrawal is the proof entry that remains after a withdrawal.
+type Withdrawal struct {
+	ID           string
+	SubjectHMAC  string
+	WithdrawnAt  time.Time
+	NoticeHashes []string
+	RetainUntil  time.Time
+}
+
+// dbtx is what *sql.DB and *sql.Tx share.
+type dbtx interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// Subject is everything stored about one person, as found by a name (and
+// the proof key) or a session ID.
+type Subject struct {
+	Person   Person // zero when only withdrawal proofs match
+	Sessions []session.Session
+	Events   []ConsentEvent
+	// Withdrawals are proof entries whose keyed hash matches the name. A
+	// person who withdrew and later gave fresh consent has both.
+	Withdrawals []Withdrawal
+}
+
+// Found reports whether anything at all is stored about the subject.
+func (s Subject) Found() bool { return s.Person.ID != "" || len(s.Withdrawals) > 0 }
+
+// SubjectQuery names a person: by normalised name, or by a reference that
+// may also be a session ID.
+type SubjectQuery struct {
+	Ref          string // as typed
+	AllowSession bool   // Ref may be a session ID
+	ProofKey     []byte // nil when there is no key file: proofs cannot be matched
+}
+
+// FindSubject returns everything stored about a person. When nothing
+// matches it returns ErrNoPerson.
+func (d *DB) FindSubject(ctx context.Context, q SubjectQuery) (Subject, error) {
+	var s Subject
+	err := d.inTx(ctx, func(tx *sql.Tx, _ time.Time) error {
+		var err error
+		s, err = findSubject(ctx, tx, q)
+		return err
+	})
+	return s, err
+}
+
+func findSubject(ctx context.Context, tx dbtx, q SubjectQuery) (Subject, error) {
+	var s Subject
+	name, nameErr := session.NormaliseName(q.Ref)
+	var byName, bySession Person
+	if nameErr == nil {
+		p, err := personByName(ctx, tx, name)
+		if err != nil && !errors.Is(err, ErrNoPerson) {
+			return s, err
+		}
+		byName = p
+	}
+	if q.AllowSession {
+		p, err := personBySession(ctx, tx, q.Ref)
+		switch {
+		case err == nil:
+			bySession = p
+		case errors.Is(err, ErrNotFound):
+		case errors.Is(err, ErrAmbiguous):
+			if byName.ID == "" {
+				// findSession's message repeats the argument, which may be a name.
+				return s, fmt.Errorf("the session ID %w", ErrAmbiguous)
+			}
+		default:
+			return s, err
+		}
+	}
+	switch {
+	case byName.ID != "" && bySession.ID != "" && byName.ID != bySession.ID:
+		return s, ErrAmbiguousPerson
+	case byName.ID != "":
+		s.Person = byName
+	case bySession.ID != "":
+		s.Person = bySession
+	}
+	if nameErr == nil && q.ProofKey != nil {
+		mac, err := consent.SubjectHMAC(q.ProofKey, name)
+		if err != nil {
+			return s, err
+		}
+		if s.Withdrawals, err = withdrawalsBySubject(ctx, tx, mac); err != nil {
+			return s, err
+		}
+	}
+	if !s.Found() {
+		return s, ErrNoPerson
+	}
+	if s.Person.ID == "" {
+		return s, nil
+	}
+	var err error
+	if s.Sessions, err = sessionsOfPerson(ctx, tx, s.Person.ID); err != nil {
+		return s, err
+	}
+	s.Events, err = consentEventsOfPerson(ctx, tx, s.Person.ID)
+	return s, err
+}
+
+const personColumns = "id, COALESCE(name, ''), created_at, COALESCE(erased_at, '')"
+
+func scanPerson(r scanner) (Person, error) {
+	var p Person
+	var created, erased string
+	if err := r.Scan(&p.ID, &p.Name, &created, &erased); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return p, ErrNoPerson
+		}
+		return p, err
+	}
+	var err error
+	if p.CreatedAt, err = parseTime(created); err != nil {
+		return p, fmt.Errorf("person %s: bad creation time: %w", p.ID, err)
+	}
+	if erased != "" {
+		if p.ErasedAt, err = parseTime(erased); err != nil {
+			return p, fmt.Errorf("person %s: bad erasure time: %w", p.ID, err)
+		}
+	}
+	return p, nil
+}
+
+func personByName(ctx context.Context, tx dbtx, name string) (Person, error) {
+	return scanPerson(tx.QueryRowContext(ctx, "SELECT "+personColumns+" FROM people WHERE name = ?", name))
+}
+
+func personByID(ctx context.Context, tx dbtx, id string) (Person, error) {
+	return scanPerson(tx.QueryRowContext(ctx, "SELECT "+personColumns+" FROM people WHERE id = ?", id))
+}
+
+func personBySession(ctx context.Context, tx dbtx, ref string) (Person, error) {
+	s, err := findSession(ctx, tx, ref)
+	if err != nil {
+		return Person{}, err
+	}
+	return scanPerson(tx.QueryRowContext(ctx, "SELECT "+personColumns+
+		" FROM people WHERE id = (SELECT person_id FROM sessions WHERE id = ?)", s.ID))
+}
+
+func sessionsOfPerson(ctx context.Context, tx dbtx, personID string) ([]session.Session, error) {
+	rows, err := tx.QueryContext(ctx, "SELECT "+sessionColumns+` FROM sessions s JOIN people p ON p.id = s.person_id
+		WHERE s.person_id = ? ORDER BY s.starts_at, s.id`, personID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []session.Session
+	for rows.Next() {
+		s, err := scanSession(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+const consentColumns = `id, person_id, COALESCE(session_id, ''), event, timestamp, jurisdiction, legal_basis,
+	purpose, notice_language, notice_version, notice_hash, collection_method, recorded_by`
+
+func consentEventsOfPerson(ctx context.Context, tx dbtx, personID string) ([]ConsentEvent, error) {
+	rows, err := tx.QueryContext(ctx, "SELECT "+consentColumns+
+		" FROM consent_events WHERE person_id = ? ORDER BY timestamp, id", personID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []ConsentEvent
+	for rows.Next() {
+		var e ConsentEvent
+		var ts string
+		if err := rows.Scan(&e.ID, &e.PersonID, &e.SessionID, &e.Event, &ts, &e.Jurisdiction, &e.LegalBasis,
+			&e.Purpose, &e.NoticeLanguage, &e.NoticeVersion, &e.NoticeHash, &e.CollectionMethod, &e.RecordedBy); err != nil {
+			return nil, err
+		}
+		if e.Timestamp, err = parseTime(ts); err != nil {
+			return nil, fmt.Errorf("consent event %s: bad time: %w", e.ID, err)
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+func withdrawalsBySubject(ctx context.Context, tx dbtx, mac string) ([]Withdrawal, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT id, subject_hmac, withdrawn_at, notice_hashes, retain_until
+		FROM withdrawals WHERE subject_hmac = ? ORDER BY withdrawn_at, id`, mac)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Withdrawal
+	for rows.Next() {
+		var w Withdrawal
+		var at, until, hashes string
+		if err := rows.Scan(&w.ID, &w.SubjectHMAC, &at, &hashes, &until); err != nil {
+			return nil, err
+		}
+		if w.WithdrawnAt, err = parseTime(at); err != nil {
+			return nil, fmt.Errorf("withdrawal %s: bad time: %w", w.ID, err)
+		}
+		if w.RetainUntil, err = parseTime(until); err != nil {
+			return nil, fmt.Errorf("withdrawal %s: bad retention time: %w", w.ID, err)
+		}
+		w.NoticeHashes = consent.SplitNoticeHashes(hashes)
+		out = append(out, w)
+	}
+	return out, rows.Err()
+}
+
+// lastWithdrawal is the latest of ws; ok is false when ws is empty.
+func lastWithdrawal(ws []Withdrawal) (Withdrawal, bool) {
+	if len(ws) == 0 {
+		return Withdrawal{}, false
+	}
+	return ws[len(ws)-1], true
+}
+
+// refuseWithdrawn is CreateSession's guard (design rule 3): a person whose
+// withdrawal proof matches the name gets no new session unless the
+// counsellor starts a fresh consent. A person who came back with fresh
+// consent has a live row again and is not refused. Without a proof key
+// nothing can be matched.
+func refuseWithdrawn(ctx context.Context, tx dbtx, name string, key []byte, newConsent bool) error {
+	if key == nil || newConsent {
+		return nil
+	}
+	if _, err := personByName(ctx, tx, name); err == nil {
+		return nil
+	} else if !errors.Is(err, ErrNoPerson) {
+		return err
+	}
+	mac, err := consent.SubjectHMAC(key, name)
+	if err != nil {
+		return err
+	}
+	ws, err := withdrawalsBySubject(ctx, tx, mac)
+	if err != nil {
+		return err
+	}
+	if w, ok := lastWithdrawal(ws); ok {
+		return &WithdrawnError{At: w.WithdrawnAt}
+	}
+	return nil
+}
+
+// Confirmation is a `given` event to record.
+type Confirmation struct {
+	Name       string    // the person, as typed
+	Method     string    // consent.Method*
+	At         time.Time // when consent was given; zero means now
+	RecordedBy string    // the counsellor
+	ProofKey   []byte    // to tell a withdrawn person from an unknown one; may be nil
+}
+
+// ConfirmConsent appends a `given` event to a person's consent record, with
+// its audit event. The person must have a session (that is where the record
+// starts) and must not have withdrawn.
+func (d *DB) ConfirmConsent(ctx context.Context, c Confirmation) (ConsentEvent, error) {
+	var e ConsentEvent
+	method, err := consent.ParseMethod(c.Method)
+	if err != nil {
+		return e, err
+	}
+	err = d.inTx(ctx, func(tx *sql.Tx, now time.Time) error {
+		s, err := findSubject(ctx, tx, SubjectQuery{Ref: c.Name, ProofKey: c.ProofKey})
+		if err != nil {
+			return err
+		}
+		if s.Person.ID == "" {
+			w, _ := lastWithdrawal(s.Withdrawals)
+			return &WithdrawnError{At: w.WithdrawnAt}
+		}
+		at := c.At.UTC().Truncate(time.Second)
+		if c.At.IsZero() {
+			at = now
+		}
+		if at.After(now) {
+			return errors.New("consent cannot be given in the future")
+		}
+		// The notice the person last received is what they agreed to.
+		var lang, version, hash string
+		for _, ev := range s.Events {
+			if ev.Event == consent.NoticeSent && !ev.Timestamp.After(at) {
+				lang, version, hash = ev.NoticeLanguage, ev.NoticeVersion, ev.NoticeHash
+			}
+		}
+		id, err := session.NewID()
+		if err != nil {
+			return err
+		}
+		e = ConsentEvent{ID: id, PersonID: s.Person.ID, Event: consent.Given, Timestamp: at,
+			Jurisdiction: consent.Jurisdiction, LegalBasis: consent.LegalBasis, Purpose: consent.Purpose,
+			NoticeLanguage: lang, NoticeVersion: version, NoticeHash: hash,
+			CollectionMethod: method, RecordedBy: c.RecordedBy}
+		if err := insertConsentEvent(ctx, tx, e); err != nil {
+			return err
+		}
+		details := map[string]string{"person": e.PersonID, "method": method, "given_at": formatTime(at)}
+		if hash != "" {
+			details["notice_hash"] = hash
+		}
+		return appendAudit(ctx, tx, now, audit.ActionConsentGiven, e.ID, details)
+	})
+	return e, err
+}
+
+func insertConsentEvent(ctx context.Context, tx dbtx, e ConsentEvent) error {
+	var sessionID any
+	if e.SessionID != "" {
+		sessionID = e.SessionID
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO consent_events
+		(id, person_id, session_id, event, timestamp, jurisdiction, legal_basis, purpose,
+		 notice_language, notice_version, notice_hash, collection_method, recorded_by)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.ID, e.PersonID, sessionID, e.Event, formatTime(e.Timestamp), e.Jurisdiction, e.LegalBasis, e.Purpose,
+		e.NoticeLanguage, e.NoticeVersion, e.NoticeHash, e.CollectionMethod, e.RecordedBy)
+	if err != nil {
+		return fmt.Errorf("store consent event: %w", err)
+	}
+	return nil
+}
+
+// Revocation is a withdrawal to carry out.
+type Revocation struct {
+	PersonID       string         // from FindSubject: the person the counsellor confirmed
+	ProofKey       []byte         // consent.KeySize bytes
+	RetentionYears int            // config retention_consent_years
+	Location       *time.Location // the counsellor's time zone, for "end of the year"
+}
+
+// Revoked is what a withdrawal did.
+type Revoked struct {
+	PersonID      string
+	Plan          consent.RevokePlan // sessions cancelled and kept, as carried out
+	EventsDeleted int
+	Withdrawal    Withdrawal
+	// Checkpointed is false when another process kept the write-ahead log
+	// busy: the erased bytes then stay in the -wal file until a later
+	// checkpoint (any counsel command's close, or `counsel purge`).
+	Checkpointed bool
+}
+
+// RevokeConsent carries out a withdrawal in one transaction: future sessions
+// are cancelled, the consent events are folded into a withdrawal proof and
+// deleted, and the name is erased from the person's row. Then the write-ahead
+// log is checkpointed and truncated so that the erased bytes leave the disk
+// (see docs/data-protection.md, "Physical erasure").
+func (d *DB) RevokeConsent(ctx context.Context, r Revocation) (Revoked, error) {
+	res := Revoked{PersonID: r.PersonID}
+	if len(r.ProofKey) != consent.KeySize {
+		return res, consent.ErrKeySize
+	}
+	if r.RetentionYears < 1 {
+		return res, errors.New("retention of withdrawal proofs must be at least one year")
+	}
+	err := d.inTx(ctx, func(tx *sql.Tx, now time.Time) error {
+		p, err := personByID(ctx, tx, r.PersonID)
+		if err != nil {
+			return err
+		}
+		if p.Erased() {
+			return &WithdrawnError{At: p.ErasedAt}
+		}
+		sessions, err := sessionsOfPerson(ctx, tx, p.ID)
+		if err != nil {
+			return err
+		}
+		res.Plan = consent.PlanRevoke(sessions, now)
+		for i, s := range res.Plan.Cancel {
+			if _, err := tx.ExecContext(ctx, "UPDATE sessions SET status = 'cancelled', cancelled_at = ? WHERE id = ?",
+				formatTime(now), s.ID); err != nil {
+				return fmt.Errorf("cancel session %s: %w", s.ID, err)
+			}
+			res.Plan.Cancel[i].Status, res.Plan.Cancel[i].CancelledAt = session.Cancelled, now
+			if err := appendAudit(ctx, tx, now, audit.ActionSessionCancelled, s.ID,
+				map[string]string{"reason": "consent_withdrawn", "person": p.ID}); err != nil {
+				return err
+			}
+		}
+		events, err := consentEventsOfPerson(ctx, tx, p.ID)
+		if err != nil {
+			return err
+		}
+		var hashes []string
+		for _, e := range events {
+			hashes = append(hashes, e.NoticeHash)
+		}
+		mac, err := consent.SubjectHMAC(r.ProofKey, p.Name)
+		if err != nil {
+			return err
+		}
+		wid, err := session.NewID()
+		if err != nil {
+			return err
+		}
+		res.Withdrawal = Withdrawal{ID: wid, SubjectHMAC: mac, WithdrawnAt: now,
+			NoticeHashes: consent.SplitNoticeHashes(consent.JoinNoticeHashes(hashes)),
+			RetainUntil:  consent.RetainUntil(now, r.RetentionYears, r.Location)}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO withdrawals (id, subject_hmac, withdrawn_at, notice_hashes, retain_until)
+			VALUES (?, ?, ?, ?, ?)`, wid, mac, formatTime(now), strings.Join(res.Withdrawal.NoticeHashes, ","),
+			formatTime(res.Withdrawal.RetainUntil)); err != nil {
+			return fmt.Errorf("store withdrawal proof: %w", err)
+		}
+		del, err := tx.ExecContext(ctx, "DELETE FROM consent_events WHERE person_id = ?", p.ID)
+		if err != nil {
+			return fmt.Errorf("delete consent events: %w", err)
+		}
+		n, _ := del.RowsAffected()
+		res.EventsDeleted = int(n)
+		if _, err := tx.ExecContext(ctx, "UPDATE people SET name = NULL, erased_at = ? WHERE id = ?",
+			formatTime(now), p.ID); err != nil {
+			return fmt.Errorf("erase name: %w", err)
+		}
+		// The proof's ID stays out of the trail: the trail links the person ID
+		// to sessions, and the proof must not lead back to them.
+		return appendAudit(ctx, tx, now, audit.ActionConsentWithdrawn, p.ID, map[string]string{
+			"sessions_cancelled":     fmt.Sprint(len(res.Plan.Cancel)),
+			"sessions_anonymised":    fmt.Sprint(len(res.Plan.Keep)),
+			"consent_events_deleted": fmt.Sprint(res.EventsDeleted),
+		})
+	})
+	if err != nil {
+		return res, err
+	}
+	res.Checkpointed, err = d.checkpoint(ctx)
+	return res, err
+}
+
+// ProofCount is the number of withdrawal proofs stored: with a lost proof
+// key they can no longer be matched to a name.
+func (d *DB) ProofCount(ctx context.Context) (int, error) {
+	var n int
+	err := d.db.QueryRowContext(ctx, "SELECT count(*) FROM withdrawals").Scan(&n)
+	return n, mapErr(err)
+}

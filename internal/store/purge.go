@@ -1,0 +1,153 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/expeerienced/counsel/internal/audit"
+	"github.com/expeerienced/counsel/internal/consent"
+)
+
+// Retention is how long records are kept (design rule 4). Withdrawal proofs
+// carry their own end (retain_until), fixed when they were made.
+type Retention struct {
+	SessionDays int // a session is deleted this many days after it ended
+}
+
+// Purged counts what a purge removed (or, in a dry run, would remove).
+type Purged struct {
+	Sessions      int
+	People        int
+	ConsentEvents int
+	Withdrawals   int
+	// Checkpointed is false when another process kept the write-ahead log
+	// busy, so the deleted bytes are still in the -wal file.
+	Checkpointed bool
+}
+
+// Total is the number of rows removed.
+func (p Purged) Total() int { return p.Sessions + p.People + p.ConsentEvents + p.Withdrawals }
+
+// sessionEnd is a session's planned end in the stored time form, so that it
+// compares as text.
+const sessionEnd = `strftime('%Y-%m-%dT%H:%M:%SZ', starts_at, '+' || duration_min || ' minutes')`
+
+// dueSessions selects the sessions whose retention is over (?1 is the
+// cutoff). The first condition lets SQLite use sessions_by_start; the second
+// is exact.
+const dueSessions = `SELECT id FROM sessions WHERE starts_at < ?1 AND ` + sessionEnd + ` < ?1`
+
+// errDryRun rolls a dry run's transaction back.
+var errDryRun = errors.New("dry run")
+
+func (r Retention) check() error {
+	if r.SessionDays < 1 {
+		return errors.New("retention of sessions must be at least one day")
+	}
+	return nil
+}
+
+// PurgeDue reports whether Purge would remove anything. It is one query
+// answered from the index on sessions.starts_at and the (small) withdrawals
+// table, so every write command can afford to ask.
+func (d *DB) PurgeDue(ctx context.Context, r Retention) (bool, error) {
+	if err := r.check(); err != nil {
+		return false, err
+	}
+	now := d.now().UTC().Truncate(time.Second)
+	var due bool
+	err := d.db.QueryRowContext(ctx, `SELECT EXISTS (`+dueSessions+`)
+		OR EXISTS (SELECT 1 FROM withdrawals WHERE retain_until <= ?2)`,
+		formatTime(consent.SessionCutoff(now, r.SessionDays)), formatTime(now)).Scan(&due)
+	return due, mapErr(err)
+}
+
+// Purge deletes what has been kept long enough, in one transaction:
+//   - sessions that ended more than r.SessionDays ago;
+//   - people left without any session (whether erased or not), with their
+//     consent events; a person who still has a session stays, and so does
+//     their consent record (a consent event of a deleted session loses only
+//     its link to it);
+//   - withdrawal proofs whose retain_until has come.
+//
+// When anything was removed, the purge is an audit event with the counts and
+// the write-ahead log is checkpointed and truncated so the bytes leave the
+// disk. A dry run counts the same rows and changes nothing. trigger says who
+// asked ("command" or "auto") and goes into the audit event.
+func (d *DB) Purge(ctx context.Context, r Retention, dryRun bool, trigger string) (Purged, error) {
+	var res Purged
+	if err := r.check(); err != nil {
+		return res, err
+	}
+	err := d.inTx(ctx, func(tx *sql.Tx, now time.Time) error {
+		res = Purged{}
+		cutoff := formatTime(consent.SessionCutoff(now, r.SessionDays))
+		exec := func(n *int, q string, args ...any) error {
+			out, err := tx.ExecContext(ctx, q, args...)
+			if err != nil {
+				return err
+			}
+			c, err := out.RowsAffected()
+			if n != nil {
+				*n += int(c)
+			}
+			return err
+		}
+		// Consent events must not point at deleted sessions (foreign key).
+		if err := exec(nil, `UPDATE consent_events SET session_id = NULL WHERE session_id IN (`+dueSessions+`)`, cutoff); err != nil {
+			return fmt.Errorf("unlink consent events: %w", err)
+		}
+		if err := exec(&res.Sessions, `DELETE FROM sessions WHERE id IN (`+dueSessions+`)`, cutoff); err != nil {
+			return fmt.Errorf("delete sessions: %w", err)
+		}
+		const sessionless = `SELECT id FROM people p WHERE NOT EXISTS (SELECT 1 FROM sessions s WHERE s.person_id = p.id)`
+		if err := exec(&res.ConsentEvents, `DELETE FROM consent_events WHERE person_id IN (`+sessionless+`)`); err != nil {
+			return fmt.Errorf("delete consent events: %w", err)
+		}
+		if err := exec(&res.People, `DELETE FROM people WHERE id IN (`+sessionless+`)`); err != nil {
+			return fmt.Errorf("delete people: %w", err)
+		}
+		if err := exec(&res.Withdrawals, `DELETE FROM withdrawals WHERE retain_until <= ?`, formatTime(now)); err != nil {
+			return fmt.Errorf("delete withdrawal proofs: %w", err)
+		}
+		if dryRun {
+			return errDryRun
+		}
+		if res.Total() == 0 {
+			return nil
+		}
+		return appendAudit(ctx, tx, now, audit.ActionPurge, "", map[string]string{
+			"sessions":       strconv.Itoa(res.Sessions),
+			"people":         strconv.Itoa(res.People),
+			"consent_events": strconv.Itoa(res.ConsentEvents),
+			"withdrawals":    strconv.Itoa(res.Withdrawals),
+			"session_cutoff": cutoff,
+			"trigger":        trigger,
+		})
+	})
+	if dryRun && errors.Is(err, errDryRun) {
+		return res, nil
+	}
+	if err != nil || res.Total() == 0 {
+		return res, err
+	}
+	res.Checkpointed, err = d.checkpoint(ctx)
+	return res, err
+}
+
+// checkpoint copies the write-ahead log into the database file and truncates
+// it to zero bytes. WAL frames written before an erasure still hold the old
+// page images (with the name); secure_delete only zeroes the pages from now
+// on, so without this the erased bytes would stay readable in the -wal file.
+// It reports false when another connection's read kept it from completing.
+func (d *DB) checkpoint(ctx context.Context) (bool, error) {
+	var busy, logFrames, done int
+	if err := d.db.QueryRowContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &logFrames, &done); err != nil {
+		return false, fmt.Errorf("checkpoint: %w", mapErr(err))
+	}
+	return busy == 0, nil
+}
