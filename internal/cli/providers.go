@@ -67,14 +67,14 @@ var providerCSVHeader = []string{
 	"registration_host", "registration_guest", "gdpr_statement", "privacy_policy_url",
 	"data_collected", "encryption_transport", "encryption_e2e", "encryption_limits",
 	"data_location", "phone_dial_in", "help_url", "rating_value", "rating_authority",
-	"rating_date", "rating_source", "reviewed_on", "review_due", "unverified", "notes",
+	"rating_date", "rating_source", "rating_subject", "reviewed_on", "review_due", "unverified", "notes",
 	"sources", "warnings",
 }
 
 func providerCSVRow(p provider.Provider, warnings []string) []string {
-	var rv, ra, rd, rs string
+	var rv, ra, rd, rs, rsub string
 	if p.Rating != nil {
-		rv, ra, rd, rs = p.Rating.Value, p.Rating.Authority, p.Rating.Date, p.Rating.Source
+		rv, ra, rd, rs, rsub = p.Rating.Value, p.Rating.Authority, p.Rating.Date, p.Rating.Source, p.Rating.Subject
 	}
 	sources := make([]string, len(p.Sources))
 	for i, s := range p.Sources {
@@ -85,7 +85,7 @@ func providerCSVRow(p provider.Provider, warnings []string) []string {
 		p.ID, p.Name, string(p.Kind), string(p.Status), p.BaseURL, p.JoinURL, p.Operator,
 		b(p.Registration.Host), b(p.Registration.Guest), p.GDPRStatement, p.PrivacyPolicy,
 		p.DataCollected, p.Encryption.Transport, p.Encryption.E2E, p.Encryption.Limits,
-		p.DataLocation, b(p.PhoneDialIn), p.HelpURL, rv, ra, rd, rs, p.ReviewedOn, p.ReviewDue,
+		p.DataLocation, b(p.PhoneDialIn), p.HelpURL, rv, ra, rd, rs, rsub, p.ReviewedOn, p.ReviewDue,
 		b(p.Unverified), p.Notes, strings.Join(sources, " | "), strings.Join(warnings, "; "),
 	}
 }
