@@ -177,8 +177,10 @@ func DataDir(getenv func(string) string) (string, error) {
 			base = filepath.Join(h, "Library", "Application Support")
 		}
 	default:
+		// The XDG spec says a relative XDG_DATA_HOME is invalid and ignored.
 		base = getenv("XDG_DATA_HOME")
-		if base == "" || !filepath.IsAbs(base) {
+		if !filepath.IsAbs(base) {
+			base = ""
 			if h := getenv("HOME"); h != "" {
 				base = filepath.Join(h, ".local", "share")
 			}
