@@ -283,14 +283,19 @@ func (a *app) runExport(ctx context.Context, opts exportOptions, job exportJob) 
 	}
 
 	var sum string
-	if err := safefile.Write(opts.out, opts.force, func(w io.Writer) error {
+	var emitErr error
+	err = safefile.Write(opts.out, opts.force, func(w io.Writer) error {
 		hw := export.NewHashWriter(w)
-		if err := emit(hw); err != nil {
-			return err
+		if emitErr = emit(hw); emitErr != nil {
+			return emitErr
 		}
 		sum = hw.Sum()
 		return nil
-	}); err != nil {
+	})
+	if emitErr != nil {
+		return emitErr // the export itself failed, not the file
+	}
+	if err != nil {
 		return outFileError(err)
 	}
 	published := []string{opts.out}
