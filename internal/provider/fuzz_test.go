@@ -27,6 +27,8 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte(edit(2, "  name: \"\\u2028\"")))
 	f.Add([]byte(strings.Replace(validFile, "Example Jitsi", "\"true\"", 1)))
 	f.Add([]byte("---\n- id: x\n---\n- id: y\n"))
+	f.Add([]byte(withTranslations(deBlock)))
+	f.Add([]byte(withTranslations("  translations: {de: {}, en: ~, fr: {name: x}}\n")))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		ps, err := provider.Parse("fuzz.yaml", b)
 		if err != nil {

@@ -41,6 +41,7 @@ const (
 	maxURL      = 2000
 	maxText     = 4000
 	maxIDLen    = 40
+	maxName     = 80
 )
 
 // Parse reads a provider list (a YAML sequence of provider records) and
@@ -332,9 +333,45 @@ func decodeValue(el *errList, n *yaml.Node, f reflect.Value, path string, lines 
 			decodeStruct(el, item, s.Index(i), ip+".", lines)
 		}
 		f.Set(s)
+	case reflect.Map:
+		if null {
+			return
+		}
+		decodeMap(el, n, f, path, lines)
 	default:
 		// Only reachable if Provider gains a field type this decoder lacks.
 		el.add(n.Line, path, "field type not supported by the provider file reader")
+	}
+}
+
+// decodeMap fills a map with string keys from a mapping node; each entry's
+// path is "path.key". An empty mapping leaves the map nil, as an absent one
+// does, so that a record reads the same after a round trip.
+func decodeMap(el *errList, n *yaml.Node, f reflect.Value, path string, lines map[string]int) {
+	if n.Kind != yaml.MappingNode {
+		el.add(n.Line, path, "want a mapping")
+		return
+	}
+	m := reflect.MakeMapWithSize(f.Type(), len(n.Content)/2)
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, val := n.Content[i], n.Content[i+1]
+		if k.Kind != yaml.ScalarNode {
+			el.add(k.Line, path+"(key)", "keys must be plain words")
+			continue
+		}
+		kp := path + "." + shownKey(k.Value)
+		key := reflect.ValueOf(k.Value).Convert(f.Type().Key())
+		if m.MapIndex(key).IsValid() {
+			el.add(k.Line, kp, "given twice")
+			continue
+		}
+		lines[kp] = k.Line
+		v := reflect.New(f.Type().Elem()).Elem()
+		decodeValue(el, val, v, kp, lines)
+		m.SetMapIndex(key, v)
+	}
+	if m.Len() > 0 {
+		f.Set(m)
 	}
 }
 
@@ -412,7 +449,7 @@ func validate(el *errList, r record) {
 			el.add(at("id"), "id", "want a lower-case slug of letters, digits and single hyphens, at most %d characters (e.g. jitsi-example)", maxIDLen)
 		}
 	}
-	line("name", p.Name, true, 80)
+	line("name", p.Name, true, maxName)
 	switch {
 	case p.Kind == "":
 		el.add(at("kind"), "kind", "required (jitsi or blizz)")
@@ -488,6 +525,8 @@ func validate(el *errList, r record) {
 		el.add(at("notes"), "notes", "required when a provider is deprecated, retired or unverified: say why")
 	}
 
+	validateTranslations(el, r, line, text)
+
 	if len(p.Sources) == 0 {
 		el.add(at("sources"), "sources", "required: at least one source with title and url")
 	}
@@ -501,6 +540,67 @@ func validate(el *errList, r record) {
 			}
 		}
 	}
+}
+
+// validateTranslations checks each language's overrides with the rules of
+// the base field they replace. A translation of a field the base leaves
+// empty is refused: it would tell a client more than the reviewed record.
+func validateTranslations(el *errList, r record, line func(field, v string, required bool, max int) bool, text func(field, v string, required bool)) {
+	langs := make([]string, 0, len(r.p.Translations))
+	for lang := range r.p.Translations {
+		langs = append(langs, lang)
+	}
+	sort.Strings(langs)
+	for _, lang := range langs {
+		t := r.p.Translations[lang]
+		pre := "translations." + shownKey(lang)
+		if !knownLang(lang) {
+			el.add(r.lineOf(pre), pre, "unknown language (want %s)", strings.Join(translationLangs(), " or "))
+			continue
+		}
+		pre += "."
+		fields := []struct {
+			name      string
+			v, base   string
+			multiline bool
+			max       int
+		}{
+			{"name", t.Name, r.p.Name, false, maxName},
+			{"operator", t.Operator, r.p.Operator, false, maxLine},
+			{"gdpr_statement", t.GDPRStatement, r.p.GDPRStatement, true, maxText},
+			{"data_collected", t.DataCollected, r.p.DataCollected, true, maxText},
+			{"encryption.transport", t.Encryption.Transport, r.p.Encryption.Transport, true, maxText},
+			{"encryption.limits", t.Encryption.Limits, r.p.Encryption.Limits, true, maxText},
+			{"data_location", t.DataLocation, r.p.DataLocation, true, maxText},
+		}
+		for _, f := range fields {
+			if f.v == "" {
+				continue
+			}
+			if f.base == "" {
+				el.add(r.lineOf(pre+f.name), pre+f.name, "%s is empty, so there is nothing to translate", f.name)
+				continue
+			}
+			if f.multiline {
+				text(pre+f.name, f.v, false)
+			} else {
+				line(pre+f.name, f.v, false, f.max)
+			}
+		}
+	}
+}
+
+// translationLangs are the languages a record may carry translations for:
+// the languages the e-mail is written in.
+func translationLangs() []string { return []string{"de", "en"} }
+
+func knownLang(lang string) bool {
+	for _, l := range translationLangs() {
+		if lang == l {
+			return true
+		}
+	}
+	return false
 }
 
 var e2eChoices = fmt.Sprintf("%q, %q, %q or %q", E2ENone, E2EOneToOne, E2EOptional, E2EDefault)

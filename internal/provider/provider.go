@@ -73,6 +73,29 @@ type Provider struct {
 	Unverified bool     `yaml:"unverified,omitempty" json:"unverified"` // existence or facts could not be confirmed
 	Notes      string   `yaml:"notes,omitempty" json:"notes"`
 	Sources    []Source `yaml:"sources" json:"sources"`
+
+	// Translations holds, per language ("de", "en"), the wording of the
+	// text a client reads in the consent notice. The base fields are
+	// English and written for counsellors; see Localized.
+	Translations map[string]Translation `yaml:"translations,omitempty" json:"translations,omitempty"`
+}
+
+// Translation is one language's wording of a provider's client-facing text.
+// Every field is optional; an empty one keeps the base text.
+type Translation struct {
+	Name          string         `yaml:"name,omitempty" json:"name,omitempty"`
+	Operator      string         `yaml:"operator,omitempty" json:"operator,omitempty"`
+	GDPRStatement string         `yaml:"gdpr_statement,omitempty" json:"gdpr_statement,omitempty"`
+	DataCollected string         `yaml:"data_collected,omitempty" json:"data_collected,omitempty"`
+	Encryption    EncryptionText `yaml:"encryption,omitempty" json:"encryption,omitzero"`
+	DataLocation  string         `yaml:"data_location,omitempty" json:"data_location,omitempty"`
+}
+
+// EncryptionText is the translatable text of Encryption; the e2e level is a
+// fixed value that the templates word themselves.
+type EncryptionText struct {
+	Transport string `yaml:"transport,omitempty" json:"transport,omitempty"`
+	Limits    string `yaml:"limits,omitempty" json:"limits,omitempty"`
 }
 
 // Registration says who has to create an account.
@@ -111,6 +134,34 @@ type Source struct {
 var ErrRetired = errors.New("retired and may not be used")
 
 const dateLayout = "2006-01-02"
+
+// Localized returns a copy of p with the translation for lang applied:
+// each non-empty field of p.Translations[lang] replaces the base (English)
+// text. Without a translation for lang, p comes back unchanged. The copy
+// shares Rating, Sources and Translations with p.
+func (p Provider) Localized(lang string) Provider {
+	t, ok := p.Translations[lang]
+	if !ok {
+		return p
+	}
+	for _, f := range []struct {
+		dst *string
+		v   string
+	}{
+		{&p.Name, t.Name},
+		{&p.Operator, t.Operator},
+		{&p.GDPRStatement, t.GDPRStatement},
+		{&p.DataCollected, t.DataCollected},
+		{&p.Encryption.Transport, t.Encryption.Transport},
+		{&p.Encryption.Limits, t.Encryption.Limits},
+		{&p.DataLocation, t.DataLocation},
+	} {
+		if f.v != "" {
+			*f.dst = f.v
+		}
+	}
+	return p
+}
 
 // ReviewOverdue reports whether the review was due before today. today is
 // read as a calendar date in its own location; the due date itself is not
