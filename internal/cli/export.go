@@ -31,7 +31,7 @@ Files are written readable by you only (0600), appear only when complete, and
 never replace an existing file unless --force is given. Without --out the data
 goes to stdout and the summary to stderr.
 `,
-		newExportSessionsCmd(a), newExportAuditCmd(a))
+		newExportSessionsCmd(a), newExportAuditCmd(a), newExportSubjectCmd(a))
 }
 
 // exportOptions are the flags every export shares.

@@ -71,6 +71,8 @@ environment variables, the config file (see 'counsel config path'), defaults.
 		newAuditCmd(a),
 		newExportCmd(a),
 		newReportCmd(a),
+		newConsentCmd(a),
+		newPurgeCmd(a),
 		newConfigCmd(a),
 		newVersionCmd(a),
 		newCompletionCmd(a),

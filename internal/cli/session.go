@@ -41,6 +41,7 @@ type sessionNewOptions struct {
 	client, providerID, at, duration, tz, place string
 	meetingID, url, lang, to, eml, ics, format  string
 	force, dryRun, allowPast, allowWeakRoom     bool
+	newConsent                                  bool
 }
 
 func newSessionNewCmd(a *app) *cobra.Command {
@@ -85,6 +86,7 @@ stored. Nothing is stored when any input is refused, or with --dry-run.
 	f.BoolVar(&opts.dryRun, "dry-run", false, "show the e-mail but store nothing and write no file")
 	f.BoolVar(&opts.allowPast, "allow-past", false, "accept a start in the past (to record a session afterwards)")
 	f.BoolVar(&opts.allowWeakRoom, "allow-weak-room", false, "accept a guessable Jitsi room name in --url (still warns)")
+	f.BoolVar(&opts.newConsent, "new-consent", false, "start a fresh consent for a client who withdrew earlier")
 	addEnumFlag(f, &opts.format, "format", "text", "output format", "text", "json")
 	return cmd
 }
@@ -367,16 +369,22 @@ func (a *app) storeSession(ctx context.Context, p *plannedSession, msg invite.Me
 		}
 		written = append(written, opts.eml)
 	}
-	db, err := a.openStore(ctx)
+	key, err := a.loadProofKey()
+	if err != nil {
+		cleanup()
+		return err
+	}
+	db, err := a.openStoreForWrite(ctx)
 	if err != nil {
 		cleanup()
 		return err
 	}
 	defer db.Close()
 	notice := consent.Notice{Language: msg.Lang, Version: msg.TemplateVersion, Hash: msg.ConsentSHA256}
-	if _, err := db.CreateSession(ctx, store.NewSession{Session: p.session, Notice: notice, RecordedBy: a.recordedBy()}); err != nil {
+	if _, err := db.CreateSession(ctx, store.NewSession{Session: p.session, Notice: notice, RecordedBy: a.recordedBy(),
+		ProofKey: key, NewConsent: opts.newConsent}); err != nil {
 		cleanup()
-		return err
+		return personError(err)
 	}
 	return nil
 }

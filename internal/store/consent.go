@@ -506,3 +506,26 @@ func (d *DB) ProofCount(ctx context.Context) (int, error) {
 	err := d.db.QueryRowContext(ctx, "SELECT count(*) FROM withdrawals").Scan(&n)
 	return n, mapErr(err)
 }
+
+// ExportSubject hands everything stored about one person to write (GDPR
+// Art. 15) and records the export in the audit trail, in one transaction:
+// if write fails, no event is recorded. to says where the data went
+// ("file" or "stdout"); the event holds IDs and counts only.
+func (d *DB) ExportSubject(ctx context.Context, q SubjectQuery, to string, write func(s Subject, now time.Time) error) error {
+	return d.inTx(ctx, func(tx *sql.Tx, now time.Time) error {
+		s, err := findSubject(ctx, tx, q)
+		if err != nil {
+			return err
+		}
+		if err := write(s, now); err != nil {
+			return err
+		}
+		return appendAudit(ctx, tx, now, audit.ActionExportSubject, s.Person.ID, map[string]string{
+			"sessions":       fmt.Sprint(len(s.Sessions)),
+			"consent_events": fmt.Sprint(len(s.Events)),
+			"withdrawals":    fmt.Sprint(len(s.Withdrawals)),
+			"output":         to,
+			"format":         "json",
+		})
+	})
+}

@@ -1,0 +1,565 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/expeerienced/counsel/internal/config"
+	"github.com/expeerienced/counsel/internal/consent"
+	"github.com/expeerienced/counsel/internal/session"
+	"github.com/expeerienced/counsel/internal/store"
+)
+
+func newConsentCmd(a *app) *cobra.Command {
+	return groupCmd("consent", "Record, show and withdraw a client's consent",
+		`Record, show and withdraw a client's consent to video consultations.
+
+Consent is a record of events per person that are appended, never changed:
+notice_sent (written by 'counsel session new', with the hash of the exact
+consent text), given ('consent confirm'), and the withdrawal ('consent revoke'),
+which erases the person's name and keeps only a proof entry.
+See docs/data-protection.md.
+`,
+		newConsentConfirmCmd(a), newConsentShowCmd(a), newConsentRevokeCmd(a))
+}
+
+// clientArg checks a CLIENT argument; the message never repeats it.
+func clientArg(s string) (string, error) {
+	name, err := session.NormaliseName(s)
+	if err != nil {
+		return "", usageErrorf("CLIENT: the name or pseudonym %v", err)
+	}
+	return name, nil
+}
+
+// personError adds advice to the lookup errors of the consent commands.
+func personError(err error) error {
+	switch {
+	case errors.Is(err, store.ErrNoPerson):
+		return withHint(fmt.Errorf("%w; nothing changed", err),
+			"names are compared as typed to 'counsel session new' (case matters); 'counsel session list --all' shows the sessions")
+	case errors.Is(err, store.ErrWithdrawn):
+		return withHint(err, "a person who gives consent again starts a new record with 'counsel session new --new-consent'")
+	case errors.Is(err, store.ErrAmbiguousPerson), errors.Is(err, store.ErrAmbiguous):
+		return withHint(err, "give the full session ID shown by 'counsel session show'")
+	}
+	return err
+}
+
+// proofKeyPath is the key file of withdrawal proofs: in the user's data
+// folder, never inside the database, so that a copy of the database alone
+// cannot be used to test guessed names against the proofs.
+func (a *app) proofKeyPath() (string, error) {
+	dir, err := config.DataDir(a.deps.Getenv)
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, "proof.key"), nil
+}
+
+// loadProofKey reads the proof key; it returns nil, nil when there is none
+// yet (then no proof can be matched).
+func (a *app) loadProofKey() ([]byte, error) {
+	path, err := a.proofKeyPath()
+	if err != nil {
+		return nil, err
+	}
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("proof key: %w", err)
+	}
+	key, err := hex.DecodeString(strings.TrimSpace(string(b)))
+	if err != nil || len(key) != consent.KeySize {
+		return nil, withHint(fmt.Errorf("proof key %s is damaged (want %d hex digits)", path, 2*consent.KeySize),
+			"restore it from your backup; docs/data-protection.md explains what a lost key means")
+	}
+	if fi, err := os.Stat(path); err == nil && fi.Mode().Perm()&0o077 != 0 {
+		a.warn("proof key %s is readable by others (mode %#o); run: chmod 600 %s", path, fi.Mode().Perm(), path)
+	}
+	return key, nil
+}
+
+// ensureProofKey returns the proof key, creating it on first need: 32
+// random bytes, hex, in a 0600 file in a 0700 folder.
+func (a *app) ensureProofKey() (key []byte, created bool, err error) {
+	if key, err = a.loadProofKey(); err != nil || key != nil {
+		return key, false, err
+	}
+	path, err := a.proofKeyPath()
+	if err != nil {
+		return nil, false, err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, false, fmt.Errorf("proof key folder: %w", err)
+	}
+	key = make([]byte, consent.KeySize)
+	if _, err := rand.Read(key); err != nil {
+		return nil, false, err
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) { // another counsel made it just now
+		key, err = a.loadProofKey()
+		return key, false, err
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("proof key: %w", err)
+	}
+	_, err = fmt.Fprintln(f, hex.EncodeToString(key))
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(path)
+		return nil, false, fmt.Errorf("proof key: %w", err)
+	}
+	return key, true, nil
+}
+
+// --- consent confirm ---
+
+type consentConfirmOptions struct {
+	method, at string
+}
+
+func newConsentConfirmCmd(a *app) *cobra.Command {
+	opts := &consentConfirmOptions{}
+	cmd := &cobra.Command{
+		Use:   "confirm CLIENT --method email|verbal|form|use [--at TIME]",
+		Short: "Record that a client gave consent",
+		Long: `Record that a client gave consent (a 'given' event), and how:
+
+  email   the client replied to the invitation agreeing to its notice
+  verbal  the client said so, e.g. at the start of the call
+  form    the client signed the consent form
+  use     the client took part; the service's form says taking part confirms
+          consent. This is not the explicit consent GDPR Art. 9(2)(a) asks for
+          health data: prefer one of the others (docs/data-protection.md).
+
+CLIENT is the name or pseudonym as given to 'counsel session new'. The event
+refers to the consent text the client last received before --at.
+` + exitStatusHelp,
+		Example: `  $ counsel consent confirm Client-A --method email
+  $ counsel consent confirm "Muster Person" --method verbal --at "2026-12-03 10:05"`,
+		Args: exactArgs("CLIENT"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runConsentConfirm(cmd.Context(), a, args[0], opts)
+		},
+	}
+	addEnumFlag(cmd.Flags(), &opts.method, "method", "", "how consent was given (required)", consent.Methods()...)
+	cmd.Flags().StringVar(&opts.at, "at", "", `when consent was given, e.g. "2026-12-03 10:05" (default: now)`)
+	return cmd
+}
+
+func runConsentConfirm(ctx context.Context, a *app, client string, opts *consentConfirmOptions) error {
+	name, err := clientArg(client)
+	if err != nil {
+		return err
+	}
+	if opts.method == "" {
+		return usageErrorf("--method is required (one of %s)", strings.Join(consent.Methods(), ", "))
+	}
+	loc := a.cfg.Location()
+	var at time.Time
+	if opts.at != "" {
+		if at, err = session.ParseStart(opts.at, loc, a.deps.Now()); err != nil {
+			return flagError("at", err)
+		}
+		if at.After(a.deps.Now()) {
+			return flagError("at", errors.New("consent cannot be given in the future"))
+		}
+	}
+	key, err := a.loadProofKey()
+	if err != nil {
+		return err
+	}
+	db, err := a.openExistingStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	a.autoPurge(ctx, db)
+	e, err := db.ConfirmConsent(ctx, store.Confirmation{Name: name, Method: opts.method, At: at,
+		RecordedBy: a.recordedBy(), ProofKey: key})
+	if err != nil {
+		return personError(err)
+	}
+	a.info("consent recorded: given %s, method %s (event %s)", e.Timestamp.In(loc).Format("2006-01-02 15:04 MST"),
+		e.CollectionMethod, session.ShortID(e.ID))
+	if !consent.Explicit(e.CollectionMethod) {
+		a.warn("taking part is not the explicit consent GDPR Art. 9(2)(a) asks for health data; " +
+			"when the client confirms by e-mail, form or in words, record that too")
+	}
+	return nil
+}
+
+// --- consent show ---
+
+type consentShowOptions struct{ format string }
+
+func newConsentShowCmd(a *app) *cobra.Command {
+	opts := &consentShowOptions{}
+	cmd := &cobra.Command{
+		Use:   "show CLIENT [--format table|json]",
+		Short: "Show a client's consent history",
+		Long: `Show a client's consent record, oldest event first: each notice sent (with
+the version and hash of the text), each consent given (when and how).
+
+After a withdrawal the name is erased, and all that remains is a proof entry
+found through a keyed hash of the name: show then answers "did this person
+withdraw, and when" (it needs the proof key, see docs/data-protection.md).
+` + exitStatusHelp,
+		Example: "  $ counsel consent show Client-A\n  $ counsel consent show Client-A --format json",
+		Args:    exactArgs("CLIENT"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runConsentShow(cmd.Context(), a, args[0], opts)
+		},
+	}
+	addEnumFlag(cmd.Flags(), &opts.format, "format", formatTable, "output format", formatTable, formatJSON)
+	return cmd
+}
+
+// consentEventJSON is the stable JSON form of a consent event.
+type consentEventJSON struct {
+	ID               string `json:"id"`
+	Event            string `json:"event"`
+	Timestamp        string `json:"timestamp"`
+	SessionID        string `json:"session_id,omitempty"`
+	Jurisdiction     string `json:"jurisdiction"`
+	LegalBasis       string `json:"legal_basis"`
+	Purpose          string `json:"purpose"`
+	NoticeLanguage   string `json:"notice_language,omitempty"`
+	NoticeVersion    string `json:"notice_version,omitempty"`
+	NoticeHash       string `json:"notice_hash,omitempty"`
+	CollectionMethod string `json:"collection_method,omitempty"`
+	RecordedBy       string `json:"recorded_by,omitempty"`
+}
+
+func toConsentEventJSON(e store.ConsentEvent) consentEventJSON {
+	return consentEventJSON{ID: e.ID, Event: e.Event, Timestamp: e.Timestamp.UTC().Format(time.RFC3339),
+		SessionID: e.SessionID, Jurisdiction: e.Jurisdiction, LegalBasis: e.LegalBasis, Purpose: e.Purpose,
+		NoticeLanguage: e.NoticeLanguage, NoticeVersion: e.NoticeVersion, NoticeHash: e.NoticeHash,
+		CollectionMethod: e.CollectionMethod, RecordedBy: e.RecordedBy}
+}
+
+// withdrawalJSON is the stable JSON form of a withdrawal proof.
+type withdrawalJSON struct {
+	ID           string   `json:"id"`
+	SubjectHMAC  string   `json:"subject_hmac"`
+	WithdrawnAt  string   `json:"withdrawn_at"`
+	NoticeHashes []string `json:"notice_hashes"`
+	RetainUntil  string   `json:"retain_until"`
+}
+
+func toWithdrawalJSON(w store.Withdrawal) withdrawalJSON {
+	return withdrawalJSON{ID: w.ID, SubjectHMAC: w.SubjectHMAC, WithdrawnAt: w.WithdrawnAt.UTC().Format(time.RFC3339),
+		NoticeHashes: w.NoticeHashes, RetainUntil: w.RetainUntil.UTC().Format(time.RFC3339)}
+}
+
+// personJSON is a person as scripts see it.
+type personJSON struct {
+	ID        string `json:"id"`
+	Client    string `json:"client"`
+	Erased    bool   `json:"erased"`
+	CreatedAt string `json:"created_at"`
+	ErasedAt  string `json:"erased_at,omitempty"`
+}
+
+func toPersonJSON(p store.Person) *personJSON {
+	if p.ID == "" {
+		return nil
+	}
+	j := &personJSON{ID: p.ID, Client: p.Name, Erased: p.Erased(), CreatedAt: p.CreatedAt.UTC().Format(time.RFC3339)}
+	if p.Erased() {
+		j.ErasedAt = p.ErasedAt.UTC().Format(time.RFC3339)
+	}
+	return j
+}
+
+// lastDay is the last day a record with this exclusive end is kept.
+func lastDay(until time.Time, loc *time.Location) string {
+	return until.Add(-time.Second).In(loc).Format("2006-01-02")
+}
+
+func runConsentShow(ctx context.Context, a *app, client string, opts *consentShowOptions) error {
+	if _, err := clientArg(client); err != nil {
+		return err
+	}
+	key, err := a.loadProofKey()
+	if err != nil {
+		return err
+	}
+	db, err := a.openExistingStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	sub, err := db.FindSubject(ctx, store.SubjectQuery{Ref: client, ProofKey: key})
+	if err != nil {
+		return personError(err)
+	}
+	loc := a.cfg.Location()
+	v := struct {
+		Person      *personJSON        `json:"person"`
+		Events      []consentEventJSON `json:"events"`
+		Withdrawals []withdrawalJSON   `json:"withdrawals"`
+	}{Person: toPersonJSON(sub.Person), Events: []consentEventJSON{}, Withdrawals: []withdrawalJSON{}}
+	type row struct {
+		at    time.Time
+		cells []string
+	}
+	var rows []row
+	for _, e := range sub.Events {
+		v.Events = append(v.Events, toConsentEventJSON(e))
+		text := ""
+		if e.NoticeHash != "" {
+			text = fmt.Sprintf("%s %s %.12s", e.NoticeLanguage, e.NoticeVersion, e.NoticeHash)
+		}
+		rows = append(rows, row{e.Timestamp, []string{e.Timestamp.In(loc).Format("2006-01-02 15:04"), e.Event,
+			e.CollectionMethod, text, shortOrEmpty(e.SessionID), e.RecordedBy}})
+	}
+	for _, w := range sub.Withdrawals {
+		v.Withdrawals = append(v.Withdrawals, toWithdrawalJSON(w))
+		rows = append(rows, row{w.WithdrawnAt, []string{w.WithdrawnAt.In(loc).Format("2006-01-02 15:04"), consent.Withdrawn,
+			"", fmt.Sprintf("%d text(s); proof kept to %s", len(w.NoticeHashes), lastDay(w.RetainUntil, loc)), "", ""}})
+	}
+	// A withdrawal is shown where it happened among the events.
+	l := listing{header: []string{"Time", "Event", "Method", "Consent text", "Session", "Recorded by"}, json: v}
+	for len(rows) > 0 {
+		first := 0
+		for i, r := range rows {
+			if r.at.Before(rows[first].at) {
+				first = i
+			}
+		}
+		l.rows = append(l.rows, rows[first].cells)
+		rows = append(rows[:first], rows[first+1:]...)
+	}
+	if err := writeListing(a.deps.Stdout, opts.format, l); err != nil {
+		return err
+	}
+	if sub.Person.ID == "" && opts.format == formatTable {
+		a.info("this person withdrew consent; only the proof of the withdrawal is kept")
+	}
+	return nil
+}
+
+func shortOrEmpty(id string) string {
+	if id == "" {
+		return ""
+	}
+	return session.ShortID(id)
+}
+
+// --- consent revoke ---
+
+type consentRevokeOptions struct {
+	yes, dryRun bool
+}
+
+func newConsentRevokeCmd(a *app) *cobra.Command {
+	opts := &consentRevokeOptions{}
+	cmd := &cobra.Command{
+		Use:   "revoke CLIENT-or-SESSION-ID [--yes] [--dry-run]",
+		Short: "Withdraw a client's consent: cancel, erase, keep only a proof",
+		Long: `Withdraw a client's consent (GDPR Art. 7(3)) and erase their data (Art. 17).
+The one argument is the name or pseudonym, or the ID of any of their sessions.
+
+It cancels every session that has not started yet, erases the name from the
+person and all their sessions (past sessions stay, anonymised, until their
+retention ends), deletes the consent events and keeps only a proof entry: a
+keyed hash of the name, the time of the withdrawal and the hashes of the
+consent texts the client received, until the end of the year of withdrawal
+plus retention_consent_years. The erased bytes are overwritten in the database
+file and its write-ahead log. Then it lists what you still have to do outside
+counsel: Blizz meetings to cancel, invitations to delete.
+
+At a terminal it asks before it changes anything; otherwise add --yes.
+--dry-run shows what would happen and changes nothing. Revoking a consent that
+was already withdrawn says so, changes nothing and exits 0. A later
+'counsel session new' for this person is refused unless --new-consent.
+` + exitStatusHelp,
+		Example: `  $ counsel consent revoke Client-A
+  $ counsel consent revoke 3f9a2c1e --dry-run
+  $ counsel consent revoke "Muster Person" --yes`,
+		Args: exactArgs("CLIENT-or-SESSION-ID"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runConsentRevoke(cmd.Context(), a, args[0], opts)
+		},
+	}
+	cmd.Flags().BoolVar(&opts.yes, "yes", false, "do not ask for confirmation (needed when not at a terminal)")
+	cmd.Flags().BoolVar(&opts.dryRun, "dry-run", false, "show what would happen and change nothing")
+	return cmd
+}
+
+func runConsentRevoke(ctx context.Context, a *app, ref string, opts *consentRevokeOptions) error {
+	if strings.TrimSpace(ref) == "" {
+		return usageErrorf("CLIENT-or-SESSION-ID is empty")
+	}
+	if !opts.dryRun && !opts.yes && !a.deps.StdinTTY {
+		return withHint(usageErrorf("not at a terminal, so counsel cannot ask: confirm with --yes"),
+			"try --dry-run first to see what would happen")
+	}
+	key, err := a.loadProofKey()
+	if err != nil {
+		return err
+	}
+	db, err := a.openExistingStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if !opts.dryRun {
+		a.autoPurge(ctx, db)
+	}
+	sub, err := db.FindSubject(ctx, store.SubjectQuery{Ref: ref, AllowSession: true, ProofKey: key})
+	if err != nil {
+		return personError(err)
+	}
+	loc := a.cfg.Location()
+	if sub.Person.ID == "" || sub.Person.Erased() {
+		at := sub.Person.ErasedAt
+		if w, ok := lastOf(sub.Withdrawals); ok && sub.Person.ID == "" {
+			at = w.WithdrawnAt
+		}
+		a.info("consent was already withdrawn on %s; nothing changed", at.In(loc).Format("2006-01-02 15:04 MST"))
+		return nil
+	}
+	now := a.deps.Now()
+	plan := consent.PlanRevoke(sub.Sessions, now)
+	until := consent.RetainUntil(now, a.cfg.RetentionConsentYears, loc)
+	w := a.deps.Stdout
+	if opts.dryRun || !opts.yes {
+		writeRevokePlan(w, sub, plan, until, loc)
+	}
+	if opts.dryRun {
+		fmt.Fprintln(w, "Then still to do outside counsel:")
+		writeExternalSteps(w, plan, loc)
+		a.info("dry run: nothing was changed")
+		return nil
+	}
+	if !opts.yes {
+		ok, err := a.confirm("Withdraw this person's consent and erase their name? This cannot be undone. [y/N] ")
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return errors.New("not confirmed; nothing changed")
+		}
+	}
+	key, created, err := a.ensureProofKey()
+	if err != nil {
+		return err
+	}
+	if created {
+		if n, err := db.ProofCount(ctx); err == nil && n > 0 {
+			path, _ := a.proofKeyPath()
+			a.warn("made a new proof key %s, but the database holds %d earlier withdrawal proofs: "+
+				"they were made with a key that is lost and can no longer be matched to a name", path, n)
+		}
+	}
+	res, err := db.RevokeConsent(ctx, store.Revocation{PersonID: sub.Person.ID, ProofKey: key,
+		RetentionYears: a.cfg.RetentionConsentYears, Location: loc})
+	if err != nil {
+		return personError(err)
+	}
+	writeRevokeDone(w, res, loc)
+	fmt.Fprintln(w, "Still to do outside counsel:")
+	writeExternalSteps(w, res.Plan, loc)
+	if !res.Checkpointed {
+		a.warn("another program has the database open, so the erased bytes are still in its write-ahead log " +
+			"(the -wal file); they are overwritten when it closes: run 'counsel purge' once it has")
+	}
+	return nil
+}
+
+func lastOf(ws []store.Withdrawal) (store.Withdrawal, bool) {
+	if len(ws) == 0 {
+		return store.Withdrawal{}, false
+	}
+	return ws[len(ws)-1], true
+}
+
+// confirm asks a yes/no question on stderr and reads the answer from stdin;
+// only "y" or "yes" is a yes.
+func (a *app) confirm(question string) (bool, error) {
+	fmt.Fprint(a.deps.Stderr, question)
+	line, err := bufio.NewReader(a.deps.Stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return false, err
+	}
+	switch strings.ToLower(strings.TrimSpace(line)) {
+	case "y", "yes":
+		return true, nil
+	}
+	return false, nil
+}
+
+func sessionLine(s session.Session, loc *time.Location) string {
+	line := fmt.Sprintf("%s  %s  %s", session.ShortID(s.ID), s.Start.In(loc).Format("Mon 2006-01-02 15:04 MST"), s.ProviderID)
+	if s.MeetingID != "" {
+		line += " " + meetingDisplay(s.MeetingID)
+	}
+	return line
+}
+
+func writeRevokePlan(w io.Writer, sub store.Subject, plan consent.RevokePlan, until time.Time, loc *time.Location) {
+	fmt.Fprintf(w, "Withdrawing consent of person %s would:\n", session.ShortID(sub.Person.ID))
+	fmt.Fprintf(w, "  - cancel %d future session(s)\n", len(plan.Cancel))
+	for _, s := range plan.Cancel {
+		fmt.Fprintf(w, "      %s\n", sessionLine(s, loc))
+	}
+	fmt.Fprintf(w, "  - erase the name from the person and %d session(s); %d past or cancelled session(s) stay, anonymised, until their retention ends\n",
+		len(sub.Sessions), len(plan.Keep))
+	var hashes []string
+	for _, e := range sub.Events {
+		hashes = append(hashes, e.NoticeHash)
+	}
+	fmt.Fprintf(w, "  - delete %d consent event(s) and keep a proof (keyed hash of the name, time, %d consent text hash(es)) until %s\n",
+		len(sub.Events), len(consent.SplitNoticeHashes(consent.JoinNoticeHashes(hashes))), lastDay(until, loc))
+}
+
+func writeRevokeDone(w io.Writer, res store.Revoked, loc *time.Location) {
+	fmt.Fprintf(w, "Consent of person %s withdrawn on %s.\n", session.ShortID(res.PersonID),
+		res.Withdrawal.WithdrawnAt.In(loc).Format("2006-01-02 15:04 MST"))
+	fmt.Fprintf(w, "  - cancelled %d future session(s)\n", len(res.Plan.Cancel))
+	for _, s := range res.Plan.Cancel {
+		fmt.Fprintf(w, "      %s\n", sessionLine(s, loc))
+	}
+	fmt.Fprintf(w, "  - erased the name; %d past or cancelled session(s) stay, anonymised, until their retention ends\n", len(res.Plan.Keep))
+	fmt.Fprintf(w, "  - deleted %d consent event(s); the proof of the withdrawal is kept until %s\n",
+		res.EventsDeleted, lastDay(res.Withdrawal.RetainUntil, loc))
+}
+
+func writeExternalSteps(w io.Writer, plan consent.RevokePlan, loc *time.Location) {
+	for _, st := range plan.ExternalSteps() {
+		switch st.Kind {
+		case consent.StepCancelBlizz:
+			fmt.Fprintf(w, "  - cancel the meeting %s in Blizz (TeamViewer Meeting): session %s, %s\n",
+				meetingDisplay(st.MeetingID), session.ShortID(st.SessionID), st.Start.In(loc).Format("Mon 2006-01-02 15:04 MST"))
+		case consent.StepTellCancelled:
+			fmt.Fprintln(w, "  - tell the client that the withdrawal is done and their sessions are cancelled")
+		case consent.StepDeleteMail:
+			fmt.Fprintln(w, "  - delete the invitations you sent to this client from your mailbox (sent items, drafts) and any saved .eml or .ics files")
+		case consent.StepDeleteCalendar:
+			fmt.Fprintln(w, "  - delete the calendar entries made from those invitations")
+		}
+	}
+}

@@ -1,0 +1,105 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/expeerienced/counsel/internal/store"
+)
+
+type purgeOptions struct{ dryRun bool }
+
+func newPurgeCmd(a *app) *cobra.Command {
+	opts := &purgeOptions{}
+	cmd := &cobra.Command{
+		Use:   "purge [--dry-run]",
+		Short: "Delete records whose retention has ended",
+		Long: `Delete what has been kept long enough (GDPR Art. 5(1)(e)):
+
+  - sessions that ended more than retention_session_days ago (default 90);
+  - people left without any session, with their consent events;
+  - withdrawal proofs whose time has come (the end of the year of withdrawal
+    plus retention_consent_years, default 3).
+
+A person who still has a session keeps their consent record. The deleted
+bytes are overwritten in the database file and its write-ahead log. Every
+purge that deletes something is recorded in the audit trail with the counts.
+
+Every command that changes records runs this purge first, so running it by
+hand is only needed to see (--dry-run) or to force it.
+` + exitStatusHelp,
+		Example: "  $ counsel purge --dry-run\n  $ counsel purge",
+		Args:    noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runPurge(cmd.Context(), a, opts)
+		},
+	}
+	cmd.Flags().BoolVar(&opts.dryRun, "dry-run", false, "count what would be deleted and change nothing")
+	return cmd
+}
+
+func (a *app) retention() store.Retention {
+	return store.Retention{SessionDays: a.cfg.RetentionSessionDays}
+}
+
+func runPurge(ctx context.Context, a *app, opts *purgeOptions) error {
+	db, err := a.openExistingStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	p, err := db.Purge(ctx, a.retention(), opts.dryRun, "command")
+	if err != nil {
+		return err
+	}
+	verb := "deleted"
+	if opts.dryRun {
+		verb = "would delete"
+	}
+	fmt.Fprintf(a.deps.Stdout, "%s %s\n", verb, purgedCounts(p))
+	if opts.dryRun {
+		a.info("dry run: nothing was changed")
+	} else if p.Total() > 0 && !p.Checkpointed {
+		a.warn("another program has the database open, so the deleted bytes are still in its write-ahead log; run 'counsel purge' again once it has closed")
+	}
+	return nil
+}
+
+func purgedCounts(p store.Purged) string {
+	return fmt.Sprintf("%d session(s), %d person(s), %d consent event(s), %d withdrawal proof(s)",
+		p.Sessions, p.People, p.ConsentEvents, p.Withdrawals)
+}
+
+// autoPurge deletes what is due before a command changes records (design
+// rule 4). When nothing is due it costs one indexed query. A failure does
+// not stop the command: it is reported, and the next command tries again.
+func (a *app) autoPurge(ctx context.Context, db *store.DB) {
+	due, err := db.PurgeDue(ctx, a.retention())
+	if err == nil && !due {
+		return
+	}
+	var p store.Purged
+	if err == nil {
+		p, err = db.Purge(ctx, a.retention(), false, "auto")
+	}
+	if err != nil {
+		a.warn("could not delete expired records (%v); run 'counsel purge' to retry", err)
+		return
+	}
+	if p.Total() > 0 {
+		a.info("retention: deleted %s", purgedCounts(p))
+	}
+}
+
+// openStoreForWrite opens (creating if needed) the database for a command
+// that changes records, after deleting what is due.
+func (a *app) openStoreForWrite(ctx context.Context) (*store.DB, error) {
+	db, err := a.openStore(ctx)
+	if err != nil {
+		return nil, err
+	}
+	a.autoPurge(ctx, db)
+	return db, nil
+}
