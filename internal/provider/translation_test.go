@@ -143,3 +143,39 @@ func TestLocalized(t *testing.T) {
 		}
 	})
 }
+
+// Every embedded record carries German for each client-facing field it has,
+// so a German notice never shows English text.
+func TestEmbeddedGerman(t *testing.T) {
+	for _, p := range embedded(t) {
+		t.Run(p.ID, func(t *testing.T) {
+			de, ok := p.Translations["de"]
+			if !ok {
+				t.Fatal("no de translation")
+			}
+			for field, pair := range map[string][2]string{
+				"operator":             {p.Operator, de.Operator},
+				"gdpr_statement":       {p.GDPRStatement, de.GDPRStatement},
+				"data_collected":       {p.DataCollected, de.DataCollected},
+				"encryption.transport": {p.Encryption.Transport, de.Encryption.Transport},
+				"encryption.limits":    {p.Encryption.Limits, de.Encryption.Limits},
+				"data_location":        {p.DataLocation, de.DataLocation},
+			} {
+				if pair[0] != "" && (pair[1] == "" || pair[1] == pair[0]) {
+					t.Errorf("translations.de.%s is missing or the English text", field)
+				}
+				// A caveat ("not confirmed", "not verified") must survive.
+				if strings.Contains(pair[0], "not ") && !strings.Contains(pair[1], "nicht") {
+					t.Errorf("translations.de.%s drops the caveat of the English text", field)
+				}
+			}
+			l := p.Localized("de")
+			all := strings.Join([]string{l.Name, l.Operator, l.GDPRStatement, l.DataCollected, l.Encryption.Transport, l.Encryption.Limits, l.DataLocation}, " ")
+			for _, english := range []string{" the ", " not ", "seed", " according to ", " now "} {
+				if strings.Contains(all, english) {
+					t.Errorf("German text still contains %q", english)
+				}
+			}
+		})
+	}
+}
