@@ -186,7 +186,9 @@ func newView(lang string, d Data) *view {
 	if withdraw == "" {
 		withdraw = d.CounsellorEmail
 	}
-	blizz, jitsi := d.Provider.Kind == provider.KindBlizz, d.Provider.Kind == provider.KindJitsi
+	// The client reads the provider's facts in the language of the e-mail.
+	prov := d.Provider.Localized(lang)
+	blizz, jitsi := prov.Kind == provider.KindBlizz, prov.Kind == provider.KindJitsi
 	return &view{
 		Lang:            lang,
 		ClientName:      strings.TrimSpace(d.ClientName),
@@ -196,7 +198,7 @@ func newView(lang string, d Data) *view {
 		EndTime:         w.EndTime,
 		TimeZone:        w.TimeZone,
 		DurationMinutes: int(d.Duration.Round(time.Minute) / time.Minute),
-		Provider:        d.Provider,
+		Provider:        prov,
 		IsBlizz:         blizz,
 		IsJitsi:         jitsi,
 		JoinURL:         d.JoinURL,
@@ -207,7 +209,7 @@ func newView(lang string, d Data) *view {
 		CounsellorEmail: d.CounsellorEmail,
 		consent: consentView{
 			Lang:              lang,
-			Provider:          d.Provider,
+			Provider:          prov,
 			IsBlizz:           blizz,
 			IsJitsi:           jitsi,
 			Organisation:      strings.TrimSpace(d.Organisation),
