@@ -31,7 +31,9 @@ keep no session, so by provider they count under "(none)", as do consents
 given without a session.
 
 The report counts what is still stored: records purged after their retention
-period no longer count, so report on a period before its records expire.
+period no longer count, so report on a period before its records expire. A
+person who withdrew no longer counts as having given consent (their consent
+events are erased); the withdrawal counts.
 ` + exitStatusHelp,
 		Example: `  $ counsel report --from 2026-01-01 --to 2026-12-31
   $ counsel report --by provider --format csv`,
