@@ -12,6 +12,10 @@ import (
 // Progress shows on one terminal line how many rows an export has written. It draws nothing
 // until the export has run for a while, so quick exports stay silent, then redraws a few
 // times a second, and Stop clears the line. Only use it when w is a terminal.
+//
+// Hand-written rather than github.com/schollz/progressbar/v3: that bar draws on the first
+// row (we want silence under a second), keeps package-level mutable state, and brings four
+// more modules for what is one line of text.
 type Progress struct {
 	w     io.Writer
 	label string
