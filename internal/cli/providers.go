@@ -68,7 +68,7 @@ var providerCSVHeader = []string{
 	"data_collected", "encryption_transport", "encryption_e2e", "encryption_limits",
 	"data_location", "phone_dial_in", "help_url", "rating_value", "rating_authority",
 	"rating_date", "rating_source", "rating_subject", "reviewed_on", "review_due", "unverified", "notes",
-	"sources", "warnings",
+	"sources", "translations", "warnings",
 }
 
 func providerCSVRow(p provider.Provider, warnings []string) []string {
@@ -86,8 +86,21 @@ func providerCSVRow(p provider.Provider, warnings []string) []string {
 		b(p.Registration.Host), b(p.Registration.Guest), p.GDPRStatement, p.PrivacyPolicy,
 		p.DataCollected, p.Encryption.Transport, p.Encryption.E2E, p.Encryption.Limits,
 		p.DataLocation, b(p.PhoneDialIn), p.HelpURL, rv, ra, rd, rs, rsub, p.ReviewedOn, p.ReviewDue,
-		b(p.Unverified), p.Notes, strings.Join(sources, " | "), strings.Join(warnings, "; "),
+		b(p.Unverified), p.Notes, strings.Join(sources, " | "), translationsCell(p), strings.Join(warnings, "; "),
 	}
+}
+
+// translationsCell keeps the per-language texts in one CSV cell as JSON, so
+// the columns stay the same however many languages a record has.
+func translationsCell(p provider.Provider) string {
+	if len(p.Translations) == 0 {
+		return ""
+	}
+	b, err := json.Marshal(p.Translations)
+	if err != nil {
+		return ""
+	}
+	return string(b)
 }
 
 func (a *app) today() time.Time { return a.deps.Now().In(a.cfg.Location()) }
