@@ -356,3 +356,44 @@ func mustExec(t *testing.T, db *sql.DB, q string, args ...any) {
 		t.Fatalf("%s: %v", q, err)
 	}
 }
+
+// A reader holding an old snapshot keeps the checkpoint from completing:
+// the store must say so (the CLI then warns), and the next checkpoint after
+// the reader is gone must finish the erasure.
+func TestRevokeReportsBlockedCheckpoint(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits for the busy timeout")
+	}
+	f := newFixture(t)
+	f.session("Pseudo-Blocked-Q7", fixedNow.Add(24*time.Hour), "jitsi")
+	f.session("Client-B", fixedNow.Add(24*time.Hour), "jitsi")
+	reader, err := f.raw.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := reader.QueryRow("SELECT count(*) FROM people").Scan(&n); err != nil { // takes the snapshot
+		t.Fatal(err)
+	}
+	r, err := f.revoke("Pseudo-Blocked-Q7")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Checkpointed {
+		t.Fatal("checkpoint reported complete while a reader held an old snapshot")
+	}
+	if hits := scanFiles(t, f.db.Path(), "Pseudo-Blocked-Q7"); len(hits) == 0 {
+		t.Error("control: the name is gone although the checkpoint was blocked; the test proves nothing")
+	}
+	reader.Rollback()
+	if _, err := f.db.Purge(context.Background(), store.Retention{SessionDays: 90}, false, "command"); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	f.raw.Close()
+	if hits := scanFiles(t, f.db.Path(), "Pseudo-Blocked-Q7"); len(hits) > 0 {
+		t.Errorf("after the reader left and the database closed, the name is in %v", hits)
+	}
+}
