@@ -65,18 +65,23 @@ environment variables, the config file (see 'counsel config path'), defaults.
 	})
 	root.CompletionOptions.HiddenDefaultCmd = true // we add our own, documented one
 
-	root.AddCommand(
-		newSessionCmd(a),
-		newProvidersCmd(a),
-		newAuditCmd(a),
-		newExportCmd(a),
-		newReportCmd(a),
-		newConsentCmd(a),
-		newPurgeCmd(a),
-		newConfigCmd(a),
-		newVersionCmd(a),
-		newCompletionCmd(a),
+	// Commands are grouped in the help the way a counsellor meets them.
+	root.AddGroup(
+		&cobra.Group{ID: "work", Title: "Sessions and consent:"},
+		&cobra.Group{ID: "records", Title: "Records for data protection officers and funders:"},
+		&cobra.Group{ID: "setup", Title: "Set-up:"},
 	)
+	for group, cmds := range map[string][]*cobra.Command{
+		"work":    {newSessionCmd(a), newConsentCmd(a), newProvidersCmd(a)},
+		"records": {newExportCmd(a), newReportCmd(a), newAuditCmd(a), newPurgeCmd(a)},
+		"setup":   {newConfigCmd(a), newCompletionCmd(a), newVersionCmd(a)},
+	} {
+		for _, c := range cmds {
+			c.GroupID = group
+			root.AddCommand(c)
+		}
+	}
+	root.SetHelpCommandGroupID("setup")
 	return root
 }
 

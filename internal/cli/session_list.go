@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -78,13 +79,17 @@ func runSessionList(ctx context.Context, a *app, opts *sessionListOptions) error
 	if err != nil {
 		return err
 	}
-	l := listing{header: []string{"ID", "Start", "Client", "Provider", "Meeting", "Status"}}
+	l := listing{
+		header:    []string{"ID", "Start", "Client", "Provider", "Meeting", "Status"},
+		csvHeader: []string{"id", "start", "client", "provider", "meeting_id", "join_url", "status"},
+	}
 	rows := make([]sessionJSON, 0, len(list))
 	for _, s := range list {
 		j := toSessionJSON(s, loc)
 		rows = append(rows, j)
-		l.rows = append(l.rows, []string{j.ShortID, s.Start.In(loc).Format("Mon 2006-01-02 15:04"),
-			clientLabel(s), s.ProviderID, meetingLabel(s), string(s.Status)})
+		start := s.Start.In(loc).Format("Mon 2006-01-02 15:04")
+		l.rows = append(l.rows, []string{j.ShortID, start, clientLabel(s), s.ProviderID, meetingLabel(s), string(s.Status)})
+		l.csvRows = append(l.csvRows, []string{j.ShortID, start, clientLabel(s), s.ProviderID, j.MeetingID, s.JoinURL, string(s.Status)})
 	}
 	l.json = rows
 	if err := writeListing(a.deps.Stdout, opts.format, l); err != nil {
@@ -146,10 +151,15 @@ func meetingDisplay(id string) string {
 	return id
 }
 
-// meetingLabel is the short meeting column: the Blizz ID, or the Jitsi host.
+// meetingLabel is the short meeting column: the Blizz ID, or the Jitsi host
+// and room without the scheme and the pre-join fragment. The full link is in
+// 'session show' and in JSON and CSV.
 func meetingLabel(s session.Session) string {
 	if s.MeetingID != "" {
 		return meetingDisplay(s.MeetingID)
+	}
+	if u, err := url.Parse(s.JoinURL); err == nil && u.Host != "" {
+		return u.Host + u.Path
 	}
 	return s.JoinURL
 }
