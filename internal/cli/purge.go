@@ -27,9 +27,9 @@ A person who still has a session keeps their consent record. The deleted
 bytes are overwritten in the database file and its write-ahead log. Every
 purge that deletes something is recorded in the audit trail with the counts.
 
-'session new', 'consent confirm', 'consent revoke' and 'export subject' run
-this purge first, so running it by hand is only needed to see (--dry-run) or
-to force it.
+'session new', 'session cancel', 'consent confirm', 'consent revoke' and
+'export subject' run this purge first, so running it by hand is only needed to
+see (--dry-run) or to force it.
 ` + exitStatusHelp,
 		Example: "  $ counsel purge --dry-run\n  $ counsel purge",
 		Args:    noArgs,

@@ -241,7 +241,7 @@ tell the client.
 }
 
 func runSessionCancel(ctx context.Context, a *app, ref string) error {
-	db, err := a.openStore(ctx)
+	db, err := a.openStoreForWrite(ctx)
 	if err != nil {
 		return err
 	}
