@@ -559,6 +559,10 @@ func validateTranslations(el *errList, r record, line func(field, v string, requ
 			continue
 		}
 		pre += "."
+		var ratingSubject string
+		if r.p.Rating != nil {
+			ratingSubject = r.p.Rating.Subject
+		}
 		fields := []struct {
 			name      string
 			v, base   string
@@ -572,6 +576,7 @@ func validateTranslations(el *errList, r record, line func(field, v string, requ
 			{"encryption.transport", t.Encryption.Transport, r.p.Encryption.Transport, true, maxText},
 			{"encryption.limits", t.Encryption.Limits, r.p.Encryption.Limits, true, maxText},
 			{"data_location", t.DataLocation, r.p.DataLocation, true, maxText},
+			{"authority_rating.subject", t.Rating.Subject, ratingSubject, false, maxLine},
 		}
 		for _, f := range fields {
 			if f.v == "" {

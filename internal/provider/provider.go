@@ -89,6 +89,7 @@ type Translation struct {
 	DataCollected string         `yaml:"data_collected,omitempty" json:"data_collected,omitempty"`
 	Encryption    EncryptionText `yaml:"encryption,omitempty" json:"encryption,omitzero"`
 	DataLocation  string         `yaml:"data_location,omitempty" json:"data_location,omitempty"`
+	Rating        RatingText     `yaml:"authority_rating,omitempty" json:"authority_rating,omitzero"`
 }
 
 // EncryptionText is the translatable text of Encryption; the e2e level is a
@@ -96,6 +97,13 @@ type Translation struct {
 type EncryptionText struct {
 	Transport string `yaml:"transport,omitempty" json:"transport,omitempty"`
 	Limits    string `yaml:"limits,omitempty" json:"limits,omitempty"`
+}
+
+// RatingText is the translatable text of Rating. Only the subject is: the
+// value is a fixed word the templates translate, and the authority, date and
+// source are names and references that stay as published.
+type RatingText struct {
+	Subject string `yaml:"subject,omitempty" json:"subject,omitempty"`
 }
 
 // Registration says who has to create an account.
@@ -138,7 +146,8 @@ const dateLayout = "2006-01-02"
 // Localized returns a copy of p with the translation for lang applied:
 // each non-empty field of p.Translations[lang] replaces the base (English)
 // text. Without a translation for lang, p comes back unchanged. The copy
-// shares Rating, Sources and Translations with p.
+// shares Sources and Translations with p, and Rating too unless its subject
+// is translated (then Rating is a new copy, so p is never changed).
 func (p Provider) Localized(lang string) Provider {
 	t, ok := p.Translations[lang]
 	if !ok {
@@ -159,6 +168,11 @@ func (p Provider) Localized(lang string) Provider {
 		if f.v != "" {
 			*f.dst = f.v
 		}
+	}
+	if p.Rating != nil && t.Rating.Subject != "" {
+		r := *p.Rating
+		r.Subject = t.Rating.Subject
+		p.Rating = &r
 	}
 	return p
 }
