@@ -212,38 +212,66 @@ func TestLocalized(t *testing.T) {
 	})
 }
 
-// Every embedded record carries German for each client-facing field it has,
-// so a German notice never shows English text.
-func TestEmbeddedGerman(t *testing.T) {
+// Every embedded record carries German and English client text for each
+// client-facing field it has. The base text is written for counsellors
+// ("seed", "EULA"); a notice in either language must read for a client,
+// keep every caveat, and never fall back to the base.
+func TestEmbeddedTranslations(t *testing.T) {
+	langs := []struct {
+		lang string
+		// differ: the translation must not be the base text itself.
+		differ bool
+		// caveat is the word that carries "not confirmed", "not verified".
+		caveat string
+		// banned never appears in the localized client text.
+		banned []string
+	}{
+		{"de", true, "nicht", []string{" the ", " not ", "seed", " according to ", " now ", "eula"}},
+		{"en", false, "not ", []string{"seed", "eula", "this review", "per issue", "vendor statement quoted"}},
+	}
 	for _, p := range embedded(t) {
-		t.Run(p.ID, func(t *testing.T) {
-			de, ok := p.Translations["de"]
-			if !ok {
-				t.Fatal("no de translation")
-			}
-			for field, pair := range map[string][2]string{
-				"operator":             {p.Operator, de.Operator},
-				"gdpr_statement":       {p.GDPRStatement, de.GDPRStatement},
-				"data_collected":       {p.DataCollected, de.DataCollected},
-				"encryption.transport": {p.Encryption.Transport, de.Encryption.Transport},
-				"encryption.limits":    {p.Encryption.Limits, de.Encryption.Limits},
-				"data_location":        {p.DataLocation, de.DataLocation},
-			} {
-				if pair[0] != "" && (pair[1] == "" || pair[1] == pair[0]) {
-					t.Errorf("translations.de.%s is missing or the English text", field)
+		for _, lc := range langs {
+			t.Run(p.ID+"/"+lc.lang, func(t *testing.T) {
+				tr, ok := p.Translations[lc.lang]
+				if !ok {
+					t.Fatalf("no %s translation", lc.lang)
 				}
-				// A caveat ("not confirmed", "not verified") must survive.
-				if strings.Contains(pair[0], "not ") && !strings.Contains(pair[1], "nicht") {
-					t.Errorf("translations.de.%s drops the caveat of the English text", field)
+				var subject, trSubject string
+				if p.Rating != nil {
+					subject, trSubject = p.Rating.Subject, tr.Rating.Subject
 				}
-			}
-			l := p.Localized("de")
-			all := strings.Join([]string{l.Name, l.Operator, l.GDPRStatement, l.DataCollected, l.Encryption.Transport, l.Encryption.Limits, l.DataLocation}, " ")
-			for _, english := range []string{" the ", " not ", "seed", " according to ", " now "} {
-				if strings.Contains(all, english) {
-					t.Errorf("German text still contains %q", english)
+				for field, pair := range map[string][2]string{
+					"operator":                 {p.Operator, tr.Operator},
+					"gdpr_statement":           {p.GDPRStatement, tr.GDPRStatement},
+					"data_collected":           {p.DataCollected, tr.DataCollected},
+					"encryption.transport":     {p.Encryption.Transport, tr.Encryption.Transport},
+					"encryption.limits":        {p.Encryption.Limits, tr.Encryption.Limits},
+					"data_location":            {p.DataLocation, tr.DataLocation},
+					"authority_rating.subject": {subject, trSubject},
+				} {
+					if pair[0] == "" {
+						continue
+					}
+					if pair[1] == "" || lc.differ && pair[1] == pair[0] {
+						t.Errorf("translations.%s.%s is missing or the base text", lc.lang, field)
+					}
+					// A caveat ("not confirmed", "not verified") must survive.
+					if strings.Contains(pair[0], "not ") && !strings.Contains(pair[1], lc.caveat) {
+						t.Errorf("translations.%s.%s drops the caveat of the base text", lc.lang, field)
+					}
 				}
-			}
-		})
+				l := p.Localized(lc.lang)
+				all := []string{l.Name, l.Operator, l.GDPRStatement, l.DataCollected, l.Encryption.Transport, l.Encryption.Limits, l.DataLocation}
+				if l.Rating != nil {
+					all = append(all, l.Rating.Subject)
+				}
+				text := strings.ToLower(strings.Join(all, " "))
+				for _, w := range lc.banned {
+					if strings.Contains(text, w) {
+						t.Errorf("%s client text contains %q", lc.lang, w)
+					}
+				}
+			})
+		}
 	}
 }
