@@ -37,7 +37,7 @@ func blizzProvider() provider.Provider {
 		DataLocation:  "EU",
 		PhoneDialIn:   true,
 		HelpURL:       "https://example.org/blizz-help",
-		Rating:        &provider.Rating{Value: "red", Authority: "Example supervisory authority", Date: "2020", Source: "https://example.org/rating-2020"},
+		Rating:        &provider.Rating{Value: "red", Authority: "Example supervisory authority", Date: "2020", Source: "https://example.org/rating-2020", Subject: "Example predecessor product"},
 		Status:        provider.StatusActive,
 	}
 }
@@ -186,23 +186,25 @@ func TestRenderMessage(t *testing.T) {
 			"https://example.org/datenschutz-in-der-videoberatung",
 			"widerruf@example.org", "- Telefoneinwahl: möglich",
 			"Datenschutz-Aufsichtsbehörde: rot (Example supervisory authority, 2020)",
+			"2020)\n  Bewertet wurde: Example predecessor product\n  Quelle: https://example.org/rating-2020\n",
 			"Muster Person\nBeispiel-Beratung e. V.",
-		}, "Einladung zur Videoberatung am Donnerstag, 3. Dezember 2026, 10:00 Uhr", "consent-de-2026-11-28", "invite-de-2026-11-28"},
+		}, "Einladung zur Videoberatung am Donnerstag, 3. Dezember 2026, 10:00 Uhr", "consent-de-2026-11-28.2", "invite-de-2026-11-28"},
 		{"de_jitsi", "de", provider.KindJitsi, []string{
 			"Hallo Client-A,", "jedem aktuellen Browser", "nichts zu installieren",
 			"https://jitsi.example.org/k3m9x2p7q4w8z5r1t6y0", "Vorschaltseite", "Pseudonym genügt",
 			"Kamera und Mikrofon", "nur bei Gesprächen zu zweit", "- Telefoneinwahl: nicht möglich",
 			"Mit der Teilnahme an der Videoberatung bestätigen Sie",
-		}, "Einladung zur Videoberatung am Donnerstag, 3. Dezember 2026, 10:00 Uhr", "consent-de-2026-11-28", "invite-de-2026-11-28"},
+		}, "Einladung zur Videoberatung am Donnerstag, 3. Dezember 2026, 10:00 Uhr", "consent-de-2026-11-28.2", "invite-de-2026-11-28"},
 		{"en_blizz", "en", provider.KindBlizz, []string{
 			"Hello Client-A,", "Thursday, 3 December 2026, 10:00 (Europe/Berlin)", "50 minutes (10:00 to 10:50)",
 			"m12-345-678", "scheduled meeting with a password", "Art. 7(3) GDPR", "with effect\nfor the future",
 			"Rating by the data protection supervisory authority: red",
-		}, "Invitation to a video consultation on Thursday, 3 December 2026, 10:00", "consent-en-2026-11-28", "invite-en-2026-11-28"},
+			"2020)\n  What was rated: Example predecessor product\n  Source: https://example.org/rating-2020\n",
+		}, "Invitation to a video consultation on Thursday, 3 December 2026, 10:00", "consent-en-2026-11-28.2", "invite-en-2026-11-28"},
 		{"en_jitsi", "en", provider.KindJitsi, []string{
 			"any current web browser", "nothing to install", "pre-join page", "a pseudonym is\nfine",
 			"https://jitsi.example.org/k3m9x2p7q4w8z5r1t6y0", "By taking part in the video consultation you confirm",
-		}, "Invitation to a video consultation on Thursday, 3 December 2026, 10:00", "consent-en-2026-11-28", "invite-en-2026-11-28"},
+		}, "Invitation to a video consultation on Thursday, 3 December 2026, 10:00", "consent-en-2026-11-28.2", "invite-en-2026-11-28"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

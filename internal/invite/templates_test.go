@@ -45,7 +45,7 @@ func TestLoadTemplatesOverride(t *testing.T) {
 	if !strings.Contains(de.Body, "ganz herzlich") || de.InviteVersion != "local-de-1" {
 		t.Errorf("override not used: version %q", de.InviteVersion)
 	}
-	if de.TemplateVersion != "consent-de-2026-11-28" {
+	if de.TemplateVersion != "consent-de-2026-11-28.2" {
 		t.Errorf("consent template should stay embedded, version %q", de.TemplateVersion)
 	}
 	en := mustRender(t, tm, sample(t, "en", provider.KindJitsi))
