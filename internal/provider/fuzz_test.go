@@ -29,6 +29,7 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("---\n- id: x\n---\n- id: y\n"))
 	f.Add([]byte(withTranslations(deBlock)))
 	f.Add([]byte(withTranslations("  translations: {de: {}, en: ~, fr: {name: x}}\n")))
+	f.Add([]byte(withSubject("  translations:\n    de:\n      authority_rating:\n        subject: Beispieldienste als Gruppe\n    en:\n      authority_rating: {subject: ~}\n")))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		ps, err := provider.Parse("fuzz.yaml", b)
 		if err != nil {
