@@ -61,9 +61,29 @@ func Check(path string, force bool) error {
 // kept and the error matches ErrExists, decided atomically at the moment of publishing. On any
 // failure, including a panic in fill, neither the temporary file nor the target is left behind
 // (an existing target is left untouched).
-func Write(path string, force bool, fill func(w io.Writer) error) (err error) {
-	if err := Check(path, force); err != nil {
+func Write(path string, force bool, fill func(w io.Writer) error) error {
+	p, err := Prepare(path, force, fill)
+	if err != nil {
 		return err
+	}
+	return p.Commit()
+}
+
+// Pending is a fully written, synced temporary file waiting to be published under its target
+// name. It lets a caller make a file appear only once another step (a database commit)
+// succeeded: Prepare, do the step, then Commit, or Discard if the step failed. Until Commit the
+// target, and any file already there, is untouched.
+type Pending struct {
+	tmp, path, dir string
+	force          bool
+	done           bool
+}
+
+// Prepare writes the data for path to a temporary file as Write does, but does not publish it.
+// The caller must call Commit or Discard.
+func Prepare(path string, force bool, fill func(w io.Writer) error) (_ *Pending, err error) {
+	if err := Check(path, force); err != nil {
+		return nil, err
 	}
 	dir, base := filepath.Split(path)
 	if dir == "" {
@@ -75,44 +95,70 @@ func Write(path string, force bool, fill func(w io.Writer) error) (err error) {
 	}
 	f, err := os.CreateTemp(dir, "."+base+".*.tmp")
 	if err != nil {
-		return fmt.Errorf("create temporary file in %s: %w", dir, err)
+		return nil, fmt.Errorf("create temporary file in %s: %w", dir, err)
 	}
 	tmp := f.Name()
-	published := false
+	ok := false
 	defer func() {
 		// Runs on error returns and on panics alike; Close may already have happened.
-		if !published {
+		if !ok {
 			_ = f.Close()
 			_ = os.Remove(tmp)
 		}
 	}()
 	// CreateTemp already uses 0600; set it explicitly so the guarantee does not rest on that.
 	if err := f.Chmod(0o600); err != nil && runtime.GOOS != "windows" {
-		return fmt.Errorf("set mode of temporary file: %w", err)
+		return nil, fmt.Errorf("set mode of temporary file: %w", err)
 	}
 	bw := bufio.NewWriterSize(f, 64<<10)
 	if err := fill(bw); err != nil {
-		return err
+		return nil, err
 	}
 	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		return nil, fmt.Errorf("write %s: %w", path, err)
 	}
 	if err := f.Sync(); err != nil {
-		return fmt.Errorf("sync %s: %w", path, err)
+		return nil, fmt.Errorf("sync %s: %w", path, err)
 	}
 	if err := f.Close(); err != nil {
-		return fmt.Errorf("close %s: %w", path, err)
+		return nil, fmt.Errorf("close %s: %w", path, err)
 	}
-	if force {
-		if err := os.Rename(tmp, path); err != nil {
-			return fmt.Errorf("replace %s: %w", path, err)
+	ok = true
+	return &Pending{tmp: tmp, path: path, dir: dir, force: force}, nil
+}
+
+// Commit publishes the file under its target name: replacing an existing file only with
+// force, refusing atomically otherwise (the error matches ErrExists). On failure the temporary
+// file is removed. Calling Commit or Discard again does nothing.
+func (p *Pending) Commit() error {
+	if p == nil || p.done {
+		return nil
+	}
+	p.done = true
+	var err error
+	if p.force {
+		if err = os.Rename(p.tmp, p.path); err != nil {
+			err = fmt.Errorf("replace %s: %w", p.path, err)
 		}
-	} else if err := publishExclusive(tmp, path); err != nil {
+	} else {
+		err = publishExclusive(p.tmp, p.path)
+	}
+	if err != nil {
+		_ = os.Remove(p.tmp)
 		return err
 	}
-	published = true
-	syncDir(dir)
+	syncDir(p.dir)
 	return nil
+}
+
+// Discard removes the temporary file; the target is untouched. It is safe to defer Discard
+// and Commit later: after Commit, Discard does nothing.
+func (p *Pending) Discard() {
+	if p == nil || p.done {
+		return
+	}
+	p.done = true
+	_ = os.Remove(p.tmp)
 }
 
 // publishExclusive gives tmp the name path unless path exists; on failure the caller removes

@@ -335,3 +335,64 @@ func TestCheck(t *testing.T) {
 		t.Errorf("Check changed the directory: %q", got)
 	}
 }
+
+// A prepared file appears only on Commit; Discard leaves the existing target
+// as it was, even with force.
+func TestPrepareCommitDiscard(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "out.txt")
+	if err := os.WriteFile(path, []byte("old"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	fill := func(w io.Writer) error { _, err := io.WriteString(w, "new"); return err }
+
+	p, err := safefile.Prepare(path, true, fill)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(path); string(b) != "old" {
+		t.Fatalf("target changed before Commit: %q", b)
+	}
+	p.Discard()
+	p.Commit() // after Discard: nothing
+	if b, _ := os.ReadFile(path); string(b) != "old" {
+		t.Fatalf("Discard changed the target: %q", b)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Fatalf("temporary file left behind: %v", entries)
+	}
+
+	p, err = safefile.Prepare(path, true, fill)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	p.Discard() // after Commit: nothing
+	if b, _ := os.ReadFile(path); string(b) != "new" {
+		t.Fatalf("Commit did not publish: %q", b)
+	}
+	if fi, _ := os.Stat(path); fi.Mode().Perm() != 0o600 {
+		t.Fatalf("mode %v", fi.Mode().Perm())
+	}
+
+	// Without force, a target that appeared meanwhile is not replaced.
+	other := filepath.Join(dir, "other.txt")
+	p, err = safefile.Prepare(other, false, fill)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(other, []byte("theirs"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Commit(); !errors.Is(err, safefile.ErrExists) {
+		t.Fatalf("err = %v, want ErrExists", err)
+	}
+	if b, _ := os.ReadFile(other); string(b) != "theirs" {
+		t.Fatalf("existing file replaced: %q", b)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 2 {
+		t.Fatalf("temporary file left behind: %v", entries)
+	}
+}
