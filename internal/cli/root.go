@@ -115,7 +115,7 @@ func groupCmd(use, short, long string, subs ...*cobra.Command) *cobra.Command {
 	c := &cobra.Command{
 		Use:   use,
 		Short: short,
-		Long:  long + "\n" + exitStatusHelp,
+		Long:  strings.TrimRight(long, "\n") + "\n" + exitStatusHelp,
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			cmd.SetOut(cmd.ErrOrStderr()) // usage is a message here, not data

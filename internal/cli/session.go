@@ -8,12 +8,8 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
-	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
@@ -174,7 +170,7 @@ func (a *app) planSession(opts *sessionNewOptions, now time.Time) (*plannedSessi
 	if opts.place != "" {
 		place = opts.place
 	}
-	if err := checkLine(place, 200); err != nil {
+	if err := session.CheckPlace(place); err != nil {
 		return nil, flagError("place", err)
 	}
 	p.lang = a.cfg.Language
@@ -224,6 +220,9 @@ func (a *app) planSession(opts *sessionNewOptions, now time.Time) (*plannedSessi
 			if jr.Provider.ID != prov.ID {
 				return nil, flagError("url", fmt.Errorf("the address is on provider %s, not %s", jr.Provider.ID, prov.ID))
 			}
+			if session.RevealsName(jr.Room, name) {
+				return nil, flagError("url", errors.New("the room name contains part of the client's name; leave out --url for a fresh room"))
+			}
 			room = jr.Room
 			p.warnings = append(p.warnings, jr.Warnings...)
 		} else if room, err = provider.NewRoom(rand.Reader); err != nil {
@@ -235,25 +234,6 @@ func (a *app) planSession(opts *sessionNewOptions, now time.Time) (*plannedSessi
 	}
 	p.session = s
 	return p, nil
-}
-
-// checkLine refuses text that could break a record or a header.
-func checkLine(s string, max int) error {
-	if !utf8.ValidString(s) {
-		return errors.New("is not valid UTF-8")
-	}
-	if strings.TrimSpace(s) == "" {
-		return errors.New("is empty")
-	}
-	if utf8.RuneCountInString(s) > max {
-		return fmt.Errorf("is longer than %d characters", max)
-	}
-	for _, r := range s {
-		if unicode.IsControl(r) {
-			return errors.New("contains a control character (such as a line break)")
-		}
-	}
-	return nil
 }
 
 // inviteData is what the templates render for a session.
@@ -277,6 +257,9 @@ func runSessionNew(ctx context.Context, a *app, opts *sessionNewOptions) error {
 	if err != nil {
 		return err
 	}
+	if opts.eml != "" && opts.ics != "" && filepath.Clean(opts.eml) == filepath.Clean(opts.ics) {
+		return usageErrorf("--eml and --ics name the same file")
+	}
 	for _, out := range []struct{ flag, path string }{{"eml", opts.eml}, {"ics", opts.ics}} {
 		if out.path != "" && !opts.dryRun {
 			if err := safefile.Check(out.path, opts.force); err != nil {
@@ -289,7 +272,7 @@ func runSessionNew(ctx context.Context, a *app, opts *sessionNewOptions) error {
 		}
 	}
 	if opts.eml != "" && a.cfg.Counsellor == "" {
-		return withHint(usageErrorf("--eml needs your sender address"),
+		return withHint(errors.New("--eml needs your sender address"),
 			`set counsellor in the config file, e.g. counsellor: "Anna Beispiel <anna@example.org>"`,
 			"or set COUNSEL_COUNSELLOR; 'counsel config init' writes a config file to start from")
 	}
@@ -337,54 +320,57 @@ func runSessionNew(ctx context.Context, a *app, opts *sessionNewOptions) error {
 	return nil
 }
 
-// storeSession writes the requested files, then stores the session; if the
-// store refuses, the files are removed again, so either both exist or
-// neither does.
+// storeSession prepares the requested files, stores the session, and only
+// then publishes the files: either the session and its files exist, or
+// neither does, and a file that --force would replace survives a failure.
 func (a *app) storeSession(ctx context.Context, p *plannedSession, msg invite.Message, ics []byte, opts *sessionNewOptions, now time.Time) error {
-	var written []string
-	cleanup := func() {
-		for _, f := range written {
-			os.Remove(f)
+	var files []*safefile.Pending
+	defer func() {
+		for _, f := range files {
+			f.Discard() // no-op once committed
 		}
-	}
+	}()
 	if opts.ics != "" {
-		if err := safefile.Write(opts.ics, opts.force, func(w io.Writer) error { _, err := w.Write(ics); return err }); err != nil {
+		f, err := safefile.Prepare(opts.ics, opts.force, func(w io.Writer) error { _, err := w.Write(ics); return err })
+		if err != nil {
 			return fmt.Errorf("--ics: %w", err)
 		}
-		written = append(written, opts.ics)
+		files = append(files, f)
 	}
 	if opts.eml != "" {
 		from, err := invite.ParseAddress(a.cfg.Counsellor)
 		if err != nil {
-			cleanup()
 			return err
 		}
 		h := invite.Header{From: from, Date: now, MessageID: p.session.ID + "@counsel.invalid"}
 		if p.to != "" {
 			h.To, _ = invite.ParseAddress(p.to)
 		}
-		if err := safefile.Write(opts.eml, opts.force, func(w io.Writer) error { return invite.EML(w, msg, h, ics) }); err != nil {
-			cleanup()
+		f, err := safefile.Prepare(opts.eml, opts.force, func(w io.Writer) error { return invite.EML(w, msg, h, ics) })
+		if err != nil {
 			return fmt.Errorf("--eml: %w", err)
 		}
-		written = append(written, opts.eml)
+		files = append(files, f)
 	}
 	key, err := a.loadProofKey()
 	if err != nil {
-		cleanup()
 		return err
 	}
 	db, err := a.openStoreForWrite(ctx)
 	if err != nil {
-		cleanup()
 		return err
 	}
 	defer db.Close()
 	notice := consent.Notice{Language: msg.Lang, Version: msg.TemplateVersion, Hash: msg.ConsentSHA256}
 	if _, err := db.CreateSession(ctx, store.NewSession{Session: p.session, Notice: notice, RecordedBy: a.recordedBy(),
 		ProofKey: key, NewConsent: opts.newConsent}); err != nil {
-		cleanup()
 		return personError(err)
+	}
+	for _, f := range files {
+		if err := f.Commit(); err != nil {
+			return withHint(fmt.Errorf("session %s is stored, but a file could not be written: %w", session.ShortID(p.session.ID), err),
+				"'counsel session show' has the stored link; cancel the session if you want to start again")
+		}
 	}
 	return nil
 }

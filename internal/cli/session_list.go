@@ -207,7 +207,7 @@ func runSessionShow(ctx context.Context, a *app, ref string, opts *sessionShowOp
 		{"join link", s.JoinURL},
 		{"place", s.Place},
 		{"start", s.Start.In(loc).Format("Mon 2006-01-02 15:04 MST") + " (" + s.Timezone + ")"},
-		{"duration", s.Duration.String()},
+		{"duration", fmt.Sprintf("%d min", int(s.Duration/time.Minute))},
 		{"status", string(s.Status)},
 		{"created", s.CreatedAt.In(loc).Format("2006-01-02 15:04 MST")},
 	}}

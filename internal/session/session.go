@@ -102,6 +102,44 @@ func NormaliseName(s string) (string, error) {
 	return n, nil
 }
 
+// MaxPlaceLen is the longest place accepted, in characters.
+const MaxPlaceLen = 200
+
+// CheckPlace refuses a place that could break a record or an e-mail header:
+// empty, too long, invalid UTF-8, or with control or line-separator
+// characters.
+func CheckPlace(s string) error {
+	if !utf8.ValidString(s) {
+		return ErrNameUTF8
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+			return ErrNameControl
+		}
+	}
+	switch {
+	case strings.TrimSpace(s) == "":
+		return ErrNameEmpty
+	case utf8.RuneCountInString(s) > MaxPlaceLen:
+		return fmt.Errorf("is longer than %d characters", MaxPlaceLen)
+	}
+	return nil
+}
+
+// RevealsName reports whether a meeting room name contains a word of the
+// client's name (three letters or more), ignoring case: a link travels
+// through mail servers and browser histories, so it must not name the client.
+func RevealsName(room, name string) bool {
+	room = strings.ToLower(room)
+	words := strings.FieldsFunc(strings.ToLower(name), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	for _, w := range words {
+		if utf8.RuneCountInString(w) >= 3 && strings.Contains(room, w) {
+			return true
+		}
+	}
+	return false
+}
+
 // Duration bounds: a consultation is at least 5 minutes and at most 8 hours.
 const (
 	MinDuration     = 5 * time.Minute

@@ -173,3 +173,34 @@ func FuzzParseDuration(f *testing.F) {
 		}
 	})
 }
+
+func TestRevealsName(t *testing.T) {
+	tests := []struct {
+		room, name string
+		want       bool
+	}{
+		{"testperson-eins-k3j4h5g6f7d8s9a0q1w2", "Testperson Eins", true},
+		{"q7c2m9x4k1z8r5t3w6y0", "Testperson Eins", false},
+		{"xyzannaxyz", "Anna M.", true},
+		{"q7c2m9x4k1z8r5t3w6y0", "Al Bo", false}, // words under three letters are too common to judge
+		{"kürbisraum", "Kürbis", true},
+	}
+	for _, tt := range tests {
+		if got := session.RevealsName(tt.room, tt.name); got != tt.want {
+			t.Errorf("RevealsName(%q, %q) = %v, want %v", tt.room, tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestCheckPlace(t *testing.T) {
+	for _, ok := range []string{"Videoberatung", "Beratungsstelle Nord, Raum 2"} {
+		if err := session.CheckPlace(ok); err != nil {
+			t.Errorf("%q: %v", ok, err)
+		}
+	}
+	for _, bad := range []string{"", "  ", "A\nB", "A\u2028B", "A\xffB", strings.Repeat("x", session.MaxPlaceLen+1)} {
+		if err := session.CheckPlace(bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}
