@@ -3,7 +3,6 @@ package store_test
 import (
 	"context"
 	"flag"
-	"fmt"
 	"io"
 	"testing"
 	"time"
@@ -18,27 +17,24 @@ import (
 //
 //	go test ./internal/store -run TestFillLargeDB -large-db /tmp/big.db -large-n 100000
 //	counsel --db /tmp/big.db export sessions --format csv --out /tmp/big.csv
+//
+// cmd/counselbench fills databases the same way for bench/run.sh.
 var (
 	largeDB = flag.String("large-db", "", "fill this database file with -large-n sessions and keep it")
 	largeN  = flag.Int("large-n", 100_000, "sessions for -large-db and BenchmarkExportSessions")
 )
 
-// fillSessions creates n sessions for n/20 people, spread over two years from the fixed clock.
+// fillSessions adds n sessions through store.Fill, the generator behind cmd/counselbench,
+// created over the 80 days before the fixed clock.
 func fillSessions(tb testing.TB, db *store.DB, n int) {
 	tb.Helper()
-	ctx := context.Background()
 	start := time.Now()
-	providers := []string{"jitsi-fem-tu-ilmenau", "sichere-videokonferenz", "jitsi-hamburg-freifunk", "blizz"}
-	for i := range n {
-		ns := newSession(tb, fmt.Sprintf("Client-%05d", i%max(1, n/20)),
-			fixedNow.Add(time.Duration(i%730)*24*time.Hour+time.Duration(i%9)*time.Hour), providers[i%len(providers)])
-		if _, err := db.CreateSession(ctx, ns); err != nil {
-			tb.Fatal(err)
-		}
-		if i > 0 && i%10_000 == 0 {
-			tb.Logf("%d sessions after %v", i, time.Since(start).Round(time.Second))
-		}
+	st, err := store.Fill(context.Background(), db, store.FixtureSpec{Sessions: n, From: fixedNow.AddDate(0, 0, -80),
+		Until: fixedNow, CancelEvery: 20, ConfirmEvery: 2, Seed: 1}, nil)
+	if err != nil {
+		tb.Fatal(err)
 	}
+	tb.Logf("%d sessions, %d audit events in %v", st.Sessions, st.AuditEvents, time.Since(start).Round(time.Millisecond))
 }
 
 func TestFillLargeDB(t *testing.T) {

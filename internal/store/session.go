@@ -35,50 +35,59 @@ type NewSession struct {
 // CreateSession stores the session, the person (found by name or created), a
 // consent notice_sent event and the audit event, in one transaction.
 func (d *DB) CreateSession(ctx context.Context, ns NewSession) (session.Session, error) {
-	s := ns.Session
+	var s session.Session
 	err := d.inTx(ctx, func(tx *sql.Tx, now time.Time) error {
-		if err := refuseWithdrawn(ctx, tx, s.ClientName, ns.ProofKey, ns.NewConsent); err != nil {
-			return err
-		}
-		personID, err := findOrCreatePerson(ctx, tx, now, s.ClientName)
-		if err != nil {
-			return err
-		}
-		s.Status, s.CreatedAt = session.Scheduled, now
-		_, err = tx.ExecContext(ctx, `INSERT INTO sessions
-			(id, person_id, provider_id, kind, meeting_id, join_url, place, starts_at, timezone, duration_min, status, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			s.ID, personID, s.ProviderID, s.Kind, s.MeetingID, s.JoinURL, s.Place,
-			formatTime(s.Start), s.Timezone, int(s.Duration/time.Minute), string(s.Status), formatTime(now))
-		if err != nil {
-			return fmt.Errorf("store session: %w", err)
-		}
-		eventID, err := session.NewID()
-		if err != nil {
-			return err
-		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO consent_events
-			(id, person_id, session_id, event, timestamp, jurisdiction, legal_basis, purpose,
-			 notice_language, notice_version, notice_hash, collection_method, recorded_by)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?)`,
-			eventID, personID, s.ID, consent.NoticeSent, formatTime(now), consent.Jurisdiction,
-			consent.LegalBasis, consent.Purpose, ns.Notice.Language, ns.Notice.Version, ns.Notice.Hash, ns.RecordedBy)
-		if err != nil {
-			return fmt.Errorf("store consent notice: %w", err)
-		}
-		if err := appendAudit(ctx, tx, now, audit.ActionSessionCreated, s.ID, map[string]string{
-			"person": personID, "provider": s.ProviderID, "starts_at": formatTime(s.Start),
-		}); err != nil {
-			return err
-		}
-		return appendAudit(ctx, tx, now, audit.ActionConsentNoticeSent, eventID, map[string]string{
-			"person": personID, "session": s.ID, "notice_version": ns.Notice.Version, "notice_hash": ns.Notice.Hash,
-		})
+		var err error
+		s, err = createSession(ctx, tx, now, ns)
+		return err
 	})
 	if err != nil {
 		return session.Session{}, err
 	}
 	return s, nil
+}
+
+// createSession is CreateSession's work inside tx; the fixture generator
+// (fixture.go) runs it many times in one transaction.
+func createSession(ctx context.Context, tx *sql.Tx, now time.Time, ns NewSession) (session.Session, error) {
+	s := ns.Session
+	if err := refuseWithdrawn(ctx, tx, s.ClientName, ns.ProofKey, ns.NewConsent); err != nil {
+		return s, err
+	}
+	personID, err := findOrCreatePerson(ctx, tx, now, s.ClientName)
+	if err != nil {
+		return s, err
+	}
+	s.Status, s.CreatedAt = session.Scheduled, now
+	_, err = tx.ExecContext(ctx, `INSERT INTO sessions
+		(id, person_id, provider_id, kind, meeting_id, join_url, place, starts_at, timezone, duration_min, status, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		s.ID, personID, s.ProviderID, s.Kind, s.MeetingID, s.JoinURL, s.Place,
+		formatTime(s.Start), s.Timezone, int(s.Duration/time.Minute), string(s.Status), formatTime(now))
+	if err != nil {
+		return s, fmt.Errorf("store session: %w", err)
+	}
+	eventID, err := session.NewID()
+	if err != nil {
+		return s, err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO consent_events
+		(id, person_id, session_id, event, timestamp, jurisdiction, legal_basis, purpose,
+		 notice_language, notice_version, notice_hash, collection_method, recorded_by)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?)`,
+		eventID, personID, s.ID, consent.NoticeSent, formatTime(now), consent.Jurisdiction,
+		consent.LegalBasis, consent.Purpose, ns.Notice.Language, ns.Notice.Version, ns.Notice.Hash, ns.RecordedBy)
+	if err != nil {
+		return s, fmt.Errorf("store consent notice: %w", err)
+	}
+	if err := appendAudit(ctx, tx, now, audit.ActionSessionCreated, s.ID, map[string]string{
+		"person": personID, "provider": s.ProviderID, "starts_at": formatTime(s.Start),
+	}); err != nil {
+		return s, err
+	}
+	return s, appendAudit(ctx, tx, now, audit.ActionConsentNoticeSent, eventID, map[string]string{
+		"person": personID, "session": s.ID, "notice_version": ns.Notice.Version, "notice_hash": ns.Notice.Hash,
+	})
 }
 
 // findOrCreatePerson returns the ID of the person with this (normalised)
