@@ -15,8 +15,9 @@ import (
 // rowEncoder marshals rows into a reused buffer, without HTML escaping so that text reads as
 // it was stored.
 type rowEncoder struct {
-	buf bytes.Buffer
-	enc *json.Encoder
+	buf  bytes.Buffer
+	enc  *json.Encoder
+	fast []byte // Session rows, encoded without reflection
 }
 
 func newRowEncoder() *rowEncoder {
@@ -28,6 +29,10 @@ func newRowEncoder() *rowEncoder {
 
 // encode returns v's compact JSON without the trailing newline; valid until the next call.
 func (r *rowEncoder) encode(v any) ([]byte, error) {
+	if s, ok := v.(Session); ok {
+		r.fast = appendSessionJSON(r.fast[:0], s)
+		return r.fast, nil
+	}
 	r.buf.Reset()
 	if err := r.enc.Encode(v); err != nil {
 		return nil, err

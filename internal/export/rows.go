@@ -51,7 +51,14 @@ func NewRowWriter(w io.Writer, format string, h Header, columns []string) (RowWr
 
 type csvRows struct{ *CSV }
 
-func (c csvRows) Write(r Record) error        { return c.CSV.Write(r.Cells()) }
+func (c csvRows) Write(r Record) error {
+	if s, ok := r.(Session); ok {
+		var cells [12]string
+		return c.CSV.Write(s.appendCells(cells[:0]))
+	}
+	return c.CSV.Write(r.Cells())
+}
+
 func (c csvRows) Close(head audit.Head) error { return c.CSV.Flush() }
 
 type ndjsonRows struct{ *NDJSON }
@@ -96,13 +103,7 @@ func SessionColumns(withNames bool) []string {
 
 // Cells returns the CSV cells in the order of SessionColumns(s.Name != nil).
 func (s Session) Cells() []string {
-	cells := make([]string, 0, 12)
-	cells = append(cells, s.SessionID, s.SubjectID)
-	if s.Name != nil {
-		cells = append(cells, *s.Name)
-	}
-	return append(cells, s.Provider, s.Kind, s.StartsAt, s.Timezone, fmt.Sprint(s.DurationMin),
-		s.Place, s.Status, s.CreatedAt, s.CancelledAt)
+	return s.appendCells(make([]string, 0, 12))
 }
 
 // AuditColumns returns the CSV header of an audit export.

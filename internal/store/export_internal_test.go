@@ -1,0 +1,204 @@
+package store
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/expeerienced/counsel/internal/export"
+)
+
+// The parallel read of large session exports (readChunks) must give exactly the rows, in
+// exactly the order, of one plain cursor over the stored columns; these tests force it on a
+// small database by shrinking its thresholds.
+
+var fixtureNow = time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC)
+
+func filledDB(t *testing.T, n int) *DB {
+	t.Helper()
+	d, err := Open(context.Background(), filepath.Join(t.TempDir(), "counsel.db"), func() time.Time { return fixtureNow })
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	if _, err := Fill(context.Background(), d, FixtureSpec{Sessions: n, PerPerson: 7, From: fixtureNow.AddDate(0, 0, -80),
+		Until: fixtureNow, CancelEvery: 9, ConfirmEvery: 3, Seed: 7}, nil); err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// referenceSessions reads the export the plain way: every column on its own, one cursor.
+func referenceSessions(t *testing.T, d *DB, f ExportFilter) []export.Session {
+	t.Helper()
+	cols := "s.id, s.person_id, s.provider_id, s.kind, s.starts_at, s.timezone, s.duration_min, s.place, s.status, s.created_at, COALESCE(s.cancelled_at, '')"
+	from := " FROM sessions s"
+	if f.WithNames {
+		cols += ", COALESCE(p.name, '')"
+		from += " JOIN people p ON p.id = s.person_id"
+	}
+	where, args := f.where()
+	rows, err := d.db.Query("SELECT "+cols+from+where+" ORDER BY s.starts_at, s.id", args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []export.Session
+	for rows.Next() {
+		var s export.Session
+		var name string
+		dest := []any{&s.SessionID, &s.SubjectID, &s.Provider, &s.Kind, &s.StartsAt, &s.Timezone,
+			&s.DurationMin, &s.Place, &s.Status, &s.CreatedAt, &s.CancelledAt}
+		if f.WithNames {
+			dest = append(dest, &name)
+			s.Name = &name
+		}
+		if err := rows.Scan(dest...); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, s)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// exportWith runs Sessions with readers readers (1: one cursor in the transaction).
+func exportWith(t *testing.T, d *DB, f ExportFilter, readers int) ([]export.Session, error) {
+	t.Helper()
+	ctx := context.Background()
+	x, err := d.BeginExport(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Rollback()
+	x.readers, x.parallelMin, x.chunkRows = readers, 1, 37
+	var out []export.Session
+	err = x.Sessions(ctx, f, func(s export.Session) error {
+		out = append(out, s)
+		return nil
+	})
+	return out, err
+}
+
+func sameSessions(t *testing.T, what string, got, want []export.Session) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("%s: %d rows, want %d", what, len(got), len(want))
+	}
+	for i := range got {
+		g, w := got[i], want[i]
+		gn, wn := "<nil>", "<nil>"
+		if g.Name != nil {
+			gn = *g.Name
+		}
+		if w.Name != nil {
+			wn = *w.Name
+		}
+		g.Name, w.Name = nil, nil
+		if g != w || gn != wn {
+			t.Fatalf("%s: row %d is\n%+v (name %q), want\n%+v (name %q)", what, i, g, gn, w, wn)
+		}
+	}
+}
+
+func TestParallelSessionsMatchOneCursor(t *testing.T) {
+	d := filledDB(t, 600)
+	// An edited file: values holding the separator the fast path joins columns with.
+	if _, err := d.db.Exec(`UPDATE sessions SET place = 'Raum' || char(31) || '2' WHERE rowid IN (17, 300)`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.db.Exec(`UPDATE people SET name = name || char(31) WHERE rowid = 3`); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		f    ExportFilter
+	}{
+		{"All", ExportFilter{}},
+		{"WithNames", ExportFilter{WithNames: true}},
+		{"Range", ExportFilter{From: fixtureNow.AddDate(0, 0, -40), To: fixtureNow.AddDate(0, 0, -20)}},
+		{"Empty", ExportFilter{From: fixtureNow.AddDate(5, 0, 0)}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			want := referenceSessions(t, d, tc.f)
+			if tc.name != "Empty" && len(want) < 50 {
+				t.Fatalf("only %d rows: the fixture does not exercise chunks", len(want))
+			}
+			for _, readers := range []int{1, 2, 3} {
+				got, err := exportWith(t, d, tc.f, readers)
+				if err != nil {
+					t.Fatalf("%d readers: %v", readers, err)
+				}
+				sameSessions(t, tc.name, got, want)
+			}
+		})
+	}
+}
+
+func TestParallelSessionsFailAtTheSameRow(t *testing.T) {
+	d := filledDB(t, 400)
+	// Two rows edited into a time form counsel never writes; the first in export order must
+	// be named however the rows are read.
+	if _, err := d.db.Exec(`UPDATE sessions SET created_at = 'yesterday' WHERE rowid IN (100, 350)`); err != nil {
+		t.Fatal(err)
+	}
+	_, want := exportWith(t, d, ExportFilter{}, 1)
+	if want == nil {
+		t.Fatal("one cursor accepted a row whose created_at is not a time")
+	}
+	for _, readers := range []int{2, 3} {
+		if _, err := exportWith(t, d, ExportFilter{}, readers); err == nil || err.Error() != want.Error() {
+			t.Errorf("%d readers: err = %v, want %v", readers, err, want)
+		}
+	}
+}
+
+func TestParallelSessionsStopWhenTheCallerFails(t *testing.T) {
+	d := filledDB(t, 400)
+	ctx := context.Background()
+	x, err := d.BeginExport(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Rollback()
+	x.readers, x.parallelMin, x.chunkRows = 2, 1, 10
+	n := 0
+	err = x.Sessions(ctx, ExportFilter{}, func(export.Session) error {
+		n++
+		if n == 25 {
+			return errStop
+		}
+		return nil
+	})
+	if err != errStop || n != 25 {
+		t.Fatalf("err = %v after %d rows, want errStop after 25", err, n)
+	}
+	// The transaction is still usable: the readers have let go.
+	if _, err := x.CountSessions(ctx, ExportFilter{}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+var errStop = errorString("stop")
+
+type errorString string
+
+func (e errorString) Error() string { return string(e) }
+
+// FuzzIsStoredTime holds the hand-written time check to parseTime's verdict.
+func FuzzIsStoredTime(f *testing.F) {
+	for _, s := range []string{"2026-11-28T09:00:00Z", "2026-02-29T09:00:00Z", "2024-02-29T23:59:59Z",
+		"2026-13-01T00:00:00Z", "2026-11-28T24:00:00Z", "2026-11-28T09:00:60Z", "2026-11-28T9:00:00Z",
+		"2026-11-28T09:00:00.5Z", "0000-01-01T00:00:00Z", "2026-11-28 09:00:00Z", "", "yesterday"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		_, err := parseTime(s)
+		if got := isStoredTime(s); got != (err == nil) {
+			t.Errorf("isStoredTime(%q) = %v, parseTime error %v", s, got, err)
+		}
+	})
+}
