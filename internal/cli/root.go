@@ -92,7 +92,9 @@ func noArgs(cmd *cobra.Command, args []string) error {
 		return nil
 	}
 	if cmd.HasSubCommands() {
-		return usageErrorf("unknown command %q for %q", args[0], cmd.CommandPath())
+		// The word is not repeated: it may be a client's name typed in the
+		// wrong place.
+		return usageErrorf("unknown command for %q", cmd.CommandPath())
 	}
 	return usageErrorf("%q takes no arguments", cmd.CommandPath())
 }

@@ -138,7 +138,7 @@ func (a *app) planSession(opts *sessionNewOptions, now time.Time) (*plannedSessi
 	}
 	prov, ok := reg.Get(opts.providerID)
 	if !ok {
-		return nil, withHint(flagError("provider", fmt.Errorf("unknown provider %q", opts.providerID)),
+		return nil, withHint(flagError("provider", errors.New("not a vetted provider id")),
 			"see 'counsel providers list' for the vetted providers")
 	}
 	warnings, err := prov.Usable(now.In(a.cfg.Location()))

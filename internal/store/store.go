@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -72,6 +73,20 @@ func Open(ctx context.Context, path string, now func() time.Time) (*DB, error) {
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
+	}
+	// A file made readable by others (a copy, a restore from backup) is
+	// made private again; SQLite copies the mode to -wal and -shm.
+	if fi, err := f.Stat(); err == nil && fi.Mode().Perm()&0o077 != 0 && runtime.GOOS != "windows" {
+		if err := f.Chmod(0o600); err != nil {
+			f.Close()
+			return nil, fmt.Errorf("make the database private (mode 0600): %w", err)
+		}
+		for _, suffix := range []string{"-wal", "-shm", "-journal"} {
+			if err := os.Chmod(path+suffix, 0o600); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				f.Close()
+				return nil, fmt.Errorf("make the database private (mode 0600): %w", err)
+			}
+		}
 	}
 	f.Close()
 
@@ -143,6 +158,15 @@ func (d *DB) migrate(ctx context.Context) error {
 			return err
 		}
 		err = d.inTx(ctx, func(tx *sql.Tx, _ time.Time) error {
+			// Another counsel may have applied it since the version was read above; this
+			// transaction holds the write lock, so the version read here is final.
+			var v int
+			if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
+				return fmt.Errorf("read schema version: %w", err)
+			}
+			if v > i {
+				return nil
+			}
 			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
 				return fmt.Errorf("migration %s: %w", filepath.Base(names[i]), err)
 			}
