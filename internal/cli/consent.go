@@ -18,6 +18,7 @@ import (
 
 	"github.com/expeerienced/counsel/internal/config"
 	"github.com/expeerienced/counsel/internal/consent"
+	"github.com/expeerienced/counsel/internal/safefile"
 	"github.com/expeerienced/counsel/internal/session"
 	"github.com/expeerienced/counsel/internal/store"
 )
@@ -111,23 +112,17 @@ func (a *app) ensureProofKey() (key []byte, created bool, err error) {
 	if _, err := rand.Read(key); err != nil {
 		return nil, false, err
 	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if errors.Is(err, fs.ErrExist) { // another counsel made it just now
+	// Atomic and exclusive: a crash cannot leave an empty or half-written key (which would
+	// read as damaged), and of two counsel processes racing here exactly one key wins.
+	err = safefile.Write(path, false, func(w io.Writer) error {
+		_, err := fmt.Fprintln(w, hex.EncodeToString(key))
+		return err
+	})
+	if errors.Is(err, safefile.ErrExists) { // another counsel made it just now: use that one
 		key, err = a.loadProofKey()
 		return key, false, err
 	}
 	if err != nil {
-		return nil, false, fmt.Errorf("proof key: %w", err)
-	}
-	_, err = fmt.Fprintln(f, hex.EncodeToString(key))
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(path)
 		return nil, false, fmt.Errorf("proof key: %w", err)
 	}
 	return key, true, nil
@@ -157,7 +152,7 @@ CLIENT is the name or pseudonym as given to 'counsel session new'. The event
 refers to the consent text the client last received before --at.
 ` + exitStatusHelp,
 		Example: `  $ counsel consent confirm Client-A --method email
-  $ counsel consent confirm "Muster Person" --method verbal --at "2026-12-03 10:05"`,
+  $ counsel consent confirm "Client-A" --method verbal --at "2026-12-03 10:05"`,
 		Args: exactArgs("CLIENT"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runConsentConfirm(cmd.Context(), a, args[0], opts)
@@ -398,7 +393,7 @@ was already withdrawn says so, changes nothing and exits 0. A later
 ` + exitStatusHelp,
 		Example: `  $ counsel consent revoke Client-A
   $ counsel consent revoke 3f9a2c1e --dry-run
-  $ counsel consent revoke "Muster Person" --yes`,
+  $ counsel consent revoke "Client-A" --yes`,
 		Args: exactArgs("CLIENT-or-SESSION-ID"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runConsentRevoke(cmd.Context(), a, args[0], opts)

@@ -68,8 +68,8 @@ func TestSubjectHMAC(t *testing.T) {
 		t.Error("the hash must depend on exactly the key and the name")
 	}
 	// Callers normalise first: spellings the tool treats as one person match.
-	n1, _ := session.NormaliseName("  Anna   M. ")
-	n2, _ := session.NormaliseName("Anna M.")
+	n1, _ := session.NormaliseName("  Client   M. ")
+	n2, _ := session.NormaliseName("Client M.")
 	h1, _ := consent.SubjectHMAC(key, n1)
 	h2, _ := consent.SubjectHMAC(key, n2)
 	if h1 != h2 {

@@ -77,7 +77,7 @@ func TestICS(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			d := sample(t, tt.lang, tt.kind)
-			d.ClientName = "Muster Person"
+			d.ClientName = "Client Zeta"
 			d.CounsellorName = "Client-Counsellor"
 			b, err := invite.ICS(d, "01JDX3Q7Z8@counsel.invalid", fixedNow)
 			if err != nil {
@@ -85,7 +85,7 @@ func TestICS(t *testing.T) {
 			}
 			checkLines(t, b)
 			unfolded := strings.ReplaceAll(string(b), "\r\n ", "")
-			for _, personal := range []string{"Muster Person", "Muster", "Client-Counsellor", "widerruf@", "beratung@"} {
+			for _, personal := range []string{"Client Zeta", "Zeta", "Client-Counsellor", "widerruf@", "beratung@"} {
 				if strings.Contains(unfolded, personal) {
 					t.Errorf("calendar carries %q", personal)
 				}

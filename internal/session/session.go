@@ -82,7 +82,7 @@ var (
 
 // NormaliseName validates a name or pseudonym and returns the form that is
 // stored and compared: Unicode NFC, surrounding space removed, inner runs of
-// space collapsed. So "Anna  M." and " Anna M." are the same person.
+// space collapsed. So "Client  M." and " Client M." are the same person.
 func NormaliseName(s string) (string, error) {
 	if !utf8.ValidString(s) {
 		return "", ErrNameUTF8
