@@ -2,13 +2,11 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -28,24 +26,72 @@ states its row count and the audit chain head (docs/auditing.md says how to
 keep the head and check the trail against it later).
 
 Files are written readable by you only (0600), appear only when complete, and
-never replace an existing file unless --force is given. Without --out the data
-goes to stdout and the summary to stderr.
+never replace an existing file unless --force is given. Without --out (or with
+--out -) the data goes to stdout and the summary to stderr. Without --format the
+format follows the --out file's extension: .csv, .json, .ndjson or .jsonl.
 `,
 		newExportSessionsCmd(a), newExportAuditCmd(a), newExportSubjectCmd(a))
 }
 
 // exportOptions are the flags every export shares.
 type exportOptions struct {
-	format string
-	out    string
-	force  bool
+	format        string // "" until given or resolved
+	defaultFormat string // without --format and without an --out extension
+	out           string
+	force         bool
 }
 
 func addExportFlags(cmd *cobra.Command, o *exportOptions, defaultFormat string) {
+	o.defaultFormat = defaultFormat
 	f := cmd.Flags()
-	addEnumFlag(f, &o.format, "format", defaultFormat, "export format", export.Formats()...)
-	f.StringVar(&o.out, "out", "", "write to this file (0600) instead of stdout; CSV and NDJSON get a side file FILE.head.json")
+	// Not addEnumFlag: the default depends on --out, so the flag itself has none.
+	f.Var(&enumFlag{value: &o.format, allowed: export.Formats()}, "format",
+		strings.Join(export.Formats(), "|")+"; default: from the --out extension (.csv, .json, .ndjson or .jsonl), "+
+			defaultFormat+" without one; another extension needs --format")
+	f.StringVar(&o.out, "out", "", `write to this file (0600) instead of stdout ("-" means stdout); CSV and NDJSON get a side file FILE.head.json`)
 	f.BoolVar(&o.force, "force", false, "replace existing output files")
+}
+
+// formatOfExt returns the format an --out extension (lower case) promises.
+func formatOfExt(ext string) (string, bool) {
+	switch ext {
+	case ".csv":
+		return export.FormatCSV, true
+	case ".json":
+		return export.FormatJSON, true
+	case ".ndjson", ".jsonl":
+		return export.FormatNDJSON, true
+	}
+	return "", false
+}
+
+// resolve settles what the flags leave open: --out - is stdout, and without --format the
+// format follows the --out extension, so that s.json never silently holds CSV. A known
+// extension that contradicts --format, and an unknown one without --format, are usage errors:
+// the file's name would promise something it does not hold.
+func (o *exportOptions) resolve() error {
+	if o.out == stdoutPath {
+		o.out = ""
+	}
+	ext := strings.ToLower(filepath.Ext(o.out))
+	byExt, known := formatOfExt(ext)
+	switch {
+	case ext == "":
+		if o.format == "" {
+			o.format = o.defaultFormat
+		}
+	case !known:
+		if o.format == "" {
+			return usageErrorf("--out: cannot tell the format from the extension %s; give --format %s",
+				ext, strings.Join(export.Formats(), "|"))
+		}
+	case o.format == "":
+		o.format = byExt
+	case o.format != byExt:
+		return usageErrorf("--format %s does not match the %s extension of --out (%s); leave out --format or change one of them",
+			o.format, ext, byExt)
+	}
+	return nil
 }
 
 type exportSessionsOptions struct {
@@ -181,13 +227,16 @@ const (
 	progressInterval = 200 * time.Millisecond
 )
 
-// runExport writes one export. Order matters: the rows are streamed and the export's audit
-// event is written in one transaction, the output is published, and only then is the
-// transaction committed. So a failed export leaves neither a file nor an event; if the final
-// commit fails, the published files are removed again. Data sent to stdout cannot be taken
-// back: there a failure after the first rows leaves partial output, and the exit status says
-// the export failed.
+// runExport writes one export. Order matters: the rows are streamed into a temporary file and
+// the export's audit event is written in one transaction; the transaction is committed, and
+// only then are the files published. So a failed export leaves neither a file nor an event, and
+// an earlier file that --force would replace survives any failure before the publish. Data sent
+// to stdout cannot be taken back: there a failure after the first rows leaves partial output,
+// and the exit status says the export failed.
 func (a *app) runExport(ctx context.Context, opts exportOptions, job exportJob) error {
+	if err := opts.resolve(); err != nil {
+		return err
+	}
 	side := ""
 	if opts.out != "" {
 		if opts.format != export.FormatJSON {
@@ -198,7 +247,7 @@ func (a *app) runExport(ctx context.Context, opts exportOptions, job exportJob) 
 				continue
 			}
 			if err := safefile.Check(p, opts.force); err != nil {
-				return outFileError(err)
+				return outputFileError("out", err)
 			}
 		}
 	}
@@ -284,7 +333,7 @@ func (a *app) runExport(ctx context.Context, opts exportOptions, job exportJob) 
 
 	var sum string
 	var emitErr error
-	err = safefile.Write(opts.out, opts.force, func(w io.Writer) error {
+	data, err := safefile.Prepare(opts.out, opts.force, func(w io.Writer) error {
 		hw := export.NewHashWriter(w)
 		if emitErr = emit(hw); emitErr != nil {
 			return emitErr
@@ -296,43 +345,34 @@ func (a *app) runExport(ctx context.Context, opts exportOptions, job exportJob) 
 		return emitErr // the export itself failed, not the file
 	}
 	if err != nil {
-		return outFileError(err)
+		return outputFileError("out", err)
 	}
-	published := []string{opts.out}
-	undo := func() {
-		for _, p := range published {
-			os.Remove(p)
-		}
-	}
+	defer data.Discard() // does nothing once committed
 	summary.Count, summary.AuditHead = rows, ev.Head()
+	var sideData *safefile.Pending
 	if side != "" {
 		summary.File, summary.SHA256 = filepath.Base(opts.out), sum
-		if err := safefile.Write(side, opts.force, func(w io.Writer) error {
+		sideData, err = safefile.Prepare(side, opts.force, func(w io.Writer) error {
 			_, err := summary.WriteTo(w)
 			return err
-		}); err != nil {
-			undo()
-			return outFileError(err)
+		})
+		if err != nil {
+			return outputFileError("out", err)
 		}
-		published = append(published, side)
+		defer sideData.Discard()
 	}
 	if err := x.Commit(); err != nil {
-		undo()
 		return err
 	}
 	stopProgress()
-	if side != "" {
+	recorded := fmt.Sprintf("the export is recorded in the audit trail (head seq %d hash %s)", ev.Seq, ev.Hash)
+	if err := publishCommitted(recorded, preparedFile{opts.out, data}, preparedFile{side, sideData}); err != nil {
+		return err
+	}
+	if sideData != nil {
 		a.info("wrote %s (%d rows) and %s; audit head seq %d hash %s", opts.out, rows, side, ev.Seq, ev.Hash)
 	} else {
 		a.info("wrote %s (%d rows); audit head seq %d hash %s", opts.out, rows, ev.Seq, ev.Hash)
 	}
 	return nil
-}
-
-func outFileError(err error) error {
-	err = fmt.Errorf("--out: %w", err)
-	if errors.Is(err, fs.ErrExist) {
-		return withHint(err, "add --force to replace it, or choose another file")
-	}
-	return err
 }

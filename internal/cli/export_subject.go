@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -31,9 +30,10 @@ together with the purpose, the legal basis and the retention periods.
 
 CLIENT is the name or pseudonym as given to 'counsel session new'. The file
 is written readable by you only (0600), appears only when complete and never
-replaces an existing file unless --force. Without --out the JSON goes to
-stdout. The export is recorded in the audit trail (IDs and counts only).
-Send the file to the client by a secure channel and delete your copy after.
+replaces an existing file unless --force. Without --out (or with --out -) the
+JSON goes to stdout. The export is recorded in the audit trail (IDs and counts
+only). Send the file to the client by a secure channel and delete your copy
+after.
 ` + exitStatusHelp,
 		Example: "  $ counsel export subject Client-A --out client-a.json",
 		Args:    exactArgs("CLIENT"),
@@ -41,7 +41,7 @@ Send the file to the client by a secure channel and delete your copy after.
 			return runExportSubject(cmd.Context(), a, args[0], opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.out, "out", "", "write to this file (0600) instead of stdout")
+	cmd.Flags().StringVar(&opts.out, "out", "", `write to this file (0600) instead of stdout ("-" means stdout)`)
 	cmd.Flags().BoolVar(&opts.force, "force", false, "replace an existing --out file")
 	return cmd
 }
@@ -91,13 +91,19 @@ func (a *app) subjectDocument(s store.Subject, now time.Time) subjectExport {
 	return doc
 }
 
+// runExportSubject writes the Art. 15 document. The file is prepared inside the transaction
+// that records the export and published only after it committed: a failed export leaves
+// neither file nor event, and an earlier file that --force would replace survives it.
 func runExportSubject(ctx context.Context, a *app, client string, opts *exportSubjectOptions) error {
 	if _, err := clientArg(client); err != nil {
 		return err
 	}
+	if opts.out == stdoutPath {
+		opts.out = ""
+	}
 	if opts.out != "" {
 		if err := safefile.Check(opts.out, opts.force); err != nil {
-			return outFileError(err)
+			return outputFileError("out", err)
 		}
 	}
 	key, err := a.loadProofKey()
@@ -111,7 +117,7 @@ func runExportSubject(ctx context.Context, a *app, client string, opts *exportSu
 	defer db.Close()
 	a.autoPurge(ctx, db)
 
-	to, written := "stdout", false
+	to := "stdout"
 	if opts.out != "" {
 		to = "file"
 	}
@@ -120,25 +126,29 @@ func runExportSubject(ctx context.Context, a *app, client string, opts *exportSu
 		enc.SetIndent("", "  ")
 		return enc.Encode(doc)
 	}
+	var file *safefile.Pending
+	defer func() { file.Discard() }() // does nothing once committed
 	err = db.ExportSubject(ctx, store.SubjectQuery{Ref: client, ProofKey: key}, to, func(s store.Subject, now time.Time) error {
 		doc := a.subjectDocument(s, now)
 		if opts.out == "" {
 			return emit(a.deps.Stdout, doc)
 		}
-		if err := safefile.Write(opts.out, opts.force, func(w io.Writer) error { return emit(w, doc) }); err != nil {
-			return outFileError(err)
+		f, err := safefile.Prepare(opts.out, opts.force, func(w io.Writer) error { return emit(w, doc) })
+		if err != nil {
+			return outputFileError("out", err)
 		}
-		written = true
+		file = f
 		return nil
 	})
 	if err != nil {
-		if written { // the file exists but the export was not recorded: take it back
-			os.Remove(opts.out)
-		}
 		return personError(err)
 	}
-	if opts.out != "" {
-		a.info("wrote %s; send it to the client by a secure channel and delete your copy afterwards", opts.out)
+	if file == nil {
+		return nil
 	}
+	if err := publishCommitted("the export is recorded in the audit trail", preparedFile{opts.out, file}); err != nil {
+		return err
+	}
+	a.info("wrote %s; send it to the client by a secure channel and delete your copy afterwards", opts.out)
 	return nil
 }
