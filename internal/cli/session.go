@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"path/filepath"
 	"time"
 
@@ -263,11 +262,7 @@ func runSessionNew(ctx context.Context, a *app, opts *sessionNewOptions) error {
 	for _, out := range []struct{ flag, path string }{{"eml", opts.eml}, {"ics", opts.ics}} {
 		if out.path != "" && !opts.dryRun {
 			if err := safefile.Check(out.path, opts.force); err != nil {
-				err = fmt.Errorf("--%s: %w", out.flag, err)
-				if errors.Is(err, fs.ErrExist) {
-					err = withHint(err, "add --force to replace it, or choose another file")
-				}
-				return err
+				return outputFileError(out.flag, err)
 			}
 		}
 	}
