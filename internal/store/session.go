@@ -176,11 +176,15 @@ type querier interface {
 
 func findSession(ctx context.Context, q querier, ref string) (session.Session, error) {
 	ref = strings.ToLower(strings.TrimSpace(ref))
-	if len(ref) < 4 || strings.ContainsAny(ref, "%_") {
-		return session.Session{}, fmt.Errorf("session %q: %w", ref, ErrNotFound)
+	// Only something shaped like an ID is looked up or repeated in an error:
+	// anything else may be a client's name typed in the wrong place.
+	if len(ref) < 4 || strings.Trim(ref, "0123456789abcdef-") != "" {
+		return session.Session{}, fmt.Errorf("no session has that ID (an ID has at least 4 of the characters 0-9, a-f and -): %w", ErrNotFound)
 	}
+	// The full ID, its beginning, or (as lists show the last characters) the
+	// short ID or its beginning.
 	rows, err := q.QueryContext(ctx, "SELECT "+sessionColumns+` FROM sessions s JOIN people p ON p.id = s.person_id
-		WHERE s.id = ?1 OR s.id LIKE ?1 || '%' OR s.id LIKE '%' || ?1 LIMIT 2`, ref)
+		WHERE s.id LIKE ?1 || '%' OR substr(s.id, -?2) LIKE ?1 || '%' LIMIT 2`, ref, session.ShortIDLen)
 	if err != nil {
 		return session.Session{}, mapErr(err)
 	}
@@ -198,11 +202,11 @@ func findSession(ctx context.Context, q querier, ref string) (session.Session, e
 	}
 	switch len(found) {
 	case 0:
-		return session.Session{}, fmt.Errorf("session %q: %w", ref, ErrNotFound)
+		return session.Session{}, fmt.Errorf("session %s: %w", ref, ErrNotFound)
 	case 1:
 		return found[0], nil
 	}
-	return session.Session{}, fmt.Errorf("session %q %w", ref, ErrAmbiguous)
+	return session.Session{}, fmt.Errorf("session %s %w", ref, ErrAmbiguous)
 }
 
 // CancelSession marks a scheduled session cancelled and records it.
