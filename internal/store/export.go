@@ -463,14 +463,6 @@ func (x *Export) Audit(ctx context.Context, fn func(audit.Event) error) error {
 	return walkAudit(ctx, x.tx, fn)
 }
 
-// Head returns the trail's head as this export sees it.
-func (x *Export) Head(ctx context.Context) (audit.Head, error) {
-	if x.done {
-		return audit.Head{}, ErrExportDone
-	}
-	return auditHead(ctx, x.tx)
-}
-
 // Record appends the export's audit event (action is one of the export actions) in the
 // export's transaction and returns it as sealed: its Head is the head the export states,
 // which therefore covers the record of the export itself. details hold formats, counts,
