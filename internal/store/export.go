@@ -119,22 +119,24 @@ func (x *Export) Sessions(ctx context.Context, f ExportFilter, fn func(export.Se
 //   - each row is fetched as one text value, the columns joined by the unit separator
 //     (char 31), and split in Go: one column fetch instead of eleven. A row whose values
 //     themselves contain the separator (counsel never stores control characters, but the
-//     file may have been edited) is read again column by column, so the output is the same;
+//     file may have been edited), or that lacks a value (concat_ws skips NULLs, which the
+//     schema does not allow), is read again column by column, so the output is the same;
 //   - the range of start times is cut into chunks that separate read connections scan at
 //     once, while the caller's goroutine takes the chunks in order.
 const (
 	sep = "\x1f"
 	// parallelMinRows: below this, opening read connections costs more than it saves.
 	parallelMinRows = 20_000
-	// chunkRows is the aimed-at size of a chunk; many small chunks keep the readers evenly
-	// busy however the sessions are spread over time.
-	chunkRows  = 8192
-	maxChunks  = 1024
-	maxReaders = 4
-	// batchRows rows travel together from a reader to the caller; readerQueue batches may
-	// wait per reader. Together they bound the memory in flight.
+	// chunkRows is the aimed-at size of a chunk. A reader can run ahead by readerQueue
+	// batches of batchRows rows while the caller takes another reader's chunk, so a chunk
+	// must fit in that queue or the readers take turns instead of working at once; many
+	// small chunks also keep them evenly busy however the sessions are spread over time.
+	// The queues bound the memory in flight (about 1 MiB per reader).
+	chunkRows   = 1024
+	maxChunks   = 4096
+	maxReaders  = 4
 	batchRows   = 128
-	readerQueue = 2
+	readerQueue = 2 * chunkRows / batchRows
 )
 
 // chunk is a range of starts_at: [lo, hi) as stored text; an empty bound is open.
@@ -149,7 +151,8 @@ func sessionsQuery(f ExportFilter, c chunk) (string, []any) {
 	}
 	cols = append(cols, "s.provider_id", "s.kind", "s.starts_at", "s.timezone", "s.duration_min", "s.place",
 		"s.status", "s.created_at", "COALESCE(s.cancelled_at, '')")
-	q := "SELECT " + strings.Join(cols, " || char(31) || ") + " FROM sessions s"
+	// concat_ws builds the row in one pass, where || copies it once per column.
+	q := "SELECT concat_ws(char(31), " + strings.Join(cols, ", ") + ") FROM sessions s"
 	if f.WithNames {
 		q += " JOIN people p ON p.id = s.person_id"
 	}
@@ -216,7 +219,8 @@ func splitSession(ctx context.Context, q dbtx, withNames bool, line string) (exp
 	}
 	var s export.Session
 	if strings.Count(line, sep) != want-1 {
-		// A value holds the separator itself: read the row again, column by column.
+		// A value holds the separator itself or is missing: read the row again, column by
+		// column.
 		rowid, _, _ := strings.Cut(line, sep)
 		var err error
 		if s, err = refetchSession(ctx, q, withNames, rowid); err != nil {
