@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"strconv"
 	"time"
 
 	"github.com/expeerienced/counsel/internal/audit"
@@ -31,6 +32,11 @@ type FixtureSpec struct {
 	// n-th person (0: none).
 	CancelEvery, ConfirmEvery int
 	Seed                      uint64 // the same seed gives the same plans and names; IDs stay random
+	// ProgressEvery is how many sessions pass between calls of Fill's progress (default
+	// 10,000). CacheKiB is the page cache of the one transaction (default 256 MiB, so that
+	// nothing is written before the commit); a small one makes SQLite write uncommitted
+	// pages to the log early, as the crash tests want.
+	ProgressEvery, CacheKiB int
 }
 
 // FixtureStats counts what Fill stored.
@@ -44,7 +50,7 @@ var fixturePlaces = [...]string{"Online", "Beratungsstelle Erfurt", "Ilmenau, Ra
 // Fill adds spec.Sessions sessions to d through the code CreateSession runs, with their
 // people, consent notices, some cancellations and confirmations and every audit event (one
 // valid chain), in a single transaction: all or nothing, and fast because SQLite syncs once.
-// progress (may be nil) is called every 10,000 sessions.
+// progress (may be nil) is called every spec.ProgressEvery sessions.
 func Fill(ctx context.Context, d *DB, spec FixtureSpec, progress func(done int)) (FixtureStats, error) {
 	var st FixtureStats
 	if spec.Sessions < 0 || spec.CancelEvery < 0 || spec.ConfirmEvery < 0 {
@@ -63,9 +69,15 @@ func Fill(ctx context.Context, d *DB, spec FixtureSpec, progress func(done int))
 	notice := consent.Notice{Language: "de", Version: "fixture-1", Hash: hex.EncodeToString(sum[:])}
 	confirmed := make(map[int]bool)
 
+	if spec.ProgressEvery <= 0 {
+		spec.ProgressEvery = 10_000
+	}
+	if spec.CacheKiB <= 0 {
+		spec.CacheKiB = 256 << 10
+	}
 	// A large page cache keeps the indexes of a million rows in memory for the one big
 	// transaction; the connection is the database's only one, and this is a fixture tool.
-	if _, err := d.db.ExecContext(ctx, "PRAGMA cache_size = -262144"); err != nil {
+	if _, err := d.db.ExecContext(ctx, "PRAGMA cache_size = -"+strconv.Itoa(spec.CacheKiB)); err != nil {
 		return st, mapErr(err)
 	}
 	defer d.db.ExecContext(ctx, "PRAGMA cache_size = -2000")
@@ -110,7 +122,7 @@ func Fill(ctx context.Context, d *DB, spec FixtureSpec, progress func(done int))
 				st.ConsentEvents++
 				st.AuditEvents++
 			}
-			if progress != nil && (i+1)%10_000 == 0 {
+			if progress != nil && (i+1)%spec.ProgressEvery == 0 {
 				progress(i + 1)
 			}
 		}
