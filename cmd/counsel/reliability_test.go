@@ -9,10 +9,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/expeerienced/counsel/internal/store"
 )
 
 // Reliability: counsel run as separate processes against one database file, at once and
@@ -159,5 +162,183 @@ func TestConcurrentSessionNew(t *testing.T) {
 	}
 	if got := e.checkIntact(t); got != 2*total {
 		t.Errorf("audit trail has %d events, want %d", got, 2*total)
+	}
+}
+
+// fillDB fills the test's database through the store's fixture generator: n sessions created
+// between from and until.
+func (e *counselEnv) fillDB(t *testing.T, n int, from, until time.Time) {
+	t.Helper()
+	db, err := store.Open(context.Background(), e.db, func() time.Time { return testNow })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.Fill(context.Background(), db, store.FixtureSpec{Sessions: n, From: from, Until: until,
+		CancelEvery: 10, ConfirmEvery: 2, Seed: 3}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// killWhen starts counsel with args, waits until ready reports true (polled every half
+// millisecond), and kills the process with SIGKILL. It returns false when the process ended
+// by itself first, so the caller can try again.
+func (e *counselEnv) killWhen(t *testing.T, ready func(pid int) bool, args ...string) bool {
+	t.Helper()
+	var stderr bytes.Buffer
+	cmd := e.command(context.Background(), args...)
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	tick := time.NewTicker(500 * time.Microsecond)
+	defer tick.Stop()
+	for {
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatalf("counsel %s: %v\n%s", strings.Join(args, " "), err, stderr.String())
+			}
+			return false
+		case <-tick.C:
+			if ready(cmd.Process.Pid) {
+				if err := cmd.Process.Kill(); err != nil {
+					t.Fatal(err)
+				}
+				if err := <-done; err == nil {
+					return false // it had just finished
+				}
+				return true
+			}
+		}
+	}
+}
+
+// leftovers lists the files in dir whose names contain part.
+func leftovers(t *testing.T, dir, part string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var found []string
+	for _, de := range entries {
+		if strings.Contains(de.Name(), part) {
+			found = append(found, de.Name())
+		}
+	}
+	return found
+}
+
+// killSizes is how many sessions the kill tests fill: enough for a CSV export to take a few
+// hundred milliseconds, so that the kill lands in the middle.
+func killSizes() int {
+	switch {
+	case *reliabilityFull:
+		return 50_000
+	case raceEnabled:
+		return 500
+	}
+	return 5_000
+}
+
+// writingIn reports whether process pid has a file open in dir, other than the database and
+// its logs, that already holds data.
+func writingIn(pid int, dir string) bool {
+	fds := fmt.Sprintf("/proc/%d/fd", pid)
+	entries, err := os.ReadDir(fds)
+	if err != nil {
+		return false
+	}
+	for _, de := range entries {
+		target, err := os.Readlink(filepath.Join(fds, de.Name()))
+		if err != nil || !strings.HasPrefix(target, dir) || strings.Contains(target, "db.sqlite") {
+			continue
+		}
+		if fi, err := os.Stat(filepath.Join(fds, de.Name())); err == nil && fi.Size() > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// TestKilledExport kills an export to a file while it writes: neither the file, nor its side
+// file, nor a temporary file may remain, and the export must not be in the audit trail.
+func TestKilledExport(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("finds the export's unnamed temporary file through /proc")
+	}
+	e := newCounselEnv(t)
+	e.fillDB(t, killSizes(), testNow.AddDate(0, 0, -60), testNow)
+	events := e.checkIntact(t)
+	out := filepath.Join(e.dir, "sessions.csv")
+	killed := false
+	for try := 0; try < 5 && !killed; try++ {
+		// Mid-way: rows have reached the temporary file, which has no name on Linux (see
+		// internal/safefile); the process's open files show it.
+		killed = e.killWhen(t, func(pid int) bool { return writingIn(pid, e.dir) },
+			"export", "sessions", "--with-names", "--out", out)
+		if !killed {
+			// It finished first; start again from a clean folder.
+			for _, name := range leftovers(t, e.dir, "sessions.csv") {
+				os.Remove(filepath.Join(e.dir, name))
+			}
+			events++ // the finished export recorded itself
+		}
+	}
+	if !killed {
+		t.Fatal("the export always finished before the kill")
+	}
+	if left := leftovers(t, e.dir, "sessions.csv"); len(left) > 0 {
+		t.Errorf("after the kill these files remain: %v", left)
+	}
+	if got := e.checkIntact(t); got != events {
+		t.Errorf("audit trail has %d events after the kill, want %d (the killed export is not recorded)", got, events)
+	}
+	// The next export works and is recorded.
+	e.run(t, "export", "sessions", "--out", out)
+	if got := e.checkIntact(t); got != events+1 {
+		t.Errorf("audit trail has %d events, want %d", got, events+1)
+	}
+}
+
+// TestKilledPurge kills a purge while it deletes: afterwards either everything due is gone
+// and the purge is recorded, or nothing changed and nothing is recorded.
+func TestKilledPurge(t *testing.T) {
+	e := newCounselEnv(t)
+	// Created more than a year ago: every session ended long before the retention limit.
+	n := killSizes()
+	e.fillDB(t, n, testNow.AddDate(-2, 0, 0), testNow.AddDate(-1, 0, 0))
+	events := e.checkIntact(t)
+	before := [3]int{e.count(t, "SELECT count(*) FROM sessions"), e.count(t, "SELECT count(*) FROM people"),
+		e.count(t, "SELECT count(*) FROM consent_events")}
+	wal := e.db + "-wal"
+	killed := e.killWhen(t, func(int) bool {
+		// The purge's transaction has started writing pages to the log.
+		fi, err := os.Stat(wal)
+		return err == nil && fi.Size() > 0
+	}, "purge")
+	after := [3]int{e.count(t, "SELECT count(*) FROM sessions"), e.count(t, "SELECT count(*) FROM people"),
+		e.count(t, "SELECT count(*) FROM consent_events")}
+	got := e.checkIntact(t)
+	purges := e.count(t, "SELECT count(*) FROM audit_events WHERE action = 'purge'")
+	switch {
+	case after == before && got == events && purges == 0:
+		t.Logf("killed=%v: nothing was purged", killed)
+	case after == [3]int{} && got == events+1 && purges == 1:
+		t.Logf("killed=%v: the purge had committed", killed)
+		if n := e.count(t, "SELECT CAST(json_extract(details, '$.sessions') AS INTEGER) FROM audit_events WHERE action = 'purge'"); n != before[0] {
+			t.Errorf("the purge event counts %d sessions, %d were deleted", n, before[0])
+		}
+	default:
+		t.Fatalf("half-applied purge: sessions/people/consent %v before, %v after; %d of %d events, %d purge events",
+			before, after, got, events, purges)
+	}
+	if !killed {
+		t.Log("the purge finished before the kill; the all-or-nothing check still ran")
 	}
 }

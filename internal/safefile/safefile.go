@@ -75,6 +75,7 @@ func Write(path string, force bool, fill func(w io.Writer) error) error {
 // target, and any file already there, is untouched.
 type Pending struct {
 	tmp, path, dir string
+	unnamed        *os.File // on Linux: the open, still nameless file (tmp is empty)
 	force          bool
 	done           bool
 }
@@ -93,17 +94,24 @@ func Prepare(path string, force bool, fill func(w io.Writer) error) (_ *Pending,
 	if len(base) > 64 {
 		base = base[:64]
 	}
-	f, err := os.CreateTemp(dir, "."+base+".*.tmp")
-	if err != nil {
-		return nil, fmt.Errorf("create temporary file in %s: %w", dir, err)
+	// A nameless file where the system has them, so that not even a killed process leaves
+	// a partial file; it stays open until Commit names it.
+	f := openUnnamed(dir)
+	tmp := ""
+	if f == nil {
+		if f, err = os.CreateTemp(dir, "."+base+".*.tmp"); err != nil {
+			return nil, fmt.Errorf("create temporary file in %s: %w", dir, err)
+		}
+		tmp = f.Name()
 	}
-	tmp := f.Name()
 	ok := false
 	defer func() {
 		// Runs on error returns and on panics alike; Close may already have happened.
 		if !ok {
 			_ = f.Close()
-			_ = os.Remove(tmp)
+			if tmp != "" {
+				_ = os.Remove(tmp)
+			}
 		}
 	}()
 	// CreateTemp already uses 0600; set it explicitly so the guarantee does not rest on that.
@@ -120,10 +128,14 @@ func Prepare(path string, force bool, fill func(w io.Writer) error) (_ *Pending,
 	if err := f.Sync(); err != nil {
 		return nil, fmt.Errorf("sync %s: %w", path, err)
 	}
+	ok = true
+	if tmp == "" {
+		return &Pending{unnamed: f, path: path, dir: dir, force: force}, nil
+	}
 	if err := f.Close(); err != nil {
+		_ = os.Remove(tmp)
 		return nil, fmt.Errorf("close %s: %w", path, err)
 	}
-	ok = true
 	return &Pending{tmp: tmp, path: path, dir: dir, force: force}, nil
 }
 
@@ -135,6 +147,14 @@ func (p *Pending) Commit() error {
 		return nil
 	}
 	p.done = true
+	if p.unnamed != nil {
+		defer p.unnamed.Close()
+		if err := p.publishUnnamed(); err != nil {
+			return err
+		}
+		syncDir(p.dir)
+		return nil
+	}
 	var err error
 	if p.force {
 		if err = os.Rename(p.tmp, p.path); err != nil {
@@ -158,7 +178,46 @@ func (p *Pending) Discard() {
 		return
 	}
 	p.done = true
+	if p.unnamed != nil {
+		_ = p.unnamed.Close() // the kernel frees a file that never got a name
+		return
+	}
 	_ = os.Remove(p.tmp)
+}
+
+// publishUnnamed names the unnamed file path. Naming fails when path exists, which refuses
+// atomically without force; with force the file is named beside the target and renamed over
+// it.
+func (p *Pending) publishUnnamed() error {
+	err := linkUnnamed(p.unnamed, p.path)
+	if err == nil {
+		return nil
+	}
+	if !errors.Is(err, fs.ErrExist) {
+		return fmt.Errorf("create %s: %w", p.path, err)
+	}
+	if !p.force {
+		return fmt.Errorf("%s: %w", p.path, ErrExists)
+	}
+	base := filepath.Base(p.path)
+	if len(base) > 64 {
+		base = base[:64]
+	}
+	for i := 0; ; i++ {
+		tmp := filepath.Join(p.dir, fmt.Sprintf(".%s.%d-%d.tmp", base, os.Getpid(), i))
+		err := linkUnnamed(p.unnamed, tmp)
+		if errors.Is(err, fs.ErrExist) && i < 100 {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("create temporary file in %s: %w", p.dir, err)
+		}
+		if err := os.Rename(tmp, p.path); err != nil {
+			_ = os.Remove(tmp)
+			return fmt.Errorf("replace %s: %w", p.path, err)
+		}
+		return nil
+	}
 }
 
 // publishExclusive gives tmp the name path unless path exists; on failure the caller removes
