@@ -33,6 +33,14 @@ type Export struct {
 	readDSN string
 	// readers, parallelMin and chunkRows tune them (see Sessions); tests shrink them.
 	readers, parallelMin, chunkRows int
+	// counted remembers the last CountSessions, which Sessions needs again: counting a
+	// million rows is not free, and the snapshot cannot change.
+	counted *countedSessions
+}
+
+type countedSessions struct {
+	f ExportFilter
+	n int64
 }
 
 // BeginExport starts an export. Call Rollback when done (it is a no-op after Commit).
@@ -75,11 +83,15 @@ func (x *Export) CountSessions(ctx context.Context, f ExportFilter) (int64, erro
 	if x.done {
 		return 0, ErrExportDone
 	}
+	if c := x.counted; c != nil && c.f.WithNames == f.WithNames && c.f.From.Equal(f.From) && c.f.To.Equal(f.To) {
+		return c.n, nil
+	}
 	where, args := f.where()
 	var n int64
 	if err := x.tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM sessions s"+where, args...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count sessions: %w", mapErr(err))
 	}
+	x.counted = &countedSessions{f: f, n: n}
 	return n, nil
 }
 
@@ -135,12 +147,13 @@ const (
 	chunkRows   = 1024
 	maxChunks   = 4096
 	maxReaders  = 4
-	batchRows   = 128
+	batchRows   = 512
 	readerQueue = 2 * chunkRows / batchRows
 )
 
-// chunk is a range of starts_at: [lo, hi) as stored text; an empty bound is open.
-type chunk struct{ lo, hi string }
+// chunk is a range of starts_at: [lo, hi) as stored text; an empty bound is open. With eq
+// set it is the sessions starting at exactly eq instead.
+type chunk struct{ lo, hi, eq string }
 
 // sessionsQuery returns the query for f within c: rowid, then the export's columns joined
 // by sep, in export order.
@@ -164,6 +177,9 @@ func sessionsQuery(f ExportFilter, c chunk) (string, []any) {
 	if c.hi != "" {
 		more, args = append(more, "s.starts_at < ?"), append(args, c.hi)
 	}
+	if c.eq != "" {
+		more, args = append(more, "s.starts_at = ?"), append(args, c.eq)
+	}
 	if len(more) > 0 {
 		if where == "" {
 			where = " WHERE "
@@ -172,11 +188,22 @@ func sessionsQuery(f ExportFilter, c chunk) (string, []any) {
 		}
 		where += strings.Join(more, " AND ")
 	}
-	return q + where + " ORDER BY s.starts_at, s.id", args
+	if c.eq != "" {
+		return q + where + " ORDER BY s.starts_at, s.id", args
+	}
+	// The index on starts_at gives this order without sorting; scanSessions orders the
+	// sessions that start at the same time by ID, as ORDER BY s.starts_at, s.id would.
+	return q + where + " ORDER BY s.starts_at", args
 }
 
-// scanSessions reads the sessions of f within c through q and hands them to emit in batches
-// of at most batchRows; emit must not keep the slice.
+// maxGroupRows bounds the sessions starting at the same time that scanSessions holds to
+// order them by ID; a larger group is read again, sorted by SQLite.
+const maxGroupRows = 1024
+
+// scanSessions reads the sessions of f within c through q, in the order of
+// ORDER BY s.starts_at, s.id, and hands them to emit in batches of at most batchRows; emit
+// must not keep the slice. A row whose times are not in the stored form fails the scan at
+// its place in that order.
 func scanSessions(ctx context.Context, q dbtx, f ExportFilter, c chunk, emit func([]export.Session) error) error {
 	query, args := sessionsQuery(f, c)
 	rows, err := q.QueryContext(ctx, query, args...)
@@ -185,6 +212,35 @@ func scanSessions(ctx context.Context, q dbtx, f ExportFilter, c chunk, emit fun
 	}
 	defer rows.Close()
 	batch := make([]export.Session, 0, batchRows)
+	add := func(s export.Session) error {
+		batch = append(batch, s)
+		if len(batch) == batchRows {
+			if err := emit(batch); err != nil {
+				return err
+			}
+			batch = batch[:0]
+		}
+		return nil
+	}
+	// group holds the sessions that start at the same time, in index order, until the
+	// next start time shows up; skip is a start time whose sessions were read sorted.
+	var group []export.Session
+	var skip string
+	flush := func() error {
+		if len(group) > 1 {
+			slices.SortFunc(group, func(a, b export.Session) int { return strings.Compare(a.SessionID, b.SessionID) })
+		}
+		for _, s := range group {
+			if err := checkTimes(s); err != nil {
+				return err
+			}
+			if err := add(s); err != nil {
+				return err
+			}
+		}
+		group = group[:0]
+		return nil
+	}
 	for rows.Next() {
 		var line string
 		if err := rows.Scan(&line); err != nil {
@@ -194,16 +250,43 @@ func scanSessions(ctx context.Context, q dbtx, f ExportFilter, c chunk, emit fun
 		if err != nil {
 			return err
 		}
-		batch = append(batch, s)
-		if len(batch) == batchRows {
-			if err := emit(batch); err != nil {
+		if c.eq != "" {
+			if err := checkTimes(s); err != nil {
 				return err
 			}
-			batch = batch[:0]
+			if err := add(s); err != nil {
+				return err
+			}
+			continue
+		}
+		if skip != "" && s.StartsAt == skip {
+			continue
+		}
+		if len(group) > 0 && s.StartsAt != group[0].StartsAt {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+		group = append(group, s)
+		if len(group) == maxGroupRows {
+			// Too many to hold: let SQLite sort this start time's sessions.
+			skip, group = s.StartsAt, group[:0]
+			if len(batch) > 0 {
+				if err := emit(batch); err != nil {
+					return err
+				}
+				batch = batch[:0]
+			}
+			if err := scanSessions(ctx, q, f, chunk{eq: skip}, emit); err != nil {
+				return err
+			}
 		}
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("read sessions: %w", mapErr(err))
+	}
+	if err := flush(); err != nil {
+		return err
 	}
 	if len(batch) > 0 {
 		return emit(batch)
@@ -211,7 +294,7 @@ func scanSessions(ctx context.Context, q dbtx, f ExportFilter, c chunk, emit fun
 	return nil
 }
 
-// splitSession turns one joined row into a session and checks its times.
+// splitSession turns one joined row into a session.
 func splitSession(ctx context.Context, q dbtx, withNames bool, line string) (export.Session, error) {
 	want := 12
 	if withNames {
@@ -248,16 +331,20 @@ func splitSession(ctx context.Context, q dbtx, withNames bool, line string) (exp
 		s.DurationMin = d
 		s.Place, s.Status, s.CreatedAt, s.CancelledAt = next(), next(), next(), next()
 	}
-	// Exports promise one time format; a row that breaks it is refused, not passed on.
+	return s, nil
+}
+
+// checkTimes refuses a row whose times are not in the stored form: exports promise one.
+func checkTimes(s export.Session) error {
 	for _, t := range [...]struct{ field, v string }{{"starts_at", s.StartsAt}, {"created_at", s.CreatedAt}, {"cancelled_at", s.CancelledAt}} {
 		if t.v == "" && t.field == "cancelled_at" {
 			continue
 		}
 		if !isStoredTime(t.v) {
-			return s, fmt.Errorf("session %s: stored %s is not a time", s.SessionID, t.field)
+			return fmt.Errorf("session %s: stored %s is not a time", s.SessionID, t.field)
 		}
 	}
-	return s, nil
+	return nil
 }
 
 // refetchSession reads one session by rowid, column by column.
@@ -378,16 +465,20 @@ func (x *Export) readChunks(ctx context.Context, f ExportFilter, bounds []string
 	defer wg.Wait() // after cancel (deferred later, so run first)
 	defer cancel()
 	queues := make([]chan batch, readers)
+	// Emptied batches go back to their reader, so that a large export allocates its batches
+	// once instead of once per batchRows rows.
+	spares := make([]chan []export.Session, readers)
 	for r := range queues {
 		queues[r] = make(chan batch, readerQueue)
+		spares[r] = make(chan []export.Session, readerQueue+2)
 		wg.Add(1)
 		go func(r int) {
 			defer wg.Done()
-			x.readChunksOf(ctx, rdb, f, chunks, r, readers, queues[r])
+			x.readChunksOf(ctx, rdb, f, chunks, r, readers, queues[r], spares[r])
 		}(r)
 	}
 	for i := range chunks {
-		q := queues[i%readers]
+		q, spare := queues[i%readers], spares[i%readers]
 		for {
 			var b batch
 			select {
@@ -398,6 +489,12 @@ func (x *Export) readChunks(ctx context.Context, f ExportFilter, bounds []string
 			for _, s := range b.rows {
 				if err := fn(s); err != nil {
 					return err
+				}
+			}
+			if b.rows != nil {
+				select {
+				case spare <- b.rows[:0]:
+				default:
 				}
 			}
 			if b.err != nil {
@@ -413,7 +510,8 @@ func (x *Export) readChunks(ctx context.Context, f ExportFilter, bounds []string
 
 // readChunksOf is reader r: it scans its chunks in order and queues their rows, ending each
 // chunk (or the first failure) with a batch marked last.
-func (x *Export) readChunksOf(ctx context.Context, rdb *sql.DB, f ExportFilter, chunks []chunk, r, readers int, out chan<- batch) {
+func (x *Export) readChunksOf(ctx context.Context, rdb *sql.DB, f ExportFilter, chunks []chunk, r, readers int,
+	out chan<- batch, spares <-chan []export.Session) {
 	send := func(b batch) bool {
 		select {
 		case out <- b:
@@ -436,7 +534,13 @@ func (x *Export) readChunksOf(ctx context.Context, rdb *sql.DB, f ExportFilter, 
 	}
 	for i := r; i < len(chunks); i += readers {
 		err := scanSessions(ctx, q, f, chunks[i], func(rows []export.Session) error {
-			if !send(batch{rows: slices.Clone(rows)}) {
+			var buf []export.Session
+			select {
+			case buf = <-spares:
+			default:
+				buf = make([]export.Session, 0, batchRows)
+			}
+			if !send(batch{rows: append(buf, rows...)}) {
 				return ctx.Err()
 			}
 			return nil

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -136,6 +137,57 @@ func TestParallelSessionsMatchOneCursor(t *testing.T) {
 			}
 		})
 	}
+}
+
+// insertTies adds n sessions that all start at the start of the session with rowid 7, with
+// IDs that sort in the opposite order of their insertion (so index order is not ID order).
+func insertTies(t *testing.T, d *DB, prefix string, n int) {
+	t.Helper()
+	_, err := d.db.Exec(`WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < ?)
+		INSERT INTO sessions (id, person_id, provider_id, kind, meeting_id, join_url, place, starts_at, timezone,
+			duration_min, status, created_at)
+		SELECT printf('%s-%05d', ?, 100000 - i), s.person_id, s.provider_id, s.kind, '', s.join_url, s.place,
+			s.starts_at, s.timezone, s.duration_min, s.status, s.created_at
+		FROM k, sessions s WHERE s.rowid = 7`, n, prefix)
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestSessionsStartingTogetherInIDOrder(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		n    int
+	}{{"Few", 5}, {"MoreThanHeld", maxGroupRows + 10}} {
+		t.Run(tc.name, func(t *testing.T) {
+			d := filledDB(t, 300)
+			insertTies(t, d, "tie", tc.n)
+			for _, f := range []ExportFilter{{}, {WithNames: true}} {
+				want := referenceSessions(t, d, f)
+				for _, readers := range []int{1, 2} {
+					got, err := exportWith(t, d, f, readers)
+					if err != nil {
+						t.Fatal(err)
+					}
+					sameSessions(t, tc.name, got, want)
+				}
+			}
+		})
+	}
+	t.Run("FirstBadRowInIDOrder", func(t *testing.T) {
+		d := filledDB(t, 100)
+		insertTies(t, d, "tie", 5)
+		// Inserted first, but last in ID order; the error must name the first in ID order.
+		if _, err := d.db.Exec(`UPDATE sessions SET created_at = 'soon' WHERE id IN ('tie-99999', 'tie-99997')`); err != nil {
+			t.Fatal(err)
+		}
+		for _, readers := range []int{1, 2} {
+			_, err := exportWith(t, d, ExportFilter{}, readers)
+			if err == nil || !strings.Contains(err.Error(), "tie-99997") {
+				t.Errorf("%d readers: err = %v, want it to name tie-99997", readers, err)
+			}
+		}
+	})
 }
 
 func TestParallelSessionsFailAtTheSameRow(t *testing.T) {
