@@ -1,0 +1,178 @@
+#!/usr/bin/env bash
+# Reproduces every figure in docs/performance.md, side by side on the same database, and
+# writes them to $BENCH_DIR/results.md.
+#
+#   bench/run.sh                      # all sizes (the 1M fixture takes ~11 minutes to fill once)
+#   SIZES="10000 100000" bench/run.sh # quicker
+#
+# Environment: BENCH_DIR (default /tmp/counsel-bench: binaries, fixtures, results; fixtures
+# are kept and reused), SIZES (default "10000 100000 1000000"), RUNS (runs per export and
+# verify measurement, default 5). The machine is shared and noisy: every figure is a ratio
+# of medians taken in one hyperfine run, and the script can simply be run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DIR=${BENCH_DIR:-/tmp/counsel-bench}
+SIZES=${SIZES:-"10000 100000 1000000"}
+RUNS=${RUNS:-5}
+
+# Tools from Debian's packages, installed when missing.
+missing=()
+for tool in hyperfine strace sqlite3 python3; do
+  command -v "$tool" >/dev/null || missing+=("$tool")
+done
+[ -x /usr/bin/time ] || missing+=(time)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "== installing ${missing[*]}"
+  apt-get update -qq && apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+mkdir -p "$DIR/bin" "$DIR/fixtures" "$DIR/work" "$DIR/home"
+# A private home: no personal config file or database takes part.
+export HOME=$DIR/home XDG_CONFIG_HOME=$DIR/home/.config XDG_DATA_HOME=$DIR/home/.local/share
+unset COUNSEL_CONFIG COUNSEL_DB || true
+W=$DIR/work
+OUT=$DIR/results.md
+
+echo "== build (as the release does: CGO_ENABLED=0 -trimpath -s -w)"
+for cmd in counsel counselbench counselbench/mininsert counselbench/barecli; do
+  CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$DIR/bin/$(basename $cmd)" "./cmd/$cmd"
+done
+B=$DIR/bin
+
+echo "== fixtures"
+for n in $SIZES; do
+  [ -f "$DIR/fixtures/$n.db" ] || "$B/counselbench" fill -db "$DIR/fixtures/$n.db" -n "$n"
+done
+
+# median FILE INDEX: the median seconds of command INDEX in a hyperfine JSON export.
+median() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"][int(sys.argv[2])]["median"])' "$1" "$2"; }
+# div A B [DIGITS]
+div() { python3 -c 'import sys; print(round(float(sys.argv[1])/float(sys.argv[2]), int(sys.argv[3])))' "$1" "$2" "${3:-2}"; }
+ms() { python3 -c 'import sys; print(round(float(sys.argv[1])*1000, 1))' "$1"; }
+# hf NAME CMD...: hyperfine without a shell, results in $W/NAME.json.
+hf() { local name=$1; shift; hyperfine -N --style basic --export-json "$W/$name.json" "$@" >"$W/$name.txt" 2>&1 || { cat "$W/$name.txt"; exit 1; }; }
+
+{
+  echo "# counsel benchmark results"
+  echo
+  echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ), commit $(git rev-parse --short HEAD), $(go version | cut -d' ' -f3), $(sqlite3 --version | cut -d' ' -f1-2)"
+  echo
+  echo '```'
+  echo "nproc: $(nproc)"
+  lscpu | head -15
+  free -h
+  uptime
+  echo '```'
+  echo
+} >"$OUT"
+
+COLS="id, person_id, provider_id, kind, starts_at, timezone, duration_min, place, status, created_at, COALESCE(cancelled_at, '')"
+JCOLS="id AS session_id, person_id AS subject_id, provider_id AS provider, kind, starts_at, timezone, duration_min, place, status, created_at, COALESCE(cancelled_at, '') AS cancelled_at"
+
+echo "== export: counsel against the sqlite3 shell"
+{
+  echo "## Export, 1 process each, same database, same columns and order (medians of $RUNS runs)"
+  echo
+  echo "| rows | format | sqlite3 (s) | counsel (s) | counsel / sqlite3 | rows equal |"
+  echo "|---:|---|---:|---:|---:|---|"
+} >>"$OUT"
+for n in $SIZES; do
+  db=$DIR/fixtures/$n.db
+  for fmt in csv ndjson; do
+    if [ $fmt = csv ]; then
+      shell=(sqlite3 -csv -header "$db" "SELECT $COLS FROM sessions ORDER BY starts_at, id")
+    else
+      shell=(sqlite3 -json "$db" "SELECT $JCOLS FROM sessions ORDER BY starts_at, id")
+    fi
+    # Same rows? (The shell quotes CSV and frames JSON differently; the rows must match.)
+    a=$("${shell[@]}" | wc -l)
+    b=$("$B/counsel" --db "$db" export sessions --format $fmt 2>/dev/null | wc -l)
+    equal=no
+    # CSV: header and one line per row on both sides; JSON: one line per row on both sides.
+    [ "$a" = "$b" ] && equal=yes
+    q=$(printf "%q " "${shell[@]}")
+    hf "export-$fmt-$n" -w 1 -r "$RUNS" "$q" "$B/counsel --db $db export sessions --format $fmt"
+    s=$(median "$W/export-$fmt-$n.json" 0)
+    c=$(median "$W/export-$fmt-$n.json" 1)
+    echo "| $n | $fmt | $(div "$s" 1 3) | $(div "$c" 1 3) | **$(div "$c" "$s")** | $equal ($a/$b lines) |" >>"$OUT"
+  done
+done
+
+echo "== peak memory of an export"
+{
+  echo
+  echo "## Peak RSS of an export (/usr/bin/time, max of 3 runs, KiB)"
+  echo
+  echo "| rows | csv | ndjson | json | sqlite3 -csv |"
+  echo "|---:|---:|---:|---:|---:|"
+} >>"$OUT"
+rss() {
+  local m=0 v
+  for _ in 1 2 3; do
+    /usr/bin/time -o "$W/rss.txt" -f "%M" "$@" >/dev/null 2>&1
+    v=$(tail -1 "$W/rss.txt")
+    [ "$v" -gt "$m" ] && m=$v
+  done
+  echo "$m"
+}
+for n in $SIZES; do
+  db=$DIR/fixtures/$n.db
+  row="| $n"
+  for fmt in csv ndjson json; do
+    row="$row | $(rss "$B/counsel" --db "$db" export sessions --format $fmt)"
+  done
+  echo "$row | $(rss sqlite3 -csv "$db" "SELECT $COLS FROM sessions ORDER BY starts_at, id") |" >>"$OUT"
+done
+
+echo "== session new against a minimal insert"
+first=${SIZES%% *}
+cp "$DIR/fixtures/$first.db" "$W/write.db"
+rm -f "$W/write.db-wal" "$W/write.db-shm"
+new=("$B/counsel" --db "$W/write.db" session new --client Client-Z --provider sichere-videokonferenz --at "2026-12-03 10:00")
+hf session-new -w 5 -r 40 "$(printf "%q " "${new[@]}")" "$B/mininsert $W/write.db"
+s=$(median "$W/session-new.json" 1)
+c=$(median "$W/session-new.json" 0)
+fsyncs() { strace -f -c -e trace=fsync,fdatasync -o "$W/strace.txt" "$@" >/dev/null 2>&1; awk '$NF=="total" {print $4+0}' "$W/strace.txt"; }
+fc=$(fsyncs "${new[@]}")
+fm=$(fsyncs "$B/mininsert" "$W/write.db")
+{
+  echo
+  echo "## One write as a whole process ($first-session database, medians of 40 runs)"
+  echo
+  echo "| | minimal insert (ms) | counsel session new (ms) | ratio | fsync+fdatasync per command |"
+  echo "|---|---:|---:|---:|---|"
+  echo "| session new | $(ms "$s") | $(ms "$c") | **$(div "$c" "$s")** | counsel $fc, minimal insert $fm |"
+} >>"$OUT"
+
+echo "== --help against a bare cobra+viper+modernc binary"
+hf help -w 5 -r 60 "$B/counsel --help" "$B/barecli --help"
+c=$(median "$W/help.json" 0)
+s=$(median "$W/help.json" 1)
+{
+  echo
+  echo "## Start-up: --help (medians of 60 runs)"
+  echo
+  echo "| bare binary (ms) | counsel (ms) | ratio | binary sizes (bytes) |"
+  echo "|---:|---:|---:|---|"
+  echo "| $(ms "$s") | $(ms "$c") | **$(div "$c" "$s")** | counsel $(stat -c %s "$B/counsel"), bare $(stat -c %s "$B/barecli") |"
+} >>"$OUT"
+
+echo "== audit verify"
+{
+  echo
+  echo "## audit verify (medians of $RUNS runs)"
+  echo
+  echo "| sessions | events | seconds | events/s | seconds per 100k events |"
+  echo "|---:|---:|---:|---:|---:|"
+} >>"$OUT"
+for n in $SIZES; do
+  db=$DIR/fixtures/$n.db
+  events=$(sqlite3 "$db" "SELECT count(*) FROM audit_events")
+  hf "verify-$n" -w 1 -r "$RUNS" "$B/counsel --db $db audit verify"
+  t=$(median "$W/verify-$n.json" 0)
+  echo "| $n | $events | $(div "$t" 1 3) | $(div "$events" "$t" 0) | $(div "$(div "$t" 1 6)" "$(div "$events" 100000 6)" 3) |" >>"$OUT"
+done
+
+echo "== done: $OUT"
+cat "$OUT"
