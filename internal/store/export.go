@@ -456,6 +456,12 @@ func (x *Export) readChunks(ctx context.Context, f ExportFilter, bounds []string
 	}
 	defer rdb.Close()
 	rdb.SetMaxOpenConns(readers - 1)
+	// Reader 0 reads in the export's transaction: give its connection the readers' cache
+	// for the while (see readerCacheKiB), then SQLite's default again.
+	if _, err := x.tx.ExecContext(ctx, "PRAGMA cache_size = -"+strconv.Itoa(readerCacheKiB)); err != nil {
+		return fmt.Errorf("read sessions: %w", mapErr(err))
+	}
+	defer x.tx.ExecContext(context.WithoutCancel(ctx), "PRAGMA cache_size = -2000")
 	chunks := make([]chunk, len(bounds)+1)
 	for i := range chunks {
 		if i > 0 {
