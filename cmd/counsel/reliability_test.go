@@ -241,7 +241,7 @@ func killSizes() int {
 	case *reliabilityFull:
 		return 50_000
 	case raceEnabled:
-		return 500
+		return 300
 	}
 	return 5_000
 }
