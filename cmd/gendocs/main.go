@@ -8,7 +8,7 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/expeerienced/counsel/internal/cli"
+	"github.com/expeerienced/counsel/internal/cli/clidoc"
 )
 
 func main() {
@@ -16,7 +16,7 @@ func main() {
 	if len(os.Args) > 1 {
 		dir = os.Args[1]
 	}
-	if err := cli.GenDocs(dir); err != nil {
+	if err := clidoc.GenDocs(dir); err != nil {
 		fmt.Fprintln(os.Stderr, "gendocs:", err)
 		os.Exit(1)
 	}

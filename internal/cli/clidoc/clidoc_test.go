@@ -1,4 +1,4 @@
-package cli_test
+package clidoc_test
 
 import (
 	"bytes"
@@ -7,19 +7,19 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/expeerienced/counsel/internal/cli"
+	"github.com/expeerienced/counsel/internal/cli/clidoc"
 )
 
 // TestDocsUpToDate fails when docs/cli or docs/man no longer match the
 // command tree. Fix: go run ./cmd/gendocs
 func TestDocsUpToDate(t *testing.T) {
 	tmp := t.TempDir()
-	if err := cli.GenDocs(tmp); err != nil {
+	if err := clidoc.GenDocs(tmp); err != nil {
 		t.Fatal(err)
 	}
 	for _, sub := range []string{"cli", "man"} {
 		want := readTree(t, filepath.Join(tmp, sub))
-		got := readTree(t, filepath.Join("..", "..", "docs", sub))
+		got := readTree(t, filepath.Join("..", "..", "..", "docs", sub))
 		for name, w := range want {
 			if g, ok := got[name]; !ok {
 				t.Errorf("docs/%s/%s is missing; run: go run ./cmd/gendocs", sub, name)
