@@ -15,6 +15,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -88,6 +89,11 @@ func ParseTime(s string) (time.Time, error) {
 	t, err := time.Parse(TimeLayout, s)
 	if err != nil {
 		return time.Time{}, fmt.Errorf("parse audit time: %w", err)
+	}
+	// time.Parse also takes other spellings of the same instant (a one-digit
+	// hour, a comma before the fraction); a trail has exactly one.
+	if FormatTime(t) != s {
+		return time.Time{}, errors.New("parse audit time: not in the form " + TimeLayout)
 	}
 	return t.UTC(), nil
 }
