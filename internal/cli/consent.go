@@ -196,7 +196,7 @@ func runConsentConfirm(ctx context.Context, a *app, client string, opts *consent
 	if err != nil {
 		return personError(err)
 	}
-	a.info("consent recorded: given %s, method %s (event %s)", e.Timestamp.In(loc).Format("2006-01-02 15:04 MST"),
+	a.info("consent recorded: given %s, method %s (event %s)", showTime(e.Timestamp, loc, "2006-01-02 15:04 MST"),
 		e.CollectionMethod, session.ShortID(e.ID))
 	if !consent.Explicit(e.CollectionMethod) {
 		a.warn("taking part is not the explicit consent GDPR Art. 9(2)(a) asks for health data; " +
@@ -327,12 +327,12 @@ func runConsentShow(ctx context.Context, a *app, client string, opts *consentSho
 		if e.NoticeHash != "" {
 			text = fmt.Sprintf("%s %s %.12s", e.NoticeLanguage, e.NoticeVersion, e.NoticeHash)
 		}
-		rows = append(rows, row{e.Timestamp, []string{e.Timestamp.In(loc).Format("2006-01-02 15:04"), e.Event,
+		rows = append(rows, row{e.Timestamp, []string{showTime(e.Timestamp, loc, "2006-01-02 15:04"), e.Event,
 			e.CollectionMethod, text, shortOrEmpty(e.SessionID), e.RecordedBy}})
 	}
 	for _, w := range sub.Withdrawals {
 		v.Withdrawals = append(v.Withdrawals, toWithdrawalJSON(w))
-		rows = append(rows, row{w.WithdrawnAt, []string{w.WithdrawnAt.In(loc).Format("2006-01-02 15:04"), consent.Withdrawn,
+		rows = append(rows, row{w.WithdrawnAt, []string{showTime(w.WithdrawnAt, loc, "2006-01-02 15:04"), consent.Withdrawn,
 			"", fmt.Sprintf("%d text(s); proof kept to %s", len(w.NoticeHashes), lastDay(w.RetainUntil, loc)), "", ""}})
 	}
 	// A withdrawal is shown where it happened among the events.
@@ -421,9 +421,9 @@ func runConsentRevoke(ctx context.Context, a *app, ref string, opts *consentRevo
 		return err
 	}
 	defer db.Close()
-	if !opts.dryRun {
-		a.autoPurge(ctx, db)
-	}
+	// Retention runs after the withdrawal, not before: a purge first could
+	// delete the person (say, whose only session has an unreadable date) and
+	// leave the withdrawal unrecorded.
 	sub, err := db.FindSubject(ctx, store.SubjectQuery{Ref: ref, AllowSession: true, ProofKey: key})
 	if err != nil {
 		return personError(err)
@@ -475,6 +475,7 @@ func runConsentRevoke(ctx context.Context, a *app, ref string, opts *consentRevo
 	if err != nil {
 		return personError(err)
 	}
+	a.autoPurge(ctx, db)
 	writeRevokeDone(w, res, loc)
 	fmt.Fprintln(w, "Still to do outside counsel:")
 	writeExternalSteps(w, res.Plan, loc)
@@ -508,7 +509,7 @@ func (a *app) confirm(question string) (bool, error) {
 }
 
 func sessionLine(s session.Session, loc *time.Location) string {
-	line := fmt.Sprintf("%s  %s  %s", session.ShortID(s.ID), s.Start.In(loc).Format("Mon 2006-01-02 15:04 MST"), s.ProviderID)
+	line := fmt.Sprintf("%s  %s  %s", session.ShortID(s.ID), showTime(s.Start, loc, "Mon 2006-01-02 15:04 MST"), s.ProviderID)
 	if s.MeetingID != "" {
 		line += " " + meetingDisplay(s.MeetingID)
 	}
@@ -548,7 +549,7 @@ func writeExternalSteps(w io.Writer, plan consent.RevokePlan, loc *time.Location
 		switch st.Kind {
 		case consent.StepCancelBlizz:
 			fmt.Fprintf(w, "  - cancel the meeting %s in Blizz (TeamViewer Meeting): session %s, %s\n",
-				meetingDisplay(st.MeetingID), session.ShortID(st.SessionID), st.Start.In(loc).Format("Mon 2006-01-02 15:04 MST"))
+				meetingDisplay(st.MeetingID), session.ShortID(st.SessionID), showTime(st.Start, loc, "Mon 2006-01-02 15:04 MST"))
 		case consent.StepTellCancelled:
 			fmt.Fprintln(w, "  - tell the client that the withdrawal is done and their sessions are cancelled")
 		case consent.StepDeleteMail:

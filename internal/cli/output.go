@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/renderer"
@@ -94,4 +95,21 @@ func toAny(s []string) []any {
 		out[i] = v
 	}
 	return out
+}
+
+// showTime formats a stored time for people; a time the database could not
+// read back (a row damaged by hand) shows as such instead of as year 1.
+func showTime(t time.Time, loc *time.Location, layout string) string {
+	if t.IsZero() {
+		return "(unreadable)"
+	}
+	return t.In(loc).Format(layout)
+}
+
+// jsonTime is a time in JSON: RFC 3339, or empty when it could not be read.
+func jsonTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format(time.RFC3339)
 }

@@ -55,6 +55,13 @@ The e-mail goes to stdout (subject, blank line, body); --eml writes a draft
 your mail program opens (with the calendar event attached) and --ics the
 calendar event alone. The --to address is used for the draft only and is never
 stored. Nothing is stored when any input is refused, or with --dry-run.
+
+The start must lie between now and horizon_years (default 2) ahead; with
+--allow-past it may lie in the past, but not so far that the session ended
+longer ago than retention_session_days (its record would be deleted at once).
+A local time that happens twice (the hour repeated when clocks go back) is
+refused with both meanings: add the offset you mean, as in
+--at "2026-10-25 02:30 +01:00".
 ` + exitStatusHelp,
 		Example: `  $ counsel session new --client "Client-A" --provider sichere-videokonferenz --at "2026-12-03 10:00"
   $ counsel session new --client "Client-B" --provider blizz --meeting-id m12-345-678 \
@@ -67,7 +74,7 @@ stored. Nothing is stored when any input is refused, or with --dry-run.
 	f := cmd.Flags()
 	f.StringVar(&opts.client, "client", "", "the client's name or pseudonym (required)")
 	f.StringVar(&opts.providerID, "provider", "", "provider id from 'counsel providers list' (required)")
-	f.StringVar(&opts.at, "at", "", `start, e.g. "2026-12-03 10:00" or "tomorrow 10:00", in --tz (required)`)
+	f.StringVar(&opts.at, "at", "", `start, e.g. "2026-12-03 10:00", "tomorrow 10:00" or "2026-10-25 02:30 +01:00", in --tz (required)`)
 	f.StringVar(&opts.duration, "duration", "50m", `length, e.g. "50m" or "1h30m"`)
 	f.StringVar(&opts.tz, "tz", "", "time zone of --at and of the e-mail (default: config timezone)")
 	f.StringVar(&opts.place, "place", "", "place recorded for the session (default: config place)")
@@ -157,13 +164,12 @@ func (a *app) planSession(opts *sessionNewOptions, now time.Time) (*plannedSessi
 	if err != nil {
 		return nil, flagError("at", err)
 	}
-	if start.Before(now) && !opts.allowPast {
-		return nil, withHint(flagError("at", errors.New("the start is in the past")),
-			"add --allow-past to record a session that already happened")
-	}
 	dur, err := session.ParseDuration(opts.duration)
 	if err != nil {
 		return nil, flagError("duration", err)
+	}
+	if err := a.planWindow(now, opts.allowPast).CheckStart(start, dur); err != nil {
+		return nil, startError(err, a.cfg)
 	}
 	place := a.cfg.Place
 	if opts.place != "" {
@@ -233,6 +239,32 @@ func (a *app) planSession(opts *sessionNewOptions, now time.Time) (*plannedSessi
 	}
 	p.session = s
 	return p, nil
+}
+
+// planWindow is the range of starts session new accepts: from now (or, with
+// --allow-past, from the retention cut-off: an older session would be purged
+// by the next write) to horizon_years ahead.
+func (a *app) planWindow(now time.Time, allowPast bool) session.Window {
+	w := session.Window{Earliest: now, Latest: now.AddDate(a.cfg.HorizonYears, 0, 0), PastAllowed: allowPast}
+	if allowPast {
+		w.Earliest = consent.SessionCutoff(now, a.cfg.RetentionSessionDays)
+	}
+	return w
+}
+
+// startError words a start outside the plan window, with the way out.
+func startError(err error, cfg config.Config) error {
+	switch {
+	case errors.Is(err, session.ErrStartPast):
+		return withHint(flagError("at", err), "add --allow-past to record a session that already happened")
+	case errors.Is(err, session.ErrStartRetention):
+		return withHint(flagError("at", fmt.Errorf("%w (%d days, config key retention_session_days)", err, cfg.RetentionSessionDays)),
+			"a session this old is not recorded: its record would already be due for deletion")
+	case errors.Is(err, session.ErrStartTooFarAway):
+		return withHint(flagError("at", fmt.Errorf("%w (%d years, config key horizon_years)", err, cfg.HorizonYears)),
+			"check the year; to plan further ahead, raise horizon_years in the config file")
+	}
+	return flagError("at", err)
 }
 
 // inviteData is what the templates render for a session.

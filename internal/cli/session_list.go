@@ -87,7 +87,7 @@ func runSessionList(ctx context.Context, a *app, opts *sessionListOptions) error
 	for _, s := range list {
 		j := toSessionJSON(s, loc)
 		rows = append(rows, j)
-		start := s.Start.In(loc).Format("Mon 2006-01-02 15:04")
+		start := showTime(s.Start, loc, "Mon 2006-01-02 15:04")
 		l.rows = append(l.rows, []string{j.ShortID, start, clientLabel(s), s.ProviderID, meetingLabel(s), string(s.Status)})
 		l.csvRows = append(l.csvRows, []string{j.ShortID, start, clientLabel(s), s.ProviderID, j.MeetingID, s.JoinURL, string(s.Status)})
 	}
@@ -127,9 +127,9 @@ func toSessionJSON(s session.Session, loc *time.Location) sessionJSON {
 	j := sessionJSON{
 		ID: s.ID, ShortID: session.ShortID(s.ID), Client: s.ClientName, Erased: s.Erased(),
 		Provider: s.ProviderID, Kind: s.Kind, MeetingID: meetingDisplay(s.MeetingID), JoinURL: s.JoinURL,
-		Place: s.Place, StartsAt: s.Start.Format(time.RFC3339), Timezone: s.Timezone,
+		Place: s.Place, StartsAt: jsonTime(s.Start), Timezone: s.Timezone,
 		DurationMin: int(s.Duration / time.Minute), Status: string(s.Status),
-		CreatedAt: s.CreatedAt.Format(time.RFC3339),
+		CreatedAt: jsonTime(s.CreatedAt),
 	}
 	if !s.CancelledAt.IsZero() {
 		j.CancelledAt = s.CancelledAt.Format(time.RFC3339)
@@ -206,13 +206,13 @@ func runSessionShow(ctx context.Context, a *app, ref string, opts *sessionShowOp
 		{"meeting", meetingLabel(s)},
 		{"join link", s.JoinURL},
 		{"place", s.Place},
-		{"start", s.Start.In(loc).Format("Mon 2006-01-02 15:04 MST") + " (" + s.Timezone + ")"},
+		{"start", showTime(s.Start, loc, "Mon 2006-01-02 15:04 MST") + " (" + s.Timezone + ")"},
 		{"duration", fmt.Sprintf("%d min", int(s.Duration/time.Minute))},
 		{"status", string(s.Status)},
-		{"created", s.CreatedAt.In(loc).Format("2006-01-02 15:04 MST")},
+		{"created", showTime(s.CreatedAt, loc, "2006-01-02 15:04 MST")},
 	}}
 	if !s.CancelledAt.IsZero() {
-		l.rows = append(l.rows, []string{"cancelled", s.CancelledAt.In(loc).Format("2006-01-02 15:04 MST")})
+		l.rows = append(l.rows, []string{"cancelled", showTime(s.CancelledAt, loc, "2006-01-02 15:04 MST")})
 	}
 	return writeListing(a.deps.Stdout, opts.format, l)
 }
@@ -252,7 +252,7 @@ func runSessionCancel(ctx context.Context, a *app, ref string) error {
 	}
 	loc := a.cfg.Location()
 	w := a.deps.Stdout
-	fmt.Fprintf(w, "Session %s on %s is cancelled. Still to do:\n", session.ShortID(s.ID), s.Start.In(loc).Format("Mon 2006-01-02 15:04 MST"))
+	fmt.Fprintf(w, "Session %s on %s is cancelled. Still to do:\n", session.ShortID(s.ID), showTime(s.Start, loc, "Mon 2006-01-02 15:04 MST"))
 	if s.Kind == string(provider.KindBlizz) {
 		fmt.Fprintf(w, "  - cancel the meeting %s in Blizz (TeamViewer Meeting)\n", meetingDisplay(s.MeetingID))
 	} else {

@@ -48,6 +48,7 @@ var Keys = []Key{
 	{"withdrawal_contact", String, "", "how clients withdraw consent (an address or phone number)"},
 	{"retention_session_days", Int, "90", "days a session record is kept after the session"},
 	{"retention_consent_years", Int, "3", "years a withdrawal proof is kept after the end of the year of withdrawal"},
+	{"horizon_years", Int, "2", "how many years ahead a session may be planned"},
 }
 
 // Lookup returns the key with this name.
@@ -72,7 +73,12 @@ type Config struct {
 	WithdrawalContact     string
 	RetentionSessionDays  int
 	RetentionConsentYears int
+	HorizonYears          int
 }
+
+// MaxHorizonYears bounds horizon_years: far enough for any plan, near enough
+// that every start stays a time the database can store and read back.
+const MaxHorizonYears = 10
 
 // FieldError is a problem with one key's value.
 type FieldError struct {
@@ -107,6 +113,9 @@ func (c Config) Validate() []*FieldError {
 	if c.RetentionConsentYears < 1 {
 		bad("retention_consent_years", "want a whole number of years, at least 1")
 	}
+	if c.HorizonYears < 1 || c.HorizonYears > MaxHorizonYears {
+		bad("horizon_years", fmt.Sprintf("want a whole number of years from 1 to %d", MaxHorizonYears))
+	}
 	return errs
 }
 
@@ -139,6 +148,7 @@ func FromValues(values map[string]string) (Config, []*FieldError) {
 		WithdrawalContact:     get("withdrawal_contact"),
 		RetentionSessionDays:  num("retention_session_days"),
 		RetentionConsentYears: num("retention_consent_years"),
+		HorizonYears:          num("horizon_years"),
 	}
 	if len(errs) > 0 {
 		return c, errs

@@ -5,6 +5,7 @@ package session
 import (
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 	"unicode"
@@ -180,9 +181,22 @@ var startLayouts = []string{
 // relativeDays are the words a counsellor may use instead of a date.
 var relativeDays = map[string]int{"today": 0, "heute": 0, "tomorrow": 1, "morgen": 1}
 
+// offsetLayouts are startLayouts with an explicit UTC offset, the way to
+// pick one of the two meanings of a local time that happens twice.
+var offsetLayouts = func() []string {
+	var out []string
+	for _, l := range startLayouts {
+		out = append(out, l+" -07:00", l+" -0700")
+	}
+	return out
+}()
+
 // ParseStart reads a start time typed in loc, such as "2026-12-03 10:00",
-// "03.12.2026 10:00" or "tomorrow 10:00" (relative to now), or an RFC 3339
-// time with its own offset.
+// "03.12.2026 10:00" or "tomorrow 10:00" (relative to now), an RFC 3339
+// time with its own offset, or a local time followed by an offset
+// ("2026-10-25 02:30 +01:00"). A local time that does not exist in loc or
+// that exists twice (when clocks go back) is refused: the error for the
+// doubled hour names both offsets and how to pick one.
 func ParseStart(s string, loc *time.Location, now time.Time) (time.Time, error) {
 	s = strings.TrimSpace(s)
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
@@ -193,6 +207,11 @@ func ParseStart(s string, loc *time.Location, now time.Time) (time.Time, error) 
 			s = now.In(loc).AddDate(0, 0, days).Format("2006-01-02") + " " + strings.TrimSpace(clock)
 		}
 	}
+	for _, layout := range offsetLayouts {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, nil
+		}
+	}
 	for _, layout := range startLayouts {
 		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
 			// A time that does not exist in loc (the hour skipped when clocks
@@ -200,10 +219,82 @@ func ParseStart(s string, loc *time.Location, now time.Time) (time.Time, error) 
 			if t.Format(layout) != s {
 				return time.Time{}, errors.New("that time does not exist in the time zone (clocks change)")
 			}
+			if alts := meanings(t, loc); len(alts) > 1 {
+				return time.Time{}, ambiguousError(s, alts)
+			}
 			return t, nil
 		}
 	}
 	return time.Time{}, errors.New(`want a date and time such as "2026-12-03 10:00" or "tomorrow 10:00"`)
+}
+
+// meanings returns every instant that reads as t's wall clock in loc: one
+// normally, two in the hour that repeats when clocks go back.
+func meanings(t time.Time, loc *time.Location) []time.Time {
+	y, mo, d := t.Date()
+	h, mi, sec := t.Clock()
+	wall := time.Date(y, mo, d, h, mi, sec, 0, time.UTC)
+	var out []time.Time
+	seen := map[int]bool{}
+	// Zone changes are rare: the offsets a day before and after cover them.
+	for _, probe := range []time.Time{t, t.Add(-24 * time.Hour), t.Add(24 * time.Hour)} {
+		_, off := probe.Zone()
+		if seen[off] {
+			continue
+		}
+		seen[off] = true
+		c := wall.Add(-time.Duration(off) * time.Second).In(loc)
+		if _, coff := c.Zone(); coff == off && c.Format(time.DateTime) == t.Format(time.DateTime) {
+			out = append(out, c)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Before(out[j]) })
+	return out
+}
+
+// ambiguousError names the doubled local time's offsets and how to choose.
+func ambiguousError(typed string, alts []time.Time) error {
+	var opts []string
+	for _, a := range alts {
+		name, _ := a.Zone()
+		opts = append(opts, fmt.Sprintf("%q (%s)", typed+" "+a.Format("-07:00"), name))
+	}
+	return fmt.Errorf("that time happens twice in the time zone (clocks go back); add the offset you mean: %s",
+		strings.Join(opts, " or "))
+}
+
+// Plan window defaults: how far ahead a session may be planned.
+const DefaultHorizonYears = 2
+
+// Window is the range of starts a counsellor can mean: not before Earliest
+// (now, or the retention cut-off when recording a past session) and not after
+// Latest (the planning horizon).
+type Window struct {
+	Earliest, Latest time.Time
+	// PastAllowed says Earliest is the retention cut-off, not now.
+	PastAllowed bool
+}
+
+// Errors of CheckStart; they name no client.
+var (
+	ErrStartPast       = errors.New("the start is in the past")
+	ErrStartRetention  = errors.New("the session ended longer ago than session records are kept, so it would be deleted at once")
+	ErrStartTooFarAway = errors.New("the start is further ahead than the planning horizon")
+)
+
+// CheckStart checks that a session of length d starting at start lies in w.
+// A session past retention is refused because the next write would delete
+// it silently.
+func (w Window) CheckStart(start time.Time, d time.Duration) error {
+	switch {
+	case start.After(w.Latest):
+		return ErrStartTooFarAway
+	case !w.PastAllowed && start.Before(w.Earliest):
+		return ErrStartPast
+	case w.PastAllowed && !start.Add(d).After(w.Earliest):
+		return ErrStartRetention
+	}
+	return nil
 }
 
 // ParseDate reads a day ("2026-12-03") in loc, for --from and --to filters.

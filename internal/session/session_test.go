@@ -147,7 +147,7 @@ func FuzzNormaliseName(f *testing.F) {
 }
 
 func FuzzParseStart(f *testing.F) {
-	for _, s := range []string{"2026-12-03 10:00", "03.12.2026 10:00", "2026-12-03T09:00:00Z", "2027-03-28 02:30", "tomorrow 10:00", "x"} {
+	for _, s := range []string{"2026-12-03 10:00", "03.12.2026 10:00", "2026-12-03T09:00:00Z", "2027-03-28 02:30", "tomorrow 10:00", "x", "2026-10-25 02:30", "2026-10-25 02:30 +01:00", "25.10.2026 02:30 -0100"} {
 		f.Add(s)
 	}
 	berlin, err := time.LoadLocation("Europe/Berlin")
@@ -201,6 +201,63 @@ func TestCheckPlace(t *testing.T) {
 	for _, bad := range []string{"", "  ", "A\nB", "A\u2028B", "A\xffB", strings.Repeat("x", session.MaxPlaceLen+1)} {
 		if err := session.CheckPlace(bad); err == nil {
 			t.Errorf("%q accepted", bad)
+		}
+	}
+}
+
+func TestParseStartDoubledHour(t *testing.T) {
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	_, err = session.ParseStart("2026-10-25 02:30", berlin, now)
+	if err == nil || !strings.Contains(err.Error(), `"2026-10-25 02:30 +02:00" (CEST)`) || !strings.Contains(err.Error(), `"2026-10-25 02:30 +01:00" (CET)`) {
+		t.Fatalf("doubled hour: %v, want both offsets named", err)
+	}
+	for in, want := range map[string]time.Time{
+		"2026-10-25 02:30 +02:00": time.Date(2026, 10, 25, 0, 30, 0, 0, time.UTC),
+		"2026-10-25 02:30 +01:00": time.Date(2026, 10, 25, 1, 30, 0, 0, time.UTC),
+		"25.10.2026 02:30 +0100":  time.Date(2026, 10, 25, 1, 30, 0, 0, time.UTC),
+		"2026-10-25 01:59":        time.Date(2026, 10, 24, 23, 59, 0, 0, time.UTC), // before the doubled hour
+		"2026-10-25 03:00":        time.Date(2026, 10, 25, 2, 0, 0, 0, time.UTC),   // after it
+	} {
+		got, err := session.ParseStart(in, berlin, now)
+		if err != nil || !got.Equal(want) {
+			t.Errorf("%q: got %v, %v; want %v", in, got, err, want)
+		}
+	}
+	// New York's doubled hour too; zones without changes never are.
+	ny, _ := time.LoadLocation("America/New_York")
+	if _, err := session.ParseStart("2026-11-01 01:30", ny, now); err == nil {
+		t.Error("New York's doubled hour accepted")
+	}
+	if _, err := session.ParseStart("2026-10-25 02:30", time.UTC, now); err != nil {
+		t.Errorf("UTC: %v", err)
+	}
+}
+
+func TestWindow(t *testing.T) {
+	now := time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC)
+	future := session.Window{Earliest: now, Latest: now.AddDate(2, 0, 0)}
+	past := session.Window{Earliest: now.AddDate(0, 0, -90), Latest: now.AddDate(2, 0, 0), PastAllowed: true}
+	d := 50 * time.Minute
+	for _, tt := range []struct {
+		w     session.Window
+		start time.Time
+		want  error
+	}{
+		{future, now, nil},
+		{future, now.Add(-time.Minute), session.ErrStartPast},
+		{future, now.AddDate(2, 0, 0), nil},
+		{future, now.AddDate(2, 0, 0).Add(time.Minute), session.ErrStartTooFarAway},
+		{future, time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC), session.ErrStartTooFarAway},
+		{past, now.AddDate(0, 0, -90), nil}, // ends 50 minutes after the cut-off
+		{past, now.AddDate(0, 0, -90).Add(-d), session.ErrStartRetention},
+		{past, now.AddDate(2, 0, 1), session.ErrStartTooFarAway},
+	} {
+		if got := tt.w.CheckStart(tt.start, d); !errors.Is(got, tt.want) && got != tt.want {
+			t.Errorf("CheckStart(%v) = %v, want %v", tt.start, got, tt.want)
 		}
 	}
 }

@@ -43,7 +43,7 @@ type Person struct {
 }
 
 // Erased reports whether the name was erased after a withdrawal.
-func (p Person) Erased() bool { return !p.ErasedAt.IsZero() }
+func (p Person) Erased() bool { return !p.ErasedAt.IsZero() || (p.ID != "" && p.Name == "") }
 
 // ConsentEvent is one appended entry of a person's consent record.
 type ConsentEvent struct {
@@ -180,14 +180,9 @@ func scanPerson(r scanner) (Person, error) {
 		}
 		return p, err
 	}
-	var err error
-	if p.CreatedAt, err = parseTime(created); err != nil {
-		return p, fmt.Errorf("person %s: bad creation time: %w", p.ID, err)
-	}
+	p.CreatedAt = readTime(created)
 	if erased != "" {
-		if p.ErasedAt, err = parseTime(erased); err != nil {
-			return p, fmt.Errorf("person %s: bad erasure time: %w", p.ID, err)
-		}
+		p.ErasedAt = readTime(erased)
 	}
 	return p, nil
 }
@@ -245,9 +240,7 @@ func consentEventsOfPerson(ctx context.Context, tx dbtx, personID string) ([]Con
 			&e.Purpose, &e.NoticeLanguage, &e.NoticeVersion, &e.NoticeHash, &e.CollectionMethod, &e.RecordedBy); err != nil {
 			return nil, err
 		}
-		if e.Timestamp, err = parseTime(ts); err != nil {
-			return nil, fmt.Errorf("consent event %s: bad time: %w", e.ID, err)
-		}
+		e.Timestamp = readTime(ts)
 		out = append(out, e)
 	}
 	return out, rows.Err()
@@ -267,12 +260,7 @@ func withdrawalsBySubject(ctx context.Context, tx dbtx, mac string) ([]Withdrawa
 		if err := rows.Scan(&w.ID, &w.SubjectHMAC, &at, &hashes, &until); err != nil {
 			return nil, err
 		}
-		if w.WithdrawnAt, err = parseTime(at); err != nil {
-			return nil, fmt.Errorf("withdrawal %s: bad time: %w", w.ID, err)
-		}
-		if w.RetainUntil, err = parseTime(until); err != nil {
-			return nil, fmt.Errorf("withdrawal %s: bad retention time: %w", w.ID, err)
-		}
+		w.WithdrawnAt, w.RetainUntil = readTime(at), readTime(until)
 		w.NoticeHashes = consent.SplitNoticeHashes(hashes)
 		out = append(out, w)
 	}

@@ -36,10 +36,19 @@ func (p Purged) Total() int { return p.Sessions + p.People + p.ConsentEvents + p
 // compares as text.
 const sessionEnd = `strftime('%Y-%m-%dT%H:%M:%SZ', starts_at, '+' || duration_min || ' minutes')`
 
+// afterAnyTime sorts after every time in the stored form: text there (a row
+// damaged by hand, such as a word) can never come due by date.
+const afterAnyTime = "'9999-12-31T23:59:59Z'"
+
 // dueSessions selects the sessions whose retention is over (?1 is the
 // cutoff). The first condition lets SQLite use sessions_by_start; the second
-// is exact.
-const dueSessions = `SELECT id FROM sessions WHERE starts_at < ?1 AND ` + sessionEnd + ` < ?1`
+// is exact. A start damaged by hand is due as well, so that it cannot keep a
+// record (and, before a withdrawal, a name) for ever: text that sorts after
+// every time at once, text that sorts before the cutoff but is not a time
+// SQLite can compute with (year 10000 sorts as "1000...") from then on. Every
+// branch is a range on the index.
+const dueSessions = `SELECT id FROM sessions WHERE (starts_at < ?1 AND (` + sessionEnd + ` < ?1 OR ` + sessionEnd + ` IS NULL))
+	OR starts_at > ` + afterAnyTime
 
 // errDryRun rolls a dry run's transaction back.
 var errDryRun = errors.New("dry run")
@@ -61,7 +70,7 @@ func (d *DB) PurgeDue(ctx context.Context, r Retention) (bool, error) {
 	now := d.now().UTC().Truncate(time.Second)
 	var due bool
 	err := d.db.QueryRowContext(ctx, `SELECT EXISTS (`+dueSessions+`)
-		OR EXISTS (SELECT 1 FROM withdrawals WHERE retain_until <= ?2)`,
+		OR EXISTS (SELECT 1 FROM withdrawals WHERE retain_until <= ?2 OR retain_until > `+afterAnyTime+`)`,
 		formatTime(consent.SessionCutoff(now, r.SessionDays)), formatTime(now)).Scan(&due)
 	return due, mapErr(err)
 }
@@ -111,7 +120,7 @@ func (d *DB) Purge(ctx context.Context, r Retention, dryRun bool, trigger string
 		if err := exec(&res.People, `DELETE FROM people WHERE id IN (`+sessionless+`)`); err != nil {
 			return fmt.Errorf("delete people: %w", err)
 		}
-		if err := exec(&res.Withdrawals, `DELETE FROM withdrawals WHERE retain_until <= ?`, formatTime(now)); err != nil {
+		if err := exec(&res.Withdrawals, `DELETE FROM withdrawals WHERE retain_until <= ? OR retain_until > `+afterAnyTime, formatTime(now)); err != nil {
 			return fmt.Errorf("delete withdrawal proofs: %w", err)
 		}
 		if dryRun {

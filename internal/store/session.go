@@ -51,6 +51,9 @@ func (d *DB) CreateSession(ctx context.Context, ns NewSession) (session.Session,
 // (fixture.go) runs it many times in one transaction.
 func createSession(ctx context.Context, tx *sql.Tx, now time.Time, ns NewSession) (session.Session, error) {
 	s := ns.Session
+	if !storable(s.Start) {
+		return s, fmt.Errorf("session start: %w", ErrBadTime)
+	}
 	if err := refuseWithdrawn(ctx, tx, s.ClientName, ns.ProofKey, ns.NewConsent); err != nil {
 		return s, err
 	}
@@ -240,17 +243,11 @@ func scanSession(r scanner) (session.Session, error) {
 		&start, &s.Timezone, &mins, &status, &created, &cancelled); err != nil {
 		return s, mapErr(err)
 	}
-	var err error
-	if s.Start, err = parseTime(start); err != nil {
-		return s, fmt.Errorf("session %s: bad start time: %w", s.ID, err)
-	}
-	if s.CreatedAt, err = parseTime(created); err != nil {
-		return s, fmt.Errorf("session %s: bad creation time: %w", s.ID, err)
-	}
+	// A damaged time reads as zero (see readTime): the session still shows,
+	// can be cancelled and goes with its person's withdrawal.
+	s.Start, s.CreatedAt = readTime(start), readTime(created)
 	if cancelled != "" {
-		if s.CancelledAt, err = parseTime(cancelled); err != nil {
-			return s, fmt.Errorf("session %s: bad cancel time: %w", s.ID, err)
-		}
+		s.CancelledAt = readTime(cancelled)
 	}
 	s.Duration = time.Duration(mins) * time.Minute
 	s.Status = session.Status(status)

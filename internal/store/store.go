@@ -214,3 +214,23 @@ func mapErr(err error) error {
 func formatTime(t time.Time) string { return t.UTC().Format(timeFormat) }
 
 func parseTime(s string) (time.Time, error) { return time.Parse(timeFormat, s) }
+
+// readTime reads a stored time for showing and deciding. A damaged value (a
+// row edited by hand) reads as the zero time: one bad row must never block
+// listing, withdrawing, erasing or purging (Purge deletes such rows).
+func readTime(s string) time.Time {
+	t, err := parseTime(s)
+	if err != nil {
+		return time.Time{}
+	}
+	return t
+}
+
+// ErrBadTime means a time cannot be stored so that it reads back.
+var ErrBadTime = errors.New("the time cannot be stored so that it reads back (want a year before 10000)")
+
+// storable reports whether t, written in the stored form, reads back as t.
+func storable(t time.Time) bool {
+	back, err := parseTime(formatTime(t))
+	return err == nil && back.Equal(t.Truncate(time.Second))
+}

@@ -117,3 +117,24 @@ func TestPathWithQueryCharactersIsRefused(t *testing.T) {
 		t.Fatal("want an error for a path containing '?'")
 	}
 }
+
+// Every stored time reads back: a start outside years 1 to 9999 (year 10000
+// in UTC is what "9999-12-31 23:59" in New York becomes) is refused, not
+// stored as text that no reader can parse.
+func TestCreateSessionRefusesUnstorableTime(t *testing.T) {
+	db := mustOpen(t)
+	ctx := context.Background()
+	for _, start := range []time.Time{
+		time.Date(10000, 1, 1, 4, 59, 0, 0, time.UTC),
+		time.Date(-1, 12, 31, 0, 0, 0, 0, time.UTC),
+	} {
+		_, err := db.CreateSession(ctx, newSession(t, "Client-A", start, "sichere-videokonferenz"))
+		if !errors.Is(err, store.ErrBadTime) {
+			t.Errorf("start %v: %v, want ErrBadTime", start, err)
+		}
+	}
+	list, _, err := db.ListSessions(ctx, store.SessionFilter{WithCancelled: true})
+	if err != nil || len(list) != 0 {
+		t.Fatalf("stored %d sessions (%v), want none", len(list), err)
+	}
+}
