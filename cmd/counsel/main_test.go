@@ -5,10 +5,12 @@ import (
 	"database/sql"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -39,6 +41,14 @@ func TestMain(m *testing.M) {
 				now = t
 			}
 			d.Now = func() time.Time { return now }
+			// Scripts can make stdout fail like a full disk after N bytes.
+			if s := os.Getenv("COUNSEL_TEST_STDOUT_FULL"); s != "" {
+				n, err := strconv.Atoi(s)
+				if err != nil {
+					panic("COUNSEL_TEST_STDOUT_FULL: " + err.Error())
+				}
+				d.Stdout = &fullWriter{w: d.Stdout, left: n}
+			}
 			// Scripts can pretend to be a person at a terminal.
 			if os.Getenv("COUNSEL_TEST_TTY") == "1" {
 				d.StdinTTY, d.StderrTTY = true, true
@@ -69,6 +79,22 @@ func TestScript(t *testing.T) {
 			"sql":  cmdSQL,
 		},
 	})
+}
+
+// fullWriter takes left bytes, then fails as a full disk does (/dev/full).
+type fullWriter struct {
+	w    io.Writer
+	left int
+}
+
+func (f *fullWriter) Write(p []byte) (int, error) {
+	if len(p) <= f.left {
+		f.left -= len(p)
+		return f.w.Write(p)
+	}
+	n, _ := f.w.Write(p[:f.left])
+	f.left = 0
+	return n, &os.PathError{Op: "write", Path: "/dev/stdout", Err: syscall.ENOSPC}
 }
 
 // mode PATH PERM asserts a file's permission bits, e.g. "mode db.sqlite 0600".

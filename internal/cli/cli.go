@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
 	"golang.org/x/term"
 )
 
@@ -65,6 +66,8 @@ func System(b Build) Deps {
 // Main runs counsel with args (without the program name) and returns the
 // process exit code. Errors are printed here and nowhere else.
 func Main(ctx context.Context, args []string, d Deps) int {
+	out := &checkedWriter{w: d.Stdout}
+	d.Stdout = out
 	a := &app{deps: d}
 	root := newRootCmd(a)
 	root.SetArgs(args)
@@ -72,12 +75,15 @@ func Main(ctx context.Context, args []string, d Deps) int {
 	root.SetOut(d.Stdout)
 	root.SetErr(d.Stderr)
 	cmd, err := root.ExecuteContextC(ctx)
+	if out.err != nil {
+		err = a.lostOutput(cmd, out.err, err)
+	}
 	if err == nil {
 		return exitOK
 	}
 	code := exitFailure
 	var ue *usageError
-	if errors.As(err, &ue) {
+	if errors.As(err, &ue) && out.err == nil {
 		code = exitUsage
 		if cmd != nil {
 			err = withHint(err, fmt.Sprintf("see '%s --help'", cmd.CommandPath()))
@@ -85,6 +91,79 @@ func Main(ctx context.Context, args []string, d Deps) int {
 	}
 	printError(d.Stderr, err)
 	return code
+}
+
+// checkedWriter is stdout as every command sees it: it remembers the first
+// failed write (a full disk, a closed pipe) and drops what follows, so that
+// Main can fail a command whose output was lost however the command wrote.
+type checkedWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (c *checkedWriter) Write(p []byte) (int, error) {
+	if c.err != nil {
+		return 0, c.err
+	}
+	n, err := c.w.Write(p)
+	if err == nil && n < len(p) {
+		err = io.ErrShortWrite
+	}
+	if err != nil {
+		c.err = err
+	}
+	return n, err
+}
+
+// outputs names what each command's standard output carries, for the error
+// when it is lost.
+var outputs = map[string]string{
+	"counsel session new":     "the invitation e-mail",
+	"counsel session list":    "the session list",
+	"counsel session show":    "the session",
+	"counsel session cancel":  "the list of steps left to do",
+	"counsel consent show":    "the consent record",
+	"counsel consent revoke":  "the withdrawal report with the steps left to do",
+	"counsel report":          "the report",
+	"counsel purge":           "the counts",
+	"counsel export sessions": "the export",
+	"counsel export audit":    "the export",
+	"counsel export subject":  "the export",
+	"counsel providers list":  "the provider list",
+	"counsel providers show":  "the provider facts",
+	"counsel audit verify":    "the verification result",
+}
+
+// outputLost is the error of a command that finds its output already lost
+// before it changes anything; nil while stdout works.
+func (a *app) outputLost() error {
+	if c, ok := a.deps.Stdout.(*checkedWriter); ok && c.err != nil {
+		return c.err
+	}
+	return nil
+}
+
+// lostOutput is the error of a run whose standard output could not be
+// written: it names what was lost and, when the database was already changed
+// (a.changed), says what happened and how to get the output again (a.again).
+func (a *app) lostOutput(cmd *cobra.Command, werr, cmdErr error) error {
+	what := "the output"
+	if cmd != nil {
+		if s := outputs[cmd.CommandPath()]; s != "" {
+			what = s
+		}
+		what += " of '" + cmd.CommandPath() + "'"
+	}
+	var err error
+	if a.changed != "" {
+		err = fmt.Errorf("%s, but %s could not be written to standard output: %v", a.changed, what, werr)
+	} else {
+		err = fmt.Errorf("%s could not be written to standard output: %v; nothing was changed", what, werr)
+	}
+	if cmdErr != nil && !errors.Is(cmdErr, werr) && !strings.Contains(cmdErr.Error(), werr.Error()) {
+		err = fmt.Errorf("%w\n%v", err, cmdErr)
+	}
+	return withHint(err, a.again...)
 }
 
 // usageError marks a mistake in how counsel was called (exit 2).

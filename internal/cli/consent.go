@@ -459,6 +459,9 @@ func runConsentRevoke(ctx context.Context, a *app, ref string, opts *consentRevo
 			return errors.New("not confirmed; nothing changed")
 		}
 	}
+	if err := a.outputLost(); err != nil {
+		return err // the plan was not shown: change nothing
+	}
 	key, created, err := a.ensureProofKey()
 	if err != nil {
 		return err
@@ -475,6 +478,8 @@ func runConsentRevoke(ctx context.Context, a *app, ref string, opts *consentRevo
 	if err != nil {
 		return personError(err)
 	}
+	a.changed = "consent of person " + session.ShortID(res.PersonID) + " is withdrawn and the name erased"
+	a.again = stepHints(res.Plan, loc)
 	a.autoPurge(ctx, db)
 	writeRevokeDone(w, res, loc)
 	fmt.Fprintln(w, "Still to do outside counsel:")
@@ -544,18 +549,40 @@ func writeRevokeDone(w io.Writer, res store.Revoked, loc *time.Location) {
 		res.EventsDeleted, lastDay(res.Withdrawal.RetainUntil, loc))
 }
 
+// stepHints are the steps left after a withdrawal, for the error when its
+// report is lost: it cannot be shown again (the records are erased). Errors
+// never carry a meeting ID, so Blizz meetings are named by session and time.
+func stepHints(plan consent.RevokePlan, loc *time.Location) []string {
+	hints := []string{"the report cannot be shown again; what is left to do outside counsel:"}
+	for _, st := range plan.ExternalSteps() {
+		hints = append(hints, stepText(st, loc, false))
+	}
+	return hints
+}
+
 func writeExternalSteps(w io.Writer, plan consent.RevokePlan, loc *time.Location) {
 	for _, st := range plan.ExternalSteps() {
-		switch st.Kind {
-		case consent.StepCancelBlizz:
-			fmt.Fprintf(w, "  - cancel the meeting %s in Blizz (TeamViewer Meeting): session %s, %s\n",
-				meetingDisplay(st.MeetingID), session.ShortID(st.SessionID), showTime(st.Start, loc, "Mon 2006-01-02 15:04 MST"))
-		case consent.StepTellCancelled:
-			fmt.Fprintln(w, "  - tell the client that the withdrawal is done and their sessions are cancelled")
-		case consent.StepDeleteMail:
-			fmt.Fprintln(w, "  - delete the invitations you sent to this client from your mailbox (sent items, drafts) and any saved .eml or .ics files")
-		case consent.StepDeleteCalendar:
-			fmt.Fprintln(w, "  - delete the calendar entries made from those invitations")
-		}
+		fmt.Fprintf(w, "  - %s\n", stepText(st, loc, true))
 	}
+}
+
+// stepText says one step left to do outside counsel; withMeeting adds the
+// Blizz meeting ID (stdout only).
+func stepText(st consent.Step, loc *time.Location, withMeeting bool) string {
+	switch st.Kind {
+	case consent.StepCancelBlizz:
+		meeting := "the meeting"
+		if withMeeting {
+			meeting += " " + meetingDisplay(st.MeetingID)
+		}
+		return fmt.Sprintf("cancel %s in Blizz (TeamViewer Meeting): session %s, %s",
+			meeting, session.ShortID(st.SessionID), showTime(st.Start, loc, "Mon 2006-01-02 15:04 MST"))
+	case consent.StepTellCancelled:
+		return "tell the client that the withdrawal is done and their sessions are cancelled"
+	case consent.StepDeleteMail:
+		return "delete the invitations you sent to this client from your mailbox (sent items, drafts) and any saved .eml or .ics files"
+	case consent.StepDeleteCalendar:
+		return "delete the calendar entries made from those invitations"
+	}
+	return string(st.Kind)
 }

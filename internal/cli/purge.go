@@ -55,6 +55,10 @@ func runPurge(ctx context.Context, a *app, opts *purgeOptions) error {
 	if err != nil {
 		return err
 	}
+	if !opts.dryRun && p.Total() > 0 {
+		a.changed = "the purge is done"
+		a.again = []string{"the counts are in the purge event of the audit trail ('counsel export audit')"}
+	}
 	verb := "deleted"
 	if opts.dryRun {
 		verb = "would delete"

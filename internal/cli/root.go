@@ -23,6 +23,12 @@ type app struct {
 
 	cfg      config.Config
 	resolved *resolved // nil until the root's PersistentPreRunE ran
+
+	// changed says what a command changed in the database, once it has;
+	// again says how to get its output again. Both are for the error when
+	// the output is lost (see lostOutput).
+	changed string
+	again   []string
 }
 
 // skipConfig marks commands that must work even with a broken config file

@@ -320,12 +320,14 @@ func runSessionNew(ctx context.Context, a *app, opts *sessionNewOptions) error {
 		return err
 	}
 
+	short := session.ShortID(p.session.ID)
 	if !opts.dryRun {
 		if err := a.storeSession(ctx, p, msg, ics, opts, now); err != nil {
 			return err
 		}
+		a.changed = "session " + short + " is stored"
+		a.again = []string{fmt.Sprintf("'counsel session show %s' shows it again", short)}
 	}
-	short := session.ShortID(p.session.ID)
 	if opts.format == "json" {
 		if err := writeSessionJSON(a.deps.Stdout, p, msg); err != nil {
 			return err

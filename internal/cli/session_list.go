@@ -250,6 +250,8 @@ func runSessionCancel(ctx context.Context, a *app, ref string) error {
 	if err != nil {
 		return sessionLookupError(err)
 	}
+	a.changed = "session " + session.ShortID(s.ID) + " is cancelled"
+	a.again = []string{fmt.Sprintf("'counsel session show %s' shows the session and its meeting", session.ShortID(s.ID))}
 	loc := a.cfg.Location()
 	w := a.deps.Stdout
 	fmt.Fprintf(w, "Session %s on %s is cancelled. Still to do:\n", session.ShortID(s.ID), showTime(s.Start, loc, "Mon 2006-01-02 15:04 MST"))
