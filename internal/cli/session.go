@@ -102,6 +102,7 @@ type plannedSession struct {
 	lang     string
 	to       string
 	warnings []string
+	weakRoom bool // a guessable --url kept with --allow-weak-room
 }
 
 // flagError is a refused flag value: the message names the flag, never the
@@ -219,6 +220,10 @@ func (a *app) planSession(opts *sessionNewOptions, now time.Time) (*plannedSessi
 		room := ""
 		if opts.url != "" {
 			jr, err := reg.CheckJitsiURL(opts.url, opts.allowWeakRoom)
+			if errors.Is(err, provider.ErrWeakRoom) {
+				return nil, withHint(flagError("url", err),
+					"leave out --url: counsel then makes an unguessable room (or add --allow-weak-room to keep this one)")
+			}
 			if err != nil {
 				return nil, flagError("url", err)
 			}
@@ -228,7 +233,7 @@ func (a *app) planSession(opts *sessionNewOptions, now time.Time) (*plannedSessi
 			if session.RevealsName(jr.Room, name) {
 				return nil, flagError("url", errors.New("the room name contains part of the client's name; leave out --url for a fresh room"))
 			}
-			room = jr.Room
+			room, p.weakRoom = jr.Room, jr.Weak
 			p.warnings = append(p.warnings, jr.Warnings...)
 		} else if room, err = provider.NewRoom(rand.Reader); err != nil {
 			return nil, err
@@ -392,7 +397,7 @@ func (a *app) storeSession(ctx context.Context, p *plannedSession, msg invite.Me
 	defer db.Close()
 	notice := consent.Notice{Language: msg.Lang, Version: msg.TemplateVersion, Hash: msg.ConsentSHA256}
 	if _, err := db.CreateSession(ctx, store.NewSession{Session: p.session, Notice: notice, RecordedBy: a.recordedBy(),
-		ProofKey: key, NewConsent: opts.newConsent}); err != nil {
+		ProofKey: key, NewConsent: opts.newConsent, WeakRoom: p.weakRoom}); err != nil {
 		return personError(err)
 	}
 	for _, f := range files {

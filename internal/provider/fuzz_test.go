@@ -2,10 +2,12 @@ package provider_test
 
 import (
 	"errors"
+	"math"
 	"net/url"
 	"reflect"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 
@@ -137,6 +139,32 @@ func FuzzCheckJitsiURL(f *testing.F) {
 		again, err := r.CheckJitsiURL(res.URL, allowWeak)
 		if err != nil || again.URL != res.URL || again.Room != res.Room {
 			t.Fatalf("canonical URL %q does not check the same: %v", res.URL, err)
+		}
+	})
+}
+
+// FuzzJudgeRoom: the estimator never panics, gives the same verdict for
+// the same input, ignores case as Jitsi does, and never says a name is
+// stronger than its random-alphabet upper bound.
+func FuzzJudgeRoom(f *testing.F) {
+	for _, s := range []string{"", "a", "abcdefghijklmnopqrst", "qwertyuiopasdfghjklz", "abcabcabcabcabcabcab",
+		"passwordpassword1234", "b3ratung2026", "2026-12-03", "k3x9q2mzt7wb4n8p1vhdq7c2", "Beratung-Köln", "\xff\xfe",
+		strings.Repeat("1l!|", 50), strings.Repeat("a", 200)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if len(s) > 200 { // CheckJitsiURL refuses longer rooms before judging
+			return
+		}
+		a, b := provider.JudgeRoom(s), provider.JudgeRoom(s)
+		if a.Bits != b.Bits || strings.Join(a.Reasons, "|") != strings.Join(b.Reasons, "|") {
+			t.Fatalf("two verdicts for one name: %v, %v", a, b)
+		}
+		if c := provider.JudgeRoom(strings.ToUpper(s)); utf8.ValidString(s) && strings.ToLower(strings.ToUpper(s)) == strings.ToLower(s) && c.Bits != a.Bits {
+			t.Fatalf("case changes the verdict: %.2f vs %.2f", a.Bits, c.Bits)
+		}
+		if math.IsNaN(a.Bits) || a.Bits < 0 || a.Bits > float64(len(strings.ToLower(s)))*math.Log2(39)+1 {
+			t.Fatalf("%.2f bits for %d bytes", a.Bits, len(s))
 		}
 	})
 }

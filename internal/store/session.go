@@ -30,6 +30,10 @@ type NewSession struct {
 	// nothing to match); a withdrawn person is refused unless NewConsent.
 	ProofKey   []byte
 	NewConsent bool
+	// WeakRoom: the counsellor kept a guessable hand-given Jitsi room with
+	// --allow-weak-room. The trail records that it happened (weak_room=true
+	// on the session.created event), never the room.
+	WeakRoom bool
 }
 
 // CreateSession stores the session, the person (found by name or created), a
@@ -83,9 +87,11 @@ func createSession(ctx context.Context, tx *sql.Tx, now time.Time, ns NewSession
 	if err != nil {
 		return s, fmt.Errorf("store consent notice: %w", err)
 	}
-	if err := appendAudit(ctx, tx, now, audit.ActionSessionCreated, s.ID, map[string]string{
-		"person": personID, "provider": s.ProviderID, "starts_at": formatTime(s.Start),
-	}); err != nil {
+	detail := map[string]string{"person": personID, "provider": s.ProviderID, "starts_at": formatTime(s.Start)}
+	if ns.WeakRoom {
+		detail["weak_room"] = "true"
+	}
+	if err := appendAudit(ctx, tx, now, audit.ActionSessionCreated, s.ID, detail); err != nil {
 		return s, err
 	}
 	return s, appendAudit(ctx, tx, now, audit.ActionConsentNoticeSent, eventID, map[string]string{
