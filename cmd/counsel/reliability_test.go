@@ -160,8 +160,9 @@ func TestConcurrentSessionNew(t *testing.T) {
 	if got := e.count(t, "SELECT count(*) FROM people"); got != 5 {
 		t.Errorf("%d people, want 5 (each client once)", got)
 	}
-	if got := e.checkIntact(t); got != 2*total {
-		t.Errorf("audit trail has %d events, want %d", got, 2*total)
+	// Per session: created, notice sent, and the records of both; per person: its record.
+	if got := e.checkIntact(t); got != 4*total+5 {
+		t.Errorf("audit trail has %d events, want %d", got, 4*total+5)
 	}
 }
 

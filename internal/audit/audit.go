@@ -43,6 +43,7 @@ func Actions() []string {
 		ActionConsentNoticeSent, ActionConsentGiven, ActionConsentWithdrawn,
 		ActionPurge,
 		ActionExportSessions, ActionExportAudit, ActionExportSubject,
+		ActionRecordPut, ActionRecordDeleted, ActionRecordBaseline,
 	}
 }
 

@@ -40,6 +40,7 @@ func (e *HeadNotFoundError) Error() string {
 // Seq or links are wrong, or at the event after it when the inserter recomputed its hash.
 type Verifier struct {
 	head   Head
+	count  int64
 	err    error
 	known  []knownHead
 	buf    []byte
@@ -91,6 +92,7 @@ func (v *Verifier) Add(e Event) error {
 		return v.err
 	}
 	v.head = Head{Seq: e.Seq, Hash: e.Hash}
+	v.count++
 	for i := range v.known {
 		if v.known[i].hash == e.Hash {
 			v.known[i].seen = true
@@ -107,6 +109,9 @@ func (v *Verifier) hashMatches(e Event) bool {
 	clear(v.keys)
 	return string(v.hexSum[:]) == e.Hash
 }
+
+// Count is the number of events that verified.
+func (v *Verifier) Count() int64 { return v.count }
 
 // Head returns the head of the verified part of the chain: the last event that verified.
 func (v *Verifier) Head() Head { return v.head }

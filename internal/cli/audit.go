@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -30,8 +31,9 @@ explains how auditors use it.
 }
 
 type auditVerifyOptions struct {
-	heads []string
-	file  string
+	heads  []string
+	file   string
+	format string
 }
 
 func newAuditVerifyCmd(a *app) *cobra.Command {
@@ -44,6 +46,13 @@ to the previous event and hash. Prints one line when the trail is intact; fails
 naming the first broken event (its seq and id) when an event was edited,
 inserted or deleted.
 
+Then compare the records with the trail: every row of people, sessions,
+consent_events, withdrawals and settings must be as the trail's last event for
+it says (docs/audit-chain.md, "Records"). A row edited, inserted or deleted
+outside counsel, or an erased name put back, is listed with its table, its ID
+and what differs, and the command fails. Rows removed by a purge or a
+withdrawal are expected to be missing.
+
 Deleting the newest events, or rewriting the chain from some event on, leaves a
 consistent chain: only a head kept from an earlier export shows it. --head
 takes that head: its 64-digit hash, or the export's side file (FILE.head.json)
@@ -54,11 +63,21 @@ still holds that head. Give --head once per head you kept.
 database, offline: its format is taken from its name (.json, .ndjson, .csv);
 for CSV and NDJSON the side file beside it is read too, and the data must
 match the hash it states. The head the export states must be its last event.
+An export holds no records, so only its chain is checked.
+
+--format json prints one JSON object, also when the check fails: "intact"
+(true or false), "source" ("database" or "export"), "events" (the number of
+events), "head" ({"seq", "hash"}), "kept_heads" (the --head hashes, all found
+when intact), "rows" (rows per record table; {} for an export) and "problems"
+(a list of {"table", "id", "kind", "columns", "seq", "message"}; kind is
+changed, inserted, deleted, revived, chain_broken or head_missing).
+docs/auditing.md describes every key.
 ` + exitStatusHelp,
 		Example: `  $ counsel audit verify
   $ counsel audit verify --head 73c0b25a4225969997c047d24d414f3af1963984612fdae262d8a65f92858600
   $ counsel audit verify --head sessions-2026.csv.head.json
-  $ counsel audit verify --file audit-2026.json`,
+  $ counsel audit verify --file audit-2026.json
+  $ counsel audit verify --format json`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runAuditVerify(cmd.Context(), a, opts)
@@ -66,12 +85,25 @@ match the hash it states. The head the export states must be its last event.
 	}
 	cmd.Flags().StringArrayVar(&opts.heads, "head", nil, "a head kept from an earlier export: its hash, or its side file or JSON export (repeatable)")
 	cmd.Flags().StringVar(&opts.file, "file", "", "verify this audit export instead of the database")
+	addEnumFlag(cmd.Flags(), &opts.format, "format", "text", "output format", "text", "json")
 	return cmd
+}
+
+// verifyResult is the outcome of audit verify; --format json prints it as it is, so its
+// keys are an interface (documented in docs/auditing.md).
+type verifyResult struct {
+	Intact    bool            `json:"intact"`
+	Source    string          `json:"source"`
+	Events    int64           `json:"events"`
+	Head      audit.Head      `json:"head"`
+	KeptHeads []string        `json:"kept_heads"`
+	Rows      map[string]int  `json:"rows"`
+	Problems  []audit.Problem `json:"problems"`
 }
 
 func runAuditVerify(ctx context.Context, a *app, opts *auditVerifyOptions) error {
 	var v audit.Verifier
-	var kept []string
+	res := verifyResult{Source: "database", KeptHeads: []string{}, Rows: map[string]int{}, Problems: []audit.Problem{}}
 	for _, h := range opts.heads {
 		hash, err := parseHeadFlag(h)
 		if err != nil {
@@ -80,13 +112,15 @@ func runAuditVerify(ctx context.Context, a *app, opts *auditVerifyOptions) error
 		if err := v.Expect(hash); err != nil {
 			return flagError("head", err)
 		}
-		kept = append(kept, hash)
+		res.KeptHeads = append(res.KeptHeads, hash)
 	}
 	what := "audit trail"
+	var failure error
 	if opts.file != "" {
-		what = "audit export " + filepath.Base(opts.file)
-		if err := verifyExportFile(opts.file, &v); err != nil {
-			return verifyError(err)
+		what, res.Source = "audit export "+filepath.Base(opts.file), "export"
+		failure = verifyExportFile(opts.file, &v)
+		if failure == nil {
+			failure = v.Finish()
 		}
 	} else {
 		db, err := a.openExistingStore(ctx)
@@ -94,23 +128,79 @@ func runAuditVerify(ctx context.Context, a *app, opts *auditVerifyOptions) error
 			return err
 		}
 		defer db.Close()
-		if err := db.WalkAudit(ctx, v.Add); err != nil {
-			return verifyError(err)
+		rep, err := db.VerifyRecords(ctx, &v)
+		failure = err
+		res.Rows = rep.Rows
+		res.Problems = append(res.Problems, rep.Problems...)
+	}
+	res.Head, res.Events = v.Head(), v.Count()
+	if p, ok := chainProblem(failure); ok {
+		res.Problems = append(res.Problems, p)
+	} else if failure != nil {
+		return verifyError(failure) // could not check at all: no result to print
+	}
+	for i := range res.Problems {
+		res.Problems[i].Message = res.Problems[i].String()
+		if res.Problems[i].Columns == nil {
+			res.Problems[i].Columns = []string{}
 		}
 	}
-	if err := v.Finish(); err != nil {
-		return verifyError(err)
+	res.Intact = len(res.Problems) == 0
+	if opts.format == formatJSON {
+		enc := json.NewEncoder(a.deps.Stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(res); err != nil {
+			return err
+		}
+	} else if res.Intact {
+		line := fmt.Sprintf("%s intact: %d events, head seq %d hash %s", what, res.Events, res.Head.Seq, res.Head.Hash)
+		if res.Head.Seq == 0 {
+			line = what + " intact: 0 events (empty)"
+		}
+		for _, k := range res.KeptHeads {
+			line += ", contains kept head " + k
+		}
+		if res.Source == "database" {
+			line += "; records match the trail (" + rowCounts(res.Rows) + ")"
+		}
+		fmt.Fprintln(a.deps.Stdout, line)
+	} else if failure == nil {
+		for _, p := range res.Problems {
+			fmt.Fprintln(a.deps.Stdout, p.Message)
+		}
 	}
-	head := v.Head()
-	line := fmt.Sprintf("%s intact: %d events, head seq %d hash %s", what, head.Seq, head.Seq, head.Hash)
-	if head.Seq == 0 {
-		line = what + " intact: 0 events (empty)"
+	if failure != nil {
+		return verifyError(failure)
 	}
-	for _, k := range kept {
-		line += ", contains kept head " + k
+	if !res.Intact {
+		first := res.Problems[0]
+		return withHint(fmt.Errorf("%d record row(s) differ from the audit trail; first: %s", len(res.Problems), first.Message),
+			"the trail verifies, so these rows were changed outside counsel; keep a copy of the database file as evidence",
+			"docs/auditing.md explains each kind of difference")
 	}
-	fmt.Fprintln(a.deps.Stdout, line)
 	return nil
+}
+
+// rowCounts writes the rows per table in the order verify checks them.
+func rowCounts(rows map[string]int) string {
+	var parts []string
+	for _, t := range store.RecordTables() {
+		parts = append(parts, fmt.Sprintf("%s %d", t, rows[t]))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// chainProblem turns a broken chain or a missing kept head into a problem of the result.
+func chainProblem(err error) (audit.Problem, bool) {
+	var be *audit.BrokenError
+	var hn *audit.HeadNotFoundError
+	switch {
+	case errors.As(err, &be):
+		return audit.Problem{Table: "audit_events", ID: audit.SafeID(be.ID), Kind: audit.ProblemChainBroken, Seq: be.Seq, Columns: []string{}}, true
+	case errors.As(err, &hn):
+		return audit.Problem{Table: "audit_events", ID: hn.Want, Kind: audit.ProblemHeadMissing, Seq: hn.Head.Seq, Columns: []string{}}, true
+	}
+	return audit.Problem{}, false
 }
 
 // verifyError adds advice to a broken chain; other errors pass unchanged.

@@ -359,7 +359,10 @@ func (d *DB) ConfirmConsent(ctx context.Context, c Confirmation) (ConsentEvent, 
 		if hash != "" {
 			details["notice_hash"] = hash
 		}
-		return appendAudit(ctx, tx, now, audit.ActionConsentGiven, e.ID, details)
+		if err := appendAudit(ctx, tx, now, audit.ActionConsentGiven, e.ID, details); err != nil {
+			return err
+		}
+		return recordRow(ctx, tx, now, tableConsentEvents, e.ID)
 	})
 	return e, err
 }
@@ -437,14 +440,18 @@ func (d *DB) RevokeConsent(ctx context.Context, r Revocation) (Revoked, error) {
 				map[string]string{"reason": "consent_withdrawn", "person": p.ID}); err != nil {
 				return err
 			}
+			if err := recordRow(ctx, tx, now, tableSessions, s.ID); err != nil {
+				return err
+			}
 		}
 		events, err := consentEventsOfPerson(ctx, tx, p.ID)
 		if err != nil {
 			return err
 		}
-		var hashes []string
+		var hashes, eventIDs []string
 		for _, e := range events {
 			hashes = append(hashes, e.NoticeHash)
+			eventIDs = append(eventIDs, e.ID)
 		}
 		mac, err := consent.SubjectHMAC(r.ProofKey, p.Name)
 		if err != nil {
@@ -468,17 +475,29 @@ func (d *DB) RevokeConsent(ctx context.Context, r Revocation) (Revoked, error) {
 		}
 		n, _ := del.RowsAffected()
 		res.EventsDeleted = int(n)
-		if _, err := tx.ExecContext(ctx, "UPDATE people SET name = NULL, erased_at = ? WHERE id = ?",
+		// The name's digest key goes with the name: the trail's digest of the
+		// name can no longer be tested against guesses.
+		if _, err := tx.ExecContext(ctx, "UPDATE people SET name = NULL, name_digest_key = NULL, erased_at = ? WHERE id = ?",
 			formatTime(now), p.ID); err != nil {
 			return fmt.Errorf("erase name: %w", err)
 		}
-		// The proof's ID stays out of the trail: the trail links the person ID
-		// to sessions, and the proof must not lead back to them.
-		return appendAudit(ctx, tx, now, audit.ActionConsentWithdrawn, p.ID, map[string]string{
+		if err := appendAudit(ctx, tx, now, audit.ActionConsentWithdrawn, p.ID, map[string]string{
 			"sessions_cancelled":     fmt.Sprint(len(res.Plan.Cancel)),
 			"sessions_anonymised":    fmt.Sprint(len(res.Plan.Keep)),
 			"consent_events_deleted": fmt.Sprint(res.EventsDeleted),
-		})
+		}); err != nil {
+			return err
+		}
+		// The proof is a record like any other, so it is bound by its ID. Its
+		// withdrawn_at equals the person's erased_at in the tables anyway, so the
+		// ID in the trail links nothing that the times do not.
+		if err := recordRows(ctx, tx, now, tableConsentEvents, eventIDs); err != nil {
+			return err
+		}
+		if err := recordRow(ctx, tx, now, tableWithdrawals, wid); err != nil {
+			return err
+		}
+		return recordRow(ctx, tx, now, tablePeople, p.ID)
 	})
 	if err != nil {
 		return res, err

@@ -214,7 +214,9 @@ func TestRevokeConsent(t *testing.T) {
 		{"cancelled sessions", "SELECT count(*) FROM sessions WHERE status = 'cancelled'", 2},
 		{"consent events", "SELECT count(*) FROM consent_events", 1}, // Client-B's notice
 		{"withdrawals", "SELECT count(*) FROM withdrawals WHERE subject_hmac = '" + wantMAC + "'", 1},
-		{"audit events", "SELECT count(*) FROM audit_events", auditBefore + 3}, // 2 cancelled + 1 withdrawn
+		// 2 cancelled with their records, 1 withdrawn, the 4 deleted consent events,
+		// the proof and the erased person.
+		{"audit events", "SELECT count(*) FROM audit_events", auditBefore + 11},
 		{"withdrawn audit events", "SELECT count(*) FROM audit_events WHERE action = 'consent.withdrawn'", 1},
 	}
 	for _, c := range checks {

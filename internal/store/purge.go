@@ -106,21 +106,54 @@ func (d *DB) Purge(ctx context.Context, r Retention, dryRun bool, trigger string
 			}
 			return err
 		}
+		// Every row changed or deleted is recorded in the trail after the purge
+		// event, so the IDs are collected as the rows go.
+		var changed [5][]string
+		const (
+			unlinked = iota
+			sessions
+			events
+			people
+			proofs
+		)
+		ids := func(i int, q string, args ...any) error {
+			list, err := selectIDs(ctx, tx, q, args...)
+			changed[i] = list
+			return err
+		}
 		// Consent events must not point at deleted sessions (foreign key).
-		if err := exec(nil, `UPDATE consent_events SET session_id = NULL WHERE session_id IN (`+dueSessions+`)`, cutoff); err != nil {
+		const unlink = `SELECT id FROM consent_events WHERE session_id IN (` + dueSessions + `)`
+		if err := ids(unlinked, unlink, cutoff); err != nil {
 			return fmt.Errorf("unlink consent events: %w", err)
+		}
+		if err := exec(nil, `UPDATE consent_events SET session_id = NULL WHERE id IN (`+unlink+`)`, cutoff); err != nil {
+			return fmt.Errorf("unlink consent events: %w", err)
+		}
+		if err := ids(sessions, dueSessions, cutoff); err != nil {
+			return fmt.Errorf("delete sessions: %w", err)
 		}
 		if err := exec(&res.Sessions, `DELETE FROM sessions WHERE id IN (`+dueSessions+`)`, cutoff); err != nil {
 			return fmt.Errorf("delete sessions: %w", err)
 		}
 		const sessionless = `SELECT id FROM people p WHERE NOT EXISTS (SELECT 1 FROM sessions s WHERE s.person_id = p.id)`
-		if err := exec(&res.ConsentEvents, `DELETE FROM consent_events WHERE person_id IN (`+sessionless+`)`); err != nil {
+		const sessionlessEvents = `SELECT id FROM consent_events WHERE person_id IN (` + sessionless + `)`
+		if err := ids(events, sessionlessEvents); err != nil {
 			return fmt.Errorf("delete consent events: %w", err)
+		}
+		if err := exec(&res.ConsentEvents, `DELETE FROM consent_events WHERE id IN (`+sessionlessEvents+`)`); err != nil {
+			return fmt.Errorf("delete consent events: %w", err)
+		}
+		if err := ids(people, sessionless); err != nil {
+			return fmt.Errorf("delete people: %w", err)
 		}
 		if err := exec(&res.People, `DELETE FROM people WHERE id IN (`+sessionless+`)`); err != nil {
 			return fmt.Errorf("delete people: %w", err)
 		}
-		if err := exec(&res.Withdrawals, `DELETE FROM withdrawals WHERE retain_until <= ? OR retain_until > `+afterAnyTime, formatTime(now)); err != nil {
+		const dueProofs = `SELECT id FROM withdrawals WHERE retain_until <= ? OR retain_until > ` + afterAnyTime
+		if err := ids(proofs, dueProofs, formatTime(now)); err != nil {
+			return fmt.Errorf("delete withdrawal proofs: %w", err)
+		}
+		if err := exec(&res.Withdrawals, `DELETE FROM withdrawals WHERE id IN (`+dueProofs+`)`, formatTime(now)); err != nil {
 			return fmt.Errorf("delete withdrawal proofs: %w", err)
 		}
 		if dryRun {
@@ -129,14 +162,22 @@ func (d *DB) Purge(ctx context.Context, r Retention, dryRun bool, trigger string
 		if res.Total() == 0 {
 			return nil
 		}
-		return appendAudit(ctx, tx, now, audit.ActionPurge, "", map[string]string{
+		if err := appendAudit(ctx, tx, now, audit.ActionPurge, "", map[string]string{
 			"sessions":       strconv.Itoa(res.Sessions),
 			"people":         strconv.Itoa(res.People),
 			"consent_events": strconv.Itoa(res.ConsentEvents),
 			"withdrawals":    strconv.Itoa(res.Withdrawals),
 			"session_cutoff": cutoff,
 			"trigger":        trigger,
-		})
+		}); err != nil {
+			return err
+		}
+		for i, table := range [...]string{tableConsentEvents, tableSessions, tableConsentEvents, tablePeople, tableWithdrawals} {
+			if err := recordRows(ctx, tx, now, table, changed[i]); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if dryRun && errors.Is(err, errDryRun) {
 		return res, nil

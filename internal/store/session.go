@@ -94,9 +94,15 @@ func createSession(ctx context.Context, tx *sql.Tx, now time.Time, ns NewSession
 	if err := appendAudit(ctx, tx, now, audit.ActionSessionCreated, s.ID, detail); err != nil {
 		return s, err
 	}
-	return s, appendAudit(ctx, tx, now, audit.ActionConsentNoticeSent, eventID, map[string]string{
+	if err := recordRow(ctx, tx, now, tableSessions, s.ID); err != nil {
+		return s, err
+	}
+	if err := appendAudit(ctx, tx, now, audit.ActionConsentNoticeSent, eventID, map[string]string{
 		"person": personID, "session": s.ID, "notice_version": ns.Notice.Version, "notice_hash": ns.Notice.Hash,
-	})
+	}); err != nil {
+		return s, err
+	}
+	return s, recordRow(ctx, tx, now, tableConsentEvents, eventID)
 }
 
 // findOrCreatePerson returns the ID of the person with this (normalised)
@@ -114,8 +120,13 @@ func findOrCreatePerson(ctx context.Context, tx *sql.Tx, now time.Time, name str
 	if err != nil {
 		return "", err
 	}
-	_, err = tx.ExecContext(ctx, "INSERT INTO people (id, name, created_at) VALUES (?, ?, ?)", id, name, formatTime(now))
-	return id, err
+	// The name's own digest key is erased with the name (docs/audit-chain.md, "Records").
+	_, err = tx.ExecContext(ctx, "INSERT INTO people (id, name, created_at, name_digest_key) VALUES (?, ?, ?, randomblob(32))",
+		id, name, formatTime(now))
+	if err != nil {
+		return "", err
+	}
+	return id, recordRow(ctx, tx, now, tablePeople, id)
 }
 
 // SessionFilter selects sessions for ListSessions.
@@ -234,7 +245,10 @@ func (d *DB) CancelSession(ctx context.Context, ref string) (session.Session, er
 			return err
 		}
 		s.Status, s.CancelledAt = session.Cancelled, now
-		return appendAudit(ctx, tx, now, audit.ActionSessionCancelled, s.ID, map[string]string{"reason": "counsellor"})
+		if err := appendAudit(ctx, tx, now, audit.ActionSessionCancelled, s.ID, map[string]string{"reason": "counsellor"}); err != nil {
+			return err
+		}
+		return recordRow(ctx, tx, now, tableSessions, s.ID)
 	})
 	return s, err
 }

@@ -157,7 +157,7 @@ func (d *DB) migrate(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		err = d.inTx(ctx, func(tx *sql.Tx, _ time.Time) error {
+		err = d.inTx(ctx, func(tx *sql.Tx, now time.Time) error {
 			// Another counsel may have applied it since the version was read above; this
 			// transaction holds the write lock, so the version read here is final.
 			var v int
@@ -167,17 +167,48 @@ func (d *DB) migrate(ctx context.Context) error {
 			if v > i {
 				return nil
 			}
+			before, err := recordSchema(ctx, tx)
+			if err != nil {
+				return err
+			}
 			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
 				return fmt.Errorf("migration %s: %w", filepath.Base(names[i]), err)
 			}
-			_, err := tx.ExecContext(ctx, "PRAGMA user_version = "+strconv.Itoa(i+1))
+			if err := rebaseline(ctx, tx, now, i+1, before); err != nil {
+				return fmt.Errorf("migration %s: %w", filepath.Base(names[i]), err)
+			}
+			_, err = tx.ExecContext(ctx, "PRAGMA user_version = "+strconv.Itoa(i+1))
 			return err
 		})
 		if err != nil {
 			return err
 		}
 	}
-	return nil
+	return checkRecordSchema(ctx, d.db)
+}
+
+// rebaseline records rows whose encoding a migration changed: every row when the migration
+// brought the record key (schema 2, a database from before the trail bound its records), else
+// the rows of each record table whose columns the migration changed. Rows edited behind
+// counsel's back before the migration become part of the baseline: verify before upgrading.
+func rebaseline(ctx context.Context, tx *sql.Tx, now time.Time, schema int, before map[string]string) error {
+	after, err := recordSchema(ctx, tx)
+	if err != nil {
+		return err
+	}
+	if after["record_key"] == "" { // before schema 2
+		return nil
+	}
+	var tables []string
+	for _, t := range recordTables {
+		if before["record_key"] == "" || before[t.name] != after[t.name] {
+			tables = append(tables, t.name)
+		}
+	}
+	if len(tables) == 0 {
+		return nil
+	}
+	return baseline(ctx, tx, now, schema, tables)
 }
 
 // inTx runs fn in one transaction with one fixed "now".

@@ -104,18 +104,18 @@ func tamper(t *testing.T, db *store.DB, stmts ...string) *store.DB {
 
 func TestVerifyIntactTrail(t *testing.T) {
 	db := seedTrail(t, 3)
-	if _, err := db.CancelSession(context.Background(), events(t, db)[0].Object); err != nil {
+	if _, err := db.CancelSession(context.Background(), events(t, db)[1].Object); err != nil {
 		t.Fatal(err)
 	}
 	evs := events(t, db)
-	if len(evs) != 7 {
-		t.Fatalf("%d events, want 7 (3 sessions with notice, 1 cancel)", len(evs))
+	if len(evs) != 17 {
+		t.Fatalf("%d events, want 17 (3 people, sessions and notices with their records, 1 cancel with its record)", len(evs))
 	}
-	head, err := verifyDB(db, evs[3].Hash, evs[6].Hash)
+	head, err := verifyDB(db, evs[3].Hash, evs[16].Hash)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := evs[6].Head(); head != want {
+	if want := evs[16].Head(); head != want {
 		t.Errorf("head %+v, want %+v", head, want)
 	}
 	if got, err := db.AuditHead(context.Background()); err != nil || got != head {
@@ -142,7 +142,7 @@ func TestVerifyEmptyTrail(t *testing.T) {
 // TestTamperDetected edits, inserts, deletes and reorders events with direct SQL and checks
 // that verification stops at the right event: seq and the ID stored there.
 func TestTamperDetected(t *testing.T) {
-	const n = 4 // sessions: events 1..8
+	const n = 4 // sessions of four people: events 1..20 (person, session, notice and their records)
 	tests := []struct {
 		name       string
 		stmts      []string
@@ -218,10 +218,10 @@ func TestTamperDetected(t *testing.T) {
 			name: "InsertCopyAtEnd",
 			stmts: []string{
 				`INSERT INTO audit_events (seq, id, at, action, object, details, prev_hash, hash)
-					SELECT 9, 'copied-event', at, action, object, details, prev_hash, '` + strings.Repeat("e", 64) + `'
+					SELECT 21, 'copied-event', at, action, object, details, prev_hash, '` + strings.Repeat("e", 64) + `'
 					FROM audit_events WHERE seq = 2`,
 			},
-			wantSeq: 9, wantReason: "previous hash",
+			wantSeq: 21, wantReason: "previous hash",
 		},
 		{
 			name: "SwapTwoEvents",
@@ -273,14 +273,14 @@ func TestTruncationNeedsAKeptHead(t *testing.T) {
 		wantHead int64 // seq of the head left
 	}{
 		{"DeleteLastEvents", []string{`DELETE FROM audit_events WHERE seq > 5`}, 5},
-		{"DeleteLastEvent", []string{`DELETE FROM audit_events WHERE seq = 8`}, 7},
+		{"DeleteLastEvent", []string{`DELETE FROM audit_events WHERE seq = 20`}, 19},
 		{"TruncateTable", []string{`DELETE FROM audit_events`}, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			db := seedTrail(t, 4)
 			kept, err := db.AuditHead(context.Background())
-			if err != nil || kept.Seq != 8 {
+			if err != nil || kept.Seq != 20 {
 				t.Fatalf("head %+v, %v", kept, err)
 			}
 			db = tamper(t, db, tt.stmts...)

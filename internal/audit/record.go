@@ -1,0 +1,375 @@
+package audit
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Record actions bind the rows of the record tables (sessions, people, consent events,
+// withdrawals, settings) to the trail: every write of a row is followed, in the same
+// transaction, by an event that fixes the row's content by a keyed digest (RecordPut) or says
+// that the row is gone (RecordDeleted). A baseline (RecordBaseline) precedes the RecordPut
+// events of rows that existed before the trail bound them. Replaying these events gives what
+// the tables must hold; see Records and docs/audit-chain.md.
+const (
+	ActionRecordPut      = "record.put"
+	ActionRecordDeleted  = "record.deleted"
+	ActionRecordBaseline = "record.baseline"
+)
+
+// Value is one column value of a row as SQLite stores it: nil (NULL), int64, float64,
+// string or []byte. Anything else is encoded by its Go formatting, tagged '?'.
+type Value = any
+
+// Column is one item of a row's canonical encoding.
+type Column struct {
+	Name  string
+	Value Value
+}
+
+// RecordKeySize is the length of the database's record key, which keys every row digest.
+const RecordKeySize = 32
+
+// recordTag and secretTag start the two encodings; a future encoding gets a new tag.
+const (
+	recordTag = "counsel-record-v1"
+	secretTag = "counsel-secret-v1"
+	columnTag = "counsel-column-v1"
+)
+
+// AppendTyped appends the typed form of v: "N" for NULL, "I" and the decimal for an
+// integer, "F" and the shortest decimal for a float, "T" and the text, "B" and lower-case hex
+// for a blob. The tag keeps NULL apart from ” and 1 apart from '1'.
+func AppendTyped(dst []byte, v Value) []byte {
+	switch x := v.(type) {
+	case nil:
+		return append(dst, 'N')
+	case int64:
+		return strconv.AppendInt(append(dst, 'I'), x, 10)
+	case float64:
+		return strconv.AppendFloat(append(dst, 'F'), x, 'g', -1, 64)
+	case string:
+		return append(append(dst, 'T'), x...)
+	case []byte:
+		return hex.AppendEncode(append(dst, 'B'), x)
+	case bool:
+		if x {
+			return append(dst, 'I', '1')
+		}
+		return append(dst, 'I', '0')
+	default:
+		return fmt.Appendf(append(dst, '?'), "%v", x)
+	}
+}
+
+// AppendRecord appends the canonical encoding of a row of table: netstrings of the tag
+// "counsel-record-v1", the table name, the number of columns, then each column's name and
+// typed value (AppendTyped) in the given order.
+func AppendRecord(dst []byte, table string, cols []Column) []byte {
+	dst = appendNetstring(dst, recordTag)
+	dst = appendNetstring(dst, table)
+	dst = appendNetInt(dst, int64(len(cols)))
+	var tb []byte
+	for _, c := range cols {
+		dst = appendNetstring(dst, c.Name)
+		tb = AppendTyped(tb[:0], c.Value)
+		dst = appendNetBytes(dst, tb)
+	}
+	return dst
+}
+
+// SecretValue is the value that stands in a row's encoding for its secret columns (a
+// person's name and what is derived from it): "K" and the hex HMAC-SHA256, under the row's
+// own key, of netstrings of "counsel-secret-v1", the number of secret columns and each one's
+// name and typed value. The row's key is erased together with the name, so afterwards nothing
+// in the trail can be tested against a guessed name. With no key, the value is nil (NULL)
+// when every secret column is NULL (an erased person) and "P" (present without key, never
+// written by counsel) otherwise.
+func SecretValue(key []byte, secrets []Column) Value {
+	if len(key) == 0 {
+		for _, c := range secrets {
+			if c.Value != nil {
+				return "P"
+			}
+		}
+		return nil
+	}
+	var b []byte
+	b = appendNetstring(b, secretTag)
+	b = appendNetInt(b, int64(len(secrets)))
+	var tb []byte
+	for _, c := range secrets {
+		b = appendNetstring(b, c.Name)
+		tb = AppendTyped(tb[:0], c.Value)
+		b = appendNetBytes(b, tb)
+	}
+	m := hmac.New(sha256.New, key)
+	m.Write(b)
+	return "K" + hex.EncodeToString(m.Sum(nil))
+}
+
+// A RecordDigester computes row digests under one record key; it reuses its buffers, so it
+// is not safe for concurrent use.
+type RecordDigester struct {
+	mac hash.Hash
+	buf []byte
+	sum []byte
+}
+
+// NewRecordDigester returns a digester for the database's record key.
+func NewRecordDigester(key []byte) (*RecordDigester, error) {
+	if len(key) != RecordKeySize {
+		return nil, fmt.Errorf("record key must be %d bytes", RecordKeySize)
+	}
+	return &RecordDigester{mac: hmac.New(sha256.New, key)}, nil
+}
+
+// Digest returns the row's digest: lower-case hex HMAC-SHA256 of AppendRecord under the
+// record key.
+func (d *RecordDigester) Digest(table string, cols []Column) string {
+	var out [sha256.Size]byte
+	d.DigestTo(&out, table, cols)
+	return hex.EncodeToString(out[:])
+}
+
+// DigestTo is Digest into a fixed array, for the verifier's comparisons.
+func (d *RecordDigester) DigestTo(out *[sha256.Size]byte, table string, cols []Column) {
+	d.buf = AppendRecord(d.buf[:0], table, cols)
+	d.mac.Reset()
+	d.mac.Write(d.buf)
+	d.sum = d.mac.Sum(d.sum[:0])
+	copy(out[:], d.sum)
+}
+
+// ColumnHints returns one short keyed digest per column (8 hex digits: the first four bytes
+// of HMAC-SHA256 under the record key of netstrings "counsel-column-v1", table, column name,
+// typed value), joined by '.'. They only tell which columns of a changed row differ; the
+// row digest is what proves it changed.
+func (d *RecordDigester) ColumnHints(table string, cols []Column) string {
+	var sb strings.Builder
+	var tb []byte
+	for i, c := range cols {
+		d.buf = appendNetstring(d.buf[:0], columnTag)
+		d.buf = appendNetstring(d.buf, table)
+		d.buf = appendNetstring(d.buf, c.Name)
+		tb = AppendTyped(tb[:0], c.Value)
+		d.buf = appendNetBytes(d.buf, tb)
+		d.mac.Reset()
+		d.mac.Write(d.buf)
+		d.sum = d.mac.Sum(d.sum[:0])
+		if i > 0 {
+			sb.WriteByte('.')
+		}
+		sb.WriteString(hex.EncodeToString(d.sum[:4]))
+	}
+	return sb.String()
+}
+
+// RecordDetails are the details of a RecordPut event for a row.
+func (d *RecordDigester) RecordDetails(table string, cols []Column) map[string]string {
+	return map[string]string{"table": table, "digest": d.Digest(table, cols), "columns": d.ColumnHints(table, cols)}
+}
+
+// Problem kinds: how a row differs from what the trail says it must be.
+const (
+	ProblemChanged  = "changed"  // the row differs from its last record.put
+	ProblemInserted = "inserted" // the row was never recorded
+	ProblemDeleted  = "deleted"  // the trail says the row exists, the table has no such row
+	ProblemRevived  = "revived"  // the trail says the row was deleted (purge, erasure), but it is there
+	// For the chain itself (table "audit_events"):
+	ProblemChainBroken = "chain_broken" // an event does not verify (ID: the event, Seq: its seq)
+	ProblemHeadMissing = "head_missing" // a kept head is not in the trail (ID: its hash, Seq: the trail's head)
+)
+
+// Problem is one difference between the tables and the trail.
+type Problem struct {
+	Table string `json:"table"`
+	ID    string `json:"id"`
+	Kind  string `json:"kind"`
+	// Columns lists the columns whose hints differ (for ProblemChanged), when known.
+	Columns []string `json:"columns"`
+	// Seq is the event that last recorded the row (0 for an inserted row).
+	Seq int64 `json:"seq"`
+	// Message is the problem in words, as the text output prints it.
+	Message string `json:"message"`
+}
+
+func (p Problem) String() string {
+	s := fmt.Sprintf("%s %s: ", p.Table, p.ID)
+	switch p.Kind {
+	case ProblemChanged:
+		s += fmt.Sprintf("changed outside counsel since event seq %d", p.Seq)
+		if len(p.Columns) > 0 {
+			s += " (differs in " + strings.Join(p.Columns, ", ") + ")"
+		}
+	case ProblemInserted:
+		s += "inserted outside counsel (no event records it)"
+	case ProblemDeleted:
+		s += fmt.Sprintf("deleted outside counsel (recorded at event seq %d, no longer in the table)", p.Seq)
+	case ProblemRevived:
+		s += fmt.Sprintf("present again after counsel deleted it at event seq %d", p.Seq)
+	case ProblemChainBroken:
+		s = fmt.Sprintf("audit chain broken at event seq %d (id %s)", p.Seq, p.ID)
+	case ProblemHeadMissing:
+		s = fmt.Sprintf("the kept head %s is not in the audit trail (it ends at seq %d)", p.ID, p.Seq)
+	default:
+		s += p.Kind
+	}
+	return s
+}
+
+// SafeID is id when it has the form of an ID, else a placeholder: a row inserted behind
+// counsel's back may carry anything in its key, and a report must not repeat a name.
+func SafeID(id string) string {
+	if isID(id) {
+		return id
+	}
+	return "(not an ID)"
+}
+
+type recordState struct {
+	digest  [sha256.Size]byte
+	seq     int64
+	deleted bool
+	seen    bool
+}
+
+// Records replays the record events of a trail into the state the tables must be in, and
+// compares rows against it. Feed every event with Track (in seq order, after the chain
+// verified it), then every row of every record table with Check, then call Missing.
+// Memory grows with the number of rows recorded, time with the number of events and rows.
+type Records struct {
+	rows   map[string]*recordState
+	tables map[string]int
+}
+
+// NewRecords returns an empty replay.
+func NewRecords() *Records {
+	return &Records{rows: make(map[string]*recordState), tables: make(map[string]int)}
+}
+
+// ErrRecordEvent reports a record event whose details are not as counsel writes them.
+var ErrRecordEvent = errors.New("record event without a valid table and digest")
+
+func recordKey(table, id string) string { return table + "\x00" + id }
+
+// Track takes the next event of the trail. Events other than record events are ignored.
+func (r *Records) Track(e Event) error {
+	switch e.Action {
+	case ActionRecordPut, ActionRecordDeleted:
+	default:
+		return nil
+	}
+	table := e.Details["table"]
+	if table == "" || e.Object == "" {
+		return &BrokenError{Seq: e.Seq, ID: e.ID, Reason: ErrRecordEvent.Error()}
+	}
+	k := recordKey(table, e.Object)
+	st := r.rows[k]
+	if st == nil {
+		st = &recordState{}
+		r.rows[k] = st
+	}
+	st.seq = e.Seq
+	if e.Action == ActionRecordDeleted {
+		st.deleted = true
+		return nil
+	}
+	d := e.Details["digest"]
+	if len(d) != 2*sha256.Size {
+		return &BrokenError{Seq: e.Seq, ID: e.ID, Reason: ErrRecordEvent.Error()}
+	}
+	if _, err := hex.Decode(st.digest[:], []byte(d)); err != nil {
+		return &BrokenError{Seq: e.Seq, ID: e.ID, Reason: ErrRecordEvent.Error()}
+	}
+	st.deleted = false
+	return nil
+}
+
+// Check compares one row, given by its table, ID and digest, with the trail. It returns the
+// problem and true when they differ; for a changed row, the caller fills Columns by
+// comparing hints (see DiffHints) with the event at Problem.Seq.
+func (r *Records) Check(table, id string, digest *[sha256.Size]byte) (Problem, bool) {
+	r.tables[table]++
+	st := r.rows[recordKey(table, id)]
+	switch {
+	case st == nil:
+		return Problem{Table: table, ID: SafeID(id), Kind: ProblemInserted}, true
+	case st.seen:
+		// A second row with the same key: only possible if the key constraint was removed.
+		return Problem{Table: table, ID: SafeID(id), Kind: ProblemInserted, Seq: st.seq}, true
+	}
+	st.seen = true
+	switch {
+	case st.deleted:
+		return Problem{Table: table, ID: id, Kind: ProblemRevived, Seq: st.seq}, true
+	case st.digest != *digest:
+		return Problem{Table: table, ID: id, Kind: ProblemChanged, Seq: st.seq}, true
+	}
+	return Problem{}, false
+}
+
+// Missing returns the rows the trail says exist that Check never saw, sorted by table and
+// ID. Only tables in checked are considered.
+func (r *Records) Missing() []Problem {
+	var out []Problem
+	for k, st := range r.rows {
+		if st.seen || st.deleted {
+			continue
+		}
+		table, id, _ := strings.Cut(k, "\x00")
+		out = append(out, Problem{Table: table, ID: id, Kind: ProblemDeleted, Seq: st.seq})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Table != out[j].Table {
+			return out[i].Table < out[j].Table
+		}
+		return out[i].ID < out[j].ID
+	})
+	return out
+}
+
+// Counts returns how many rows of each table Check saw.
+func (r *Records) Counts() map[string]int { return r.tables }
+
+// DiffHints names the columns whose hints differ between a recorded hint string and the
+// current row's. It returns nil when they cannot be compared (different column count).
+func DiffHints(recorded, current string, names []string) []string {
+	a, b := strings.Split(recorded, "."), strings.Split(current, ".")
+	if len(a) != len(b) || len(a) != len(names) {
+		return nil
+	}
+	var out []string
+	for i := range a {
+		if a[i] != b[i] {
+			out = append(out, names[i])
+		}
+	}
+	return out
+}
+
+// ParseRecordHints checks the form of a hint string (n groups of 8 hex digits joined by
+// '.'); the fuzz target decodes through it.
+func ParseRecordHints(s string) ([]uint32, error) {
+	if s == "" {
+		return nil, nil
+	}
+	parts := strings.Split(s, ".")
+	out := make([]uint32, len(parts))
+	for i, p := range parts {
+		b, err := hex.DecodeString(p)
+		if err != nil || len(b) != 4 || strings.ToLower(p) != p {
+			return nil, fmt.Errorf("column hint %d is not 8 lower-case hex digits", i+1)
+		}
+		out[i] = binary.BigEndian.Uint32(b)
+	}
+	return out, nil
+}

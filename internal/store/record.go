@@ -1,0 +1,410 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/expeerienced/counsel/internal/audit"
+)
+
+// recordTable says how the rows of one record table are bound to the audit trail (see
+// docs/audit-chain.md, "Records"). Every column of the table is either encoded (columns, in
+// this order) or secret (covered only by a digest under the row's own key, which is erased
+// together with them). Open fails when a table has a column listed in neither, so a column
+// added by a migration must be listed here: add its name at the end of columns, or to
+// secrets if it holds or is derived from a name.
+type recordTable struct {
+	name    string
+	key     string   // the primary key column: the row ID in the trail
+	columns []string // encoded in clear, in this order
+	// secrets are covered by audit.SecretValue under the key in secretKey; the item stands
+	// in the encoding after the columns, under the name secretItem.
+	secrets    []string
+	secretKey  string
+	secretItem string
+}
+
+// recordTables are the tables whose rows the trail binds, in the order verify checks them.
+var recordTables = []recordTable{
+	{name: "people", key: "id",
+		columns: []string{"id", "created_at", "erased_at"},
+		secrets: []string{"name"}, secretKey: "name_digest_key", secretItem: "name"},
+	{name: "sessions", key: "id",
+		columns: []string{"id", "person_id", "provider_id", "kind", "meeting_id", "join_url", "place",
+			"starts_at", "timezone", "duration_min", "status", "created_at", "cancelled_at"}},
+	{name: "consent_events", key: "id",
+		columns: []string{"id", "person_id", "session_id", "event", "timestamp", "jurisdiction",
+			"legal_basis", "purpose", "notice_language", "notice_version", "notice_hash",
+			"collection_method", "recorded_by"}},
+	{name: "withdrawals", key: "id",
+		columns: []string{"id", "subject_hmac", "withdrawn_at", "notice_hashes", "retain_until"}},
+	{name: "settings", key: "name",
+		columns: []string{"name", "value"}},
+}
+
+// RecordTables names the tables whose rows the trail binds, in the order verify checks them.
+func RecordTables() []string {
+	out := make([]string, len(recordTables))
+	for i, t := range recordTables {
+		out[i] = t.name
+	}
+	return out
+}
+
+// Table names for recordRow.
+const (
+	tablePeople        = "people"
+	tableSessions      = "sessions"
+	tableConsentEvents = "consent_events"
+	tableWithdrawals   = "withdrawals"
+	tableSettings      = "settings"
+)
+
+func recordTableNamed(name string) (*recordTable, bool) {
+	for i := range recordTables {
+		if recordTables[i].name == name {
+			return &recordTables[i], true
+		}
+	}
+	return nil, false
+}
+
+// selectList is the columns read for a row: the encoded ones, the secret ones, then the key.
+func (t *recordTable) selectList() string {
+	cols := slices.Concat(t.columns, t.secrets)
+	if t.secretKey != "" {
+		cols = append(cols, t.secretKey)
+	}
+	return strings.Join(cols, ", ")
+}
+
+// itemNames are the names of the encoding's items.
+func (t *recordTable) itemNames() []string {
+	if t.secretItem == "" {
+		return t.columns
+	}
+	return append(slices.Clone(t.columns), t.secretItem)
+}
+
+// rowBuffer reads rows of one table into the columns of its encoding.
+type rowBuffer struct {
+	t    *recordTable
+	vals []any
+	ptrs []any
+	cols []audit.Column
+	sec  []audit.Column
+}
+
+func newRowBuffer(t *recordTable) *rowBuffer {
+	n := len(t.columns) + len(t.secrets)
+	if t.secretKey != "" {
+		n++
+	}
+	b := &rowBuffer{t: t, vals: make([]any, n), ptrs: make([]any, n)}
+	for i := range b.vals {
+		b.ptrs[i] = &b.vals[i]
+	}
+	return b
+}
+
+// scan reads one row and returns its ID and encoding items (valid until the next scan).
+func (b *rowBuffer) scan(r scanner) (string, []audit.Column, error) {
+	clear(b.vals)
+	if err := r.Scan(b.ptrs...); err != nil {
+		return "", nil, err
+	}
+	t := b.t
+	b.cols, b.sec = b.cols[:0], b.sec[:0]
+	var id string
+	for i, name := range t.columns {
+		v := b.vals[i]
+		if name == t.key {
+			id = keyString(v)
+		}
+		b.cols = append(b.cols, audit.Column{Name: name, Value: v})
+	}
+	if t.secretItem != "" {
+		for i, name := range t.secrets {
+			b.sec = append(b.sec, audit.Column{Name: name, Value: b.vals[len(t.columns)+i]})
+		}
+		key, _ := b.vals[len(b.vals)-1].([]byte)
+		b.cols = append(b.cols, audit.Column{Name: t.secretItem, Value: audit.SecretValue(key, b.sec)})
+	}
+	return id, b.cols, nil
+}
+
+func keyString(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case []byte:
+		return string(x)
+	case int64:
+		return strconv.FormatInt(x, 10)
+	case nil:
+		return ""
+	}
+	return fmt.Sprint(v)
+}
+
+func recordDigester(ctx context.Context, q rowQuerier) (*audit.RecordDigester, error) {
+	var key []byte
+	if err := q.QueryRowContext(ctx, "SELECT key FROM record_key WHERE id = 1").Scan(&key); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, errors.New("the record key is missing from the database (table record_key)")
+		}
+		return nil, fmt.Errorf("read record key: %w", mapErr(err))
+	}
+	d, err := audit.NewRecordDigester(key)
+	if err != nil {
+		return nil, fmt.Errorf("the database's record key is damaged: %w", err)
+	}
+	return d, nil
+}
+
+// recordRow binds the current state of one row to the trail, in tx, the transaction that
+// wrote it: after an INSERT or UPDATE it appends a record.put event with the row's digest,
+// after a DELETE (the row is gone) a record.deleted event. Every write to a record table calls
+// it once per row it changed, after the change; `audit verify` reports any row that differs.
+func recordRow(ctx context.Context, tx *sql.Tx, now time.Time, table, id string) error {
+	t, ok := recordTableNamed(table)
+	if !ok {
+		return fmt.Errorf("record %s: not a record table", table)
+	}
+	dg, err := recordDigester(ctx, tx)
+	if err != nil {
+		return err
+	}
+	return recordRowWith(ctx, tx, now, dg, t, newRowBuffer(t), id)
+}
+
+func recordRowWith(ctx context.Context, tx *sql.Tx, now time.Time, dg *audit.RecordDigester, t *recordTable, b *rowBuffer, id string) error {
+	_, cols, err := b.scan(tx.QueryRowContext(ctx, "SELECT "+t.selectList()+" FROM "+t.name+" WHERE "+t.key+" = ?", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return appendAudit(ctx, tx, now, audit.ActionRecordDeleted, id, map[string]string{"table": t.name})
+	}
+	if err != nil {
+		return fmt.Errorf("read %s row for the trail: %w", t.name, err)
+	}
+	return appendAudit(ctx, tx, now, audit.ActionRecordPut, id, dg.RecordDetails(t.name, cols))
+}
+
+// recordRows is recordRow for many rows of one table.
+func recordRows(ctx context.Context, tx *sql.Tx, now time.Time, table string, ids []string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	t, ok := recordTableNamed(table)
+	if !ok {
+		return fmt.Errorf("record %s: not a record table", table)
+	}
+	dg, err := recordDigester(ctx, tx)
+	if err != nil {
+		return err
+	}
+	b := newRowBuffer(t)
+	for _, id := range ids {
+		if err := recordRowWith(ctx, tx, now, dg, t, b, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// selectIDs returns the first column of every row of query.
+func selectIDs(ctx context.Context, tx dbtx, query string, args ...any) ([]string, error) {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// baseline records every row of tables as they are, after a record.baseline event that says
+// why (schema is the schema version being applied) and how many rows of each table follow.
+// A database whose tables are all empty gets no event.
+func baseline(ctx context.Context, tx *sql.Tx, now time.Time, schema int, tables []string) error {
+	details := map[string]string{"schema": strconv.Itoa(schema)}
+	ids := make(map[string][]string)
+	total := 0
+	for _, name := range tables {
+		t, _ := recordTableNamed(name)
+		list, err := selectIDs(ctx, tx, "SELECT "+t.key+" FROM "+t.name+" ORDER BY "+t.key)
+		if err != nil {
+			return fmt.Errorf("baseline %s: %w", name, err)
+		}
+		ids[name] = list
+		details[name] = strconv.Itoa(len(list))
+		total += len(list)
+	}
+	if total == 0 {
+		return nil
+	}
+	if err := appendAudit(ctx, tx, now, audit.ActionRecordBaseline, "", details); err != nil {
+		return err
+	}
+	for _, name := range tables {
+		if err := recordRows(ctx, tx, now, name, ids[name]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// tableColumns returns the columns of a table in declaration order (nil if it does not exist).
+func tableColumns(ctx context.Context, q querier, table string) ([]string, error) {
+	rows, err := q.QueryContext(ctx, "SELECT name FROM pragma_table_info(?) ORDER BY cid", table)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}
+
+// recordSchema is the column sets of the record tables, to notice a migration that changes one.
+func recordSchema(ctx context.Context, q querier) (map[string]string, error) {
+	out := make(map[string]string)
+	for _, t := range append([]recordTable{{name: "record_key"}}, recordTables...) {
+		cols, err := tableColumns(ctx, q, t.name)
+		if err != nil {
+			return nil, err
+		}
+		slices.Sort(cols)
+		out[t.name] = strings.Join(cols, ",")
+	}
+	return out, nil
+}
+
+// checkRecordSchema fails when a record table has a column that recordTables does not list:
+// such a column would be written without the trail covering it.
+func checkRecordSchema(ctx context.Context, q querier) error {
+	for _, t := range recordTables {
+		cols, err := tableColumns(ctx, q, t.name)
+		if err != nil {
+			return err
+		}
+		known := slices.Concat(t.columns, t.secrets, []string{t.secretKey})
+		for _, c := range cols {
+			if !slices.Contains(known, c) {
+				return fmt.Errorf("column %s.%s is not covered by the audit trail: list it in recordTables (internal/store/record.go)", t.name, c)
+			}
+		}
+		for _, c := range t.columns {
+			if !slices.Contains(cols, c) {
+				return fmt.Errorf("recordTables lists %s.%s, which the table does not have", t.name, c)
+			}
+		}
+	}
+	return nil
+}
+
+// RecordReport is what VerifyRecords found.
+type RecordReport struct {
+	// Rows counts the rows of each record table.
+	Rows map[string]int
+	// Problems lists every row that differs from the trail, table by table.
+	Problems []audit.Problem
+}
+
+// VerifyRecords walks the trail through v (which checks the chain) and replays its record
+// events; if the chain verifies, it compares every row of every record table with the
+// replay. A broken chain is returned as the error (its records are not compared: the trail
+// itself cannot be trusted). Time grows linearly with events and rows; memory with rows.
+func (d *DB) VerifyRecords(ctx context.Context, v *audit.Verifier) (RecordReport, error) {
+	rep := RecordReport{Rows: make(map[string]int)}
+	recs := audit.NewRecords()
+	err := walkAudit(ctx, d.db, func(e audit.Event) error {
+		if err := v.Add(e); err != nil {
+			return err
+		}
+		return recs.Track(e)
+	})
+	if err != nil {
+		return rep, err
+	}
+	if err := v.Finish(); err != nil {
+		return rep, err
+	}
+	if err := checkRecordSchema(ctx, d.db); err != nil {
+		return rep, err
+	}
+	dg, err := recordDigester(ctx, d.db)
+	if err != nil {
+		return rep, err
+	}
+	type changed struct {
+		i     int
+		hints string
+	}
+	var diffs []changed
+	for ti := range recordTables {
+		t := &recordTables[ti]
+		rep.Rows[t.name] = 0
+		b := newRowBuffer(t)
+		rows, err := d.db.QueryContext(ctx, "SELECT "+t.selectList()+" FROM "+t.name)
+		if err != nil {
+			return rep, fmt.Errorf("read %s: %w", t.name, mapErr(err))
+		}
+		var sum [sha256.Size]byte
+		for rows.Next() {
+			id, cols, err := b.scan(rows)
+			if err != nil {
+				rows.Close()
+				return rep, fmt.Errorf("read %s: %w", t.name, mapErr(err))
+			}
+			rep.Rows[t.name]++
+			dg.DigestTo(&sum, t.name, cols)
+			if p, bad := recs.Check(t.name, id, &sum); bad {
+				if p.Kind == audit.ProblemChanged {
+					diffs = append(diffs, changed{len(rep.Problems), dg.ColumnHints(t.name, cols)})
+				}
+				rep.Problems = append(rep.Problems, p)
+			}
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return rep, fmt.Errorf("read %s: %w", t.name, mapErr(err))
+		}
+	}
+	rep.Problems = append(rep.Problems, recs.Missing()...)
+	// Name the changed columns from the hints of the event that last recorded each row.
+	for _, c := range diffs {
+		p := &rep.Problems[c.i]
+		t, _ := recordTableNamed(p.Table)
+		var details string
+		if err := d.db.QueryRowContext(ctx, "SELECT details FROM audit_events WHERE seq = ?", p.Seq).Scan(&details); err != nil {
+			return rep, fmt.Errorf("read audit event %d: %w", p.Seq, mapErr(err))
+		}
+		var det map[string]string
+		if json.Unmarshal([]byte(details), &det) == nil {
+			p.Columns = audit.DiffHints(det["columns"], c.hints, t.itemNames())
+		}
+	}
+	return rep, nil
+}
