@@ -1,5 +1,5 @@
 // Package data embeds the files that ship inside the counsel binary: the
-// vetted provider list and the e-mail templates. It holds no logic; the
+// vetted provider list, the e-mail templates and the message catalogue. It holds no logic; the
 // provider and invite packages parse what it embeds.
 package data
 
@@ -8,7 +8,7 @@ import (
 	"io/fs"
 )
 
-//go:embed providers.yaml templates
+//go:embed providers.yaml templates i18n
 var files embed.FS
 
 // Providers returns the vetted provider list (YAML).
@@ -27,4 +27,14 @@ func Templates() fs.FS {
 		panic("data: templates not embedded: " + err.Error())
 	}
 	return sub
+}
+
+// Messages returns the German message catalogue (YAML): a list of entries,
+// each the English text as in the code and its German text.
+func Messages() []byte {
+	b, err := files.ReadFile("i18n/de.yaml")
+	if err != nil {
+		panic("data: i18n/de.yaml not embedded: " + err.Error())
+	}
+	return b
 }

@@ -72,6 +72,11 @@ func TestScript(t *testing.T) {
 			env.Setenv("COUNSEL_DB", filepath.Join(work, "db.sqlite"))
 			env.Setenv("TZ", "UTC")
 			env.Setenv("NO_COLOR", "")
+			// The machine's language must not leak in: scripts run in
+			// English unless they set LANG or COUNSEL_LANGUAGE themselves.
+			for _, v := range []string{"LANG", "LC_ALL", "LC_MESSAGES", "COUNSEL_LANGUAGE"} {
+				env.Setenv(v, "")
+			}
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){

@@ -69,7 +69,10 @@ func Main(ctx context.Context, args []string, d Deps) int {
 	out := &checkedWriter{w: d.Stdout}
 	d.Stdout = out
 	a := &app{deps: d}
+	a.lang = a.chooseLanguage(args)
+	tr = newTranslator(a.lang.lang)
 	root := newRootCmd(a)
+	localizeTree(root)
 	root.SetArgs(args)
 	root.SetIn(d.Stdin)
 	root.SetOut(d.Stdout)
@@ -152,7 +155,7 @@ func (a *app) lostOutput(cmd *cobra.Command, werr, cmdErr error) error {
 		if s := outputs[cmd.CommandPath()]; s != "" {
 			what = s
 		}
-		what += " of '" + cmd.CommandPath() + "'"
+		what = fmt.Sprintf("%s of '%s'", what, cmd.CommandPath())
 	}
 	var err error
 	if a.changed != "" {
@@ -195,15 +198,17 @@ func withHint(err error, hints ...string) error {
 }
 
 // printError writes the error in counsel's fixed voice: lower-case, one
-// "counsel: error:" line per line of the message, then the hints.
+// "counsel: error:" line per line of the message, then the hints. The
+// prefixes stay English in every language: scripts and support staff look
+// for them. The text after them is in the run's language.
 func printError(w io.Writer, err error) {
 	for _, line := range strings.Split(err.Error(), "\n") {
-		fmt.Fprintf(w, "counsel: error: %s\n", line)
+		fmt.Fprintf(w, "counsel: error: %s\n", tr.message(line))
 	}
 	var he *hintError
 	if errors.As(err, &he) {
 		for _, h := range he.hints {
-			fmt.Fprintf(w, "counsel: hint: %s\n", h)
+			fmt.Fprintf(w, "counsel: hint: %s\n", tr.message(h))
 		}
 	}
 }
@@ -215,12 +220,12 @@ func (a *app) warn(format string, args ...any) {
 	if a.colour() {
 		prefix = "\x1b[33mcounsel: warning:\x1b[0m "
 	}
-	fmt.Fprintf(a.deps.Stderr, prefix+format+"\n", args...)
+	fmt.Fprint(a.deps.Stderr, prefix+say(format, args...)+"\n")
 }
 
 // info prints a message for the person on stderr; stdout stays data only.
 func (a *app) info(format string, args ...any) {
-	fmt.Fprintf(a.deps.Stderr, "counsel: "+format+"\n", args...)
+	fmt.Fprint(a.deps.Stderr, "counsel: "+say(format, args...)+"\n")
 }
 
 func (a *app) colour() bool {

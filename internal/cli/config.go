@@ -78,7 +78,7 @@ func (a *app) resolve(cmd *cobra.Command) (*resolved, error) {
 	for _, k := range config.Keys {
 		if val, ok := lookupEnv(a.deps.Getenv, envName(k.Name)); ok {
 			r.values[k.Name] = val
-			r.sources[k.Name] = "env " + envName(k.Name)
+			r.sources[k.Name] = fmt.Sprintf("env %s", envName(k.Name))
 		}
 	}
 	if f := cmd.Flags().Lookup("db"); f != nil && f.Changed {
@@ -170,7 +170,7 @@ func (r *resolved) describe(key string) string {
 	if s := r.sources[key]; s != "file" {
 		return s
 	}
-	return "file " + r.file
+	return fmt.Sprintf("file %s", r.file)
 }
 
 func newConfigCmd(a *app) *cobra.Command {
@@ -241,7 +241,8 @@ func newConfigShowCmd(a *app) *cobra.Command {
 		Use:   "show",
 		Short: "Print the effective settings and where each came from",
 		Long: `Print every setting's effective value and its source: a flag, a COUNSEL_*
-environment variable, the config file, or the default.
+environment variable, the config file, or the default. The row messages names
+the language counsel speaks to you in, and why.
 ` + exitStatusHelp,
 		Example: "  $ counsel config show\n  $ counsel config show --format json",
 		Args:    noArgs,
@@ -268,9 +269,11 @@ func runConfigShow(a *app, opts *configShowOptions) error {
 		}
 		rows = append(rows, row{k.Name, val, r.describe(k.Name)})
 	}
+	// Not a key: the language counsel speaks in, and which rule chose it.
+	rows = append(rows, row{"messages", a.lang.lang, a.lang.why})
 	l := listing{header: []string{"Key", "Value", "Source"}, json: rows}
 	for _, x := range rows {
-		l.rows = append(l.rows, []string{x.Key, x.Value, x.Source})
+		l.rows = append(l.rows, []string{x.Key, x.Value, cell(x.Source, tr.message(x.Source))})
 	}
 	return writeListing(a.deps.Stdout, opts.format, l)
 }

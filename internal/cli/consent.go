@@ -196,7 +196,7 @@ func runConsentConfirm(ctx context.Context, a *app, client string, opts *consent
 	if err != nil {
 		return personError(err)
 	}
-	a.info("consent recorded: given %s, method %s (event %s)", showTime(e.Timestamp, loc, "2006-01-02 15:04 MST"),
+	a.info("consent recorded: given %s, method %s (event %s)", showWhen(e.Timestamp, loc, "2006-01-02 15:04 MST"),
 		e.CollectionMethod, session.ShortID(e.ID))
 	if !consent.Explicit(e.CollectionMethod) {
 		a.warn("taking part is not the explicit consent GDPR Art. 9(2)(a) asks for health data; " +
@@ -327,13 +327,13 @@ func runConsentShow(ctx context.Context, a *app, client string, opts *consentSho
 		if e.NoticeHash != "" {
 			text = fmt.Sprintf("%s %s %.12s", e.NoticeLanguage, e.NoticeVersion, e.NoticeHash)
 		}
-		rows = append(rows, row{e.Timestamp, []string{showTime(e.Timestamp, loc, "2006-01-02 15:04"), e.Event,
-			e.CollectionMethod, text, shortOrEmpty(e.SessionID), e.RecordedBy}})
+		rows = append(rows, row{e.Timestamp, []string{showWhen(e.Timestamp, loc, "2006-01-02 15:04"), T(e.Event),
+			T(e.CollectionMethod), text, shortOrEmpty(e.SessionID), e.RecordedBy}})
 	}
 	for _, w := range sub.Withdrawals {
 		v.Withdrawals = append(v.Withdrawals, toWithdrawalJSON(w))
-		rows = append(rows, row{w.WithdrawnAt, []string{showTime(w.WithdrawnAt, loc, "2006-01-02 15:04"), consent.Withdrawn,
-			"", fmt.Sprintf("%d text(s); proof kept to %s", len(w.NoticeHashes), lastDay(w.RetainUntil, loc)), "", ""}})
+		rows = append(rows, row{w.WithdrawnAt, []string{showWhen(w.WithdrawnAt, loc, "2006-01-02 15:04"), T(consent.Withdrawn),
+			"", Tf("%d text(s); proof kept to %s", len(w.NoticeHashes), lastDay(w.RetainUntil, loc)), "", ""}})
 	}
 	// A withdrawal is shown where it happened among the events.
 	l := listing{header: []string{"Time", "Event", "Method", "Consent text", "Session", "Recorded by"}, json: v}
@@ -434,7 +434,7 @@ func runConsentRevoke(ctx context.Context, a *app, ref string, opts *consentRevo
 		if w, ok := lastOf(sub.Withdrawals); ok && sub.Person.ID == "" {
 			at = w.WithdrawnAt
 		}
-		a.info("consent was already withdrawn on %s; nothing changed", at.In(loc).Format("2006-01-02 15:04 MST"))
+		a.info("consent was already withdrawn on %s; nothing changed", showWhen(at, loc, "2006-01-02 15:04 MST"))
 		return nil
 	}
 	now := a.deps.Now()
@@ -445,13 +445,13 @@ func runConsentRevoke(ctx context.Context, a *app, ref string, opts *consentRevo
 		writeRevokePlan(w, sub, plan, until, loc)
 	}
 	if opts.dryRun {
-		fmt.Fprintln(w, "Then still to do outside counsel:")
+		fprintf(w, "Then still to do outside counsel:\n")
 		writeExternalSteps(w, plan, loc)
 		a.info("dry run: nothing was changed")
 		return nil
 	}
 	if !opts.yes {
-		ok, err := a.confirm("Withdraw this person's consent and erase their name? This cannot be undone. [y/N] ")
+		ok, err := a.confirm("Withdraw this person's consent and erase their name? This cannot be undone. [y/N]")
 		if err != nil {
 			return err
 		}
@@ -478,11 +478,11 @@ func runConsentRevoke(ctx context.Context, a *app, ref string, opts *consentRevo
 	if err != nil {
 		return personError(err)
 	}
-	a.changed = "consent of person " + session.ShortID(res.PersonID) + " is withdrawn and the name erased"
+	a.changed = fmt.Sprintf("consent of person %s is withdrawn and the name erased", session.ShortID(res.PersonID))
 	a.again = stepHints(res.Plan, loc)
 	a.autoPurge(ctx, db)
 	writeRevokeDone(w, res, loc)
-	fmt.Fprintln(w, "Still to do outside counsel:")
+	fprintf(w, "Still to do outside counsel:\n")
 	writeExternalSteps(w, res.Plan, loc)
 	if !res.Checkpointed {
 		a.warn("another program has the database open, so the erased bytes are still in its write-ahead log " +
@@ -499,22 +499,18 @@ func lastOf(ws []store.Withdrawal) (store.Withdrawal, bool) {
 }
 
 // confirm asks a yes/no question on stderr and reads the answer from stdin;
-// only "y" or "yes" is a yes.
+// only "y" or "yes" is a yes, in German also "j" or "ja" (see yes).
 func (a *app) confirm(question string) (bool, error) {
-	fmt.Fprint(a.deps.Stderr, question)
+	fmt.Fprint(a.deps.Stderr, T(question)+" ")
 	line, err := bufio.NewReader(a.deps.Stdin).ReadString('\n')
 	if err != nil && !errors.Is(err, io.EOF) {
 		return false, err
 	}
-	switch strings.ToLower(strings.TrimSpace(line)) {
-	case "y", "yes":
-		return true, nil
-	}
-	return false, nil
+	return yes(line), nil
 }
 
 func sessionLine(s session.Session, loc *time.Location) string {
-	line := fmt.Sprintf("%s  %s  %s", session.ShortID(s.ID), showTime(s.Start, loc, "Mon 2006-01-02 15:04 MST"), s.ProviderID)
+	line := fmt.Sprintf("%s  %s  %s", session.ShortID(s.ID), showWhen(s.Start, loc, "Mon 2006-01-02 15:04 MST"), s.ProviderID)
 	if s.MeetingID != "" {
 		line += " " + meetingDisplay(s.MeetingID)
 	}
@@ -522,30 +518,30 @@ func sessionLine(s session.Session, loc *time.Location) string {
 }
 
 func writeRevokePlan(w io.Writer, sub store.Subject, plan consent.RevokePlan, until time.Time, loc *time.Location) {
-	fmt.Fprintf(w, "Withdrawing consent of person %s would:\n", session.ShortID(sub.Person.ID))
-	fmt.Fprintf(w, "  - cancel %d future session(s)\n", len(plan.Cancel))
+	fprintf(w, "Withdrawing consent of person %s would:\n", session.ShortID(sub.Person.ID))
+	fprintf(w, "  - cancel %d future session(s)\n", len(plan.Cancel))
 	for _, s := range plan.Cancel {
 		fmt.Fprintf(w, "      %s\n", sessionLine(s, loc))
 	}
-	fmt.Fprintf(w, "  - erase the name from the person and %d session(s); %d past or cancelled session(s) stay, anonymised, until their retention ends\n",
+	fprintf(w, "  - erase the name from the person and %d session(s); %d past or cancelled session(s) stay, anonymised, until their retention ends\n",
 		len(sub.Sessions), len(plan.Keep))
 	var hashes []string
 	for _, e := range sub.Events {
 		hashes = append(hashes, e.NoticeHash)
 	}
-	fmt.Fprintf(w, "  - delete %d consent event(s) and keep a proof (keyed hash of the name, time, %d consent text hash(es)) until %s\n",
+	fprintf(w, "  - delete %d consent event(s) and keep a proof (keyed hash of the name, time, %d consent text hash(es)) until %s\n",
 		len(sub.Events), len(consent.SplitNoticeHashes(consent.JoinNoticeHashes(hashes))), lastDay(until, loc))
 }
 
 func writeRevokeDone(w io.Writer, res store.Revoked, loc *time.Location) {
-	fmt.Fprintf(w, "Consent of person %s withdrawn on %s.\n", session.ShortID(res.PersonID),
-		res.Withdrawal.WithdrawnAt.In(loc).Format("2006-01-02 15:04 MST"))
-	fmt.Fprintf(w, "  - cancelled %d future session(s)\n", len(res.Plan.Cancel))
+	fprintf(w, "Consent of person %s withdrawn on %s.\n", session.ShortID(res.PersonID),
+		showWhen(res.Withdrawal.WithdrawnAt, loc, "2006-01-02 15:04 MST"))
+	fprintf(w, "  - cancelled %d future session(s)\n", len(res.Plan.Cancel))
 	for _, s := range res.Plan.Cancel {
 		fmt.Fprintf(w, "      %s\n", sessionLine(s, loc))
 	}
-	fmt.Fprintf(w, "  - erased the name; %d past or cancelled session(s) stay, anonymised, until their retention ends\n", len(res.Plan.Keep))
-	fmt.Fprintf(w, "  - deleted %d consent event(s); the proof of the withdrawal is kept until %s\n",
+	fprintf(w, "  - erased the name; %d past or cancelled session(s) stay, anonymised, until their retention ends\n", len(res.Plan.Keep))
+	fprintf(w, "  - deleted %d consent event(s); the proof of the withdrawal is kept until %s\n",
 		res.EventsDeleted, lastDay(res.Withdrawal.RetainUntil, loc))
 }
 
@@ -571,18 +567,18 @@ func writeExternalSteps(w io.Writer, plan consent.RevokePlan, loc *time.Location
 func stepText(st consent.Step, loc *time.Location, withMeeting bool) string {
 	switch st.Kind {
 	case consent.StepCancelBlizz:
-		meeting := "the meeting"
 		if withMeeting {
-			meeting += " " + meetingDisplay(st.MeetingID)
+			return Tf("cancel the meeting %s in Blizz (TeamViewer Meeting): session %s, %s",
+				meetingDisplay(st.MeetingID), session.ShortID(st.SessionID), showWhen(st.Start, loc, "Mon 2006-01-02 15:04 MST"))
 		}
-		return fmt.Sprintf("cancel %s in Blizz (TeamViewer Meeting): session %s, %s",
-			meeting, session.ShortID(st.SessionID), showTime(st.Start, loc, "Mon 2006-01-02 15:04 MST"))
+		return Tf("cancel the meeting in Blizz (TeamViewer Meeting): session %s, %s",
+			session.ShortID(st.SessionID), showWhen(st.Start, loc, "Mon 2006-01-02 15:04 MST"))
 	case consent.StepTellCancelled:
-		return "tell the client that the withdrawal is done and their sessions are cancelled"
+		return T("tell the client that the withdrawal is done and their sessions are cancelled")
 	case consent.StepDeleteMail:
-		return "delete the invitations you sent to this client from your mailbox (sent items, drafts) and any saved .eml or .ics files"
+		return T("delete the invitations you sent to this client from your mailbox (sent items, drafts) and any saved .eml or .ics files")
 	case consent.StepDeleteCalendar:
-		return "delete the calendar entries made from those invitations"
+		return T("delete the calendar entries made from those invitations")
 	}
 	return string(st.Kind)
 }

@@ -47,9 +47,9 @@ func writeListing(w io.Writer, format string, l listing) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(l.json)
 	case formatCSV:
-		header, rows := l.header, l.rows
+		header, rows := l.header, unpackRows(l.rows, false)
 		if l.csvHeader != nil {
-			header, rows = l.csvHeader, l.csvRows
+			header, rows = l.csvHeader, unpackRows(l.csvRows, false)
 		}
 		cw := export.NewCSV(w, header)
 		for _, r := range rows {
@@ -59,7 +59,11 @@ func writeListing(w io.Writer, format string, l listing) error {
 		}
 		return cw.Flush()
 	case formatTable:
-		return writeTable(w, l.header, l.rows, l.maxWidth)
+		header := make([]string, len(l.header))
+		for i, h := range l.header {
+			header[i] = T(h)
+		}
+		return writeTable(w, header, unpackRows(l.rows, true), l.maxWidth)
 	}
 	return fmt.Errorf("unknown format %q", format)
 }

@@ -130,7 +130,7 @@ func runProvidersList(a *app, opts *providersListOptions) error {
 		if p.Rating != nil {
 			rating = p.Rating.Value + " " + p.Rating.Date[:min(4, len(p.Rating.Date))]
 		}
-		l.rows = append(l.rows, []string{p.ID, string(p.Kind), p.Encryption.E2E, rating, strings.Join(w, ", ")})
+		l.rows = append(l.rows, []string{p.ID, string(p.Kind), T(p.Encryption.E2E), rating, strings.Join(translateAll(w), ", ")})
 		l.csvRows = append(l.csvRows, providerCSVRow(p, w))
 	}
 	l.json = rows
@@ -173,7 +173,7 @@ func runProvidersShow(a *app, id string, opts *providersShowOptions) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(providerJSON{p, w})
 	}
-	yes := map[bool]string{true: "yes", false: "no"}
+	yes := map[bool]string{true: T("yes"), false: T("no")}
 	fields := [][2]string{
 		{"Name", p.Name},
 		{"ID", p.ID},
@@ -181,7 +181,7 @@ func runProvidersShow(a *app, id string, opts *providersShowOptions) error {
 		{"Status", string(p.Status)},
 		{"Operator", p.Operator},
 		{"Address", firstNonEmpty(p.BaseURL, p.JoinURL)},
-		{"Registration", "host: " + yes[p.Registration.Host] + ", guests: " + yes[p.Registration.Guest]},
+		{"Registration", Tf("host: %s, guests: %s", yes[p.Registration.Host], yes[p.Registration.Guest])},
 		{"GDPR statement", p.GDPRStatement},
 		{"Privacy policy", p.PrivacyPolicy},
 		{"Data collected", p.DataCollected},
@@ -200,24 +200,24 @@ func runProvidersShow(a *app, id string, opts *providersShowOptions) error {
 		[2]string{"Review due", p.ReviewDue},
 		[2]string{"Unverified", yes[p.Unverified]},
 		[2]string{"Notes", p.Notes},
-		[2]string{"Warnings", strings.Join(w, ", ")},
+		[2]string{"Warnings", strings.Join(translateAll(w), ", ")},
 	)
 	if reg.Local(p.ID) {
-		fields = append(fields, [2]string{"Defined in", "your own provider file"})
+		fields = append(fields, [2]string{"Defined in", T("your own provider file")})
 	}
 	out := a.deps.Stdout
 	for _, f := range fields {
 		if f[1] == "" {
 			continue
 		}
-		writeWrapped(out, f[0], f[1])
+		writeWrapped(out, T(f[0]), f[1])
 	}
 	if len(p.Sources) > 0 {
-		fmt.Fprintln(out, "Sources:")
+		fmt.Fprintln(out, T("Sources:"))
 		for _, s := range p.Sources {
 			line := "  - " + s.Title + "\n    " + s.URL
 			if s.Retrieved != "" {
-				line += " (retrieved " + s.Retrieved + ")"
+				line += Tf(" (retrieved %s)", s.Retrieved)
 			}
 			fmt.Fprintln(out, line)
 		}
@@ -285,6 +285,6 @@ func runProvidersCheck(a *app, path string) error {
 			n++
 		}
 	}
-	fmt.Fprintf(a.deps.Stdout, "%s: ok, %d provider(s)\n", path, n)
+	fprintf(a.deps.Stdout, "%s: ok, %d provider(s)\n", path, n)
 	return nil
 }

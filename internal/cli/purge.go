@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/spf13/cobra"
 
@@ -59,11 +58,11 @@ func runPurge(ctx context.Context, a *app, opts *purgeOptions) error {
 		a.changed = "the purge is done"
 		a.again = []string{"the counts are in the purge event of the audit trail ('counsel export audit')"}
 	}
-	verb := "deleted"
 	if opts.dryRun {
-		verb = "would delete"
+		fprintf(a.deps.Stdout, "would delete %s\n", purgedCounts(p))
+	} else {
+		fprintf(a.deps.Stdout, "deleted %s\n", purgedCounts(p))
 	}
-	fmt.Fprintf(a.deps.Stdout, "%s %s\n", verb, purgedCounts(p))
 	if opts.dryRun {
 		a.info("dry run: nothing was changed")
 	} else if p.Total() > 0 && !p.Checkpointed {
@@ -73,7 +72,7 @@ func runPurge(ctx context.Context, a *app, opts *purgeOptions) error {
 }
 
 func purgedCounts(p store.Purged) string {
-	return fmt.Sprintf("%d session(s), %d person(s), %d consent event(s), %d withdrawal proof(s)",
+	return Tf("%d session(s), %d person(s), %d consent event(s), %d withdrawal proof(s)",
 		p.Sessions, p.People, p.ConsentEvents, p.Withdrawals)
 }
 

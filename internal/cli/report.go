@@ -124,7 +124,7 @@ func runReport(ctx context.Context, a *app, opts *reportOptions) error {
 	}
 	// The total is a table line for people; CSV rows stay one kind, so a spreadsheet sums.
 	total := out.Total
-	total.Group = "total"
+	total.Group = T("total")
 	l.rows = append(l.rows, total.cells())
 	return writeListing(a.deps.Stdout, opts.format, l)
 }

@@ -29,6 +29,7 @@ type app struct {
 	// the output is lost (see lostOutput).
 	changed string
 	again   []string
+	lang    langChoice // the language of messages, chosen before the tree is built
 }
 
 // skipConfig marks commands that must work even with a broken config file
@@ -49,6 +50,10 @@ one file on this computer.
 
 Configuration comes from, in this order: command-line flags, COUNSEL_*
 environment variables, the config file (see 'counsel config path'), defaults.
+
+Language: counsel speaks German when the setting language is de or, without
+that setting, when LC_ALL, LC_MESSAGES or LANG name a German locale (such as
+de_DE.UTF-8); otherwise English. 'counsel config show' tells which rule applied.
 ` + exitStatusHelp,
 		SilenceErrors:     true,
 		SilenceUsage:      true,

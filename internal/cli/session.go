@@ -330,7 +330,7 @@ func runSessionNew(ctx context.Context, a *app, opts *sessionNewOptions) error {
 		if err := a.storeSession(ctx, p, msg, ics, opts, now); err != nil {
 			return err
 		}
-		a.changed = "session " + short + " is stored"
+		a.changed = fmt.Sprintf("session %s is stored", short)
 		a.again = []string{fmt.Sprintf("'counsel session show %s' shows it again", short)}
 	}
 	if opts.format == "json" {
@@ -347,7 +347,7 @@ func runSessionNew(ctx context.Context, a *app, opts *sessionNewOptions) error {
 		a.info("dry run: session %s was not stored and no file was written", short)
 		return nil
 	}
-	a.info("session %s created for %s", short, p.session.Start.In(p.loc).Format("Mon 2 Jan 2006 15:04 MST"))
+	a.info("session %s created for %s", short, when(p.session.Start.In(p.loc), "Mon 2 Jan 2006 15:04 MST"))
 	if p.provider.Kind == provider.KindBlizz {
 		a.info("send the meeting password to the client separately, not in this e-mail")
 	}

@@ -88,7 +88,7 @@ func runSessionList(ctx context.Context, a *app, opts *sessionListOptions) error
 		j := toSessionJSON(s, loc)
 		rows = append(rows, j)
 		start := showTime(s.Start, loc, "Mon 2006-01-02 15:04")
-		l.rows = append(l.rows, []string{j.ShortID, start, clientLabel(s), s.ProviderID, meetingLabel(s), string(s.Status)})
+		l.rows = append(l.rows, []string{j.ShortID, showWhen(s.Start, loc, "Mon 2006-01-02 15:04"), clientWord(s), s.ProviderID, meetingLabel(s), T(string(s.Status))})
 		l.csvRows = append(l.csvRows, []string{j.ShortID, start, clientLabel(s), s.ProviderID, j.MeetingID, s.JoinURL, string(s.Status)})
 	}
 	l.json = rows
@@ -199,20 +199,21 @@ func runSessionShow(ctx context.Context, a *app, ref string, opts *sessionShowOp
 		loc = tz
 	}
 	j := toSessionJSON(s, loc)
+	// The table translates the field names and words; CSV keeps them English.
 	l := listing{header: []string{"Field", "Value"}, json: j, rows: [][]string{
-		{"id", s.ID},
-		{"client", clientLabel(s)},
-		{"provider", s.ProviderID},
-		{"meeting", meetingLabel(s)},
-		{"join link", s.JoinURL},
-		{"place", s.Place},
-		{"start", showTime(s.Start, loc, "Mon 2006-01-02 15:04 MST") + " (" + s.Timezone + ")"},
-		{"duration", fmt.Sprintf("%d min", int(s.Duration/time.Minute))},
-		{"status", string(s.Status)},
-		{"created", showTime(s.CreatedAt, loc, "2006-01-02 15:04 MST")},
+		{word("id"), s.ID},
+		{word("client"), clientWord(s)},
+		{word("provider"), s.ProviderID},
+		{word("meeting"), meetingLabel(s)},
+		{word("join link"), s.JoinURL},
+		{word("place"), s.Place},
+		{word("start"), cell(showTime(s.Start, loc, "Mon 2006-01-02 15:04 MST"), showWhen(s.Start, loc, "Mon 2006-01-02 15:04 MST")) + " (" + s.Timezone + ")"},
+		{word("duration"), fmt.Sprintf("%d min", int(s.Duration/time.Minute))},
+		{word("status"), word(string(s.Status))},
+		{word("created"), cell(showTime(s.CreatedAt, loc, "2006-01-02 15:04 MST"), showWhen(s.CreatedAt, loc, "2006-01-02 15:04 MST"))},
 	}}
 	if !s.CancelledAt.IsZero() {
-		l.rows = append(l.rows, []string{"cancelled", showTime(s.CancelledAt, loc, "2006-01-02 15:04 MST")})
+		l.rows = append(l.rows, []string{word("cancelled"), cell(showTime(s.CancelledAt, loc, "2006-01-02 15:04 MST"), showWhen(s.CancelledAt, loc, "2006-01-02 15:04 MST"))})
 	}
 	return writeListing(a.deps.Stdout, opts.format, l)
 }
@@ -250,17 +251,17 @@ func runSessionCancel(ctx context.Context, a *app, ref string) error {
 	if err != nil {
 		return sessionLookupError(err)
 	}
-	a.changed = "session " + session.ShortID(s.ID) + " is cancelled"
+	a.changed = fmt.Sprintf("session %s is cancelled", session.ShortID(s.ID))
 	a.again = []string{fmt.Sprintf("'counsel session show %s' shows the session and its meeting", session.ShortID(s.ID))}
 	loc := a.cfg.Location()
 	w := a.deps.Stdout
-	fmt.Fprintf(w, "Session %s on %s is cancelled. Still to do:\n", session.ShortID(s.ID), showTime(s.Start, loc, "Mon 2006-01-02 15:04 MST"))
+	fprintf(w, "Session %s on %s is cancelled. Still to do:\n", session.ShortID(s.ID), showWhen(s.Start, loc, "Mon 2006-01-02 15:04 MST"))
 	if s.Kind == string(provider.KindBlizz) {
-		fmt.Fprintf(w, "  - cancel the meeting %s in Blizz (TeamViewer Meeting)\n", meetingDisplay(s.MeetingID))
+		fprintf(w, "  - cancel the meeting %s in Blizz (TeamViewer Meeting)\n", meetingDisplay(s.MeetingID))
 	} else {
-		fmt.Fprintln(w, "  - nothing to cancel at the Jitsi provider: the room exists only while people are in it")
+		fprintf(w, "  - nothing to cancel at the Jitsi provider: the room exists only while people are in it\n")
 	}
-	fmt.Fprintln(w, "  - tell the client that the session is cancelled")
-	fmt.Fprintln(w, "  - delete the calendar entry if you added one")
+	fprintf(w, "  - tell the client that the session is cancelled\n")
+	fprintf(w, "  - delete the calendar entry if you added one\n")
 	return nil
 }

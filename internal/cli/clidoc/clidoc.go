@@ -15,13 +15,26 @@ import (
 	"github.com/expeerienced/counsel/internal/cli"
 )
 
-// GenDocs writes the Markdown reference to dir/cli and man pages to dir/man.
-// The output depends only on the command tree: a fixed date and no
-// "auto generated" stamp keep regeneration byte-for-byte stable.
+// GenDocs writes the Markdown reference to dir/cli and man pages to dir/man
+// in English, and the same in German to dir/cli/de and dir/man/de. The
+// output depends only on the command tree and the catalogue: a fixed date
+// and no "auto generated" stamp keep regeneration byte-for-byte stable.
 func GenDocs(dir string) error {
-	root := cli.CommandTree()
+	for _, lang := range cli.Languages {
+		md, man := filepath.Join(dir, "cli"), filepath.Join(dir, "man")
+		if lang != cli.Languages[0] {
+			md, man = filepath.Join(md, lang), filepath.Join(man, lang)
+		}
+		if err := genDocs(lang, md, man); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func genDocs(lang, md, man string) error {
+	root, headings := cli.CommandTreeIn(lang)
 	disableAutoGen(root)
-	md, man := filepath.Join(dir, "cli"), filepath.Join(dir, "man")
 	for _, d := range []string{md, man} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			return err
@@ -34,6 +47,26 @@ func GenDocs(dir string) error {
 	header := &doc.GenManHeader{Title: "COUNSEL", Section: "1", Source: "counsel", Manual: "counsel manual", Date: &date}
 	if err := doc.GenManTree(root, header, man); err != nil {
 		return fmt.Errorf("man pages: %w", err)
+	}
+	// cobra/doc writes its own headings in English.
+	for _, d := range []string{md, man} {
+		files, err := os.ReadDir(d)
+		if err != nil {
+			return err
+		}
+		for _, f := range files {
+			if f.IsDir() {
+				continue
+			}
+			p := filepath.Join(d, f.Name())
+			b, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			if err := os.WriteFile(p, []byte(headings.Replace(string(b))), 0o644); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }

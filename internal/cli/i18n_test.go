@@ -1,0 +1,313 @@
+package cli
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"maps"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+	"go.yaml.in/yaml/v3"
+)
+
+// german switches the run's language for one test.
+func german(t *testing.T) {
+	t.Helper()
+	old := tr
+	tr = newTranslator(langDE)
+	if tr.lang != langDE {
+		_, err := loadCatalogue()
+		t.Fatalf("German catalogue does not load: %v", err)
+	}
+	t.Cleanup(func() { tr = old })
+}
+
+// TestCataloguePlaceholders: every entry has German text with the same
+// arguments (count and verb per argument) as its English text.
+func TestCataloguePlaceholders(t *testing.T) {
+	c, err := loadCatalogue()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range c.entries {
+		en, de := strings.TrimSpace(e.EN), strings.TrimSpace(e.DE)
+		if de == "" {
+			t.Errorf("no German text for %q", en)
+			continue
+		}
+		if ve, vd := verbs(en), verbs(de); !maps.Equal(ve, vd) {
+			t.Errorf("placeholders differ:\n  en %q %v\n  de %q %v", en, ve, de, vd)
+		}
+	}
+}
+
+// letters is true for text with a word in it; "%s: %w" needs no German.
+var wordRE = regexp.MustCompile(`[A-Za-z]{2,}`)
+
+func hasWords(s string) bool {
+	return wordRE.MatchString(verbRE.ReplaceAllString(s, ""))
+}
+
+// TestCatalogueComplete walks the command tree and the source of package
+// cli and fails for every user-facing English text that has no German
+// entry; it prints the missing entries ready to paste into
+// data/i18n/de.yaml. It also fails for entries nothing uses any more.
+func TestCatalogueComplete(t *testing.T) {
+	german(t)
+	c, _ := loadCatalogue()
+	var missing []string
+	used := map[string]bool{}
+	need := func(where, s string, patternOK bool) {
+		core := strings.TrimSpace(s)
+		if core == "" || !hasWords(core) {
+			return
+		}
+		if de, ok := c.de[core]; ok && de != "" {
+			used[core] = true
+			return
+		}
+		if patternOK {
+			if got := tr.message(core); got != core {
+				for _, p := range c.patternList() {
+					if p.re.MatchString(core) {
+						used[p.re.String()] = true
+					}
+				}
+				return
+			}
+		}
+		missing = append(missing, where+"\x00"+core)
+	}
+
+	// The command tree, as it is built for a run (with cobra's help command
+	// and flags).
+	root := newRootCmd(&app{deps: Deps{Getenv: func(string) string { return "" }, Now: time.Now}})
+	root.InitDefaultHelpCmd()
+	var walk func(cmd *cobra.Command)
+	walk = func(cmd *cobra.Command) {
+		cmd.InitDefaultHelpFlag()
+		where := "command " + cmd.CommandPath()
+		need(where+" Short", cmd.Short, true)
+		if body, ok := strings.CutSuffix(cmd.Long, exitStatusHelp); ok {
+			need(where+" Long", body, false)
+			need(where+" EXIT STATUS", exitStatusHelp, false)
+		} else {
+			need(where+" Long", cmd.Long, true)
+		}
+		for _, g := range cmd.Groups() {
+			need(where+" group", g.Title, false)
+		}
+		cmd.Flags().VisitAll(func(f *pflag.Flag) {
+			u := f.Usage
+			if e, ok := f.Value.(*enumFlag); ok {
+				u = strings.TrimSuffix(u, ": "+strings.Join(e.allowed, "|"))
+			}
+			need(where+" --"+f.Name, u, true)
+		})
+		for _, s := range cmd.Commands() {
+			walk(s)
+		}
+	}
+	walk(root)
+
+	// The source: the literal texts handed to the functions that print or
+	// return messages.
+	fset := token.NewFileSet()
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") || strings.HasPrefix(name, "i18n") {
+			continue // the translation machinery's own errors are build defects
+		}
+		f, err := parser.ParseFile(fset, name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			call, ok := n.(*ast.CallExpr)
+			if !ok || len(call.Args) == 0 {
+				return true
+			}
+			lit := func(e ast.Expr) {
+				if fc, ok := e.(*ast.CallExpr); ok && calleeName(fc) == "fmt.Sprintf" && len(fc.Args) > 0 {
+					e = fc.Args[0]
+				}
+				bl, ok := e.(*ast.BasicLit)
+				if !ok || bl.Kind != token.STRING {
+					return
+				}
+				s, err := strconv.Unquote(bl.Value)
+				if err != nil {
+					return
+				}
+				need(fset.Position(bl.Pos()).String(), s, false)
+			}
+			switch calleeName(call) {
+			case "T", "Tf", "say", "fprintf", "usageErrorf", "fmt.Errorf", "errors.New", ".info", ".warn", ".confirm":
+				lit(call.Args[0])
+			case "withHint":
+				for _, a := range call.Args[1:] {
+					lit(a)
+				}
+			case "fmt.Fprintf", "fmt.Fprintln", "fmt.Fprint":
+				if len(call.Args) > 1 {
+					lit(call.Args[1])
+				}
+			}
+			return true
+		})
+	}
+
+	if len(missing) > 0 {
+		slices.Sort(missing)
+		missing = slices.Compact(missing)
+		var b strings.Builder
+		for _, m := range missing {
+			where, text, _ := strings.Cut(m, "\x00")
+			y, _ := yaml.Marshal([]entry{{EN: text, DE: ""}})
+			b.WriteString("# " + where + "\n" + string(y))
+		}
+		t.Errorf("%d texts have no German entry in data/i18n/de.yaml (German in docs/glossar.md terms); add:\n%s", len(missing), b.String())
+	}
+
+	// An entry nobody uses is a text that changed or went away; the domain
+	// packages' messages (printed through package cli) count as used.
+	known := literalsUnder(t, "..")
+	for en := range c.de {
+		if used[en] || known[en] {
+			continue
+		}
+		if p, ok := compilePattern(en, c.de[en]); ok && used[p.re.String()] {
+			continue
+		}
+		t.Errorf("data/i18n/de.yaml: no code uses %q any more; delete or update the entry", en)
+	}
+}
+
+// calleeName is "fmt.Errorf" for a package function, ".info" for a method,
+// "T" for a function of this package.
+func calleeName(call *ast.CallExpr) string {
+	switch fn := call.Fun.(type) {
+	case *ast.Ident:
+		return fn.Name
+	case *ast.SelectorExpr:
+		if x, ok := fn.X.(*ast.Ident); ok && (x.Name == "fmt" || x.Name == "errors") {
+			return x.Name + "." + fn.Sel.Name
+		}
+		return "." + fn.Sel.Name
+	}
+	return ""
+}
+
+// literalsUnder collects the (trimmed) string literals of the Go files under
+// dir, and cobra's and pflag's texts that counsel translates.
+func literalsUnder(t *testing.T, dir string) map[string]bool {
+	known := map[string]bool{"help for %s": true, "Help about any command": true, "(default": true,
+		"Help provides help for any command in the application.\nSimply type counsel help [path to command] for full details.": true}
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return err
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), path, nil, 0)
+		if err != nil {
+			return err
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			if bl, ok := n.(*ast.BasicLit); ok && bl.Kind == token.STRING {
+				if s, err := strconv.Unquote(bl.Value); err == nil {
+					known[strings.TrimSpace(s)] = true
+				}
+			}
+			return true
+		})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return known
+}
+
+func TestChooseLanguage(t *testing.T) {
+	env := func(kv ...string) func(string) string {
+		m := map[string]string{}
+		for i := 0; i < len(kv); i += 2 {
+			m[kv[i]] = kv[i+1]
+		}
+		return func(k string) string { return m[k] }
+	}
+	for _, c := range []struct {
+		name, setting string
+		getenv        func(string) string
+		want, why     string
+	}{
+		{"setting beats locale", "en", env("LANG", "de_DE.UTF-8", "LC_ALL", "de_DE.UTF-8"), "en", "setting language (file x)"},
+		{"setting de beats C locale", "de", env("LANG", "C"), "de", "setting language (file x)"},
+		{"LC_ALL beats LANG", "", env("LC_ALL", "de_DE.UTF-8", "LANG", "en_US.UTF-8"), "de", "locale LC_ALL=de_DE.UTF-8"},
+		{"LC_ALL=C beats LANG=de", "", env("LC_ALL", "C", "LANG", "de_DE.UTF-8"), "en", "locale LC_ALL=C"},
+		{"LC_MESSAGES beats LANG", "", env("LC_MESSAGES", "de_AT", "LANG", "C"), "de", "locale LC_MESSAGES=de_AT"},
+		{"LANG", "", env("LANG", "de_CH.UTF-8"), "de", "locale LANG=de_CH.UTF-8"},
+		{"LANG=C is English", "", env("LANG", "C"), "en", "locale LANG=C"},
+		{"other languages are English", "", env("LANG", "fr_FR.UTF-8"), "en", "locale LANG=fr_FR.UTF-8"},
+		{"a bad setting falls back to the locale", "fr", env("LANG", "de_DE"), "de", "locale LANG=de_DE"},
+		{"nothing is English", "", env(), "en", "default (no language setting, no locale)"},
+	} {
+		got := chooseLanguage(c.setting, "file x", c.getenv)
+		if got.lang != c.want || got.why != c.why {
+			t.Errorf("%s: got %v", c.name, got)
+		}
+	}
+}
+
+func TestGermanDates(t *testing.T) {
+	german(t)
+	ti := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+	for layout, want := range map[string]string{
+		"Mon 2006-01-02 15:04":     "Di 01.12.2026 10:00",
+		"Mon 2006-01-02 15:04 MST": "Di 01.12.2026 10:00 UTC",
+		"Mon 2 Jan 2006 15:04 MST": "Di 01.12.2026 10:00 UTC",
+		"2006-01-02":               "01.12.2026",
+	} {
+		if got := when(ti, layout); got != want {
+			t.Errorf("when(%q) = %q, want %q", layout, got, want)
+		}
+	}
+	if got := cellTime(ti, "2006-01-02"); unpackCell(got, false) != "2026-12-01" || unpackCell(got, true) != "01.12.2026" {
+		t.Errorf("cellTime: CSV %q, table %q", unpackCell(got, false), unpackCell(got, true))
+	}
+}
+
+func TestYes(t *testing.T) {
+	for _, a := range []string{"y", "yes", "Y\n", " YES "} {
+		if !yes(a) {
+			t.Errorf("English: %q is not yes", a)
+		}
+	}
+	for _, a := range []string{"", "n", "j", "ja", "no", "yess"} {
+		if yes(a) {
+			t.Errorf("English: %q is yes", a)
+		}
+	}
+	german(t)
+	for _, a := range []string{"j", "ja\n", "JA", "y", "yes"} {
+		if !yes(a) {
+			t.Errorf("German: %q is not yes", a)
+		}
+	}
+	for _, a := range []string{"", "n", "nein", "jein"} {
+		if yes(a) {
+			t.Errorf("German: %q is yes", a)
+		}
+	}
+}
