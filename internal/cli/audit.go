@@ -114,10 +114,10 @@ func runAuditVerify(ctx context.Context, a *app, opts *auditVerifyOptions) error
 		}
 		res.KeptHeads = append(res.KeptHeads, hash)
 	}
-	what := "audit trail"
+	what := T("audit trail")
 	var failure error
 	if opts.file != "" {
-		what, res.Source = "audit export "+filepath.Base(opts.file), "export"
+		what, res.Source = Tf("audit export %s", filepath.Base(opts.file)), "export"
 		failure = verifyExportFile(opts.file, &v)
 		if failure == nil {
 			failure = v.Finish()
@@ -153,20 +153,20 @@ func runAuditVerify(ctx context.Context, a *app, opts *auditVerifyOptions) error
 			return err
 		}
 	} else if res.Intact {
-		line := fmt.Sprintf("%s intact: %d events, head seq %d hash %s", what, res.Events, res.Head.Seq, res.Head.Hash)
+		line := Tf("%s intact: %d events, head seq %d hash %s", what, res.Events, res.Head.Seq, res.Head.Hash)
 		if res.Head.Seq == 0 {
-			line = what + " intact: 0 events (empty)"
+			line = Tf("%s intact: 0 events (empty)", what)
 		}
 		for _, k := range res.KeptHeads {
-			line += ", contains kept head " + k
+			line += Tf(", contains kept head %s", k)
 		}
 		if res.Source == "database" {
-			line += "; records match the trail (" + rowCounts(res.Rows) + ")"
+			line += Tf("; records match the trail (%s)", rowCounts(res.Rows))
 		}
 		fmt.Fprintln(a.deps.Stdout, line)
 	} else if failure == nil {
 		for _, p := range res.Problems {
-			fmt.Fprintln(a.deps.Stdout, p.Message)
+			fmt.Fprintln(a.deps.Stdout, tr.message(p.Message))
 		}
 	}
 	if failure != nil {
