@@ -38,6 +38,14 @@ type Data struct {
 	CounsellorEmail   string
 	PolicyURL         string
 	WithdrawalContact string // empty: the notice names CounsellorEmail, or else asks for a reply to the e-mail
+
+	// Participants is the number of clients of the session (0 or 1: one
+	// client). Each gets their own e-mail; only this number reaches it, never
+	// the others' names.
+	Participants int
+	// Dates are all dates of a series, the first one equal to Start; empty
+	// for a single session.
+	Dates []time.Time
 }
 
 // Message is one rendered invitation.
@@ -117,6 +125,9 @@ func validate(d Data) (string, error) {
 		return "", err
 	}
 	if err := checkEvent(d); err != nil {
+		return "", err
+	}
+	if err := checkGroup(d); err != nil {
 		return "", err
 	}
 	if d.Location == nil {

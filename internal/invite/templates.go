@@ -151,7 +151,14 @@ type view struct {
 	CounsellorName  string
 	CounsellorEmail string
 	ConsentText     string
-	consent         consentView
+	// Group: the session has several clients. GroupNotE2EE: and it runs on
+	// Jitsi, where a call of three or more is not end-to-end encrypted by
+	// default. Series: Dates lists every date (spelled out, first included).
+	Group        bool
+	GroupNotE2EE bool
+	Series       bool
+	Dates        []string
+	consent      consentView
 }
 
 // consentView is all the consent template sees: nothing about the client
@@ -178,6 +185,9 @@ type subjectView struct {
 	IsBlizz      bool
 	IsJitsi      bool
 	Organisation string
+	Group        bool
+	Series       bool
+	Count        int // number of dates of a series
 }
 
 func newView(lang string, d Data) *view {
@@ -189,7 +199,22 @@ func newView(lang string, d Data) *view {
 	// The client reads the provider's facts in the language of the e-mail.
 	prov := d.Provider.Localized(lang)
 	blizz, jitsi := prov.Kind == provider.KindBlizz, prov.Kind == provider.KindJitsi
+	var dates []string
+	if len(d.Dates) > 1 {
+		for _, t := range d.Dates {
+			dw := spell(lang, t, d.Duration, d.Location)
+			line := dw.Date + ", " + dw.StartTime
+			if lang == "de" {
+				line += " Uhr"
+			}
+			dates = append(dates, line)
+		}
+	}
 	return &view{
+		Group:           d.IsGroup(),
+		GroupNotE2EE:    d.IsGroup() && jitsi,
+		Series:          len(dates) > 1,
+		Dates:           dates,
 		Lang:            lang,
 		ClientName:      strings.TrimSpace(d.ClientName),
 		When:            w.Full,
@@ -232,6 +257,9 @@ func (v *view) subjectData() subjectView {
 		IsBlizz:      v.IsBlizz,
 		IsJitsi:      v.IsJitsi,
 		Organisation: v.Organisation,
+		Group:        v.Group,
+		Series:       v.Series,
+		Count:        len(v.Dates),
 	}
 }
 
