@@ -174,23 +174,30 @@ func runProvidersShow(a *app, id string, opts *providersShowOptions) error {
 		return enc.Encode(providerJSON{p, w})
 	}
 	yes := map[bool]string{true: T("yes"), false: T("no")}
+	// fact marks a fact no source fully confirms, where the counsellor reads it.
+	fact := func(field, v string) string {
+		if v != "" && p.FactUnverified(field) {
+			return v + " " + T("[not verified, or only in part]")
+		}
+		return v
+	}
 	fields := [][2]string{
 		{"Name", p.Name},
 		{"ID", p.ID},
 		{"Kind", string(p.Kind)},
 		{"Status", string(p.Status)},
-		{"Operator", p.Operator},
-		{"Address", firstNonEmpty(p.BaseURL, p.JoinURL)},
-		{"Registration", Tf("host: %s, guests: %s", yes[p.Registration.Host], yes[p.Registration.Guest])},
-		{"GDPR statement", p.GDPRStatement},
-		{"Privacy policy", p.PrivacyPolicy},
-		{"Data collected", p.DataCollected},
-		{"Transport", p.Encryption.Transport},
-		{"End-to-end", p.Encryption.E2E},
-		{"E2E limits", p.Encryption.Limits},
-		{"Data location", p.DataLocation},
-		{"Phone dial-in", yes[p.PhoneDialIn]},
-		{"Help", p.HelpURL},
+		{"Operator", fact("operator", p.Operator)},
+		{"Address", firstNonEmpty(p.BaseURL, fact("join_url_template", p.JoinURL))},
+		{"Registration", fact("registration", Tf("host: %s, guests: %s", yes[p.Registration.Host], yes[p.Registration.Guest]))},
+		{"GDPR statement", fact("gdpr_statement", p.GDPRStatement)},
+		{"Privacy policy", fact("privacy_policy_url", p.PrivacyPolicy)},
+		{"Data collected", fact("data_collected", p.DataCollected)},
+		{"Transport", fact("encryption.transport", p.Encryption.Transport)},
+		{"End-to-end", fact("encryption.e2e", p.Encryption.E2E)},
+		{"E2E limits", fact("encryption.limits", p.Encryption.Limits)},
+		{"Data location", fact("data_location", p.DataLocation)},
+		{"Phone dial-in", fact("phone_dial_in", yes[p.PhoneDialIn])},
+		{"Help", fact("help_url", p.HelpURL)},
 	}
 	if p.Rating != nil {
 		fields = append(fields, [2]string{"Authority rating", fmt.Sprintf("%s (%s, %s) %s", p.Rating.Value, p.Rating.Authority, p.Rating.Date, p.Rating.Source)})
@@ -212,12 +219,31 @@ func runProvidersShow(a *app, id string, opts *providersShowOptions) error {
 		}
 		writeWrapped(out, T(f[0]), f[1])
 	}
+	if len(p.ConsentForm) > 0 {
+		// Once per record, so the organisation can update its form; the
+		// client's e-mail states only what holds.
+		fmt.Fprintln(out, T("Consent form outdated:"))
+		for _, n := range p.ConsentForm {
+			writeIndented(out, "  -", Tf("the consent form says %s; current sources say %s (%s)", n.Says, n.Current, n.Source))
+		}
+	}
+	for _, lang := range []string{"de", "en"} {
+		if ls := p.Lines(lang); len(ls) > 0 {
+			fmt.Fprintln(out, Tf("In the e-mail (%s):", lang))
+			for _, l := range ls {
+				fmt.Fprintln(out, "  - "+l)
+			}
+		}
+	}
 	if len(p.Sources) > 0 {
 		fmt.Fprintln(out, T("Sources:"))
 		for _, s := range p.Sources {
 			line := "  - " + s.Title + "\n    " + s.URL
 			if s.Retrieved != "" {
 				line += Tf(" (retrieved %s)", s.Retrieved)
+			}
+			if len(s.Facts) > 0 {
+				line += "\n    " + Tf("confirms: %s", strings.Join(s.Facts, ", "))
 			}
 			fmt.Fprintln(out, line)
 		}
@@ -228,8 +254,16 @@ func runProvidersShow(a *app, id string, opts *providersShowOptions) error {
 // writeWrapped prints "Label:  text" with the text wrapped at 78 columns and
 // aligned under itself, so long facts stay readable in a terminal.
 func writeWrapped(w interface{ Write([]byte) (int, error) }, label, text string) {
-	const indent, width = 18, 78
-	line := fmt.Sprintf("%-*s", indent, label+":")
+	writeIndented(w, fmt.Sprintf("%-*s", wrapIndent, label+":"), text)
+}
+
+const wrapIndent = 18
+
+// writeIndented prints first (padded to wrapIndent) and text wrapped at 78
+// columns, continuation lines aligned under the text.
+func writeIndented(w interface{ Write([]byte) (int, error) }, first, text string) {
+	const indent, width = wrapIndent, 78
+	line := fmt.Sprintf("%-*s", indent, first)
 	col := indent
 	for _, word := range strings.Fields(text) {
 		if col > indent && col+1+len([]rune(word)) > width {
@@ -262,6 +296,12 @@ func newProvidersCheckCmd(a *app) *cobra.Command {
 		Long: `Check a provider file (same schema as the built-in list) exactly as counsel
 would load it as your own list, and report every problem with its line and
 field. Nothing is changed and the file is not put into use.
+
+It also holds the file to the review standard of the built-in list: each
+fact a record states (operator, registration, encryption, data location, ...)
+is named in the facts of a source or listed in unverified_facts, each source
+says when it was retrieved, and every record has client_lines for de and en
+(at most 4 lines of at most 74 characters, no technical jargon).
 ` + exitStatusHelp,
 		Example: "  $ counsel providers check ./providers.yaml",
 		Args:    exactArgs("FILE"),
@@ -272,8 +312,14 @@ field. Nothing is changed and the file is not put into use.
 }
 
 func runProvidersCheck(a *app, path string) error {
-	if _, err := os.Stat(path); err != nil {
+	b, err := os.ReadFile(path)
+	if err != nil {
 		return fmt.Errorf("provider file %s: %w", path, err)
+	}
+	// The review standard first (sources, dates, client lines), then the
+	// file as it would merge with the built-in list.
+	if _, err := provider.Check(path, b); err != nil {
+		return err
 	}
 	reg, err := provider.Load(data.Providers(), path)
 	if err != nil {

@@ -77,7 +77,7 @@ refused with both meanings: add the offset you mean, as in
 	f.StringVar(&opts.at, "at", "", `start, e.g. "2026-12-03 10:00", "tomorrow 10:00" or "2026-10-25 02:30 +01:00", in --tz (required)`)
 	f.StringVar(&opts.duration, "duration", "50m", `length, e.g. "50m" or "1h30m"`)
 	f.StringVar(&opts.tz, "tz", "", "time zone of --at and of the e-mail (default: config timezone)")
-	f.StringVar(&opts.place, "place", "", "place recorded for the session (default: config place)")
+	f.StringVar(&opts.place, "place", "", "place recorded for the session (default: config place, or place_de / place_en by --lang)")
 	f.StringVar(&opts.meetingID, "meeting-id", "", "Blizz meeting ID, e.g. m12-345-678 (required for Blizz)")
 	f.StringVar(&opts.url, "url", "", "Jitsi meeting URL on the provider's host (default: a fresh room)")
 	f.StringVar(&opts.lang, "lang", "", "language of the e-mail: de or en (default: config language)")
@@ -172,19 +172,19 @@ func (a *app) planSession(opts *sessionNewOptions, now time.Time) (*plannedSessi
 	if err := a.planWindow(now, opts.allowPast).CheckStart(start, dur); err != nil {
 		return nil, startError(err, a.cfg)
 	}
-	place := a.cfg.Place
-	if opts.place != "" {
-		place = opts.place
-	}
-	if err := session.CheckPlace(place); err != nil {
-		return nil, flagError("place", err)
-	}
 	p.lang = a.cfg.Language
 	if opts.lang != "" {
 		p.lang = opts.lang
 	}
 	if p.lang != "de" && p.lang != "en" {
 		return nil, flagError("lang", errors.New("want de or en"))
+	}
+	place := a.cfg.PlaceFor(p.lang)
+	if opts.place != "" {
+		place = opts.place
+	}
+	if err := session.CheckPlace(place); err != nil {
+		return nil, flagError("place", err)
 	}
 	if opts.to != "" {
 		addr, err := invite.ParseAddress(opts.to)
@@ -283,7 +283,9 @@ func (a *app) inviteData(s session.Session, prov provider.Provider, meeting prov
 		Start: s.Start, Duration: s.Duration, Location: loc, JoinURL: s.JoinURL,
 		MeetingID: meeting.Display(), Place: s.Place, Organisation: a.cfg.Organisation,
 		CounsellorName: name, CounsellorEmail: email, PolicyURL: a.cfg.PolicyURL,
-		WithdrawalContact: a.cfg.WithdrawalContact,
+		PrivacyURL: a.cfg.PrivacyURL, WithdrawalContact: a.cfg.WithdrawalContact,
+		ComplaintAuthority: a.cfg.ComplaintAuthority, ComplaintURL: a.cfg.ComplaintURL,
+		SessionDays: a.cfg.RetentionSessionDays, ConsentYears: a.cfg.RetentionConsentYears,
 	}
 }
 

@@ -20,6 +20,17 @@ import (
 // consultations, as named in its consent form.
 const DefaultPolicyURL = "https://gut-beraten.berlin/impressum/datenschutz-in-der-videoberatung"
 
+// DefaultPrivacyURL is the second link of the consent form: further
+// information on data protection and the client's rights.
+const DefaultPrivacyURL = "https://gut-beraten.berlin/impressum/datenschutz"
+
+// The supervisory authority of a Berlin service (Art. 77 GDPR), named in the
+// notice as where a client can complain.
+const (
+	DefaultComplaintAuthority = "Berliner Beauftragte für Datenschutz und Informationsfreiheit"
+	DefaultComplaintURL       = "https://www.datenschutz-berlin.de/"
+)
+
 // Type is the kind of value a key holds.
 type Type int
 
@@ -43,8 +54,13 @@ var Keys = []Key{
 	{"language", String, "de", "language of the invitation: de or en"},
 	{"organisation", String, "exPEERienced", "name of the counselling service, used in the signature"},
 	{"counsellor", String, "", `your name and sender address, e.g. "Anna Beispiel <anna@example.org>"`},
-	{"place", String, "Videoberatung", "place recorded for each session"},
+	{"place", String, "", "place recorded for each session, in every language (empty: place_de or place_en)"},
+	{"place_de", String, "Videoberatung", "place for a session invited in German, when place is empty"},
+	{"place_en", String, "Video consultation", "place for a session invited in English, when place is empty"},
 	{"policy_url", String, DefaultPolicyURL, "web page with the consent declaration for video consultations"},
+	{"privacy_url", String, DefaultPrivacyURL, "web page with the privacy policy and the client's rights"},
+	{"complaint_authority", String, DefaultComplaintAuthority, "supervisory authority a client can complain to (its name, shown on a line of its own)"},
+	{"complaint_url", String, DefaultComplaintURL, "web page of that authority"},
 	{"withdrawal_contact", String, "", "how clients withdraw consent (an address or phone number)"},
 	{"retention_session_days", Int, "90", "days a session record is kept after the session"},
 	{"retention_consent_years", Int, "3", "years a withdrawal proof is kept after the end of the year of withdrawal"},
@@ -69,7 +85,12 @@ type Config struct {
 	Organisation          string
 	Counsellor            string
 	Place                 string
+	PlaceDE               string
+	PlaceEN               string
 	PolicyURL             string
+	PrivacyURL            string
+	ComplaintAuthority    string
+	ComplaintURL          string
 	WithdrawalContact     string
 	RetentionSessionDays  int
 	RetentionConsentYears int
@@ -104,8 +125,17 @@ func (c Config) Validate() []*FieldError {
 			bad("counsellor", `not a name and address (want "Name <address@example.org>")`)
 		}
 	}
-	if u, err := url.Parse(c.PolicyURL); err != nil || u.Scheme != "https" || u.Host == "" {
-		bad("policy_url", "want an https:// address")
+	for _, kv := range [][2]string{{"policy_url", c.PolicyURL}, {"privacy_url", c.PrivacyURL}, {"complaint_url", c.ComplaintURL}} {
+		key, v := kv[0], kv[1]
+		if u, err := url.Parse(v); err != nil || u.Scheme != "https" || u.Host == "" || strings.ContainsAny(v, " \t\r\n") {
+			bad(key, "want an https:// address")
+		}
+	}
+	if strings.TrimSpace(c.Organisation) == "" {
+		bad("organisation", "must not be empty: the notice names who is responsible")
+	}
+	if strings.TrimSpace(c.ComplaintAuthority) == "" {
+		bad("complaint_authority", "must not be empty: the notice names where a client can complain")
 	}
 	if c.RetentionSessionDays < 1 {
 		bad("retention_session_days", "want a whole number of days, at least 1")
@@ -144,7 +174,12 @@ func FromValues(values map[string]string) (Config, []*FieldError) {
 		Organisation:          get("organisation"),
 		Counsellor:            get("counsellor"),
 		Place:                 get("place"),
+		PlaceDE:               get("place_de"),
+		PlaceEN:               get("place_en"),
 		PolicyURL:             get("policy_url"),
+		PrivacyURL:            get("privacy_url"),
+		ComplaintAuthority:    get("complaint_authority"),
+		ComplaintURL:          get("complaint_url"),
 		WithdrawalContact:     get("withdrawal_contact"),
 		RetentionSessionDays:  num("retention_session_days"),
 		RetentionConsentYears: num("retention_consent_years"),
@@ -154,6 +189,18 @@ func FromValues(values map[string]string) (Config, []*FieldError) {
 		return c, errs
 	}
 	return c, c.Validate()
+}
+
+// PlaceFor is the place recorded for a session invited in lang: the place
+// setting when set, else the language's default.
+func (c Config) PlaceFor(lang string) string {
+	switch {
+	case c.Place != "":
+		return c.Place
+	case lang == "en":
+		return c.PlaceEN
+	}
+	return c.PlaceDE
 }
 
 // Location is the configured time zone; call after Validate.

@@ -130,7 +130,7 @@ func EML(w io.Writer, m Message, h Header, ics []byte) error {
 	}
 	if len(ics) > 0 {
 		cal, err := mw.CreatePart(textproto.MIMEHeader{
-			"Content-Type":              {"text/calendar; charset=UTF-8; method=PUBLISH"},
+			"Content-Type":              {"text/calendar; charset=UTF-8; method=" + calendarMethod(ics)},
 			"Content-Transfer-Encoding": {"base64"},
 			"Content-Disposition":       {`attachment; filename="invite.ics"`},
 		})
@@ -237,6 +237,17 @@ func foldHeader(name, value string) string {
 	}
 	b.WriteString(line + "\r\n")
 	return b.String()
+}
+
+// calendarMethod is the METHOD of a calendar we wrote (PUBLISH or
+// CANCEL), which its MIME type must repeat (RFC 6047 2.4).
+func calendarMethod(ics []byte) string {
+	for _, l := range strings.Split(string(ics), "\r\n") {
+		if m, ok := strings.CutPrefix(l, "METHOD:"); ok && (m == "PUBLISH" || m == "CANCEL") {
+			return m
+		}
+	}
+	return "PUBLISH"
 }
 
 func normaliseNewlines(s string) string {

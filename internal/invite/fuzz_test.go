@@ -58,6 +58,9 @@ func FuzzRender(f *testing.F) {
 		if strings.TrimSpace(d.ClientName) == "" {
 			d.ClientName = "Client-A"
 		}
+		if strings.TrimSpace(d.Organisation) == "" {
+			d.Organisation = "exPEERienced" // the configuration refuses an empty one
+		}
 		for _, lang := range invite.Langs() {
 			d.Lang = lang
 			m, err := tm.Render(d)

@@ -3,6 +3,7 @@ package invite
 import (
 	"bytes"
 	"errors"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -19,6 +20,32 @@ const ProdID = "-//exPEERienced//counsel//EN"
 // It never contains the client's name. uid must be unique and stable per
 // session (for example SessionID + "@counsel"); now is the DTSTAMP.
 func ICS(d Data, uid string, now time.Time) ([]byte, error) {
+	return Calendar(d, Event{UID: uid}, now)
+}
+
+// Event says which version of a session's calendar event to write.
+type Event struct {
+	UID string
+	// Sequence counts the changes the client was sent (RFC 5545 3.8.7.4):
+	// 0 for the invitation, higher for each move or the cancellation, so a
+	// calendar replaces the event it has under the same UID.
+	Sequence int
+	// Cancel writes METHOD:CANCEL and STATUS:CANCELLED, which makes a
+	// calendar remove the event (RFC 5546 3.2.5).
+	Cancel bool
+}
+
+// Calendar returns the calendar for one version of the session's event.
+// A cancellation names the counsellor as ORGANIZER when d has an address
+// (RFC 5546 requires one for CANCEL); nothing in it names the client.
+func Calendar(d Data, ev Event, now time.Time) ([]byte, error) {
+	uid := ev.UID
+	if ev.Sequence < 0 {
+		return nil, errors.New("invite: Sequence is negative")
+	}
+	if ev.Cancel && ev.Sequence == 0 {
+		return nil, errors.New("invite: a cancellation needs a Sequence above the invitation's")
+	}
 	lang, err := checkLang(d.Lang)
 	if err != nil {
 		return nil, err
@@ -53,10 +80,23 @@ func ICS(d Data, uid string, now time.Time) ([]byte, error) {
 	line("VERSION", "2.0")
 	line("PRODID", escapeText(ProdID))
 	line("CALSCALE", "GREGORIAN")
-	line("METHOD", "PUBLISH")
+	method, status := "PUBLISH", "CONFIRMED"
+	if ev.Cancel {
+		method, status = "CANCEL", "CANCELLED"
+	}
+	line("METHOD", method)
 	line("BEGIN", "VEVENT")
 	line("UID", escapeText(uid))
+	if ev.Sequence > 0 {
+		line("SEQUENCE", strconv.Itoa(ev.Sequence))
+	}
 	line("DTSTAMP", icsTime(now))
+	if ev.Cancel && d.CounsellorEmail != "" {
+		if err := checkLine("CounsellorEmail", d.CounsellorEmail, true); err != nil {
+			return nil, err
+		}
+		line("ORGANIZER", "mailto:"+d.CounsellorEmail)
+	}
 	line("DTSTART", icsTime(d.Start))
 	line("DTEND", icsTime(d.Start.Add(d.Duration)))
 	line("SUMMARY", escapeText(summary))
@@ -65,7 +105,7 @@ func ICS(d Data, uid string, now time.Time) ([]byte, error) {
 	if d.JoinURL != "" {
 		line("URL", d.JoinURL) // a URI, not TEXT: never escaped; checkEvent refused white space and controls
 	}
-	line("STATUS", "CONFIRMED")
+	line("STATUS", status)
 	line("TRANSP", "OPAQUE")
 	line("END", "VEVENT")
 	line("END", "VCALENDAR")
@@ -78,14 +118,14 @@ func joinHint(lang string, d Data) string {
 	var s strings.Builder
 	switch {
 	case d.Provider.Kind == provider.KindBlizz && lang == "de":
-		s.WriteString("Teilnahme mit der Blizz-App (Windows, macOS, iOS, Android).\n")
+		s.WriteString("Teilnahme mit der Blizz-App oder im Browser.\n")
 		s.WriteString("Meeting-ID: " + d.MeetingID + "\n")
 		if d.JoinURL != "" {
 			s.WriteString("Link: " + d.JoinURL + "\n")
 		}
 		s.WriteString("Das Passwort für das geplante Meeting erhalten Sie gesondert.")
 	case d.Provider.Kind == provider.KindBlizz:
-		s.WriteString("Join with the Blizz app (Windows, macOS, iOS, Android).\n")
+		s.WriteString("Join with the Blizz app or in your browser.\n")
 		s.WriteString("Meeting ID: " + d.MeetingID + "\n")
 		if d.JoinURL != "" {
 			s.WriteString("Link: " + d.JoinURL + "\n")

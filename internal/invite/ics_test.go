@@ -66,12 +66,12 @@ func TestICS(t *testing.T) {
 		wantDesc     []string
 	}{
 		{"de_blizz", "de", provider.KindBlizz, "Videoberatung (Blizz)", "Blizz m12-345-678",
-			[]string{"Blizz-App", "Meeting-ID: m12-345-678", "https://go.blizz.com/join/m12345678", "Passwort"}},
-		{"de_jitsi", "de", provider.KindJitsi, "Videoberatung (Jitsi)", "https://jitsi.example.org/k3m9x2p7q4w8z5r1t6y0",
-			[]string{"Browser", "ohne Installation", "https://jitsi.example.org/k3m9x2p7q4w8z5r1t6y0"}},
+			[]string{"Blizz-App oder im Browser", "Meeting-ID: m12-345-678", "https://go.blizz.com/join/m12345678", "Passwort"}},
+		{"de_jitsi", "de", provider.KindJitsi, "Videoberatung (Jitsi)", "https://sichere-videokonferenz.de/k3m9x2p7q4w8z5r1t6y0",
+			[]string{"Browser", "ohne Installation", "https://sichere-videokonferenz.de/k3m9x2p7q4w8z5r1t6y0"}},
 		{"en_blizz", "en", provider.KindBlizz, "Video counselling (Blizz)", "Blizz m12-345-678",
-			[]string{"Blizz app", "Meeting ID: m12-345-678", "password"}},
-		{"en_jitsi", "en", provider.KindJitsi, "Video counselling (Jitsi)", "https://jitsi.example.org/k3m9x2p7q4w8z5r1t6y0",
+			[]string{"Blizz app or in your browser", "Meeting ID: m12-345-678", "password"}},
+		{"en_jitsi", "en", provider.KindJitsi, "Video counselling (Jitsi)", "https://sichere-videokonferenz.de/k3m9x2p7q4w8z5r1t6y0",
 			[]string{"browser", "nothing to install"}},
 	}
 	for _, tt := range tests {

@@ -36,8 +36,20 @@ type Data struct {
 	Organisation      string
 	CounsellorName    string
 	CounsellorEmail   string
-	PolicyURL         string
-	WithdrawalContact string // empty: the notice names CounsellorEmail, or else asks for a reply to the e-mail
+	PolicyURL         string // the consent declaration for video consultations
+	PrivacyURL        string // the organisation's privacy policy (further information on rights)
+	WithdrawalContact string // optional: another way to withdraw besides replying to the e-mail
+
+	// The notice's Art. 13 facts from the configuration.
+	ComplaintAuthority string // supervisory authority for complaints (Art. 77)
+	ComplaintURL       string
+	SessionDays        int // retention of session records after the session
+	ConsentYears       int // retention of a withdrawal proof, in full calendar years
+
+	// A moved session's updated invitation: Moved is set and PreviousStart
+	// is the start the client had before.
+	Moved         bool
+	PreviousStart time.Time
 
 	// Participants is the number of clients of the session (0 or 1: one
 	// client). Each gets their own e-mail; only this number reaches it, never
@@ -118,6 +130,45 @@ func (t *Templates) Render(d Data) (Message, error) {
 	}, nil
 }
 
+// RenderCancel renders the cancellation e-mail for the session d describes,
+// in d.Lang (the language of the invitation). It carries no consent notice:
+// nothing new is asked of the client.
+func (t *Templates) RenderCancel(d Data) (Message, error) {
+	if t == nil {
+		return Message{}, errors.New("invite: no templates loaded")
+	}
+	lang, err := validate(d)
+	if err != nil {
+		return Message{}, err
+	}
+	set, ok := t.sets[lang]
+	if !ok {
+		return Message{}, fmt.Errorf("invite: no templates for language %s", lang)
+	}
+	v := newView(lang, d)
+	subject, err := execute(set.cancel, "subject", v.subjectData())
+	if err != nil {
+		return Message{}, err
+	}
+	subject = oneLine(subject)
+	if subject == "" {
+		return Message{}, fmt.Errorf("invite: %s renders an empty subject", set.cancel.Name())
+	}
+	body, err := execute(set.cancel, set.cancel.Name(), v)
+	if err != nil {
+		return Message{}, err
+	}
+	return Message{Subject: subject, Body: normalise(body), InviteVersion: set.cancelVersion, Lang: lang}, nil
+}
+
+// Versions returns the versions of the invite and consent templates loaded
+// for lang, so a caller can tell whether a stored invitation would render
+// the same today.
+func (t *Templates) Versions(lang string) (inviteVersion, consentVersion string) {
+	set := t.sets[lang]
+	return set.inviteVersion, set.consentVersion
+}
+
 // validate checks d and returns its language. Errors name fields, never values.
 func validate(d Data) (string, error) {
 	lang, err := checkLang(d.Lang)
@@ -144,7 +195,10 @@ func validate(d Data) (string, error) {
 		{"CounsellorName", d.CounsellorName, false},
 		{"CounsellorEmail", d.CounsellorEmail, true},
 		{"PolicyURL", d.PolicyURL, true},
+		{"PrivacyURL", d.PrivacyURL, true},
 		{"WithdrawalContact", d.WithdrawalContact, false},
+		{"ComplaintAuthority", d.ComplaintAuthority, false},
+		{"ComplaintURL", d.ComplaintURL, true},
 	}
 	for _, f := range fields {
 		if err := checkLine(f.name, f.value, f.token); err != nil {
@@ -156,8 +210,14 @@ func validate(d Data) (string, error) {
 		return "", errors.New("invite: ClientName is empty")
 	case d.PolicyURL == "":
 		return "", errors.New("invite: PolicyURL is empty")
-	case strings.TrimSpace(d.CounsellorName) == "" && strings.TrimSpace(d.Organisation) == "":
-		return "", errors.New("invite: CounsellorName and Organisation are both empty; the e-mail needs a signature")
+	case d.PrivacyURL == "":
+		return "", errors.New("invite: PrivacyURL is empty")
+	case strings.TrimSpace(d.ComplaintAuthority) == "" || d.ComplaintURL == "":
+		return "", errors.New("invite: ComplaintAuthority or ComplaintURL is empty")
+	case d.SessionDays < 1 || d.ConsentYears < 1:
+		return "", errors.New("invite: SessionDays and ConsentYears must be at least 1")
+	case strings.TrimSpace(d.Organisation) == "":
+		return "", errors.New("invite: Organisation is empty; the notice must name who is responsible")
 	}
 	return lang, nil
 }
@@ -263,5 +323,54 @@ func normalise(s string) string {
 		}
 		out = append(out, l)
 	}
-	return strings.TrimRight(strings.Join(out, "\n"), "\n") + "\n"
+	return strings.TrimRight(strings.Join(wrapLines(out), "\n"), "\n") + "\n"
+}
+
+// LineWidth is the longest line an e-mail has, in characters, except a line
+// that holds only a URL (which must not be broken).
+const LineWidth = 76
+
+// wrapLines breaks every line longer than LineWidth at spaces, so that a
+// long setting (an organisation's name, an address) cannot produce an
+// overlong line. A continuation keeps the line's indent, and a list item's
+// ("- ") continuation lines up under its text. Lines within the width come
+// back unchanged, so wrapping twice changes nothing.
+func wrapLines(lines []string) []string {
+	out := make([]string, 0, len(lines))
+	for _, l := range lines {
+		if utf8.RuneCountInString(l) <= LineWidth || isURLLine(l) {
+			out = append(out, l)
+			continue
+		}
+		body := strings.TrimLeft(l, " ")
+		indent := l[:len(l)-len(body)]
+		cont := indent
+		if strings.HasPrefix(body, "- ") {
+			cont += "  "
+		}
+		line, n := indent, utf8.RuneCountInString(indent)
+		first := true
+		for _, w := range strings.Fields(body) {
+			wn := utf8.RuneCountInString(w)
+			if !first && n+1+wn > LineWidth {
+				out = append(out, line)
+				line, n, first = cont, utf8.RuneCountInString(cont), true
+			}
+			if !first {
+				line += " "
+				n++
+			}
+			line += w
+			n += wn
+			first = false
+		}
+		out = append(out, line)
+	}
+	return out
+}
+
+// isURLLine reports whether l holds only one URL (perhaps indented).
+func isURLLine(l string) bool {
+	f := strings.Fields(l)
+	return len(f) == 1 && (strings.HasPrefix(f[0], "https://") || strings.HasPrefix(f[0], "http://"))
 }

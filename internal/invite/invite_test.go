@@ -13,50 +13,32 @@ import (
 	_ "time/tzdata" // fixed zone data: tests must not depend on the machine's
 
 	"github.com/expeerienced/counsel/data"
+	"github.com/expeerienced/counsel/internal/config"
 	"github.com/expeerienced/counsel/internal/invite"
 	"github.com/expeerienced/counsel/internal/provider"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
-// Fixed, synthetic inputs. The providers are built here rather than read from
-// the embedded list so that these tests do not move when the list does.
-func blizzProvider() provider.Provider {
-	return provider.Provider{
-		ID:            "test-blizz",
-		Name:          "Blizz",
-		Kind:          provider.KindBlizz,
-		BaseURL:       "https://www.blizz.com/",
-		JoinURL:       "https://go.blizz.com/join/{id}",
-		Operator:      "Example Vendor GmbH",
-		Registration:  provider.Registration{Host: true},
-		GDPRStatement: "GDPR compliant according to the vendor",
-		PrivacyPolicy: "https://www.blizz.com/de/privacy-policy-product/",
-		DataCollected: "only what is needed to run the service; no content data",
-		Encryption:    provider.Encryption{Transport: "TLS", E2E: provider.E2EDefault, Limits: "according to the vendor; not independently verified"},
-		DataLocation:  "EU",
-		PhoneDialIn:   true,
-		HelpURL:       "https://example.org/blizz-help",
-		Rating:        &provider.Rating{Value: "red", Authority: "Example supervisory authority", Date: "2020", Source: "https://example.org/rating-2020", Subject: "Example predecessor product"},
-		Status:        provider.StatusActive,
+// The providers are the vetted list's own records and the settings are the
+// defaults: the goldens and budgets are what a client receives from a fresh
+// installation. Tests that need a provider of their own build one.
+func embeddedProvider(id string) provider.Provider {
+	ps, err := provider.Parse(provider.EmbeddedName, data.Providers())
+	if err != nil {
+		panic(err)
 	}
+	for _, p := range ps {
+		if p.ID == id {
+			return p
+		}
+	}
+	panic("no embedded provider " + id)
 }
 
-func jitsiProvider() provider.Provider {
-	return provider.Provider{
-		ID:            "test-jitsi",
-		Name:          "Jitsi (jitsi.example.org)",
-		Kind:          provider.KindJitsi,
-		BaseURL:       "https://jitsi.example.org/",
-		Operator:      "Example Association",
-		GDPRStatement: "operator states GDPR compliance",
-		PrivacyPolicy: "https://jitsi.example.org/privacy",
-		DataCollected: "IP address and technical logs, deleted after 7 days",
-		Encryption:    provider.Encryption{Transport: "TLS / DTLS-SRTP", E2E: provider.E2EOneToOne},
-		DataLocation:  "Germany",
-		Status:        provider.StatusActive,
-	}
-}
+func blizzProvider() provider.Provider { return embeddedProvider("blizz") }
+
+func jitsiProvider() provider.Provider { return embeddedProvider("sichere-videokonferenz") }
 
 func berlin(t testing.TB) *time.Location {
 	t.Helper()
@@ -68,19 +50,27 @@ func berlin(t testing.TB) *time.Location {
 }
 
 func sample(t testing.TB, lang string, kind provider.Kind) invite.Data {
+	place := "Videoberatung"
+	if lang == "en" {
+		place = "Video consultation"
+	}
 	d := invite.Data{
-		Lang:              lang,
-		SessionID:         "01JDX3Q7Z8",
-		ClientName:        "Client-A",
-		Start:             time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC), // 10:00 in Berlin
-		Duration:          50 * time.Minute,
-		Location:          berlin(t),
-		Place:             "Videoberatung",
-		Organisation:      "Beispiel-Beratung e. V.",
-		CounsellorName:    "Muster Person",
-		CounsellorEmail:   "beratung@example.org",
-		PolicyURL:         "https://example.org/datenschutz-in-der-videoberatung",
-		WithdrawalContact: "widerruf@example.org",
+		Lang:               lang,
+		SessionID:          "01JDX3Q7Z8",
+		ClientName:         "Client-A",
+		Start:              time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC), // 10:00 in Berlin
+		Duration:           50 * time.Minute,
+		Location:           berlin(t),
+		Place:              place,
+		Organisation:       "exPEERienced",
+		CounsellorName:     "Muster Person",
+		CounsellorEmail:    "beratung@example.org",
+		PolicyURL:          config.DefaultPolicyURL,
+		PrivacyURL:         config.DefaultPrivacyURL,
+		ComplaintAuthority: config.DefaultComplaintAuthority,
+		ComplaintURL:       config.DefaultComplaintURL,
+		SessionDays:        90,
+		ConsentYears:       3,
 	}
 	if kind == provider.KindBlizz {
 		d.Provider = blizzProvider()
@@ -88,7 +78,7 @@ func sample(t testing.TB, lang string, kind provider.Kind) invite.Data {
 		d.JoinURL = "https://go.blizz.com/join/m12345678"
 	} else {
 		d.Provider = jitsiProvider()
-		d.JoinURL = "https://jitsi.example.org/k3m9x2p7q4w8z5r1t6y0"
+		d.JoinURL = "https://sichere-videokonferenz.de/k3m9x2p7q4w8z5r1t6y0"
 	}
 	return d
 }
@@ -160,6 +150,40 @@ func TestRenderGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			golden(t, c.name+".eml", eml.Bytes())
+
+			// The session moved two days later: the updated invitation
+			// under the same UID with a higher SEQUENCE.
+			moved := d
+			moved.Moved, moved.PreviousStart, moved.Start = true, d.Start, d.Start.Add(48*time.Hour)
+			mm := mustRender(t, tm, moved)
+			golden(t, c.name+"_move.txt", []byte("Subject: "+mm.Subject+"\n\n"+mm.Body))
+			mics, err := invite.Calendar(moved, invite.Event{UID: d.SessionID + "@counsel.invalid", Sequence: 1}, fixedNow)
+			if err != nil {
+				t.Fatal(err)
+			}
+			golden(t, c.name+"_move.ics", mics)
+			eml.Reset()
+			if err := invite.EML(&eml, mm, sampleHeader(t), mics); err != nil {
+				t.Fatal(err)
+			}
+			golden(t, c.name+"_move.eml", eml.Bytes())
+
+			// The cancellation: same UID, SEQUENCE above the last one sent.
+			cm, err := tm.RenderCancel(d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			golden(t, c.name+"_cancel.txt", []byte("Subject: "+cm.Subject+"\n\n"+cm.Body))
+			cics, err := invite.Calendar(d, invite.Event{UID: d.SessionID + "@counsel.invalid", Sequence: 2, Cancel: true}, fixedNow)
+			if err != nil {
+				t.Fatal(err)
+			}
+			golden(t, c.name+"_cancel.ics", cics)
+			eml.Reset()
+			if err := invite.EML(&eml, cm, sampleHeader(t), cics); err != nil {
+				t.Fatal(err)
+			}
+			golden(t, c.name+"_cancel.eml", eml.Bytes())
 		})
 	}
 }
@@ -179,32 +203,29 @@ func TestRenderMessage(t *testing.T) {
 			"Hallo Client-A,",
 			"Donnerstag, 3. Dezember 2026, 10:00 Uhr (Europe/Berlin)",
 			"50 Minuten (10:00 bis 10:50 Uhr)",
-			"Windows,\n   macOS, iOS und Android",
+			"Blizz-App (Windows, macOS, iOS,\nAndroid, von https://www.blizz.com/)", "Öffnen Sie kurz vor dem Termin diesen Link",
 			"m12-345-678", "https://go.blizz.com/join/m12345678",
 			"geplantes Meeting mit Passwort", "gesondert",
-			"Art. 7 Abs. 3 DSGVO", "mit Wirkung\nfür die Zukunft",
-			"https://example.org/datenschutz-in-der-videoberatung",
-			"widerruf@example.org", "- Telefoneinwahl: möglich",
-			"Datenschutz-Aufsichtsbehörde: rot (Example supervisory authority, 2020)",
-			"2020)\n  Bewertet wurde: Example predecessor product\n  Quelle: https://example.org/rating-2020\n",
-			"Muster Person\nBeispiel-Beratung e. V.",
-		}, "Einladung zur Videoberatung am Donnerstag, 3. Dezember 2026, 10:00 Uhr", "consent-de-2026-11-28.2", "invite-de-2026-11-28"},
+			"„Ja, ich bin einverstanden.“", "nur mit Ihrer\nEinwilligung",
+			"Art. 7 Abs. 3 DSGVO", "TeamViewer Germany GmbH",
+			"https://gut-beraten.berlin/impressum/datenschutz-in-der-videoberatung\nhttps://gut-beraten.berlin/impressum/datenschutz\n",
+			"Muster Person\nexPEERienced",
+		}, "Einladung zur Videoberatung am Donnerstag, 3. Dezember 2026, 10:00 Uhr", "consent-de-2026-11-30", "invite-de-2026-11-30"},
 		{"de_jitsi", "de", provider.KindJitsi, []string{
-			"Hallo Client-A,", "jedem aktuellen Browser", "nichts zu installieren",
-			"https://jitsi.example.org/k3m9x2p7q4w8z5r1t6y0", "Vorschaltseite", "Pseudonym genügt",
-			"Kamera und Mikrofon", "nur bei Gesprächen zu zweit", "- Telefoneinwahl: nicht möglich",
-			"Mit der Teilnahme an der Videoberatung bestätigen Sie",
-		}, "Einladung zur Videoberatung am Donnerstag, 3. Dezember 2026, 10:00 Uhr", "consent-de-2026-11-28.2", "invite-de-2026-11-28"},
+			"Hallo Client-A,", "diesen Link im Browser",
+			"https://sichere-videokonferenz.de/k3m9x2p7q4w8z5r1t6y0", "Pseudonym genügt",
+			"wenn sich zwei Geräte direkt verbinden",
+			"„Ja, ich bin einverstanden.“", "Berliner Beauftragte für Datenschutz",
+		}, "Einladung zur Videoberatung am Donnerstag, 3. Dezember 2026, 10:00 Uhr", "consent-de-2026-11-30", "invite-de-2026-11-30"},
 		{"en_blizz", "en", provider.KindBlizz, []string{
 			"Hello Client-A,", "Thursday, 3 December 2026, 10:00 (Europe/Berlin)", "50 minutes (10:00 to 10:50)",
-			"m12-345-678", "scheduled meeting with a password", "Art. 7(3) GDPR", "with effect\nfor the future",
-			"Rating by the data protection supervisory authority: red",
-			"2020)\n  What was rated: Example predecessor product\n  Source: https://example.org/rating-2020\n",
-		}, "Invitation to a video consultation on Thursday, 3 December 2026, 10:00", "consent-en-2026-11-28.2", "invite-en-2026-11-28"},
+			"m12-345-678", "scheduled meeting with a password", "Art. 7(3) GDPR", "\"Yes, I agree.\"",
+			"Place:    Video consultation",
+		}, "Invitation to a video consultation on Thursday, 3 December 2026, 10:00", "consent-en-2026-11-30", "invite-en-2026-11-30"},
 		{"en_jitsi", "en", provider.KindJitsi, []string{
-			"any current web browser", "nothing to install", "pre-join page", "a pseudonym is\nfine",
-			"https://jitsi.example.org/k3m9x2p7q4w8z5r1t6y0", "By taking part in the video consultation you confirm",
-		}, "Invitation to a video consultation on Thursday, 3 December 2026, 10:00", "consent-en-2026-11-28.2", "invite-en-2026-11-28"},
+			"in your browser", "a pseudonym is fine",
+			"https://sichere-videokonferenz.de/k3m9x2p7q4w8z5r1t6y0", "takes place only with\nyour consent",
+		}, "Invitation to a video consultation on Thursday, 3 December 2026, 10:00", "consent-en-2026-11-30", "invite-en-2026-11-30"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -273,13 +294,15 @@ func TestConsentHashIndependentOfSession(t *testing.T) {
 	}
 }
 
-func TestRenderWithdrawalFallsBackToCounsellor(t *testing.T) {
+// A configured withdrawal contact is named besides replying; without one,
+// replying is the way (and the responsible's address is in the notice).
+func TestRenderWithdrawalContact(t *testing.T) {
 	tm := mustLoad(t)
 	d := sample(t, "en", provider.KindJitsi)
-	d.WithdrawalContact = ""
+	d.WithdrawalContact = "widerruf@example.org"
 	m := mustRender(t, tm, d)
-	if !strings.Contains(m.ConsentText, "enough, to:\nberatung@example.org\n") {
-		t.Errorf("consent does not name the counsellor's address for withdrawal:\n%s", m.ConsentText)
+	if !strings.Contains(m.ConsentText, "A short reply\nto this e-mail is enough, or a message to\nwiderruf@example.org.") {
+		t.Errorf("consent does not name the withdrawal contact:\n%s", m.ConsentText)
 	}
 }
 
@@ -308,7 +331,10 @@ func TestRenderRefuses(t *testing.T) {
 		{"HugeDuration", func(d *invite.Data) { d.Duration = 25 * time.Hour }, "Duration"},
 		{"NoLocation", func(d *invite.Data) { d.Location = nil }, "Location is not set"},
 		{"NoPolicy", func(d *invite.Data) { d.PolicyURL = "" }, "PolicyURL is empty"},
-		{"NoSignature", func(d *invite.Data) { d.CounsellorName = ""; d.Organisation = "" }, "signature"},
+		{"NoOrganisation", func(d *invite.Data) { d.Organisation = " " }, "Organisation is empty"},
+		{"NoPrivacyURL", func(d *invite.Data) { d.PrivacyURL = "" }, "PrivacyURL is empty"},
+		{"NoComplaint", func(d *invite.Data) { d.ComplaintURL = "" }, "ComplaintAuthority or ComplaintURL"},
+		{"NoRetention", func(d *invite.Data) { d.SessionDays = 0 }, "SessionDays"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -370,7 +396,7 @@ func TestDatesSpelledOut(t *testing.T) {
 // to withdraw: by replying to the e-mail it arrives in.
 func TestWithdrawalFallsBackToReply(t *testing.T) {
 	tm := mustLoad(t)
-	for lang, want := range map[string]string{"de": "Antworten Sie einfach auf diese E-Mail.", "en": "simply reply to this e-mail."} {
+	for lang, want := range map[string]string{"de": "Eine kurze Antwort auf diese E-Mail genügt.", "en": "A short reply\nto this e-mail is enough."} {
 		d := sample(t, lang, provider.KindJitsi)
 		d.WithdrawalContact, d.CounsellorEmail = "", ""
 		m, err := tm.Render(d)

@@ -26,8 +26,8 @@ type Templates struct {
 }
 
 type langSet struct {
-	invite, consent               *template.Template
-	inviteVersion, consentVersion string
+	invite, consent, cancel                      *template.Template
+	inviteVersion, consentVersion, cancelVersion string
 }
 
 // versionLine is the required first line of every template, for example
@@ -58,12 +58,26 @@ func LoadTemplates(embedded fs.FS, overrideDir string) (*Templates, error) {
 		if set.consent, set.consentVersion, err = load(embedded, overrideDir, "consent."+lang+".tmpl"); err != nil {
 			return nil, err
 		}
+		if set.cancel, set.cancelVersion, err = load(embedded, overrideDir, "cancel."+lang+".tmpl"); err != nil {
+			return nil, err
+		}
+		if set.cancel.Lookup("subject") == nil {
+			return nil, fmt.Errorf(`invite: %s: no {{define "subject"}} block`, set.cancel.Name())
+		}
 		t.sets[lang] = set
 	}
 	for _, lang := range Langs() {
 		for _, d := range samples(lang) {
 			if _, err := t.Render(d); err != nil {
 				return nil, err // names the file, and the line where text/template knows it
+			}
+			if _, err := t.RenderCancel(d); err != nil {
+				return nil, err
+			}
+			moved := d
+			moved.Moved, moved.PreviousStart = true, d.Start.Add(-24*time.Hour)
+			if _, err := t.Render(moved); err != nil {
+				return nil, err
 			}
 		}
 	}
@@ -158,24 +172,34 @@ type view struct {
 	GroupNotE2EE bool
 	Series       bool
 	Dates        []string
+	Moved        bool
+	PreviousWhen string // a moved session's former start, spelled like When; empty otherwise
 	consent      consentView
 }
 
 // consentView is all the consent template sees: nothing about the client
 // or the meeting, so the hashed text depends only on provider and settings.
 type consentView struct {
-	Lang              string
-	Provider          provider.Provider
-	IsBlizz           bool
-	IsJitsi           bool
-	Organisation      string
-	PolicyURL         string
-	WithdrawalContact string
+	Lang               string
+	Provider           provider.Provider
+	ClientLines        []string // the provider's short lines in this language
+	IsBlizz            bool
+	IsJitsi            bool
+	Organisation       string
+	Contact            string // the counsellor's address: how to reach the controller
+	PolicyURL          string
+	PrivacyURL         string
+	WithdrawalContact  string
+	ComplaintAuthority string
+	ComplaintURL       string
+	SessionDays        int
+	ConsentYears       int
 }
 
 // subjectView is all the subject sees: a subject line travels in clear
 // through mail servers and shows in notifications, so no client name.
 type subjectView struct {
+	Moved        bool
 	Lang         string
 	When         string
 	Date         string
@@ -192,10 +216,6 @@ type subjectView struct {
 
 func newView(lang string, d Data) *view {
 	w := spell(lang, d.Start, d.Duration, d.Location)
-	withdraw := strings.TrimSpace(d.WithdrawalContact)
-	if withdraw == "" {
-		withdraw = d.CounsellorEmail
-	}
 	// The client reads the provider's facts in the language of the e-mail.
 	prov := d.Provider.Localized(lang)
 	blizz, jitsi := prov.Kind == provider.KindBlizz, prov.Kind == provider.KindJitsi
@@ -210,7 +230,7 @@ func newView(lang string, d Data) *view {
 			dates = append(dates, line)
 		}
 	}
-	return &view{
+	v := &view{
 		Group:           d.IsGroup(),
 		GroupNotE2EE:    d.IsGroup() && jitsi,
 		Series:          len(dates) > 1,
@@ -232,22 +252,39 @@ func newView(lang string, d Data) *view {
 		Organisation:    strings.TrimSpace(d.Organisation),
 		CounsellorName:  strings.TrimSpace(d.CounsellorName),
 		CounsellorEmail: d.CounsellorEmail,
+		Moved:           d.Moved,
 		consent: consentView{
-			Lang:              lang,
-			Provider:          prov,
-			IsBlizz:           blizz,
-			IsJitsi:           jitsi,
-			Organisation:      strings.TrimSpace(d.Organisation),
-			PolicyURL:         d.PolicyURL,
-			WithdrawalContact: withdraw,
+			Lang:               lang,
+			Provider:           prov,
+			ClientLines:        prov.Lines(lang),
+			IsBlizz:            blizz,
+			IsJitsi:            jitsi,
+			Organisation:       strings.TrimSpace(d.Organisation),
+			Contact:            d.CounsellorEmail,
+			PolicyURL:          d.PolicyURL,
+			PrivacyURL:         d.PrivacyURL,
+			WithdrawalContact:  strings.TrimSpace(d.WithdrawalContact),
+			ComplaintAuthority: strings.TrimSpace(d.ComplaintAuthority),
+			ComplaintURL:       d.ComplaintURL,
+			SessionDays:        d.SessionDays,
+			ConsentYears:       d.ConsentYears,
 		},
 	}
+	if d.Moved && !d.PreviousStart.IsZero() {
+		pw := spell(lang, d.PreviousStart, d.Duration, d.Location)
+		v.PreviousWhen = pw.Date + ", " + pw.StartTime
+		if lang == "de" {
+			v.PreviousWhen += " Uhr"
+		}
+	}
+	return v
 }
 
 func (v *view) consentData() consentView { return v.consent }
 
 func (v *view) subjectData() subjectView {
 	return subjectView{
+		Moved:        v.Moved,
 		Lang:         v.Lang,
 		When:         v.When,
 		Date:         v.Date,
@@ -278,7 +315,13 @@ func samples(lang string) []Data {
 		CounsellorName:    "Muster Person",
 		CounsellorEmail:   "beratung@example.org",
 		PolicyURL:         "https://example.org/datenschutz",
+		PrivacyURL:        "https://example.org/privacy",
 		WithdrawalContact: "beratung@example.org",
+
+		ComplaintAuthority: "Sample authority",
+		ComplaintURL:       "https://authority.example.org/",
+		SessionDays:        90,
+		ConsentYears:       3,
 	}
 	rating := &provider.Rating{Value: "red", Authority: "Sample authority", Date: "2021", Source: "https://example.org/rating"}
 	blizz := base

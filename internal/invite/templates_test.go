@@ -33,8 +33,8 @@ func writeFile(t *testing.T, dir, name, content string) string {
 
 func TestLoadTemplatesOverride(t *testing.T) {
 	dir := t.TempDir()
-	src := strings.Replace(embeddedFile(t, "invite.de.tmpl"), "invite-de-2026-11-28", "local-de-1", 1)
-	src = strings.Replace(src, "hiermit lade ich Sie", "hiermit lade ich Sie ganz herzlich", 1)
+	src := strings.Replace(embeddedFile(t, "invite.de.tmpl"), "invite-de-2026-11-30", "local-de-1", 1)
+	src = strings.Replace(src, "ich lade Sie", "ich lade Sie ganz herzlich", 1)
 	writeFile(t, dir, "invite.de.tmpl", src)
 
 	tm, err := invite.LoadTemplates(data.Templates(), dir)
@@ -45,25 +45,25 @@ func TestLoadTemplatesOverride(t *testing.T) {
 	if !strings.Contains(de.Body, "ganz herzlich") || de.InviteVersion != "local-de-1" {
 		t.Errorf("override not used: version %q", de.InviteVersion)
 	}
-	if de.TemplateVersion != "consent-de-2026-11-28.2" {
+	if de.TemplateVersion != "consent-de-2026-11-30" {
 		t.Errorf("consent template should stay embedded, version %q", de.TemplateVersion)
 	}
 	en := mustRender(t, tm, sample(t, "en", provider.KindJitsi))
-	if en.InviteVersion != "invite-en-2026-11-28" {
+	if en.InviteVersion != "invite-en-2026-11-30" {
 		t.Errorf("en invite should stay embedded, version %q", en.InviteVersion)
 	}
 }
 
 func TestLoadTemplatesOverrideConsent(t *testing.T) {
 	dir := t.TempDir()
-	src := "{{/* version: consent-local-7 */}}\nLocal consent for {{.Provider.Name}}: {{.PolicyURL}} / {{.WithdrawalContact}}\n"
+	src := "{{/* version: consent-local-7 */}}\nLocal consent for {{.Provider.Name}}:\n{{.PolicyURL}}\n"
 	writeFile(t, dir, "consent.en.tmpl", src)
 	tm, err := invite.LoadTemplates(data.Templates(), dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	m := mustRender(t, tm, sample(t, "en", provider.KindJitsi))
-	want := "Local consent for Jitsi (jitsi.example.org): https://example.org/datenschutz-in-der-videoberatung / widerruf@example.org\n"
+	want := "Local consent for sichere-videokonferenz.de (Jitsi Meet):\nhttps://gut-beraten.berlin/impressum/datenschutz-in-der-videoberatung\n"
 	if m.ConsentText != want || m.TemplateVersion != "consent-local-7" {
 		t.Errorf("consent = %q, version %q", m.ConsentText, m.TemplateVersion)
 	}

@@ -10,13 +10,21 @@ import (
 const (
 	blizzMinDigits = 8
 	blizzMaxDigits = 10
-	blizzJoinHost  = "go.blizz.com"
-	blizzJoinPath  = "/join/"
 )
+
+// blizzLinks are the link forms a meeting ID is pasted in, host and path
+// prefix: the legacy Blizz form and the one third-party code builds for
+// TeamViewer Meeting (no vendor source confirms either; see the provider's
+// notes). Both carry the same meeting ID, and the e-mail always gives the
+// ID, which works whatever the link form.
+var blizzLinks = []struct{ host, path string }{
+	{"go.blizz.com", "/join/"},
+	{"go.teamviewer.com", "/meet/"},
+}
 
 // errBlizzID is the one message for every malformed meeting ID. It shows
 // the expected form and never the input, which might be anything pasted.
-var errBlizzID = errors.New("blizz meeting id: want m followed by 8 to 10 digits, e.g. m12-345-678, m12345678 or https://go.blizz.com/join/m12345678")
+var errBlizzID = errors.New("blizz meeting id: want m followed by 8 to 10 digits, e.g. m12-345-678, m12345678, https://go.blizz.com/join/m12345678 or https://go.teamviewer.com/meet/m12345678")
 
 // BlizzID is a normalised Blizz (TeamViewer Meeting) meeting ID: "m" and 8
 // to 10 digits. The zero value is no ID; make one with ParseBlizzID.
@@ -27,7 +35,8 @@ type BlizzID struct {
 // ParseBlizzID accepts a meeting ID in the spellings people copy: upper or
 // lower case m, digits grouped by single spaces or hyphens ("m12 345 678",
 // "M12-345-678", "m-12345678"), or a pasted https://go.blizz.com/join/...
-// link, with or without a query or fragment.
+// or https://go.teamviewer.com/meet/... link, with or without a query or
+// fragment.
 //
 // A bare number ("12345678") is refused on purpose: Blizz IDs always start
 // with m, and a bare 9- or 10-digit number is more likely a TeamViewer
@@ -45,10 +54,17 @@ func ParseBlizzID(s string) (BlizzID, error) {
 
 func parseBlizzLink(s string) (BlizzID, error) {
 	u, err := url.Parse(s)
-	if err != nil || u.Scheme != "https" || u.User != nil || strings.ToLower(u.Host) != blizzJoinHost {
+	if err != nil || u.Scheme != "https" || u.User != nil {
 		return BlizzID{}, errBlizzID
 	}
-	rest, ok := strings.CutPrefix(u.Path, blizzJoinPath)
+	var rest string
+	ok := false
+	for _, l := range blizzLinks {
+		if strings.ToLower(u.Host) == l.host {
+			rest, ok = strings.CutPrefix(u.Path, l.path)
+			break
+		}
+	}
 	if !ok {
 		return BlizzID{}, errBlizzID
 	}

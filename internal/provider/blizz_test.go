@@ -25,6 +25,9 @@ func TestParseBlizzID(t *testing.T) {
 		{"https://go.blizz.com/join/M12-345-678/", "m12345678", "m12-345-678"},
 		{"https://GO.BLIZZ.COM/join/m12345678?utm_source=mail&x=1", "m12345678", "m12-345-678"},
 		{"https://go.blizz.com/join/m12345678#top", "m12345678", "m12-345-678"},
+		// TeamViewer Meeting's link form carries the same ID.
+		{"https://go.teamviewer.com/meet/m12345678", "m12345678", "m12-345-678"},
+		{"https://GO.TeamViewer.com/meet/M12-345-678/?lang=de", "m12345678", "m12-345-678"},
 
 		{"12345678", "", ""},     // bare number: could be a TeamViewer remote ID
 		{"123456789", "", ""},    // the same
@@ -46,6 +49,11 @@ func TestParseBlizzID(t *testing.T) {
 		{"https://go.blizz.com/join/m12345678/extra", "", ""},
 		{"https://user@go.blizz.com/join/m12345678", "", ""},
 		{"https://go.blizz.com/join/", "", ""},
+		{"https://go.teamviewer.com/join/m12345678", "", ""},
+		{"https://go.blizz.com/meet/m12345678", "", ""},
+		{"https://go.teamviewer.com.evil.example/meet/m12345678", "", ""},
+		{"https://go.teamviewer.com/meet/", "", ""},
+		{"http://go.teamviewer.com/meet/m12345678", "", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {

@@ -29,6 +29,9 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte(edit(2, "  name: \"\\u2028\"")))
 	f.Add([]byte(strings.Replace(validFile, "Example Jitsi", "\"true\"", 1)))
 	f.Add([]byte("---\n- id: x\n---\n- id: y\n"))
+	f.Add([]byte(sourcedFile(sourcedTail)))
+	f.Add([]byte(sourcedFile(sourcedTail + "  consent_form:\n    - {says: x, current: y, source: 'https://s.example/'}\n")))
+	f.Add([]byte(sourcedFile(strings.Replace(sourcedTail, `de: ["Betrieb: Beispiel e. V."]`, `de: [~, "", "P2P", 3]`, 1))))
 	f.Add([]byte(withTranslations(deBlock)))
 	f.Add([]byte(withTranslations("  translations: {de: {}, en: ~, fr: {name: x}}\n")))
 	f.Add([]byte(withSubject("  translations:\n    de:\n      authority_rating:\n        subject: Beispieldienste als Gruppe\n    en:\n      authority_rating: {subject: ~}\n")))
@@ -67,7 +70,8 @@ func FuzzParseBlizzID(f *testing.F) {
 	for _, s := range []string{
 		"m12345678", "M12 345 678", "m12-345-678", "m-1234567890", "12345678",
 		"https://go.blizz.com/join/m12345678?x=1", "https://go.blizz.com/join/m12345678/",
-		"https://go.blizz.com/join/%6d12345678", "m12\u00a0345\u00a0678", "m１２３４５６７８", "",
+		"https://go.blizz.com/join/%6d12345678", "https://go.teamviewer.com/meet/m12-345-678",
+		"https://go.teamviewer.com/meet/m12345678?pwd=x#y", "https://go.teamviewer.com/meet/../join/m12345678", "m12\u00a0345\u00a0678", "m１２３４５６７８", "",
 	} {
 		f.Add(s)
 	}
@@ -85,7 +89,8 @@ func FuzzParseBlizzID(f *testing.F) {
 		if len(c) < 9 || len(c) > 11 || c[0] != 'm' || strings.Trim(c[1:], "0123456789") != "" {
 			t.Fatalf("accepted ID is not canonical: %q", c)
 		}
-		for _, form := range []string{c, id.Display()} {
+		// Both link forms carry the same meeting ID.
+		for _, form := range []string{c, id.Display(), "https://go.blizz.com/join/" + c, "https://go.teamviewer.com/meet/" + id.Display()} {
 			again, err := provider.ParseBlizzID(form)
 			if err != nil || again != id {
 				t.Fatalf("%q does not parse back to %q: %v", form, c, err)

@@ -330,6 +330,10 @@ func decodeValue(el *errList, n *yaml.Node, f reflect.Value, path string, lines 
 		for i, item := range n.Content {
 			ip := fmt.Sprintf("%s[%d]", path, i)
 			lines[ip] = item.Line
+			if s.Index(i).Kind() == reflect.String {
+				decodeValue(el, item, s.Index(i), ip, lines)
+				continue
+			}
 			decodeStruct(el, item, s.Index(i), ip+".", lines)
 		}
 		f.Set(s)
@@ -526,6 +530,7 @@ func validate(el *errList, r record) {
 	}
 
 	validateTranslations(el, r, line, text)
+	validateFacts(el, r, line, link)
 
 	if len(p.Sources) == 0 {
 		el.add(at("sources"), "sources", "required: at least one source with title and url")
@@ -538,6 +543,129 @@ func validate(el *errList, r record) {
 			if _, ok := parseDate(s.Retrieved); !ok {
 				el.add(at(pre+"retrieved"), pre+"retrieved", "not a date (want YYYY-MM-DD)")
 			}
+		}
+	}
+}
+
+// validateFacts checks the fields that tie facts to sources and the client
+// lines: names must be fact fields the record states, notes complete, and
+// client lines short, plain and few.
+func validateFacts(el *errList, r record, line func(field, v string, required bool, max int) bool, link func(field, v string, required bool)) {
+	p := r.p
+	claimed := map[string]bool{}
+	for _, f := range p.claimedFacts() {
+		claimed[f] = true
+	}
+	factName := func(field, v string) {
+		if !line(field, v, true, maxLine) {
+			return
+		}
+		if !claimed[v] {
+			el.add(r.lineOf(field), field, "not a fact this record states (want one of %s)", strings.Join(p.claimedFacts(), ", "))
+		}
+	}
+	for i, f := range p.UnverifiedFacts {
+		factName(fmt.Sprintf("unverified_facts[%d]", i), f)
+	}
+	for i, s := range p.Sources {
+		for j, f := range s.Facts {
+			factName(fmt.Sprintf("sources[%d].facts[%d]", i, j), f)
+		}
+	}
+	for i, n := range p.ConsentForm {
+		pre := fmt.Sprintf("consent_form[%d].", i)
+		line(pre+"says", n.Says, true, maxLine)
+		line(pre+"current", n.Current, true, maxLine)
+		link(pre+"source", n.Source, true)
+	}
+	langs := make([]string, 0, len(p.ClientLines))
+	for lang := range p.ClientLines {
+		langs = append(langs, lang)
+	}
+	sort.Strings(langs)
+	for _, lang := range langs {
+		pre := "client_lines." + shownKey(lang)
+		if !knownLang(lang) {
+			el.add(r.lineOf(pre), pre, "unknown language (want %s)", strings.Join(translationLangs(), " or "))
+			continue
+		}
+		ls := p.ClientLines[lang]
+		if len(ls) == 0 || len(ls) > MaxClientLines {
+			el.add(r.lineOf(pre), pre, "want 1 to %d lines", MaxClientLines)
+		}
+		for i, l := range ls {
+			field := fmt.Sprintf("%s[%d]", pre, i)
+			if !line(field, l, true, MaxClientLineLen) {
+				continue
+			}
+			if j := Jargon(l); len(j) > 0 {
+				el.add(r.lineOf(field), field, "uses %q, which a client cannot be expected to know; say it in plain words", j[0])
+			}
+		}
+	}
+}
+
+// Jargon returns the ClientJargon terms in s, matched as whole words
+// regardless of case.
+func Jargon(s string) []string {
+	var out []string
+	for i, re := range jargonREs {
+		if re.MatchString(s) {
+			out = append(out, ClientJargon[i])
+		}
+	}
+	return out
+}
+
+var jargonREs = func() []*regexp.Regexp {
+	out := make([]*regexp.Regexp, len(ClientJargon))
+	for i, term := range ClientJargon {
+		out[i] = regexp.MustCompile(`(?i)(^|[^\pL\pN])` + regexp.QuoteMeta(term) + `($|[^\pL\pN])`)
+	}
+	return out
+}()
+
+// Check reads a provider file as Parse does and also holds it to the
+// review standard of the vetted list: every fact the record states is
+// confirmed by a source (sources[].facts) or listed in unverified_facts,
+// every source says when it was retrieved, and the client lines exist in
+// every language of the e-mail. `counsel providers check` runs it; the
+// embedded list passes it (a test says so).
+func Check(name string, b []byte) ([]Provider, error) {
+	recs, err := parse(name, b)
+	if err != nil {
+		return nil, err
+	}
+	el := &errList{file: name}
+	for _, r := range recs {
+		checkSourced(el, r)
+	}
+	if err := el.err(); err != nil {
+		return nil, err
+	}
+	out := make([]Provider, len(recs))
+	for i, r := range recs {
+		out[i] = r.p
+	}
+	return out, nil
+}
+
+func checkSourced(el *errList, r record) {
+	p := r.p
+	for _, f := range p.claimedFacts() {
+		if len(p.FactSources(f)) == 0 && !p.FactUnverified(f) {
+			el.add(r.lineOf(f), f, "no source confirms this fact: name it in a source's facts, or list it in unverified_facts")
+		}
+	}
+	for i, s := range p.Sources {
+		if s.Retrieved == "" {
+			field := fmt.Sprintf("sources[%d].retrieved", i)
+			el.add(r.lineOf(field), field, "required: the date the source was read (YYYY-MM-DD)")
+		}
+	}
+	for _, lang := range translationLangs() {
+		if len(p.ClientLines[lang]) == 0 {
+			el.add(r.lineOf("client_lines"), "client_lines."+lang, "required: the short lines the client's e-mail carries about this provider")
 		}
 	}
 }

@@ -74,6 +74,21 @@ type Provider struct {
 	Notes      string   `yaml:"notes,omitempty" json:"notes"`
 	Sources    []Source `yaml:"sources" json:"sources"`
 
+	// UnverifiedFacts names the fact fields (FactFields) that no source
+	// confirms, wholly or in part; `providers show` marks them.
+	UnverifiedFacts []string `yaml:"unverified_facts,omitempty" json:"unverified_facts"`
+
+	// ConsentForm lists what the organisation's consent form says about
+	// this provider that current sources contradict, so the counsellor can
+	// have the form updated. Never shown to clients.
+	ConsentForm []ConsentFormNote `yaml:"consent_form,omitempty" json:"consent_form"`
+
+	// ClientLines are, per language, the at most MaxClientLines short lines
+	// about this provider that the client's e-mail carries: who runs it and
+	// where the data is, end-to-end encryption, what to install, the
+	// authority's rating. Only what holds; caveats stay in the fields above.
+	ClientLines map[string][]string `yaml:"client_lines,omitempty" json:"client_lines,omitempty"`
+
 	// Translations holds, per language ("de", "en"), the wording of the
 	// text a client reads in the consent notice. The base fields are
 	// English and written for counsellors; see Localized.
@@ -131,12 +146,89 @@ type Rating struct {
 	Subject string `yaml:"subject,omitempty" json:"subject"`
 }
 
-// Source backs a fact in the record.
+// Source backs facts in the record.
 type Source struct {
 	Title     string `yaml:"title" json:"title"`
 	URL       string `yaml:"url" json:"url"`
 	Retrieved string `yaml:"retrieved,omitempty" json:"retrieved"` // YYYY-MM-DD
+	// Facts names the fact fields (FactFields) this source confirms.
+	Facts []string `yaml:"facts,omitempty" json:"facts"`
 }
+
+// ConsentFormNote is one outdated statement of the organisation's consent
+// form: what it says, what current sources say, and the source.
+type ConsentFormNote struct {
+	Says    string `yaml:"says" json:"says"`
+	Current string `yaml:"current" json:"current"`
+	Source  string `yaml:"source" json:"source"`
+}
+
+// Limits of the client lines, shared by the provider file check and the
+// e-mail budget tests: a line is shown as "- " + line in a 76-column e-mail.
+const (
+	MaxClientLines   = 4
+	MaxClientLineLen = 74
+)
+
+// ClientJargon are terms a client line must not use: technical words and
+// abbreviations a layperson cannot be expected to know. Matched case-
+// insensitively as substrings.
+var ClientJargon = []string{
+	"DTLS", "SRTP", "Videobridge", "peer-to-peer", "P2P", "TLS", "HTTPS",
+	"BlnBDI", "E2EE", "WebRTC", "EULA", "NAT", "seed",
+}
+
+// FactFields are the fields of a record that state a fact about the
+// provider; each needs a source that confirms it or a place in
+// unverified_facts. The rating carries its own source.
+var FactFields = []string{
+	"operator", "registration", "gdpr_statement", "privacy_policy_url", "data_collected",
+	"encryption.transport", "encryption.e2e", "encryption.limits", "data_location",
+	"phone_dial_in", "help_url", "join_url_template",
+}
+
+// claimedFacts are the FactFields that p states (empty optional fields and
+// fields of the other kind are not claims).
+func (p Provider) claimedFacts() []string {
+	var out []string
+	for _, f := range FactFields {
+		switch {
+		case f == "encryption.limits" && p.Encryption.Limits == "",
+			f == "help_url" && p.HelpURL == "",
+			f == "join_url_template" && p.Kind != KindBlizz:
+			continue
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// FactUnverified reports whether field is listed in UnverifiedFacts.
+func (p Provider) FactUnverified(field string) bool {
+	for _, f := range p.UnverifiedFacts {
+		if f == field {
+			return true
+		}
+	}
+	return false
+}
+
+// FactSources are the sources that confirm field.
+func (p Provider) FactSources(field string) []Source {
+	var out []Source
+	for _, s := range p.Sources {
+		for _, f := range s.Facts {
+			if f == field {
+				out = append(out, s)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// Lines returns the client lines for lang (nil when there are none).
+func (p Provider) Lines(lang string) []string { return p.ClientLines[lang] }
 
 // ErrRetired is returned (wrapped) when a retired provider is asked for.
 var ErrRetired = errors.New("retired and may not be used")

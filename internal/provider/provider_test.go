@@ -50,7 +50,7 @@ func TestEmbeddedList(t *testing.T) {
 
 	t.Run("every record reviewed and sourced", func(t *testing.T) {
 		for _, p := range ps {
-			if p.ReviewedOn != "2026-11-28" || p.ReviewDue != "2027-05-28" {
+			if p.ReviewedOn != "2026-11-30" || p.ReviewDue != "2027-05-30" {
 				t.Errorf("%s: reviewed_on %s, review_due %s", p.ID, p.ReviewedOn, p.ReviewDue)
 			}
 			if p.Rating == nil {
@@ -90,7 +90,7 @@ func TestEmbeddedList(t *testing.T) {
 			if p.Encryption.E2E != provider.E2EOneToOne || p.PhoneDialIn || p.Registration.Guest {
 				t.Errorf("%s: e2e %q dial-in %v guest %v", id, p.Encryption.E2E, p.PhoneDialIn, p.Registration.Guest)
 			}
-			for _, fact := range []string{"20", "25", "chat", "outdated"} {
+			for _, fact := range []string{"20", "25", "chat"} {
 				if !strings.Contains(p.Encryption.Limits, fact) {
 					t.Errorf("%s: encryption.limits lacks %q", id, fact)
 				}
@@ -115,9 +115,9 @@ func TestWarnings(t *testing.T) {
 		today string
 		want  []string
 	}{
-		{"sichere-videokonferenz", "2026-11-28", nil},
-		{"sichere-videokonferenz", "2027-05-28", nil},
-		{"sichere-videokonferenz", "2027-05-29", []string{"review overdue"}},
+		{"sichere-videokonferenz", "2026-11-30", nil},
+		{"sichere-videokonferenz", "2027-05-30", nil},
+		{"sichere-videokonferenz", "2027-05-31", []string{"review overdue"}},
 		{"blizz", "2026-12-01", []string{"deprecated", "red rating"}},
 		{"jitsi-hamburg-freifunk", "2026-12-01", []string{"deprecated", "red rating", "unverified"}},
 		{"jitsi-hamburg-freifunk", "2030-01-01", []string{"deprecated", "review overdue", "red rating", "unverified"}},
@@ -149,7 +149,7 @@ func TestUsable(t *testing.T) {
 		wantWarns []string // substrings, one per warning
 	}{
 		{"active and reviewed", func(*provider.Provider) {}, "2026-12-01", nil, nil},
-		{"review overdue", func(*provider.Provider) {}, "2027-06-01", nil, []string{"was due on 2027-05-28"}},
+		{"review overdue", func(*provider.Provider) {}, "2027-06-01", nil, []string{"was due on 2027-05-30"}},
 		{"deprecated", func(p *provider.Provider) { p.Status = provider.StatusDeprecated }, "2026-12-01", nil, []string{"deprecated"}},
 		{"unverified", func(p *provider.Provider) { p.Unverified = true }, "2026-12-01", nil, []string{"could not be verified"}},
 		{"deprecated and overdue", func(p *provider.Provider) { p.Status = provider.StatusDeprecated }, "2028-01-01", nil, []string{"deprecated", "was due"}},
