@@ -79,6 +79,13 @@ func TestScript(t *testing.T) {
 			}
 			return nil
 		},
+		// [root]: file modes do not stop root, so read-only checks skip.
+		Condition: func(cond string) (bool, error) {
+			if cond == "root" {
+				return os.Geteuid() == 0, nil
+			}
+			return false, fmt.Errorf("unknown condition %q", cond)
+		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"mode": cmdMode,
 			"sql":  cmdSQL,

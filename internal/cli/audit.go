@@ -123,7 +123,7 @@ func runAuditVerify(ctx context.Context, a *app, opts *auditVerifyOptions) error
 			failure = v.Finish()
 		}
 	} else {
-		db, err := a.openExistingStore(ctx)
+		db, err := a.openReadStore(ctx)
 		if err != nil {
 			return err
 		}
@@ -298,16 +298,31 @@ func readSummary(path string) (export.Summary, error) {
 	return s, nil
 }
 
-// openExistingStore opens the database only if it exists: checking, exporting or reporting
-// on a database that is not there would create an empty one and report on that.
+// openExistingStore opens the database only if it exists, for a command that
+// changes records: checking, exporting or reporting on a database that is not
+// there would create an empty one and report on that.
 func (a *app) openExistingStore(ctx context.Context) (*store.DB, error) {
 	path, err := a.dbPath()
 	if err != nil {
 		return nil, err
 	}
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-		return nil, withHint(fmt.Errorf("database %s does not exist", path),
-			"the database is chosen by --db, COUNSEL_DB or the config key db")
+		return nil, dbError(path, store.ErrNoDatabase)
 	}
 	return a.openStore(ctx)
+}
+
+// openReadStore opens the database for a command that only reads: it never
+// creates one, and a database this user may not write (a read-only file or
+// folder) is opened read-only.
+func (a *app) openReadStore(ctx context.Context) (*store.DB, error) {
+	path, err := a.dbPath()
+	if err != nil {
+		return nil, err
+	}
+	db, err := store.OpenExisting(ctx, path, a.deps.Now)
+	if err != nil {
+		return nil, dbError(path, err)
+	}
+	return db, nil
 }

@@ -105,6 +105,9 @@ func (a *app) ensureProofKey() (key []byte, created bool, err error) {
 	if err != nil {
 		return nil, false, err
 	}
+	if err := a.privateDataDir(path); err != nil {
+		return nil, false, err
+	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, false, fmt.Errorf("proof key folder: %w", err)
 	}
@@ -301,7 +304,7 @@ func runConsentShow(ctx context.Context, a *app, client string, opts *consentSho
 	if err != nil {
 		return err
 	}
-	db, err := a.openExistingStore(ctx)
+	db, err := a.openReadStore(ctx)
 	if err != nil {
 		return err
 	}

@@ -251,7 +251,7 @@ func (a *app) runExport(ctx context.Context, opts exportOptions, job exportJob) 
 			}
 		}
 	}
-	db, err := a.openExistingStore(ctx)
+	db, err := a.openReadStore(ctx)
 	if err != nil {
 		return err
 	}
@@ -306,6 +306,10 @@ func (a *app) runExport(ctx context.Context, opts exportOptions, job exportJob) 
 		for k, v := range params {
 			details[k] = v
 		}
+		if db.ReadOnly() {
+			// Nothing can be recorded in a read-only file; the export says so.
+			return rw.Close(ev.Head())
+		}
 		if ev, err = x.Record(ctx, job.action, details); err != nil {
 			return err
 		}
@@ -317,6 +321,9 @@ func (a *app) runExport(ctx context.Context, opts exportOptions, job exportJob) 
 		return rw.Close(ev.Head())
 	}
 	summary := export.Summary{Kind: job.kind, Format: opts.format, GeneratedAt: x.Now()}
+	if db.ReadOnly() {
+		a.warn("the database is read-only, so this export is not recorded in the audit trail")
+	}
 
 	if opts.out == "" {
 		if err := emit(a.deps.Stdout); err != nil {

@@ -96,7 +96,7 @@ func runReport(ctx context.Context, a *app, opts *reportOptions) error {
 	if !f.From.IsZero() && !f.To.IsZero() && !f.To.After(f.From) {
 		return usageErrorf("--to is before --from")
 	}
-	db, err := a.openExistingStore(ctx)
+	db, err := a.openReadStore(ctx)
 	if err != nil {
 		return err
 	}

@@ -70,7 +70,7 @@ func runSessionList(ctx context.Context, a *app, opts *sessionListOptions) error
 	if !f.To.IsZero() && !f.From.IsZero() && !f.To.After(f.From) {
 		return usageErrorf("--to is before --from")
 	}
-	db, err := a.openStore(ctx)
+	db, err := a.openReadStore(ctx)
 	if err != nil {
 		return err
 	}
@@ -185,7 +185,7 @@ func newSessionShowCmd(a *app) *cobra.Command {
 }
 
 func runSessionShow(ctx context.Context, a *app, ref string, opts *sessionShowOptions) error {
-	db, err := a.openStore(ctx)
+	db, err := a.openReadStore(ctx)
 	if err != nil {
 		return err
 	}

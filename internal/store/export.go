@@ -50,7 +50,7 @@ func (d *DB) BeginExport(ctx context.Context) (*Export, error) {
 		return nil, fmt.Errorf("begin export: %w", mapErr(err))
 	}
 	return &Export{tx: tx, now: d.now().UTC().Truncate(time.Second),
-		readDSN: d.path + "?_pragma=busy_timeout(10000)&_pragma=query_only(1)&_pragma=cache_size(-" + strconv.Itoa(readerCacheKiB) + ")",
+		readDSN: d.readDSN + "&_pragma=query_only(1)&_pragma=cache_size(-" + strconv.Itoa(readerCacheKiB) + ")",
 		readers: min(runtime.GOMAXPROCS(0), maxReaders), parallelMin: parallelMinRows, chunkRows: chunkRows}, nil
 }
 

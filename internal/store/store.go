@@ -9,13 +9,16 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"modernc.org/sqlite"
@@ -52,18 +55,50 @@ type DB struct {
 	db   *sql.DB
 	path string
 	now  func() time.Time
+
+	readOnly bool
+	readDSN  string // how extra reader connections open the file (exports)
 }
+
+// Errors of opening a file that is not a database counsel can use.
+var (
+	// ErrNotCounsel means the file is not a counsel database (a text file,
+	// another program's SQLite database).
+	ErrNotCounsel = errors.New("not a counsel database")
+	// ErrUnknownSchema means PRAGMA user_version holds a value no counsel
+	// writes (such as -1).
+	ErrUnknownSchema = errors.New("unknown schema version")
+	// ErrNoDatabase means a read-only open found no file.
+	ErrNoDatabase = errors.New("the database does not exist")
+	// ErrReadOnlyOld means a read-only database needs an upgrade it cannot get.
+	ErrReadOnlyOld = errors.New("the database was written by an older counsel and is read-only, so it cannot be upgraded")
+)
+
+// sqliteMagic begins every SQLite database file.
+const sqliteMagic = "SQLite format 3\x00"
 
 // Open opens (creating if needed) the database at path and brings its schema
 // up to date. The folder is created 0700 and the file 0600. now is the clock
-// used for every record; each transaction reads it once.
+// used for every record; each transaction reads it once. A file that is not
+// a counsel database, or has a schema version counsel does not know, is
+// refused before anything is changed.
 func Open(ctx context.Context, path string, now func() time.Time) (*DB, error) {
-	if path == "" {
-		return nil, errors.New("no database path")
+	if err := checkPath(path); err != nil {
+		return nil, err
 	}
-	if strings.ContainsAny(path, "?#") {
-		// The driver reads parameters after '?'; such a path would be misread.
-		return nil, fmt.Errorf("database path %q must not contain '?' or '#'", path)
+	// The check reads through a plain connection: it changes nothing in the
+	// file (no journal mode), and it waits for a writer like any reader.
+	writable := func() error {
+		// A file this user may not write fails here, before the check's
+		// connection could leave a -shm file next to it.
+		f, err := os.OpenFile(path, os.O_RDWR, 0)
+		if err != nil {
+			return fmt.Errorf("open database: %w", err)
+		}
+		return f.Close()
+	}
+	if _, err := inspect(ctx, path, path+"?_pragma=busy_timeout(10000)", writable); err != nil {
+		return nil, err
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("create database folder: %w", err)
@@ -101,7 +136,7 @@ func Open(ctx context.Context, path string, now func() time.Time) (*DB, error) {
 	// One writer at a time is what SQLite allows anyway; a single connection
 	// keeps transactions simple and avoids pool surprises.
 	sdb.SetMaxOpenConns(1)
-	d := &DB{db: sdb, path: path, now: now}
+	d := &DB{db: sdb, path: path, now: now, readDSN: path + "?_pragma=busy_timeout(10000)"}
 	if err := d.migrate(ctx); err != nil {
 		sdb.Close()
 		return nil, err
@@ -109,8 +144,160 @@ func Open(ctx context.Context, path string, now func() time.Time) (*DB, error) {
 	return d, nil
 }
 
+// OpenReadOnly opens an existing database without writing to it: for a file
+// or folder this user may not write (a backup, an archived copy). Nothing is
+// created, changed or migrated; writes fail. The schema must be current.
+func OpenReadOnly(ctx context.Context, path string, now func() time.Time) (*DB, error) {
+	if err := checkPath(path); err != nil {
+		return nil, err
+	}
+	version, err := inspect(ctx, path, readOnlyDSN(path), func() error { return nil })
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case version < 0:
+		return nil, ErrNoDatabase
+	case version < SchemaVersion():
+		return nil, fmt.Errorf("%w (schema %d, this version knows %d)", ErrReadOnlyOld, version, SchemaVersion())
+	}
+	dsn := readOnlyDSN(path)
+	sdb, err := sql.Open("sqlite", dsn+"&_pragma=foreign_keys(1)")
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	sdb.SetMaxOpenConns(1)
+	d := &DB{db: sdb, path: path, now: now, readOnly: true, readDSN: dsn}
+	if err := sdb.PingContext(ctx); err != nil {
+		sdb.Close()
+		return nil, fmt.Errorf("open database: %w", mapErr(err))
+	}
+	return d, nil
+}
+
+// OpenExisting opens a database that must already exist, for a command that
+// only reads (or, like an export, records itself when it can). A database
+// this user may write is opened as by Open, and upgraded; one whose file or
+// folder is read-only is opened as by OpenReadOnly.
+func OpenExisting(ctx context.Context, path string, now func() time.Time) (*DB, error) {
+	if err := checkPath(path); err != nil {
+		return nil, err
+	}
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return nil, ErrNoDatabase
+	}
+	d, err := Open(ctx, path, now)
+	if err != nil && cannotWrite(err) {
+		return OpenReadOnly(ctx, path, now)
+	}
+	return d, err
+}
+
+// cannotWrite reports whether err says the file or its folder may not be
+// written (by this user, or on a read-only file system).
+func cannotWrite(err error) bool {
+	if errors.Is(err, fs.ErrPermission) || errors.Is(err, syscall.EROFS) {
+		return true
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() & 0xff {
+		case sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM:
+			return true
+		}
+	}
+	return false
+}
+
+// ReadOnly reports whether the database was opened with OpenReadOnly.
+func (d *DB) ReadOnly() bool { return d.readOnly }
+
+func checkPath(path string) error {
+	if path == "" {
+		return errors.New("no database path")
+	}
+	if strings.ContainsAny(path, "?#") {
+		// The driver reads parameters after '?'; such a path would be misread.
+		return fmt.Errorf("database path %q must not contain '?' or '#'", path)
+	}
+	return nil
+}
+
+// readOnlyDSN opens path for reading only. Without a write-ahead log it is
+// opened immutable: SQLite then needs no -shm file, which a read-only folder
+// could not hold. That is safe because nobody can be writing: a writer of a
+// database in WAL mode keeps a -wal file while it has the database open.
+func readOnlyDSN(path string) string {
+	u := "file:" + (&url.URL{Path: path}).EscapedPath() + "?mode=ro&_pragma=busy_timeout(10000)"
+	if _, err := os.Stat(path + "-wal"); errors.Is(err, fs.ErrNotExist) {
+		u += "&immutable=1"
+	}
+	return u
+}
+
+// inspect looks at an existing file before counsel changes anything in it:
+// it must be empty (a new database) or an SQLite file whose user_version is
+// one counsel wrote, and a version 0 file must hold no tables (else it is
+// another program's database). It returns the schema version, or -1 when
+// there is no file and 0 for an empty one. beforeProbe runs once the file is
+// known to be SQLite, before a connection opens it through dsn.
+func inspect(ctx context.Context, path, dsn string, beforeProbe func() error) (int, error) {
+	fi, err := os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return -1, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("open database: %w", err)
+	}
+	if !fi.Mode().IsRegular() {
+		return 0, fmt.Errorf("%w: not a regular file", ErrNotCounsel)
+	}
+	if fi.Size() == 0 {
+		return 0, nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, fmt.Errorf("open database: %w", err)
+	}
+	head := make([]byte, len(sqliteMagic))
+	_, err = io.ReadFull(f, head)
+	f.Close()
+	if err != nil || string(head) != sqliteMagic {
+		return 0, fmt.Errorf("%w: not an SQLite file", ErrNotCounsel)
+	}
+	if err := beforeProbe(); err != nil {
+		return 0, err
+	}
+	probe, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return 0, fmt.Errorf("open database: %w", err)
+	}
+	defer probe.Close()
+	var version, tables int
+	if err := probe.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		return 0, fmt.Errorf("read schema version: %w", mapErr(err))
+	}
+	switch {
+	case version < 0:
+		return 0, fmt.Errorf("%w %d (this version of counsel knows 1 to %d)", ErrUnknownSchema, version, SchemaVersion())
+	case version > SchemaVersion():
+		return 0, fmt.Errorf("%w (schema %d, this version knows %d)", ErrNewerSchema, version, SchemaVersion())
+	case version == 0:
+		if err := probe.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master").Scan(&tables); err != nil {
+			return 0, fmt.Errorf("read schema: %w", mapErr(err))
+		}
+		if tables > 0 {
+			return 0, fmt.Errorf("%w: an SQLite database of another program", ErrNotCounsel)
+		}
+	}
+	return version, nil
+}
+
 // Close checkpoints the WAL into the main file and closes the database.
 func (d *DB) Close() error {
+	if d.readOnly {
+		return d.db.Close()
+	}
 	// TRUNCATE leaves an empty -wal file: no stale frames stay on disk.
 	_, cerr := d.db.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
 	err := d.db.Close()
@@ -148,6 +335,9 @@ func (d *DB) migrate(ctx context.Context) error {
 	var current int
 	if err := d.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&current); err != nil {
 		return fmt.Errorf("read schema version: %w", mapErr(err))
+	}
+	if current < 0 {
+		return fmt.Errorf("%w %d (this version of counsel knows 1 to %d)", ErrUnknownSchema, current, len(names))
 	}
 	if current > len(names) {
 		return fmt.Errorf("%w (schema %d, this version knows %d)", ErrNewerSchema, current, len(names))
@@ -236,7 +426,7 @@ func mapErr(err error) error {
 		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
 			return fmt.Errorf("%w: %v", ErrBusy, err)
 		case sqlite3.SQLITE_NOTADB:
-			return fmt.Errorf("not a counsel database: %w", err)
+			return fmt.Errorf("%w: %v", ErrNotCounsel, err)
 		}
 	}
 	return err

@@ -138,3 +138,50 @@ func TestCreateSessionRefusesUnstorableTime(t *testing.T) {
 		t.Fatalf("stored %d sessions (%v), want none", len(list), err)
 	}
 }
+
+// OpenReadOnly reads without writing: the file's bytes stay the same, no
+// -wal or -shm appears, and a change is refused.
+func TestOpenReadOnlyWritesNothing(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	if _, err := db.CreateSession(ctx, newSession(t, "Client-A", fixedNow.Add(time.Hour), "sichere-videokonferenz")); err != nil {
+		t.Fatal(err)
+	}
+	path := db.Path()
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	before, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ro, err := store.OpenReadOnly(ctx, path, func() time.Time { return fixedNow })
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, _, err := ro.ListSessions(ctx, store.SessionFilter{})
+	if err != nil || len(list) != 1 {
+		t.Fatalf("list: %d sessions, %v", len(list), err)
+	}
+	if _, err := ro.CancelSession(ctx, list[0].ID); err == nil {
+		t.Error("a read-only database accepted a change")
+	}
+	if err := ro.Close(); err != nil {
+		t.Fatal(err)
+	}
+	after, _ := os.ReadFile(path)
+	if string(before) != string(after) {
+		t.Error("the file changed")
+	}
+	for _, suffix := range []string{"-wal", "-shm"} {
+		if _, err := os.Stat(path + suffix); err == nil {
+			t.Errorf("%s appeared", suffix)
+		}
+	}
+	if _, err := store.OpenReadOnly(ctx, path+".missing", time.Now); !errors.Is(err, store.ErrNoDatabase) {
+		t.Errorf("missing file: %v", err)
+	}
+	if _, err := os.Stat(path + ".missing"); err == nil {
+		t.Error("a missing database was created")
+	}
+}
