@@ -49,6 +49,18 @@ func TestMain(m *testing.M) {
 				}
 				d.Stdout = &fullWriter{w: d.Stdout, left: n}
 			}
+			// COUNSEL_TEST_PAUSE=point:duration holds the command at that point (cli.Deps.Pause).
+			if point, dur, ok := strings.Cut(os.Getenv("COUNSEL_TEST_PAUSE"), ":"); ok {
+				d.Pause = func(at string) {
+					if at == point {
+						wait, err := time.ParseDuration(dur)
+						if err != nil {
+							panic("COUNSEL_TEST_PAUSE: " + err.Error())
+						}
+						time.Sleep(wait)
+					}
+				}
+			}
 			// Scripts can pretend to be a person at a terminal.
 			if os.Getenv("COUNSEL_TEST_TTY") == "1" {
 				d.StdinTTY, d.StderrTTY = true, true

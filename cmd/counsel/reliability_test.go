@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -342,4 +344,71 @@ func TestKilledPurge(t *testing.T) {
 	if !killed {
 		t.Log("the purge finished before the kill; the all-or-nothing check still ran")
 	}
+}
+
+// TestRevokeRacesSessionNew runs `consent revoke` and `session new` for the same client at the
+// same moment, many times, each on a fresh database: after a successful revoke the client is
+// never alive again, whichever process wins, in whichever spelling session new uses, and also
+// when the proof key does not exist yet (a database whose first withdrawal this is, made before
+// session new created the key). The window between session new reading the key and writing is
+// a few milliseconds; in most rounds session new is held there (COUNSEL_TEST_PAUSE) so that the
+// revoke falls into it. Every run ends with a sound file and a verified trail.
+func TestRevokeRacesSessionNew(t *testing.T) {
+	rounds := 24
+	if testing.Short() || raceEnabled {
+		rounds = 8
+	}
+	if *reliabilityFull {
+		rounds = 200
+	}
+	spellings := []string{"Kim", "kim", "KIM", "K\u200bim"}
+	var refused, created int
+	for i := range rounds {
+		e := newCounselEnv(t)
+		e.run(t, "session", "new", "--client", "Kim", "--provider", "sichere-videokonferenz", "--at", "2026-12-03 10:00")
+		if i%2 == 0 {
+			key := filepath.Join(e.dir, "home", ".local", "share", "counsel", "proof.key")
+			if err := os.Remove(key); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				t.Fatal(err)
+			}
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		revoke := e.command(ctx, "consent", "revoke", "Kim", "--yes")
+		again := e.command(ctx, "session", "new", "--client", spellings[i%len(spellings)], "--provider", "sichere-videokonferenz",
+			"--at", "2026-12-04 10:00")
+		if pause := i % 4 * 40; pause > 0 {
+			again.Env = append(again.Env[:len(again.Env):len(again.Env)], fmt.Sprintf("COUNSEL_TEST_PAUSE=session-new-write:%dms", pause))
+		}
+		var revokeErr, againErr bytes.Buffer
+		revoke.Stderr, again.Stderr = &revokeErr, &againErr
+		// session new starts first, revoke 0 to 20 ms later.
+		if err := again.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Duration(i*7%21) * time.Millisecond)
+		if err := revoke.Start(); err != nil {
+			t.Fatal(err)
+		}
+		rerr, aerr := revoke.Wait(), again.Wait()
+		cancel()
+		if rerr != nil {
+			t.Fatalf("round %d: revoke failed: %v: %s", i, rerr, revokeErr.String())
+		}
+		switch {
+		case aerr == nil:
+			created++ // it came first: revoke took its session too
+		case strings.Contains(againErr.String(), "this person withdrew consent"):
+			refused++
+		default:
+			t.Fatalf("round %d: session new failed otherwise: %v: %s", i, aerr, againErr.String())
+		}
+		if n := e.count(t, "SELECT count(*) FROM people WHERE name IS NOT NULL OR name_key IS NOT NULL"); n != 0 {
+			t.Fatalf("round %d: the client is alive after a successful revoke (%d people with a name; session new: %v)", i, n, aerr)
+		}
+		if n := e.count(t, "SELECT count(*) FROM sessions WHERE starts_at > '2026-11-28T09:00:00Z' AND status = 'scheduled'"); n != 0 {
+			t.Fatalf("round %d: %d future sessions left after the revoke", i, n)
+		}
+		e.checkIntact(t)
+	}
+	t.Logf("%d rounds: session new refused %d times, first (and then revoked) %d times", rounds, refused, created)
 }

@@ -27,9 +27,11 @@ import (
 const (
 	ActionSessionCreated    = "session.created"
 	ActionSessionCancelled  = "session.cancelled"
+	ActionSessionDeleted    = "session.deleted"
 	ActionConsentNoticeSent = "consent.notice_sent"
 	ActionConsentGiven      = "consent.given"
 	ActionConsentWithdrawn  = "consent.withdrawn"
+	ActionPersonMerged      = "person.merged"
 	ActionPurge             = "purge"
 	ActionExportSessions    = "export.sessions"
 	ActionExportAudit       = "export.audit"
@@ -39,8 +41,9 @@ const (
 // Actions returns every known action, in a stable order.
 func Actions() []string {
 	return []string{
-		ActionSessionCreated, ActionSessionCancelled,
+		ActionSessionCreated, ActionSessionCancelled, ActionSessionDeleted,
 		ActionConsentNoticeSent, ActionConsentGiven, ActionConsentWithdrawn,
+		ActionPersonMerged,
 		ActionPurge,
 		ActionExportSessions, ActionExportAudit, ActionExportSubject,
 		ActionRecordPut, ActionRecordDeleted, ActionRecordBaseline,

@@ -47,6 +47,11 @@ type Deps struct {
 	Getenv              func(string) string
 	Now                 func() time.Time
 	Build               Build
+	// Pause, when set, is called where another process may act between two
+	// steps of a command ("session-new-write": the proof key is loaded, the
+	// write transaction not yet begun). Production leaves it nil; reliability
+	// tests widen race windows with it.
+	Pause func(point string)
 }
 
 // System returns the real process streams, environment and clock.

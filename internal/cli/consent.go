@@ -50,9 +50,12 @@ func personError(err error) error {
 	switch {
 	case errors.Is(err, store.ErrNoPerson):
 		return withHint(fmt.Errorf("%w; nothing changed", err),
-			"names are compared as typed to 'counsel session new' (case matters); 'counsel session list --all' shows the sessions")
+			"names are compared without regard to case, spaces and invisible characters, but a look-alike letter of another alphabet makes another name; 'counsel session list --all' shows the sessions")
 	case errors.Is(err, store.ErrWithdrawn):
 		return withHint(err, "a person who gives consent again starts a new record with 'counsel session new --new-consent'")
+	case errors.Is(err, store.ErrRoomTaken):
+		return withHint(fmt.Errorf("%w; nothing stored", err),
+			"each client gets their own room: leave out --url for a fresh Jitsi room, or create another Blizz meeting")
 	case errors.Is(err, store.ErrAmbiguousPerson), errors.Is(err, store.ErrAmbiguous):
 		return withHint(err, "give the full session ID shown by 'counsel session show'")
 	}
@@ -129,6 +132,25 @@ func (a *app) ensureProofKey() (key []byte, created bool, err error) {
 		return nil, false, fmt.Errorf("proof key: %w", err)
 	}
 	return key, true, nil
+}
+
+// proofKeyForWrite loads the proof key or creates it, before the write
+// transaction that needs it: a withdrawal check never runs without a key.
+// A new key next to a database that already holds proofs means the old key
+// was lost; the counsellor is told.
+func (a *app) proofKeyForWrite(ctx context.Context, db *store.DB) ([]byte, error) {
+	key, created, err := a.ensureProofKey()
+	if err != nil {
+		return nil, err
+	}
+	if created {
+		if n, err := db.ProofCount(ctx); err == nil && n > 0 {
+			path, _ := a.proofKeyPath()
+			a.warn("made a new proof key %s, but the database holds %d earlier withdrawal proofs: "+
+				"they were made with a key that is lost and can no longer be matched to a name", path, n)
+		}
+	}
+	return key, nil
 }
 
 // --- consent confirm ---
@@ -465,16 +487,9 @@ func runConsentRevoke(ctx context.Context, a *app, ref string, opts *consentRevo
 	if err := a.outputLost(); err != nil {
 		return err // the plan was not shown: change nothing
 	}
-	key, created, err := a.ensureProofKey()
+	key, err = a.proofKeyForWrite(ctx, db)
 	if err != nil {
 		return err
-	}
-	if created {
-		if n, err := db.ProofCount(ctx); err == nil && n > 0 {
-			path, _ := a.proofKeyPath()
-			a.warn("made a new proof key %s, but the database holds %d earlier withdrawal proofs: "+
-				"they were made with a key that is lost and can no longer be matched to a name", path, n)
-		}
 	}
 	res, err := db.RevokeConsent(ctx, store.Revocation{PersonID: sub.Person.ID, ProofKey: key,
 		RetentionYears: a.cfg.RetentionConsentYears, Location: loc})

@@ -7,7 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -50,6 +53,12 @@ and tells them, before they take part, what is stored and how to withdraw.
 For a Jitsi provider counsel makes a fresh, unguessable room (or checks the
 --url you give). For Blizz, create a scheduled meeting with a password in the
 Blizz app and pass its meeting ID with --meeting-id.
+
+A client is one person whatever the spelling: names are compared without
+regard to case, spacing and invisible characters, so a second session for
+"client-a" belongs to "Client-A" (counsel says so). A room or Blizz meeting
+ID already stored for another client is refused. A client who withdrew
+consent is refused unless --new-consent; --dry-run refuses the same.
 
 The e-mail goes to stdout (subject, blank line, body); --eml writes a draft
 your mail program opens (with the calendar event attached) and --ics the
@@ -102,7 +111,22 @@ type plannedSession struct {
 	lang     string
 	to       string
 	warnings []string
-	weakRoom bool // a guessable --url kept with --allow-weak-room
+	weakRoom bool          // a guessable --url kept with --allow-weak-room
+	person   store.Created // after storing: whose session it is
+}
+
+// scriptMix says which look-alike scripts a name mixes, as the messages
+// (and their German entries) spell it.
+func scriptMix(scripts []string) string {
+	switch strings.Join(scripts, "+") {
+	case "Latin+Cyrillic":
+		return "Latin and Cyrillic"
+	case "Latin+Greek":
+		return "Latin and Greek"
+	case "Cyrillic+Greek":
+		return "Cyrillic and Greek"
+	}
+	return "Latin and Cyrillic and Greek"
 }
 
 // flagError is a refused flag value: the message names the flag, never the
@@ -139,6 +163,11 @@ func (a *app) planSession(opts *sessionNewOptions, now time.Time) (*plannedSessi
 	if err != nil {
 		return nil, flagError("client", fmt.Errorf("the name or pseudonym %w", err))
 	}
+	var nameWarnings []string
+	if scripts := session.MixedScripts(name); scripts != nil {
+		nameWarnings = append(nameWarnings, fmt.Sprintf("--client: the name mixes %s letters, which look alike; a look-alike letter makes another person: check it is spelled as before",
+			scriptMix(scripts)))
+	}
 	reg, err := a.providerRegistry()
 	if err != nil {
 		return nil, err
@@ -152,7 +181,7 @@ func (a *app) planSession(opts *sessionNewOptions, now time.Time) (*plannedSessi
 	if err != nil {
 		return nil, withHint(fmt.Errorf("provider %s: %w", prov.ID, err), "choose another provider from 'counsel providers list'")
 	}
-	p.provider, p.warnings = prov, warnings
+	p.provider, p.warnings = prov, append(nameWarnings, warnings...)
 
 	tz := a.cfg.Timezone
 	if opts.tz != "" {
@@ -328,7 +357,11 @@ func runSessionNew(ctx context.Context, a *app, opts *sessionNewOptions) error {
 	}
 
 	short := session.ShortID(p.session.ID)
-	if !opts.dryRun {
+	if opts.dryRun {
+		if err := a.checkSession(ctx, p, opts); err != nil {
+			return err
+		}
+	} else {
 		if err := a.storeSession(ctx, p, msg, ics, opts, now); err != nil {
 			return err
 		}
@@ -349,9 +382,48 @@ func runSessionNew(ctx context.Context, a *app, opts *sessionNewOptions) error {
 		a.info("dry run: session %s was not stored and no file was written", short)
 		return nil
 	}
+	if p.person.SpellingDiffers {
+		// Neither spelling is printed: stderr may end up in a log.
+		a.info("the client is person %s, known under another spelling of this name; the session is theirs",
+			session.ShortID(p.person.PersonID))
+	}
 	a.info("session %s created for %s", short, when(p.session.Start.In(p.loc), "Mon 2 Jan 2006 15:04 MST"))
 	if p.provider.Kind == provider.KindBlizz {
 		a.info("send the meeting password to the client separately, not in this e-mail")
+	}
+	return nil
+}
+
+// checkSession is the dry run's part of storeSession: every rule the stored
+// records decide (a withdrawn client, a room of another client) refuses the
+// dry run as it would the real one. Nothing is created: no database, no proof
+// key. Without a key file the real run would make a new key, which matches no
+// proof; a throw-away key does the same here.
+func (a *app) checkSession(ctx context.Context, p *plannedSession, opts *sessionNewOptions) error {
+	path, err := a.dbPath()
+	if err != nil {
+		return err
+	}
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return nil // nothing stored yet, so nothing to refuse
+	}
+	key, err := a.loadProofKey()
+	if err != nil {
+		return err
+	}
+	if key == nil {
+		key = make([]byte, consent.KeySize)
+		if _, err := rand.Read(key); err != nil {
+			return err
+		}
+	}
+	db, err := a.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.CheckNewSession(ctx, store.NewSession{Session: p.session, ProofKey: key, NewConsent: opts.newConsent}); err != nil {
+		return personError(err)
 	}
 	return nil
 }
@@ -388,20 +460,25 @@ func (a *app) storeSession(ctx context.Context, p *plannedSession, msg invite.Me
 		}
 		files = append(files, f)
 	}
-	key, err := a.loadProofKey()
-	if err != nil {
-		return err
-	}
 	db, err := a.openStoreForWrite(ctx)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
+	key, err := a.proofKeyForWrite(ctx, db)
+	if err != nil {
+		return err
+	}
+	if a.deps.Pause != nil {
+		a.deps.Pause("session-new-write")
+	}
 	notice := consent.Notice{Language: msg.Lang, Version: msg.TemplateVersion, Hash: msg.ConsentSHA256}
-	if _, err := db.CreateSession(ctx, store.NewSession{Session: p.session, Notice: notice, RecordedBy: a.recordedBy(),
-		ProofKey: key, NewConsent: opts.newConsent, WeakRoom: p.weakRoom}); err != nil {
+	c, err := db.CreateSessionFor(ctx, store.NewSession{Session: p.session, Notice: notice, RecordedBy: a.recordedBy(),
+		ProofKey: key, NewConsent: opts.newConsent, WeakRoom: p.weakRoom})
+	if err != nil {
 		return personError(err)
 	}
+	p.person = c
 	for _, f := range files {
 		if err := f.Commit(); err != nil {
 			return withHint(fmt.Errorf("session %s is stored, but a file could not be written: %w", session.ShortID(p.session.ID), err),

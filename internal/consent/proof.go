@@ -16,11 +16,11 @@ const KeySize = 32
 var ErrKeySize = errors.New("proof key must be 32 bytes")
 
 // SubjectHMAC is how a withdrawal proof names the person: HMAC-SHA256 of the
-// normalised name under the proof key, in lower-case hex. The key lives
+// name's comparison key under the proof key, in lower-case hex. The key lives
 // outside the database, so a copy of the database alone cannot be used to
 // test guessed names; with the key and the name, the proof can be found.
-// name must already be normalised (session.NormaliseName), so that spellings
-// the tool treats as the same person give the same hash.
+// name must be the comparison key (session.NameKey), so that every spelling
+// of one person gives the same hash.
 func SubjectHMAC(key []byte, name string) (string, error) {
 	if len(key) != KeySize {
 		return "", ErrKeySize

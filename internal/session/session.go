@@ -12,7 +12,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/uuid"
-	"golang.org/x/text/unicode/norm"
 )
 
 // Status of a session.
@@ -68,39 +67,6 @@ func ShortID(id string) string {
 		return id
 	}
 	return id[len(id)-ShortIDLen:]
-}
-
-// MaxNameLen is the longest name or pseudonym accepted, in characters.
-const MaxNameLen = 100
-
-// Errors for a client name; none of them repeats the name.
-var (
-	ErrNameEmpty   = errors.New("is empty")
-	ErrNameLong    = fmt.Errorf("is longer than %d characters", MaxNameLen)
-	ErrNameUTF8    = errors.New("is not valid UTF-8")
-	ErrNameControl = errors.New("contains a control character (such as a line break)")
-)
-
-// NormaliseName validates a name or pseudonym and returns the form that is
-// stored and compared: Unicode NFC, surrounding space removed, inner runs of
-// space collapsed. So "Client  M." and " Client M." are the same person.
-func NormaliseName(s string) (string, error) {
-	if !utf8.ValidString(s) {
-		return "", ErrNameUTF8
-	}
-	for _, r := range s {
-		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
-			return "", ErrNameControl
-		}
-	}
-	n := strings.Join(strings.Fields(norm.NFC.String(s)), " ")
-	switch {
-	case n == "":
-		return "", ErrNameEmpty
-	case utf8.RuneCountInString(n) > MaxNameLen:
-		return "", ErrNameLong
-	}
-	return n, nil
 }
 
 // MaxPlaceLen is the longest place accepted, in characters.

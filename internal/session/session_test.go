@@ -26,6 +26,13 @@ func TestNormaliseName(t *testing.T) {
 		{"InvalidUTF8", "A\xffB", "", session.ErrNameUTF8},
 		{"TooLong", strings.Repeat("x", session.MaxNameLen+1), "", session.ErrNameLong},
 		{"LongestOK", strings.Repeat("ä", session.MaxNameLen), strings.Repeat("ä", session.MaxNameLen), nil},
+		{"OnlyZeroWidth", "\u200b\u200b", "", session.ErrNameEmpty},
+		{"OnlyBOM", "\ufeff", "", session.ErrNameEmpty},
+		{"OnlyInvisibleMix", " \u00ad\u200d\u2060\ufe0f ", "", session.ErrNameEmpty},
+		{"RightToLeftOverride", "Client\u202eA-", "", session.ErrNameBidi},
+		{"Isolate", "\u2067Client-A\u2069", "", session.ErrNameBidi},
+		{"RightToLeftMark", "Client-A\u200f", "", session.ErrNameBidi},
+		{"ZeroWidthKept", "Client\u200b-A", "Client\u200b-A", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -117,7 +117,7 @@ func findSubject(ctx context.Context, tx dbtx, q SubjectQuery) (Subject, error) 
 	name, nameErr := session.NormaliseName(q.Ref)
 	var byName, bySession Person
 	if nameErr == nil {
-		p, err := personByName(ctx, tx, name)
+		p, err := personByKey(ctx, tx, session.NameKey(name))
 		if err != nil && !errors.Is(err, ErrNoPerson) {
 			return s, err
 		}
@@ -147,11 +147,8 @@ func findSubject(ctx context.Context, tx dbtx, q SubjectQuery) (Subject, error) 
 		s.Person = bySession
 	}
 	if nameErr == nil && q.ProofKey != nil {
-		mac, err := consent.SubjectHMAC(q.ProofKey, name)
-		if err != nil {
-			return s, err
-		}
-		if s.Withdrawals, err = withdrawalsBySubject(ctx, tx, mac); err != nil {
+		var err error
+		if s.Withdrawals, err = withdrawalsByName(ctx, tx, q.ProofKey, name); err != nil {
 			return s, err
 		}
 	}
@@ -185,10 +182,6 @@ func scanPerson(r scanner) (Person, error) {
 		p.ErasedAt = readTime(erased)
 	}
 	return p, nil
-}
-
-func personByName(ctx context.Context, tx dbtx, name string) (Person, error) {
-	return scanPerson(tx.QueryRowContext(ctx, "SELECT "+personColumns+" FROM people WHERE name = ?", name))
 }
 
 func personByID(ctx context.Context, tx dbtx, id string) (Person, error) {
@@ -246,9 +239,21 @@ func consentEventsOfPerson(ctx context.Context, tx dbtx, personID string) ([]Con
 	return out, rows.Err()
 }
 
-func withdrawalsBySubject(ctx context.Context, tx dbtx, mac string) ([]Withdrawal, error) {
+// withdrawalsByName finds the withdrawal proofs of a name (normalised,
+// session.NormaliseName): proofs are keyed hashes of the name's comparison
+// key, so every spelling finds them. Proofs made before names had a key
+// (schema 1) hash the spelling itself; they are found by that spelling.
+func withdrawalsByName(ctx context.Context, tx dbtx, proofKey []byte, name string) ([]Withdrawal, error) {
+	byKey, err := consent.SubjectHMAC(proofKey, session.NameKey(name))
+	if err != nil {
+		return nil, err
+	}
+	bySpelling, err := consent.SubjectHMAC(proofKey, name)
+	if err != nil {
+		return nil, err
+	}
 	rows, err := tx.QueryContext(ctx, `SELECT id, subject_hmac, withdrawn_at, notice_hashes, retain_until
-		FROM withdrawals WHERE subject_hmac = ? ORDER BY withdrawn_at, id`, mac)
+		FROM withdrawals WHERE subject_hmac IN (?, ?) ORDER BY withdrawn_at, id`, byKey, bySpelling)
 	if err != nil {
 		return nil, err
 	}
@@ -275,25 +280,20 @@ func lastWithdrawal(ws []Withdrawal) (Withdrawal, bool) {
 	return ws[len(ws)-1], true
 }
 
-// refuseWithdrawn is CreateSession's guard (design rule 3): a person whose
-// withdrawal proof matches the name gets no new session unless the
-// counsellor starts a fresh consent. A person who came back with fresh
-// consent has a live row again and is not refused. Without a proof key
-// nothing can be matched.
+// refuseWithdrawn is CreateSession's guard (design rule 3) for a name no
+// live person has: when a withdrawal proof matches it, no new session is
+// made unless the counsellor starts a fresh consent. (A person who came back
+// with fresh consent has a live row again and is not asked.) The proof key is
+// required: without it a withdrawal could not be seen, so the check fails
+// rather than pass.
 func refuseWithdrawn(ctx context.Context, tx dbtx, name string, key []byte, newConsent bool) error {
-	if key == nil || newConsent {
+	if len(key) != consent.KeySize {
+		return fmt.Errorf("withdrawals cannot be checked: %w", consent.ErrKeySize)
+	}
+	if newConsent {
 		return nil
 	}
-	if _, err := personByName(ctx, tx, name); err == nil {
-		return nil
-	} else if !errors.Is(err, ErrNoPerson) {
-		return err
-	}
-	mac, err := consent.SubjectHMAC(key, name)
-	if err != nil {
-		return err
-	}
-	ws, err := withdrawalsBySubject(ctx, tx, mac)
+	ws, err := withdrawalsByName(ctx, tx, key, name)
 	if err != nil {
 		return err
 	}
@@ -453,7 +453,7 @@ func (d *DB) RevokeConsent(ctx context.Context, r Revocation) (Revoked, error) {
 			hashes = append(hashes, e.NoticeHash)
 			eventIDs = append(eventIDs, e.ID)
 		}
-		mac, err := consent.SubjectHMAC(r.ProofKey, p.Name)
+		mac, err := consent.SubjectHMAC(r.ProofKey, session.NameKey(p.Name))
 		if err != nil {
 			return err
 		}
@@ -475,9 +475,9 @@ func (d *DB) RevokeConsent(ctx context.Context, r Revocation) (Revoked, error) {
 		}
 		n, _ := del.RowsAffected()
 		res.EventsDeleted = int(n)
-		// The name's digest key goes with the name: the trail's digest of the
-		// name can no longer be tested against guesses.
-		if _, err := tx.ExecContext(ctx, "UPDATE people SET name = NULL, name_digest_key = NULL, erased_at = ? WHERE id = ?",
+		// The name's digest key goes with the name (and its comparison key):
+		// the trail's digest of the name can no longer be tested against guesses.
+		if _, err := tx.ExecContext(ctx, "UPDATE people SET name = NULL, name_key = NULL, name_digest_key = NULL, erased_at = ? WHERE id = ?",
 			formatTime(now), p.ID); err != nil {
 			return fmt.Errorf("erase name: %w", err)
 		}

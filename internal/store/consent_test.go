@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
+	"hash/crc32"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -49,7 +51,9 @@ func (f *fixture) newSession(name string, start time.Time, kind string, newConse
 		JoinURL: "https://jitsi.example.org/r" + strings.ReplaceAll(id, "-", ""), Start: start,
 		Timezone: "Europe/Berlin", Duration: 50 * time.Minute}
 	if kind == "blizz" {
-		s.MeetingID, s.JoinURL = "m12345678", "https://go.blizz.com/join/m12345678"
+		// Each person their own meeting (one room, one client).
+		m := fmt.Sprintf("m%08d", crc32.ChecksumIEEE([]byte(session.NameKey(name)))%100_000_000)
+		s.MeetingID, s.JoinURL = m, "https://go.blizz.com/join/"+m
 	}
 	_, err := f.db.CreateSession(context.Background(), store.NewSession{Session: s, Notice: notice(0),
 		RecordedBy: "Counsellor X", ProofKey: testKey, NewConsent: newConsent})
@@ -197,7 +201,8 @@ func TestRevokeConsent(t *testing.T) {
 	if r.EventsDeleted != 4 { // three notices and one given
 		t.Errorf("%d consent events deleted, want 4", r.EventsDeleted)
 	}
-	wantMAC, _ := consent.SubjectHMAC(testKey, "Client-A")
+	// The proof hashes the comparison key, so every spelling finds it.
+	wantMAC, _ := consent.SubjectHMAC(testKey, "client-a")
 	w := r.Withdrawal
 	if w.SubjectHMAC != wantMAC || !w.WithdrawnAt.Equal(f.clock.now()) ||
 		!w.RetainUntil.Equal(time.Date(2029, 12, 31, 23, 0, 0, 0, time.UTC)) || len(w.NoticeHashes) != 1 {
@@ -310,18 +315,23 @@ func TestSessionForWithdrawnPerson(t *testing.T) {
 	if err != nil || sub.Person.Erased() || len(sub.Sessions) != 2 || len(sub.Withdrawals) != 1 {
 		t.Fatalf("subject after fresh consent: %+v, %v", sub, err)
 	}
-	// Without a key nothing can be matched, so nothing is refused.
+	// Without a key a withdrawal could not be seen: the session is refused
+	// rather than the check skipped.
 	f2 := newFixture(t)
 	f2.session("Client-B", fixedNow.Add(24*time.Hour), "jitsi")
 	if _, err := f2.revoke("Client-B"); err != nil {
 		t.Fatal(err)
 	}
+	before = f2.snapshot()
 	id, _ := session.NewID()
 	_, err = f2.db.CreateSession(context.Background(), store.NewSession{Session: session.Session{ID: id, ClientName: "Client-B",
 		ProviderID: "p", Kind: "jitsi", JoinURL: "https://x.example/r", Place: "p", Start: fixedNow.Add(time.Hour),
 		Timezone: "UTC", Duration: time.Hour}, Notice: notice(0)})
-	if err != nil {
-		t.Errorf("without a proof key: %v", err)
+	if !errors.Is(err, consent.ErrKeySize) {
+		t.Errorf("without a proof key: err = %v, want a refusal", err)
+	}
+	if f2.snapshot() != before {
+		t.Error("a session without a proof key changed the database")
 	}
 }
 

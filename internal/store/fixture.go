@@ -68,6 +68,8 @@ func Fill(ctx context.Context, d *DB, spec FixtureSpec, progress func(done int))
 	sum := sha256.Sum256([]byte("Einwilligung (synthetisch)"))
 	notice := consent.Notice{Language: "de", Version: "fixture-1", Hash: hex.EncodeToString(sum[:])}
 	confirmed := make(map[int]bool)
+	// No fixture person has withdrawn; the key only lets the check run.
+	proofKey := sha256.Sum256([]byte("fixture proof key"))
 
 	if spec.ProgressEvery <= 0 {
 		spec.ProgressEvery = 10_000
@@ -99,11 +101,12 @@ func Fill(ctx context.Context, d *DB, spec FixtureSpec, progress func(done int))
 			if err != nil {
 				return err
 			}
-			ns.Notice, ns.RecordedBy = notice, "Muster Person"
-			s, err := createSession(ctx, tx, now, ns)
+			ns.Notice, ns.RecordedBy, ns.ProofKey = notice, "Muster Person", proofKey[:]
+			c, err := createSession(ctx, tx, now, ns)
 			if err != nil {
 				return fmt.Errorf("fixture session %d: %w", i, err)
 			}
+			s := c.Session
 			st.Sessions++
 			st.ConsentEvents++
 			if spec.CancelEvery > 0 && i%spec.CancelEvery == spec.CancelEvery-1 {
@@ -163,7 +166,8 @@ func fixtureSession(rng *rand.Rand, now time.Time, person int) (NewSession, erro
 	switch rng.IntN(4) {
 	case 0:
 		s.ProviderID, s.Kind = "blizz", "blizz"
-		s.MeetingID = fmt.Sprintf("m%02d-%03d-%03d", rng.IntN(100), rng.IntN(1000), rng.IntN(1000))
+		// A Blizz personal meeting ID is the person's own (one room, one client).
+		s.MeetingID = fmt.Sprintf("m%02d-%03d-%03d", person/1_000_000%100, person/1000%1000, person%1000)
 		s.JoinURL = "https://go.blizz.com/join/" + s.MeetingID
 	case 1:
 		s.ProviderID, s.JoinURL = "jitsi-fem-tu-ilmenau", "https://jitsi.fem.tu-ilmenau.de/"+fixtureRoom(rng)
@@ -186,7 +190,7 @@ func fixtureRoom(rng *rand.Rand) string {
 
 // fixtureConsent records consent given by e-mail at now, as ConfirmConsent does.
 func fixtureConsent(ctx context.Context, tx *sql.Tx, now time.Time, name string, n consent.Notice) error {
-	p, err := personByName(ctx, tx, name)
+	p, err := personByKey(ctx, tx, session.NameKey(name))
 	if err != nil {
 		return err
 	}

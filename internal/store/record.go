@@ -36,7 +36,7 @@ type recordTable struct {
 var recordTables = []recordTable{
 	{name: "people", key: "id",
 		columns: []string{"id", "created_at", "erased_at"},
-		secrets: []string{"name"}, secretKey: "name_digest_key", secretItem: "name"},
+		secrets: []string{"name", "name_key"}, secretKey: "name_digest_key", secretItem: "name"},
 	{name: "sessions", key: "id",
 		columns: []string{"id", "person_id", "provider_id", "kind", "meeting_id", "join_url", "place",
 			"starts_at", "timezone", "duration_min", "status", "created_at", "cancelled_at"}},
@@ -86,6 +86,25 @@ func (t *recordTable) selectList() string {
 	return strings.Join(cols, ", ")
 }
 
+// selectListIn is selectList for the table as it is in q, during a migration: a column that
+// a later migration adds reads as NULL (that migration records the table's rows again).
+func (t *recordTable) selectListIn(ctx context.Context, q querier) (string, error) {
+	have, err := tableColumns(ctx, q, t.name)
+	if err != nil {
+		return "", err
+	}
+	cols := slices.Concat(t.columns, t.secrets)
+	if t.secretKey != "" {
+		cols = append(cols, t.secretKey)
+	}
+	for i, c := range cols {
+		if !slices.Contains(have, c) {
+			cols[i] = "NULL"
+		}
+	}
+	return strings.Join(cols, ", "), nil
+}
+
 // itemNames are the names of the encoding's items.
 func (t *recordTable) itemNames() []string {
 	if t.secretItem == "" {
@@ -97,6 +116,7 @@ func (t *recordTable) itemNames() []string {
 // rowBuffer reads rows of one table into the columns of its encoding.
 type rowBuffer struct {
 	t    *recordTable
+	sel  string // the select list; t.selectList() unless set
 	vals []any
 	ptrs []any
 	cols []audit.Column
@@ -187,7 +207,11 @@ func recordRow(ctx context.Context, tx *sql.Tx, now time.Time, table, id string)
 }
 
 func recordRowWith(ctx context.Context, tx *sql.Tx, now time.Time, dg *audit.RecordDigester, t *recordTable, b *rowBuffer, id string) error {
-	_, cols, err := b.scan(tx.QueryRowContext(ctx, "SELECT "+t.selectList()+" FROM "+t.name+" WHERE "+t.key+" = ?", id))
+	sel := b.sel
+	if sel == "" {
+		sel = t.selectList()
+	}
+	_, cols, err := b.scan(tx.QueryRowContext(ctx, "SELECT "+sel+" FROM "+t.name+" WHERE "+t.key+" = ?", id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return appendAudit(ctx, tx, now, audit.ActionRecordDeleted, id, map[string]string{"table": t.name})
 	}
@@ -260,9 +284,21 @@ func baseline(ctx context.Context, tx *sql.Tx, now time.Time, schema int, tables
 	if err := appendAudit(ctx, tx, now, audit.ActionRecordBaseline, "", details); err != nil {
 		return err
 	}
+	dg, err := recordDigester(ctx, tx)
+	if err != nil {
+		return err
+	}
 	for _, name := range tables {
-		if err := recordRows(ctx, tx, now, name, ids[name]); err != nil {
+		t, _ := recordTableNamed(name)
+		b := newRowBuffer(t)
+		// A baseline runs inside a migration, when the table may not have every column yet.
+		if b.sel, err = t.selectListIn(ctx, tx); err != nil {
 			return err
+		}
+		for _, id := range ids[name] {
+			if err := recordRowWith(ctx, tx, now, dg, t, b, id); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

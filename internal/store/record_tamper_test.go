@@ -323,9 +323,14 @@ func TestSchema1DatabaseMigratesAndVerifies(t *testing.T) {
 		t.Fatalf("migrated database: %+v, %v", rep.Problems, err)
 	}
 	evs := events(t, db)
-	if len(evs) != 7 || evs[2].Action != audit.ActionRecordBaseline || evs[2].Details["schema"] != "2" ||
+	if len(evs) != 9 || evs[2].Action != audit.ActionRecordBaseline || evs[2].Details["schema"] != "2" ||
 		evs[2].Details["people"] != "1" || evs[2].Details["withdrawals"] != "1" {
 		t.Fatalf("want the old chain, a baseline and four records; got %d events, third %+v", len(evs), evs[2])
+	}
+	// Schema 3 added the name key to people: their rows are recorded again.
+	if evs[7].Action != audit.ActionRecordBaseline || evs[7].Details["schema"] != "3" || evs[7].Details["people"] != "1" ||
+		evs[8].Action != audit.ActionRecordPut || evs[8].Details["table"] != "people" {
+		t.Fatalf("want a baseline of schema 3 and one people record; got %+v, %+v", evs[7], evs[8])
 	}
 	// The baseline binds the old rows like any other: an edit after it is found.
 	db = tamper(t, db, `UPDATE sessions SET starts_at = '2026-12-02T09:00:00Z'`)

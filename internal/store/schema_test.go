@@ -12,7 +12,7 @@ import (
 // personalColumns are the only columns that may hold personal data. Design
 // rule 1: the schema itself shows that nothing else about a person is kept.
 // A new column must be added to allowedColumns below, consciously.
-var personalColumns = map[string]bool{"people.name": true}
+var personalColumns = map[string]bool{"people.name": true, "people.name_key": true}
 
 // allowedColumns is every column of the schema, each one reviewed: IDs,
 // times, enumerations, hashes, and what the consent form names (meeting ID
@@ -25,7 +25,7 @@ var allowedColumns = []string{
 	"consent_events.notice_language", "consent_events.notice_version", "consent_events.person_id",
 	"consent_events.purpose", "consent_events.recorded_by", "consent_events.session_id",
 	"consent_events.timestamp",
-	"people.created_at", "people.erased_at", "people.id", "people.name", "people.name_digest_key",
+	"people.created_at", "people.erased_at", "people.id", "people.name", "people.name_digest_key", "people.name_key",
 	"record_key.id", "record_key.key",
 	"settings.name", "settings.value",
 	"sessions.cancelled_at", "sessions.created_at", "sessions.duration_min", "sessions.id",

@@ -26,8 +26,10 @@ type NewSession struct {
 	Session    session.Session // ID, ClientName (normalised) and the plan; Status and CreatedAt are set here
 	Notice     consent.Notice  // the consent text the e-mail carries
 	RecordedBy string          // the counsellor, from the configuration
-	// ProofKey matches the name against withdrawal proofs (nil: no key file,
-	// nothing to match); a withdrawn person is refused unless NewConsent.
+	// ProofKey matches the name against withdrawal proofs; it is required,
+	// so that a missing key can never skip the check (the CLI creates it
+	// before the first session). A withdrawn person is refused unless
+	// NewConsent.
 	ProofKey   []byte
 	NewConsent bool
 	// WeakRoom: the counsellor kept a guessable hand-given Jitsi room with
@@ -36,35 +38,83 @@ type NewSession struct {
 	WeakRoom bool
 }
 
-// CreateSession stores the session, the person (found by name or created), a
-// consent notice_sent event and the audit event, in one transaction.
+// Created is what CreateSession did.
+type Created struct {
+	Session  session.Session
+	PersonID string
+	// NewPerson: the name was not known. Otherwise SpellingDiffers says the
+	// known person's name is stored in another spelling (same NameKey).
+	NewPerson, SpellingDiffers bool
+}
+
+// CreateSession stores the session, the person (found by name key or
+// created), a consent notice_sent event and the audit events, in one write
+// transaction: the withdrawal check and the creation of the person cannot be
+// separated by a concurrent revoke.
 func (d *DB) CreateSession(ctx context.Context, ns NewSession) (session.Session, error) {
-	var s session.Session
+	c, err := d.CreateSessionFor(ctx, ns)
+	return c.Session, err
+}
+
+// CreateSessionFor is CreateSession that also says whose the session is.
+func (d *DB) CreateSessionFor(ctx context.Context, ns NewSession) (Created, error) {
+	var c Created
 	err := d.inTx(ctx, func(tx *sql.Tx, now time.Time) error {
 		var err error
-		s, err = createSession(ctx, tx, now, ns)
+		c, err = createSession(ctx, tx, now, ns)
 		return err
 	})
 	if err != nil {
-		return session.Session{}, err
+		return Created{}, err
 	}
-	return s, nil
+	return c, nil
+}
+
+// CheckNewSession refuses what CreateSession would refuse, and stores
+// nothing: `session new --dry-run` gives the same answer as the real run.
+func (d *DB) CheckNewSession(ctx context.Context, ns NewSession) error {
+	return d.inTx(ctx, func(tx *sql.Tx, now time.Time) error {
+		_, err := admitSession(ctx, tx, ns)
+		return err
+	})
+}
+
+// admitSession holds every rule a new session must pass against what is
+// stored: the person has not withdrawn, and the meeting room is not another
+// person's. It returns the known person (zero when the name is new).
+func admitSession(ctx context.Context, tx dbtx, ns NewSession) (Person, error) {
+	name := ns.Session.ClientName
+	key := session.NameKey(name)
+	if key == "" {
+		return Person{}, fmt.Errorf("the name or pseudonym %w", session.ErrNameEmpty)
+	}
+	p, err := personByKey(ctx, tx, key)
+	if err != nil && !errors.Is(err, ErrNoPerson) {
+		return Person{}, err
+	}
+	if p.ID == "" {
+		if err := refuseWithdrawn(ctx, tx, name, ns.ProofKey, ns.NewConsent); err != nil {
+			return Person{}, err
+		}
+	}
+	return p, checkRoom(ctx, tx, ns.Session, p.ID)
 }
 
 // createSession is CreateSession's work inside tx; the fixture generator
 // (fixture.go) runs it many times in one transaction.
-func createSession(ctx context.Context, tx *sql.Tx, now time.Time, ns NewSession) (session.Session, error) {
+func createSession(ctx context.Context, tx *sql.Tx, now time.Time, ns NewSession) (Created, error) {
 	s := ns.Session
 	if !storable(s.Start) {
-		return s, fmt.Errorf("session start: %w", ErrBadTime)
+		return Created{}, fmt.Errorf("session start: %w", ErrBadTime)
 	}
-	if err := refuseWithdrawn(ctx, tx, s.ClientName, ns.ProofKey, ns.NewConsent); err != nil {
-		return s, err
+	if _, err := admitSession(ctx, tx, ns); err != nil {
+		return Created{}, err
 	}
-	personID, err := findOrCreatePerson(ctx, tx, now, s.ClientName)
+	person, err := findOrCreatePerson(ctx, tx, now, s.ClientName)
 	if err != nil {
-		return s, err
+		return Created{}, err
 	}
+	personID := person.ID
 	s.Status, s.CreatedAt = session.Scheduled, now
 	_, err = tx.ExecContext(ctx, `INSERT INTO sessions
 		(id, person_id, provider_id, kind, meeting_id, join_url, place, starts_at, timezone, duration_min, status, created_at)
@@ -72,11 +122,11 @@ func createSession(ctx context.Context, tx *sql.Tx, now time.Time, ns NewSession
 		s.ID, personID, s.ProviderID, s.Kind, s.MeetingID, s.JoinURL, s.Place,
 		formatTime(s.Start), s.Timezone, int(s.Duration/time.Minute), string(s.Status), formatTime(now))
 	if err != nil {
-		return s, fmt.Errorf("store session: %w", err)
+		return Created{}, fmt.Errorf("store session: %w", err)
 	}
 	eventID, err := session.NewID()
 	if err != nil {
-		return s, err
+		return Created{}, err
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO consent_events
 		(id, person_id, session_id, event, timestamp, jurisdiction, legal_basis, purpose,
@@ -85,48 +135,27 @@ func createSession(ctx context.Context, tx *sql.Tx, now time.Time, ns NewSession
 		eventID, personID, s.ID, consent.NoticeSent, formatTime(now), consent.Jurisdiction,
 		consent.LegalBasis, consent.Purpose, ns.Notice.Language, ns.Notice.Version, ns.Notice.Hash, ns.RecordedBy)
 	if err != nil {
-		return s, fmt.Errorf("store consent notice: %w", err)
+		return Created{}, fmt.Errorf("store consent notice: %w", err)
 	}
 	detail := map[string]string{"person": personID, "provider": s.ProviderID, "starts_at": formatTime(s.Start)}
 	if ns.WeakRoom {
 		detail["weak_room"] = "true"
 	}
 	if err := appendAudit(ctx, tx, now, audit.ActionSessionCreated, s.ID, detail); err != nil {
-		return s, err
+		return Created{}, err
 	}
 	if err := recordRow(ctx, tx, now, tableSessions, s.ID); err != nil {
-		return s, err
+		return Created{}, err
 	}
 	if err := appendAudit(ctx, tx, now, audit.ActionConsentNoticeSent, eventID, map[string]string{
 		"person": personID, "session": s.ID, "notice_version": ns.Notice.Version, "notice_hash": ns.Notice.Hash,
 	}); err != nil {
-		return s, err
+		return Created{}, err
 	}
-	return s, recordRow(ctx, tx, now, tableConsentEvents, eventID)
-}
-
-// findOrCreatePerson returns the ID of the person with this (normalised)
-// name, creating the row if it is the first session.
-func findOrCreatePerson(ctx context.Context, tx *sql.Tx, now time.Time, name string) (string, error) {
-	var id string
-	err := tx.QueryRowContext(ctx, "SELECT id FROM people WHERE name = ?", name).Scan(&id)
-	if err == nil {
-		return id, nil
+	if err := recordRow(ctx, tx, now, tableConsentEvents, eventID); err != nil {
+		return Created{}, err
 	}
-	if !errors.Is(err, sql.ErrNoRows) {
-		return "", err
-	}
-	id, err = session.NewID()
-	if err != nil {
-		return "", err
-	}
-	// The name's own digest key is erased with the name (docs/audit-chain.md, "Records").
-	_, err = tx.ExecContext(ctx, "INSERT INTO people (id, name, created_at, name_digest_key) VALUES (?, ?, ?, randomblob(32))",
-		id, name, formatTime(now))
-	if err != nil {
-		return "", err
-	}
-	return id, recordRow(ctx, tx, now, tablePeople, id)
+	return Created{Session: s, PersonID: personID, NewPerson: person.Created, SpellingDiffers: person.SpellingDiffers}, nil
 }
 
 // SessionFilter selects sessions for ListSessions.

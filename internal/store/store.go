@@ -364,6 +364,11 @@ func (d *DB) migrate(ctx context.Context) error {
 			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
 				return fmt.Errorf("migration %s: %w", filepath.Base(names[i]), err)
 			}
+			if step := migrationSteps[filepath.Base(names[i])]; step != nil {
+				if err := step(ctx, tx, now); err != nil {
+					return fmt.Errorf("migration %s: %w", filepath.Base(names[i]), err)
+				}
+			}
 			if err := rebaseline(ctx, tx, now, i+1, before); err != nil {
 				return fmt.Errorf("migration %s: %w", filepath.Base(names[i]), err)
 			}
@@ -399,6 +404,12 @@ func rebaseline(ctx context.Context, tx *sql.Tx, now time.Time, schema int, befo
 		return nil
 	}
 	return baseline(ctx, tx, now, schema, tables)
+}
+
+// migrationSteps are the parts of migrations that SQL cannot do, run in the
+// migration's transaction right after its SQL.
+var migrationSteps = map[string]func(ctx context.Context, tx *sql.Tx, now time.Time) error{
+	"0003_name_key.sql": fillNameKeys,
 }
 
 // inTx runs fn in one transaction with one fixed "now".

@@ -34,6 +34,7 @@ func newSession(tb testing.TB, client string, start time.Time, provider string) 
 		},
 		Notice:     consent.Notice{Language: "de", Version: "1", Hash: strings.Repeat("ab", 32)},
 		RecordedBy: "counsellor",
+		ProofKey:   testKey,
 	}
 }
 

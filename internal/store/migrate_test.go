@@ -1,0 +1,127 @@
+package store_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/expeerienced/counsel/internal/store"
+)
+
+// schema1 builds a database as counsel with schema 1 left it: people compared
+// by spelling, so one client could be three people.
+func schema1(t *testing.T, path string, stmts ...string) {
+	t.Helper()
+	init, err := os.ReadFile(filepath.Join("migrations", "0001_init.sql"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw := rawOpen(t, path)
+	for _, q := range append([]string{string(init), "PRAGMA user_version = 1"}, stmts...) {
+		if _, err := raw.Exec(q); err != nil {
+			t.Fatalf("%.60s: %v", q, err)
+		}
+	}
+	raw.Close()
+}
+
+// TestMigrationMergesSpellings: migration 0003 gives every person the key of
+// their name; people whose names share a key are merged into the earliest,
+// their sessions and consent events moved, each merge an audit event with IDs
+// and counts only; an erased person and a name that has no key stay as they
+// are; nothing is dropped; the trail verifies; and the next session for any
+// spelling goes to the merged person.
+func TestMigrationMergesSpellings(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "c.db")
+	person := func(id, name, created string) string {
+		if name == "" {
+			return "INSERT INTO people (id, name, created_at, erased_at) VALUES ('" + id + "', NULL, '" + created + "', '" + created + "')"
+		}
+		return "INSERT INTO people (id, name, created_at) VALUES ('" + id + "', '" + name + "', '" + created + "')"
+	}
+	sess := func(id, personID, start string) string {
+		return "INSERT INTO sessions (id, person_id, provider_id, kind, join_url, place, starts_at, timezone, duration_min, status, created_at) " +
+			"VALUES ('" + id + "', '" + personID + "', 'p', 'jitsi', 'https://x.example/" + id + "', 'p', '" + start + "', 'UTC', 50, 'scheduled', '2026-11-01T00:00:00Z')"
+	}
+	event := func(id, personID, sessionID string) string {
+		return "INSERT INTO consent_events (id, person_id, session_id, event, timestamp, jurisdiction, legal_basis, purpose) " +
+			"VALUES ('" + id + "', '" + personID + "', '" + sessionID + "', 'notice_sent', '2026-11-01T00:00:00Z', 'DE', 'x', 'x')"
+	}
+	schema1(t, path,
+		person("p2", "client-a", "2026-11-02T00:00:00Z"),
+		person("p1", "Client-A", "2026-11-01T00:00:00Z"), // the earliest: it stays
+		person("p3", "CLI\u200bENT-A", "2026-11-03T00:00:00Z"),
+		person("p4", "Client-B", "2026-11-01T00:00:00Z"),
+		person("p5", "", "2026-11-01T00:00:00Z"),             // erased
+		person("p6", "\u200b\u200b", "2026-11-01T00:00:00Z"), // accepted by schema 1, no key now
+		sess("s1", "p1", "2026-12-01T10:00:00Z"), sess("s2", "p2", "2026-12-02T10:00:00Z"),
+		sess("s3", "p2", "2026-12-03T10:00:00Z"), sess("s4", "p3", "2026-12-04T10:00:00Z"),
+		sess("s5", "p4", "2026-12-05T10:00:00Z"), sess("s6", "p5", "2026-11-05T10:00:00Z"),
+		sess("abcd0007", "p6", "2026-12-07T10:00:00Z"),
+		event("e1", "p1", "s1"), event("e2", "p2", "s2"), event("e3", "p2", "s3"), event("e4", "p3", "s4"),
+		event("e5", "p4", "s5"), event("e7", "p6", "abcd0007"),
+	)
+	db, err := store.Open(context.Background(), path, func() time.Time { return fixedNow })
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	raw := rawOpen(t, path)
+	rows := func(q string) string {
+		t.Helper()
+		r, err := raw.Query(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		var out []string
+		for r.Next() {
+			var s string
+			if err := r.Scan(&s); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, s)
+		}
+		return strings.Join(out, " ")
+	}
+	for _, c := range []struct{ q, want string }{
+		{"SELECT id || ':' || COALESCE(name_key, '-') FROM people ORDER BY id", "p1:client-a p4:client-b p5:- p6:-"},
+		{"SELECT id || ':' || person_id FROM sessions ORDER BY id", "abcd0007:p6 s1:p1 s2:p1 s3:p1 s4:p1 s5:p4 s6:p5"},
+		{"SELECT id || ':' || person_id FROM consent_events ORDER BY id", "e1:p1 e2:p1 e3:p1 e4:p1 e5:p4 e7:p6"},
+		{"SELECT object || ' ' || details FROM audit_events WHERE action = 'person.merged' ORDER BY seq",
+			`p1 {"consent_events":"2","merged_person":"p2","reason":"same_name_key","sessions":"2"} ` +
+				`p1 {"consent_events":"1","merged_person":"p3","reason":"same_name_key","sessions":"1"}`},
+		{"SELECT count(*) FROM audit_events WHERE action = 'person.merged'", "2"},
+		// the merged people's rows leave the trail; the moved rows are recorded anew
+		{"SELECT group_concat(object, ' ') FROM (SELECT object FROM audit_events WHERE action = 'record.deleted' ORDER BY object)", "p2 p3"},
+		// nothing in the trail holds a name or its key
+		{"SELECT count(*) FROM audit_events WHERE lower(object || details) LIKE '%client%'", "0"},
+	} {
+		if got := rows(c.q); got != c.want {
+			t.Errorf("%s:\n got %s\nwant %s", c.q, got, c.want)
+		}
+	}
+	if rep, err := verifyRecords(t, db); err != nil || len(rep.Problems) != 0 {
+		t.Fatalf("audit verify after the migration: %+v, %v", rep.Problems, err)
+	}
+	// The merged person takes new sessions under any spelling; the person
+	// without a key is still found by a session ID.
+	c, err := db.CreateSessionFor(context.Background(), newSession(t, "ＣＬＩＥＮＴ-a", fixedNow.Add(time.Hour), "jitsi"))
+	if err != nil || c.PersonID != "p1" || c.NewPerson || !c.SpellingDiffers {
+		t.Fatalf("session for another spelling: %+v, %v", c, err)
+	}
+	sub, err := db.FindSubject(context.Background(), store.SubjectQuery{Ref: "abcd0007", AllowSession: true})
+	if err != nil || sub.Person.ID != "p6" {
+		t.Fatalf("person without a key by session ID: %+v, %v", sub.Person, err)
+	}
+	if rep, err := verifyRecords(t, db); err != nil || len(rep.Problems) != 0 {
+		t.Fatalf("audit verify: %+v, %v", rep.Problems, err)
+	}
+	// The unique key holds from now on, also against a raw insert.
+	if _, err := raw.Exec("INSERT INTO people (id, name, name_key, created_at) VALUES ('p9', 'CLIENT-a', 'client-a', '2026-11-28T00:00:00Z')"); err == nil {
+		t.Error("a second live person with the same key was stored")
+	}
+}
