@@ -89,7 +89,7 @@ de_DE.UTF-8); otherwise English. 'counsel config show' tells which rule applied.
 	for group, cmds := range map[string][]*cobra.Command{
 		"work":    {newSessionCmd(a), newConsentCmd(a), newProvidersCmd(a)},
 		"records": {newExportCmd(a), newReportCmd(a), newAuditCmd(a), newPurgeCmd(a)},
-		"setup":   {newConfigCmd(a), newCompletionCmd(a), newVersionCmd(a)},
+		"setup":   {newConfigCmd(a), newDoctorCmd(a), newCompletionCmd(a), newVersionCmd(a)},
 	} {
 		for _, c := range cmds {
 			c.GroupID = group
