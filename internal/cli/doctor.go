@@ -34,10 +34,9 @@ what to do about each finding:
 Each check says ok, warn, fail or unknown; unknown means counsel could not
 tell, never that it guessed. --format json gives the same as data (the keys
 are described in docs/doctor.md). The data protection officer's pack
-('counsel export dpo') includes these results.
-` + exitStatusHelp + `
-
-    doctor exits 1 when any check fails.`,
+('counsel export dpo') includes these results. The exit status is 1 when any
+check fails.
+` + exitStatusHelp,
 		Example: `  $ counsel doctor
   $ counsel doctor --format json`,
 		Args: noArgs,
