@@ -3,10 +3,12 @@ package main
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -100,6 +102,7 @@ func TestScript(t *testing.T) {
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"mode": cmdMode,
+			"code": cmdCode,
 			"sql":  cmdSQL,
 		},
 	})
@@ -119,6 +122,27 @@ func (f *fullWriter) Write(p []byte) (int, error) {
 	n, _ := f.w.Write(p[:f.left])
 	f.left = 0
 	return n, &os.PathError{Op: "write", Path: "/dev/stdout", Err: syscall.ENOSPC}
+}
+
+// code N PROG ARGS... runs a program and asserts its exit code is N: the
+// language must never change an exit code, and "! exec" only says non-zero.
+func cmdCode(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) < 2 || neg {
+		ts.Fatalf("usage: code N PROG [ARGS...]")
+	}
+	want, err := strconv.Atoi(args[0])
+	ts.Check(err)
+	got := 0
+	if err := ts.Exec(args[1], args[2:]...); err != nil {
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) {
+			ts.Fatalf("%s: %v", args[1], err)
+		}
+		got = ee.ExitCode()
+	}
+	if got != want {
+		ts.Fatalf("%s exited %d, want %d", args[1], got, want)
+	}
 }
 
 // mode PATH PERM asserts a file's permission bits, e.g. "mode db.sqlite 0600".

@@ -222,7 +222,7 @@ func runConsentConfirm(ctx context.Context, a *app, client string, opts *consent
 		return personError(err)
 	}
 	a.info("consent recorded: given %s, method %s (event %s)", showWhen(e.Timestamp, loc, "2006-01-02 15:04 MST"),
-		e.CollectionMethod, session.ShortID(e.ID))
+		T(e.CollectionMethod), session.ShortID(e.ID))
 	if !consent.Explicit(e.CollectionMethod) {
 		a.warn("taking part is not the explicit consent GDPR Art. 9(2)(a) asks for health data; " +
 			"when the client confirms by e-mail, form or in words, record that too")
@@ -315,7 +315,7 @@ func toPersonJSON(p store.Person) *personJSON {
 
 // lastDay is the last day a record with this exclusive end is kept.
 func lastDay(until time.Time, loc *time.Location) string {
-	return until.Add(-time.Second).In(loc).Format("2006-01-02")
+	return when(until.Add(-time.Second).In(loc), "2006-01-02")
 }
 
 func runConsentShow(ctx context.Context, a *app, client string, opts *consentShowOptions) error {

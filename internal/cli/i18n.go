@@ -320,7 +320,7 @@ func chooseLanguage(setting, settingSource string, getenv func(string) string) l
 	if l := systemLocale(); l != "" {
 		return langChoice{localeLang(l), fmt.Sprintf("system language %s", l)}
 	}
-	return langChoice{langEN, "default (no language setting, no locale)"}
+	return langChoice{langEN, "default (no language setting and no locale)"}
 }
 
 // localeLang maps a POSIX locale (de_DE.UTF-8, de_AT@euro, C) or a BCP 47

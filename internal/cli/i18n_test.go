@@ -261,7 +261,7 @@ func TestChooseLanguage(t *testing.T) {
 		{"LANG=C is English", "", env("LANG", "C"), "en", "locale LANG=C"},
 		{"other languages are English", "", env("LANG", "fr_FR.UTF-8"), "en", "locale LANG=fr_FR.UTF-8"},
 		{"a bad setting falls back to the locale", "fr", env("LANG", "de_DE"), "de", "locale LANG=de_DE"},
-		{"nothing is English", "", env(), "en", "default (no language setting, no locale)"},
+		{"nothing is English", "", env(), "en", "default (no language setting and no locale)"},
 	} {
 		got := chooseLanguage(c.setting, "file x", c.getenv)
 		if got.lang != c.want || got.why != c.why {

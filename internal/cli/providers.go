@@ -128,9 +128,9 @@ func runProvidersList(a *app, opts *providersListOptions) error {
 		rows = append(rows, providerJSON{p, w})
 		rating := "-"
 		if p.Rating != nil {
-			rating = p.Rating.Value + " " + p.Rating.Date[:min(4, len(p.Rating.Date))]
+			rating = T(p.Rating.Value) + " " + p.Rating.Date[:min(4, len(p.Rating.Date))]
 		}
-		l.rows = append(l.rows, []string{p.ID, string(p.Kind), T(p.Encryption.E2E), rating, strings.Join(translateAll(w), ", ")})
+		l.rows = append(l.rows, []string{p.ID, string(p.Kind), p.Encryption.E2E, rating, strings.Join(translateAll(w), ", ")})
 		l.csvRows = append(l.csvRows, providerCSVRow(p, w))
 	}
 	l.json = rows
@@ -185,7 +185,7 @@ func runProvidersShow(a *app, id string, opts *providersShowOptions) error {
 		{"Name", p.Name},
 		{"ID", p.ID},
 		{"Kind", string(p.Kind)},
-		{"Status", string(p.Status)},
+		{"Status", T(string(p.Status))},
 		{"Operator", fact("operator", p.Operator)},
 		{"Address", firstNonEmpty(p.BaseURL, fact("join_url_template", p.JoinURL))},
 		{"Registration", fact("registration", Tf("host: %s, guests: %s", yes[p.Registration.Host], yes[p.Registration.Guest]))},
@@ -200,7 +200,7 @@ func runProvidersShow(a *app, id string, opts *providersShowOptions) error {
 		{"Help", fact("help_url", p.HelpURL)},
 	}
 	if p.Rating != nil {
-		fields = append(fields, [2]string{"Authority rating", fmt.Sprintf("%s (%s, %s) %s", p.Rating.Value, p.Rating.Authority, p.Rating.Date, p.Rating.Source)})
+		fields = append(fields, [2]string{"Authority rating", fmt.Sprintf("%s (%s, %s) %s", T(p.Rating.Value), p.Rating.Authority, p.Rating.Date, p.Rating.Source)})
 	}
 	fields = append(fields,
 		[2]string{"Reviewed on", p.ReviewedOn},
