@@ -187,6 +187,8 @@ const (
 	// For the chain itself (table "audit_events"):
 	ProblemChainBroken = "chain_broken" // an event does not verify (ID: the event, Seq: its seq)
 	ProblemHeadMissing = "head_missing" // a kept head is not in the trail (ID: its hash, Seq: the trail's head)
+	// The proof key file does not match the fingerprint in settings, or cannot be read.
+	ProblemProofKey = "proof_key"
 )
 
 // Problem is one difference between the tables and the trail.
@@ -220,6 +222,11 @@ func (p Problem) String() string {
 		s = fmt.Sprintf("audit chain broken at event seq %d (id %s)", p.Seq, p.ID)
 	case ProblemHeadMissing:
 		s = fmt.Sprintf("the kept head %s is not in the audit trail (it ends at seq %d)", p.ID, p.Seq)
+	case ProblemProofKey:
+		if p.Message != "" {
+			return p.Message
+		}
+		s += "the proof key file does not match the recorded fingerprint"
 	default:
 		s += p.Kind
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/expeerienced/counsel/internal/audit"
+	"github.com/expeerienced/counsel/internal/consent"
 	"github.com/expeerienced/counsel/internal/export"
 	"github.com/expeerienced/counsel/internal/store"
 )
@@ -51,7 +52,9 @@ consent_events, withdrawals and settings must be as the trail's last event for
 it says (docs/audit-chain.md, "Records"). A row edited, inserted or deleted
 outside counsel, or an erased name put back, is listed with its table, its ID
 and what differs, and the command fails. Rows removed by a purge or a
-withdrawal are expected to be missing.
+withdrawal are expected to be missing. The proof key file is compared with
+the fingerprint the database recorded; a changed, replaced or unreadable key
+fails, a missing one is reported as not checked.
 
 Deleting the newest events, or rewriting the chain from some event on, leaves a
 consistent chain: only a head kept from an earlier export shows it. --head
@@ -68,9 +71,11 @@ An export holds no records, so only its chain is checked.
 --format json prints one JSON object, also when the check fails: "intact"
 (true or false), "source" ("database" or "export"), "events" (the number of
 events), "head" ({"seq", "hash"}), "kept_heads" (the --head hashes, all found
-when intact), "rows" (rows per record table; {} for an export) and "problems"
-(a list of {"table", "id", "kind", "columns", "seq", "message"}; kind is
-changed, inserted, deleted, revived, chain_broken or head_missing).
+when intact), "rows" (rows per record table; {} for an export), "proof_key"
+(matches, differs, unreadable, missing, unrecorded, none; "" for an export)
+and "problems" (a list of {"table", "id", "kind", "columns", "seq",
+"message"}; kind is changed, inserted, deleted, revived, chain_broken,
+head_missing or proof_key).
 docs/auditing.md describes every key.
 ` + exitStatusHelp,
 		Example: `  $ counsel audit verify
@@ -92,13 +97,17 @@ docs/auditing.md describes every key.
 // verifyResult is the outcome of audit verify; --format json prints it as it is, so its
 // keys are an interface (documented in docs/auditing.md).
 type verifyResult struct {
-	Intact    bool            `json:"intact"`
-	Source    string          `json:"source"`
-	Events    int64           `json:"events"`
-	Head      audit.Head      `json:"head"`
-	KeptHeads []string        `json:"kept_heads"`
-	Rows      map[string]int  `json:"rows"`
-	Problems  []audit.Problem `json:"problems"`
+	Intact    bool           `json:"intact"`
+	Source    string         `json:"source"`
+	Events    int64          `json:"events"`
+	Head      audit.Head     `json:"head"`
+	KeptHeads []string       `json:"kept_heads"`
+	Rows      map[string]int `json:"rows"`
+	// ProofKey is what the check of the proof key file found: "matches", "differs",
+	// "unreadable", "missing" (no file, but the database expects one), "unrecorded" (a key,
+	// no fingerprint recorded yet), "none" (no file, none expected) or "" for an export.
+	ProofKey string          `json:"proof_key"`
+	Problems []audit.Problem `json:"problems"`
 }
 
 func runAuditVerify(ctx context.Context, a *app, opts *auditVerifyOptions) error {
@@ -132,6 +141,15 @@ func runAuditVerify(ctx context.Context, a *app, opts *auditVerifyOptions) error
 		failure = err
 		res.Rows = rep.Rows
 		res.Problems = append(res.Problems, rep.Problems...)
+		if failure == nil {
+			var p *audit.Problem
+			if res.ProofKey, p, err = a.checkProofKey(ctx, db); err != nil {
+				return err
+			}
+			if p != nil {
+				res.Problems = append(res.Problems, *p)
+			}
+		}
 	}
 	res.Head, res.Events = v.Head(), v.Count()
 	if p, ok := chainProblem(failure); ok {
@@ -140,9 +158,11 @@ func runAuditVerify(ctx context.Context, a *app, opts *auditVerifyOptions) error
 		return verifyError(failure) // could not check at all: no result to print
 	}
 	for i := range res.Problems {
-		res.Problems[i].Message = res.Problems[i].String()
 		if res.Problems[i].Columns == nil {
 			res.Problems[i].Columns = []string{}
+		}
+		if res.Problems[i].Message == "" {
+			res.Problems[i].Message = res.Problems[i].String()
 		}
 	}
 	res.Intact = len(res.Problems) == 0
@@ -163,6 +183,12 @@ func runAuditVerify(ctx context.Context, a *app, opts *auditVerifyOptions) error
 		if res.Source == "database" {
 			line += Tf("; records match the trail (%s)", rowCounts(res.Rows))
 		}
+		switch res.ProofKey {
+		case "matches":
+			line += "; proof key matches"
+		case "missing":
+			line += "; proof key not checked (no key file here)"
+		}
 		fmt.Fprintln(a.deps.Stdout, line)
 	} else if failure == nil {
 		for _, p := range res.Problems {
@@ -174,11 +200,49 @@ func runAuditVerify(ctx context.Context, a *app, opts *auditVerifyOptions) error
 	}
 	if !res.Intact {
 		first := res.Problems[0]
+		if len(res.Problems) == 1 && first.Kind == audit.ProblemProofKey {
+			return withHint(errors.New(first.Message), "restore the proof key file from your backup (docs/data-protection.md)")
+		}
 		return withHint(fmt.Errorf("%d record row(s) differ from the audit trail; first: %s", len(res.Problems), first.Message),
 			"the trail verifies, so these rows were changed outside counsel; keep a copy of the database file as evidence",
 			"docs/auditing.md explains each kind of difference")
 	}
 	return nil
+}
+
+// checkProofKey compares the proof key file with the fingerprint the database recorded; see
+// verifyResult.ProofKey. A differing or unreadable key is a problem of the result.
+func (a *app) checkProofKey(ctx context.Context, db *store.DB) (string, *audit.Problem, error) {
+	path, err := a.proofKeyPath()
+	if err != nil {
+		return "", nil, err
+	}
+	st, err := db.ProofKeyState(ctx)
+	if err != nil {
+		return "", nil, err
+	}
+	problem := func(msg string) *audit.Problem {
+		return &audit.Problem{Table: "settings", ID: "proof_key_fingerprint", Kind: audit.ProblemProofKey, Message: msg}
+	}
+	key, err := a.readProofKeyFile(path)
+	switch {
+	case err != nil:
+		return "unreadable", problem(err.Error()), nil
+	case key == nil && (st.Fingerprint != "" || st.Proofs > 0):
+		return "missing", nil, nil
+	case key == nil:
+		return "none", nil, nil
+	case st.Fingerprint == "":
+		return "unrecorded", nil, nil
+	}
+	fp, err := consent.KeyFingerprint(key)
+	if err != nil {
+		return "", nil, err
+	}
+	if fp != st.Fingerprint {
+		return "differs", problem(keyMismatch(path, st.Fingerprint).Error()), nil
+	}
+	return "matches", nil, nil
 }
 
 // rowCounts writes the rows per table in the order verify checks them.

@@ -73,50 +73,147 @@ func (a *app) proofKeyPath() (string, error) {
 	return filepath.Join(dir, "proof.key"), nil
 }
 
-// loadProofKey reads the proof key; it returns nil, nil when there is none
-// yet (then no proof can be matched).
-func (a *app) loadProofKey() ([]byte, error) {
-	path, err := a.proofKeyPath()
-	if err != nil {
-		return nil, err
-	}
-	b, err := os.ReadFile(path)
+// maxKeyFile is the largest proof key file: the key in hex and a line end.
+const maxKeyFile = 2*consent.KeySize + 2
+
+// readProofKeyFile reads the proof key; it returns nil, nil when there is no
+// file. Anything but a regular file of at most a key's size (a symlink to
+// /dev/zero, a directory, a fifo, a large file) is refused before a byte is
+// read, so a wrong path can neither hang counsel nor fill its memory.
+func (a *app) readProofKeyFile(path string) ([]byte, error) {
+	fi, err := os.Stat(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("proof key: %w", err)
 	}
-	key, err := hex.DecodeString(strings.TrimSpace(string(b)))
-	if err != nil || len(key) != consent.KeySize {
-		return nil, withHint(fmt.Errorf("proof key %s is damaged (want %d hex digits)", path, 2*consent.KeySize),
-			"restore it from your backup; docs/data-protection.md explains what a lost key means")
+	restore := "restore it from your backup; docs/data-protection.md explains what a lost key means"
+	if !fi.Mode().IsRegular() {
+		return nil, withHint(fmt.Errorf("proof key %s is not a regular file (%s); it was not read", path, fileKind(fi.Mode())), restore)
 	}
-	if fi, err := os.Stat(path); err == nil && fi.Mode().Perm()&0o077 != 0 {
+	if fi.Size() > maxKeyFile {
+		return nil, withHint(fmt.Errorf("proof key %s is larger than a key (%d bytes, at most %d); it was not read", path, fi.Size(), maxKeyFile), restore)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("proof key: %w", err)
+	}
+	defer f.Close()
+	// The file that was opened must be the one that was checked.
+	if ofi, err := f.Stat(); err != nil || !os.SameFile(fi, ofi) {
+		return nil, fmt.Errorf("proof key %s changed while it was read", path)
+	}
+	b, err := io.ReadAll(io.LimitReader(f, maxKeyFile+1))
+	if err != nil {
+		return nil, fmt.Errorf("proof key: %w", err)
+	}
+	key, err := hex.DecodeString(strings.TrimSpace(string(b)))
+	if err != nil || len(key) != consent.KeySize || len(b) > maxKeyFile {
+		return nil, withHint(fmt.Errorf("proof key %s is damaged (want %d hex digits)", path, 2*consent.KeySize), restore)
+	}
+	if fi.Mode().Perm()&0o077 != 0 {
 		a.warn("proof key %s is readable by others (mode %#o); run: chmod 600 %s", path, fi.Mode().Perm(), path)
 	}
 	return key, nil
 }
 
-// ensureProofKey returns the proof key, creating it on first need: 32
-// random bytes, hex, in a 0600 file in a 0700 folder.
-func (a *app) ensureProofKey() (key []byte, created bool, err error) {
-	if key, err = a.loadProofKey(); err != nil || key != nil {
-		return key, false, err
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a directory"
+	case m&fs.ModeNamedPipe != 0:
+		return "a fifo"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	}
+	return "mode " + m.String()
+}
+
+// proofKey reads the proof key and checks it against the fingerprint the
+// database recorded when the key was made: a key changed, truncated or
+// replaced is an error naming the file, never a silently different key
+// (which would match no proof, so withdrawn clients would be accepted
+// again). It returns nil, nil only when there is no key file and the
+// database has never needed one. A key without a recorded fingerprint (a
+// database from before fingerprints) is recorded on this first use.
+func (a *app) proofKey(ctx context.Context, db *store.DB) ([]byte, error) {
+	return a.checkedProofKey(ctx, db, true)
+}
+
+// checkedProofKey is proofKey; record false leaves an unrecorded
+// fingerprint unrecorded (a dry run changes nothing).
+func (a *app) checkedProofKey(ctx context.Context, db *store.DB, record bool) ([]byte, error) {
+	path, err := a.proofKeyPath()
+	if err != nil {
+		return nil, err
+	}
+	key, err := a.readProofKeyFile(path)
+	if err != nil {
+		return nil, err
+	}
+	st, err := db.ProofKeyState(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if key == nil {
+		if st.Fingerprint == "" && st.Proofs == 0 {
+			return nil, nil
+		}
+		what := fmt.Sprintf("this database holds %d withdrawal proof(s) made with it", st.Proofs)
+		if st.Proofs == 0 {
+			what = "this database was used with one (fingerprint " + st.Fingerprint[:16] + ")"
+		}
+		return nil, withHint(fmt.Errorf("proof key %s is missing, but %s", path, what),
+			"restore "+path+" from your backup: without it, clients who withdrew consent cannot be recognised; counsel will not make a new key while the database expects one")
+	}
+	fp, err := consent.KeyFingerprint(key)
+	if err != nil {
+		return nil, err
+	}
+	if st.Fingerprint == "" {
+		// A read-only copy cannot record it; the next writing command will.
+		if record && !db.ReadOnly() {
+			if err := db.RecordProofKey(ctx, fp); err != nil {
+				return nil, err
+			}
+		}
+		return key, nil
+	}
+	if fp != st.Fingerprint {
+		return nil, keyMismatch(path, st.Fingerprint)
+	}
+	return key, nil
+}
+
+func keyMismatch(path, want string) error {
+	return withHint(fmt.Errorf("proof key %s is not the key this database was used with (it was changed or replaced)", path),
+		"restore "+path+" from your backup: the right key has the fingerprint "+want[:16]+"… (docs/data-protection.md)")
+}
+
+// ensureProofKey returns the checked proof key, creating it on first need:
+// 32 random bytes, hex, in a 0600 file in a 0700 folder, with its
+// fingerprint recorded in the database.
+func (a *app) ensureProofKey(ctx context.Context, db *store.DB) ([]byte, error) {
+	key, err := a.proofKey(ctx, db)
+	if err != nil || key != nil {
+		return key, err
 	}
 	path, err := a.proofKeyPath()
 	if err != nil {
-		return nil, false, err
+		return nil, err
 	}
 	if err := a.privateDataDir(path); err != nil {
-		return nil, false, err
+		return nil, err
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return nil, false, fmt.Errorf("proof key folder: %w", err)
+		return nil, fmt.Errorf("proof key folder: %w", err)
 	}
 	key = make([]byte, consent.KeySize)
 	if _, err := rand.Read(key); err != nil {
-		return nil, false, err
+		return nil, err
 	}
 	// Atomic and exclusive: a crash cannot leave an empty or half-written key (which would
 	// read as damaged), and of two counsel processes racing here exactly one key wins.
@@ -125,30 +222,20 @@ func (a *app) ensureProofKey() (key []byte, created bool, err error) {
 		return err
 	})
 	if errors.Is(err, safefile.ErrExists) { // another counsel made it just now: use that one
-		key, err = a.loadProofKey()
-		return key, false, err
+		return a.proofKey(ctx, db)
 	}
 	if err != nil {
-		return nil, false, fmt.Errorf("proof key: %w", err)
+		return nil, fmt.Errorf("proof key: %w", err)
 	}
-	return key, true, nil
-}
-
-// proofKeyForWrite loads the proof key or creates it, before the write
-// transaction that needs it: a withdrawal check never runs without a key.
-// A new key next to a database that already holds proofs means the old key
-// was lost; the counsellor is told.
-func (a *app) proofKeyForWrite(ctx context.Context, db *store.DB) ([]byte, error) {
-	key, created, err := a.ensureProofKey()
+	fp, err := consent.KeyFingerprint(key)
 	if err != nil {
 		return nil, err
 	}
-	if created {
-		if n, err := db.ProofCount(ctx); err == nil && n > 0 {
-			path, _ := a.proofKeyPath()
-			a.warn("made a new proof key %s, but the database holds %d earlier withdrawal proofs: "+
-				"they were made with a key that is lost and can no longer be matched to a name", path, n)
+	if err := db.RecordProofKey(ctx, fp); err != nil {
+		if errors.Is(err, store.ErrProofKeyMismatch) {
+			return nil, keyMismatch(path, fp)
 		}
+		return nil, err
 	}
 	return key, nil
 }
@@ -206,15 +293,15 @@ func runConsentConfirm(ctx context.Context, a *app, client string, opts *consent
 			return flagError("at", errors.New("consent cannot be given in the future"))
 		}
 	}
-	key, err := a.loadProofKey()
-	if err != nil {
-		return err
-	}
 	db, err := a.openExistingStore(ctx)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
+	key, err := a.proofKey(ctx, db)
+	if err != nil {
+		return err
+	}
 	a.autoPurge(ctx, db)
 	e, err := db.ConfirmConsent(ctx, store.Confirmation{Name: name, Method: opts.method, At: at,
 		RecordedBy: a.recordedBy(), ProofKey: key})
@@ -322,15 +409,15 @@ func runConsentShow(ctx context.Context, a *app, client string, opts *consentSho
 	if _, err := clientArg(client); err != nil {
 		return err
 	}
-	key, err := a.loadProofKey()
-	if err != nil {
-		return err
-	}
 	db, err := a.openReadStore(ctx)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
+	key, err := a.proofKey(ctx, db)
+	if err != nil {
+		return err
+	}
 	sub, err := db.FindSubject(ctx, store.SubjectQuery{Ref: client, ProofKey: key})
 	if err != nil {
 		return personError(err)
@@ -437,15 +524,15 @@ func runConsentRevoke(ctx context.Context, a *app, ref string, opts *consentRevo
 		return withHint(usageErrorf("not at a terminal, so counsel cannot ask: confirm with --yes"),
 			"try --dry-run first to see what would happen")
 	}
-	key, err := a.loadProofKey()
-	if err != nil {
-		return err
-	}
 	db, err := a.openExistingStore(ctx)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
+	key, err := a.proofKey(ctx, db)
+	if err != nil {
+		return err
+	}
 	// Retention runs after the withdrawal, not before: a purge first could
 	// delete the person (say, whose only session has an unreadable date) and
 	// leave the withdrawal unrecorded.
@@ -487,9 +574,10 @@ func runConsentRevoke(ctx context.Context, a *app, ref string, opts *consentRevo
 	if err := a.outputLost(); err != nil {
 		return err // the plan was not shown: change nothing
 	}
-	key, err = a.proofKeyForWrite(ctx, db)
-	if err != nil {
-		return err
+	if key == nil {
+		if key, err = a.ensureProofKey(ctx, db); err != nil {
+			return err
+		}
 	}
 	res, err := db.RevokeConsent(ctx, store.Revocation{PersonID: sub.Person.ID, ProofKey: key,
 		RetentionYears: a.cfg.RetentionConsentYears, Location: loc})

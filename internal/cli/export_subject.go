@@ -106,15 +106,15 @@ func runExportSubject(ctx context.Context, a *app, client string, opts *exportSu
 			return outputFileError("out", err)
 		}
 	}
-	key, err := a.loadProofKey()
-	if err != nil {
-		return err
-	}
 	db, err := a.openExistingStore(ctx)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
+	key, err := a.proofKey(ctx, db)
+	if err != nil {
+		return err
+	}
 	a.autoPurge(ctx, db)
 
 	to := "stdout"

@@ -407,7 +407,12 @@ func (a *app) checkSession(ctx context.Context, p *plannedSession, opts *session
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		return nil // nothing stored yet, so nothing to refuse
 	}
-	key, err := a.loadProofKey()
+	db, err := a.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	key, err := a.checkedProofKey(ctx, db, false)
 	if err != nil {
 		return err
 	}
@@ -417,11 +422,6 @@ func (a *app) checkSession(ctx context.Context, p *plannedSession, opts *session
 			return err
 		}
 	}
-	db, err := a.openStore(ctx)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
 	if err := db.CheckNewSession(ctx, store.NewSession{Session: p.session, ProofKey: key, NewConsent: opts.newConsent}); err != nil {
 		return personError(err)
 	}
@@ -465,7 +465,7 @@ func (a *app) storeSession(ctx context.Context, p *plannedSession, msg invite.Me
 		return err
 	}
 	defer db.Close()
-	key, err := a.proofKeyForWrite(ctx, db)
+	key, err := a.ensureProofKey(ctx, db)
 	if err != nil {
 		return err
 	}

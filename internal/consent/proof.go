@@ -51,3 +51,16 @@ func SplitNoticeHashes(s string) []string {
 	}
 	return strings.Split(s, ",")
 }
+
+// KeyFingerprint identifies a proof key without revealing it: the hex
+// HMAC-SHA256 of a fixed label under the key. The database keeps it (bound
+// to the audit trail) so that a key file changed, truncated or replaced is
+// noticed instead of silently matching nothing.
+func KeyFingerprint(key []byte) (string, error) {
+	if len(key) != KeySize {
+		return "", ErrKeySize
+	}
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte("counsel-proof-key-fingerprint-v1"))
+	return hex.EncodeToString(m.Sum(nil)), nil
+}
