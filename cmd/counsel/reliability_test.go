@@ -4,10 +4,8 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
-	"errors"
 	"flag"
 	"fmt"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/expeerienced/counsel/internal/session"
 	"github.com/expeerienced/counsel/internal/store"
 )
 
@@ -162,14 +161,39 @@ func TestConcurrentSessionNew(t *testing.T) {
 	if got := e.count(t, "SELECT count(*) FROM people"); got != 5 {
 		t.Errorf("%d people, want 5 (each client once)", got)
 	}
-	// Per session: created, notice sent, and the records of both; per person: its record.
-	if got := e.checkIntact(t); got != 4*total+5 {
-		t.Errorf("audit trail has %d events, want %d", got, 4*total+5)
+	// Per session: created, notice sent, and the records of both; per person: its record;
+	// once: the proof key's fingerprint.
+	if got := e.checkIntact(t); got != 4*total+5+1 {
+		t.Errorf("audit trail has %d events, want %d", got, 4*total+5+1)
 	}
 }
 
 // fillDB fills the test's database through the store's fixture generator: n sessions created
 // between from and until.
+// oldSession stores a session for client through the store, without a proof key, as a
+// version of counsel from before the key was made at the first session new did.
+func (e *counselEnv) oldSession(t *testing.T, client string) {
+	t.Helper()
+	db, err := store.Open(context.Background(), e.db, func() time.Time { return testNow })
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := session.NewID()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.CreateSession(context.Background(), store.NewSession{Session: session.Session{
+		ID: id, ClientName: client, ProviderID: "sichere-videokonferenz", Kind: "jitsi",
+		JoinURL: "https://sichere-videokonferenz.de/" + strings.ReplaceAll(id, "-", ""), Place: "Videoberatung",
+		Start: time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC), Timezone: "Europe/Berlin", Duration: 50 * time.Minute,
+	}, RecordedBy: "counsellor", ProofKey: make([]byte, 32)}); err != nil { // a key never written to a file
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func (e *counselEnv) fillDB(t *testing.T, n int, from, until time.Time) {
 	t.Helper()
 	db, err := store.Open(context.Background(), e.db, func() time.Time { return testNow })
@@ -365,12 +389,11 @@ func TestRevokeRacesSessionNew(t *testing.T) {
 	var refused, created int
 	for i := range rounds {
 		e := newCounselEnv(t)
-		e.run(t, "session", "new", "--client", "Kim", "--provider", "sichere-videokonferenz", "--at", "2026-12-03 10:00")
 		if i%2 == 0 {
-			key := filepath.Join(e.dir, "home", ".local", "share", "counsel", "proof.key")
-			if err := os.Remove(key); err != nil && !errors.Is(err, fs.ErrNotExist) {
-				t.Fatal(err)
-			}
+			// A database an earlier version wrote: a session, no key, no fingerprint.
+			e.oldSession(t, "Kim")
+		} else {
+			e.run(t, "session", "new", "--client", "Kim", "--provider", "sichere-videokonferenz", "--at", "2026-12-03 10:00")
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		revoke := e.command(ctx, "consent", "revoke", "Kim", "--yes")
