@@ -17,6 +17,7 @@ import (
 
 	"github.com/expeerienced/counsel/data"
 	"github.com/expeerienced/counsel/internal/session"
+	"github.com/expeerienced/counsel/internal/store"
 )
 
 // counsel speaks English or German. The English text in the code is the key
@@ -179,6 +180,18 @@ func (t *translator) message(s string) string {
 			args[i] = a
 		}
 		return fmt.Sprintf(p.de, args...)
+	}
+	// A list joined with ", " (reasons, warnings): its items one by one.
+	if parts := strings.Split(s, ", "); len(parts) > 1 {
+		changed := false
+		for i, part := range parts {
+			if de, ok := t.cat.de[part]; ok && de != "" {
+				parts[i], changed = de, true
+			}
+		}
+		if changed {
+			return strings.Join(parts, ", ")
+		}
 	}
 	return s
 }
@@ -348,7 +361,7 @@ func when(t time.Time, layout string) string {
 		return t.Format(layout)
 	}
 	l := layout
-	for _, r := range [][2]string{{"2006-01-02", "02.01.2006"}, {"2 Jan 2006", "02.01.2006"}, {"Jan 2006", "01.2006"}} {
+	for _, r := range [][2]string{{"2006-01-02", "02.01.2006"}, {"2006-01", "01.2006"}, {"2 Jan 2006", "02.01.2006"}, {"Jan 2006", "01.2006"}} {
 		l = strings.ReplaceAll(l, r[0], r[1])
 	}
 	// Name placeholders that time.Format leaves alone.
@@ -495,4 +508,15 @@ func clientWord(s session.Session) string {
 		return word(clientLabel(s))
 	}
 	return clientLabel(s)
+}
+
+// reportTableCells is a report row for the table: a month for people, the
+// words in the run's language (CSV and JSON keep "2026-11" and "(none)").
+func reportTableCells(cells []string, by string) []string {
+	if t, err := time.Parse("2006-01", cells[0]); err == nil && by == store.ReportByMonth {
+		cells[0] = when(t, "2006-01")
+	} else {
+		cells[0] = T(cells[0])
+	}
+	return cells
 }

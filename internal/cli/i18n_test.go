@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -17,6 +18,8 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/expeerienced/counsel/internal/session"
 )
 
 // german switches the run's language for one test.
@@ -214,6 +217,9 @@ func calleeName(call *ast.CallExpr) string {
 // dir, and cobra's and pflag's texts that counsel translates.
 func literalsUnder(t *testing.T, dir string) map[string]bool {
 	known := map[string]bool{"help for %s": true, "Help about any command": true, "(default": true,
+		// pflag's parse errors, which counsel prints as usage errors
+		"unknown flag: --%s": true, "unknown shorthand flag: %q in -%s": true, "flag needs an argument: --%s": true,
+		"flag needs an argument: %q in -%s": true, "invalid argument %q for %q flag: %v": true, "bad flag syntax: %s": true,
 		"Help provides help for any command in the application.\nSimply type counsel help [path to command] for full details.": true}
 	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
@@ -308,6 +314,24 @@ func TestYes(t *testing.T) {
 	for _, a := range []string{"", "n", "nein", "jein"} {
 		if yes(a) {
 			t.Errorf("German: %q is yes", a)
+		}
+	}
+}
+
+// TestGermanMessages: a finished English error finds its German form through
+// the format it was made from, with its arguments translated in turn; what
+// has no entry stays English rather than turning into something else.
+func TestGermanMessages(t *testing.T) {
+	german(t)
+	for _, c := range []struct{ en, de string }{
+		{flagError("at", session.ErrStartPast).Error(), "--at: der Beginn liegt in der Vergangenheit"},
+		{fmt.Errorf("config file %s: unknown key %q", "/x/config.yaml", "colour").Error(),
+			`Konfigurationsdatei /x/config.yaml: unbekannter Schlüssel "colour"`},
+		{"it contains a common password, a date or a year", "er enthält ein gängiges Passwort, ein Datum oder eine Jahreszahl"},
+		{"something nobody translated: 42", "something nobody translated: 42"},
+	} {
+		if got := tr.message(c.en); got != c.de {
+			t.Errorf("message(%q)\n got %q\nwant %q", c.en, got, c.de)
 		}
 	}
 }

@@ -119,7 +119,7 @@ func runReport(ctx context.Context, a *app, opts *reportOptions) error {
 	header := []string{opts.by, "held", "planned", "cancelled", "consents_given", "consents_withdrawn"}
 	l := listing{header: header, json: out, csvHeader: header}
 	for _, c := range out.Rows {
-		l.rows = append(l.rows, c.cells())
+		l.rows = append(l.rows, reportTableCells(c.cells(), opts.by))
 		l.csvRows = append(l.csvRows, c.cells())
 	}
 	// The total is a table line for people; CSV rows stay one kind, so a spreadsheet sums.

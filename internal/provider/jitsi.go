@@ -231,7 +231,7 @@ func checkRoomSyntax(room string) string {
 func weakRoomWhy(j RoomStrength) string {
 	what := "it is too short"
 	if len(j.Reasons) > 0 {
-		what = "it contains " + strings.Join(j.Reasons, ", ")
+		what = fmt.Sprintf("it contains %s", strings.Join(j.Reasons, ", "))
 	}
 	return fmt.Sprintf("%s, so a guesser who tries such names first needs about 2^%.0f tries (want at least 2^%d)",
 		what, math.Floor(j.Bits), MinRoomBits)
