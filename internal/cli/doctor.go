@@ -129,9 +129,9 @@ func writeDoctor(w io.Writer, format string, cs []doctor.Check) error {
 	}
 	var b strings.Builder
 	for _, c := range cs {
-		fmt.Fprintf(&b, "%-8s %s: %s\n", c.Status, c.ID, c.Summary)
+		fmt.Fprintf(&b, "%-8s %s: %s\n", T(string(c.Status)), c.ID, tr.message(c.Summary))
 		if c.Hint != "" {
-			fmt.Fprintf(&b, "         hint: %s\n", c.Hint)
+			fmt.Fprintf(&b, "         %s %s\n", T("hint:"), tr.message(c.Hint))
 		}
 	}
 	_, err := io.WriteString(w, b.String())
