@@ -428,7 +428,7 @@ func TestRevokeRacesSessionNew(t *testing.T) {
 		if n := e.count(t, "SELECT count(*) FROM people WHERE name IS NOT NULL OR name_key IS NOT NULL"); n != 0 {
 			t.Fatalf("round %d: the client is alive after a successful revoke (%d people with a name; session new: %v)", i, n, aerr)
 		}
-		if n := e.count(t, "SELECT count(*) FROM sessions WHERE starts_at > '2026-11-28T09:00:00Z' AND status = 'scheduled'"); n != 0 {
+		if n := e.count(t, "SELECT count(*) FROM sessions WHERE starts_at > '2026-11-28T09:00:00Z'"); n != 0 {
 			t.Fatalf("round %d: %d future sessions left after the revoke", i, n)
 		}
 		e.checkIntact(t)

@@ -485,18 +485,20 @@ func newConsentRevokeCmd(a *app) *cobra.Command {
 	opts := &consentRevokeOptions{}
 	cmd := &cobra.Command{
 		Use:   "revoke CLIENT-or-SESSION-ID [--yes] [--dry-run]",
-		Short: "Withdraw a client's consent: cancel, erase, keep only a proof",
+		Short: "Withdraw a client's consent: delete, erase, keep only a proof",
 		Long: `Withdraw a client's consent (GDPR Art. 7(3)) and erase their data (Art. 17).
 The one argument is the name or pseudonym, or the ID of any of their sessions.
 
-It cancels every session that has not started yet, erases the name from the
-person and all their sessions (past sessions stay, anonymised, until their
-retention ends), deletes the consent events and keeps only a proof entry: a
-keyed hash of the name, the time of the withdrawal and the hashes of the
+It deletes every session that has not started yet, with its meeting ID or
+link, and the consent events, and erases the name from the person; sessions
+that have started stay, without the name, until their retention ends (without
+them the person's row goes too). Of the consent it keeps only a proof entry:
+a keyed hash of the name, the time of the withdrawal and the hashes of the
 consent texts the client received, until the end of the year of withdrawal
 plus retention_consent_years. The erased bytes are overwritten in the database
-file and its write-ahead log. Then it lists what you still have to do outside
-counsel: Blizz meetings to cancel, invitations to delete.
+file and its write-ahead log. It reports exactly what stays, then lists what
+you still have to do outside counsel: Blizz meetings to cancel, invitations
+to delete.
 
 At a terminal it asks before it changes anything; otherwise add --yes.
 --dry-run shows what would happen and changes nothing. Revoking a consent that
@@ -554,7 +556,7 @@ func runConsentRevoke(ctx context.Context, a *app, ref string, opts *consentRevo
 	until := consent.RetainUntil(now, a.cfg.RetentionConsentYears, loc)
 	w := a.deps.Stdout
 	if opts.dryRun || !opts.yes {
-		writeRevokePlan(w, sub, plan, until, loc)
+		writeRevokePlan(w, sub, plan, until, a.cfg.RetentionSessionDays, loc)
 	}
 	if opts.dryRun {
 		fprintf(w, "Then still to do outside counsel:\n")
@@ -587,7 +589,7 @@ func runConsentRevoke(ctx context.Context, a *app, ref string, opts *consentRevo
 	a.changed = fmt.Sprintf("consent of person %s is withdrawn and the name erased", session.ShortID(res.PersonID))
 	a.again = stepHints(res.Plan, loc)
 	a.autoPurge(ctx, db)
-	writeRevokeDone(w, res, loc)
+	writeRevokeDone(w, res, a.cfg.RetentionSessionDays, loc)
 	fprintf(w, "Still to do outside counsel:\n")
 	writeExternalSteps(w, res.Plan, loc)
 	if !res.Checkpointed {
@@ -623,32 +625,75 @@ func sessionLine(s session.Session, loc *time.Location) string {
 	return line
 }
 
-func writeRevokePlan(w io.Writer, sub store.Subject, plan consent.RevokePlan, until time.Time, loc *time.Location) {
-	fprintf(w, "Withdrawing consent of person %s would:\n", session.ShortID(sub.Person.ID))
-	fprintf(w, "  - cancel %d future session(s)\n", len(plan.Cancel))
-	for _, s := range plan.Cancel {
-		fmt.Fprintf(w, "      %s\n", sessionLine(s, loc))
+// revokeReport is what a withdrawal does and what stays afterwards. The plan
+// (dry run, the question at a terminal) and the result are written by one
+// function, so that they say the same, and docs/data-protection.md's table
+// "What remains after a withdrawal" lists exactly the "stays" part.
+type revokeReport struct {
+	person      string
+	plan        consent.RevokePlan
+	events      int       // consent events deleted
+	texts       int       // consent text hashes the proof keeps
+	proofUntil  time.Time // exclusive end of the proof's retention
+	sessionDays int       // retention_session_days
+}
+
+func writeRevokeReport(w io.Writer, r revokeReport, done bool, loc *time.Location) {
+	if len(r.plan.Delete) > 0 {
+		if done {
+			fprintf(w, "  - deleted %d session(s) that had not started, with their meeting IDs and links:\n", len(r.plan.Delete))
+		} else {
+			fprintf(w, "  - delete %d session(s) that have not started, with their meeting IDs and links:\n", len(r.plan.Delete))
+		}
+		for _, s := range r.plan.Delete {
+			fmt.Fprintf(w, "      %s\n", sessionLine(s, loc))
+		}
 	}
-	fprintf(w, "  - erase the name from the person and %d session(s); %d past or cancelled session(s) stay, anonymised, until their retention ends\n",
-		len(sub.Sessions), len(plan.Keep))
+	if done {
+		fprintf(w, "  - deleted %d consent event(s) and erased the name\n", r.events)
+	} else {
+		fprintf(w, "  - delete %d consent event(s) and erase the name\n", r.events)
+	}
+	if len(r.plan.Keep) == 0 {
+		if done {
+			fprintf(w, "  - deleted the person's row: no session of theirs had started\n")
+		} else {
+			fprintf(w, "  - delete the person's row: no session of theirs has started\n")
+		}
+	}
+	if done {
+		fprintf(w, "What stays in counsel:\n")
+	} else {
+		fprintf(w, "What would stay in counsel:\n")
+	}
+	if len(r.plan.Keep) > 0 {
+		fprintf(w, "  - %d session(s) that had started, without the name (provider, meeting ID or address, place, time), each until its retention ends:\n",
+			len(r.plan.Keep))
+		for _, s := range r.plan.Keep {
+			fprintf(w, "      %s  until %s\n", sessionLine(s, loc), lastDay(s.End().AddDate(0, 0, r.sessionDays), loc))
+		}
+		fprintf(w, "  - the person's row without the name (ID, when created and erased), until the last of those sessions is deleted\n")
+	}
+	fprintf(w, "  - the proof of the withdrawal (keyed hash of the name, time, %d consent text hash(es)), until %s\n",
+		r.texts, lastDay(r.proofUntil, loc))
+	fprintf(w, "  - the audit trail: events with IDs, counts and digests, no name\n")
+}
+
+func writeRevokePlan(w io.Writer, sub store.Subject, plan consent.RevokePlan, until time.Time, days int, loc *time.Location) {
+	fprintf(w, "Withdrawing consent of person %s would:\n", session.ShortID(sub.Person.ID))
 	var hashes []string
 	for _, e := range sub.Events {
 		hashes = append(hashes, e.NoticeHash)
 	}
-	fprintf(w, "  - delete %d consent event(s) and keep a proof (keyed hash of the name, time, %d consent text hash(es)) until %s\n",
-		len(sub.Events), len(consent.SplitNoticeHashes(consent.JoinNoticeHashes(hashes))), lastDay(until, loc))
+	writeRevokeReport(w, revokeReport{person: sub.Person.ID, plan: plan, events: len(sub.Events),
+		texts: len(consent.SplitNoticeHashes(consent.JoinNoticeHashes(hashes))), proofUntil: until, sessionDays: days}, false, loc)
 }
 
-func writeRevokeDone(w io.Writer, res store.Revoked, loc *time.Location) {
+func writeRevokeDone(w io.Writer, res store.Revoked, days int, loc *time.Location) {
 	fprintf(w, "Consent of person %s withdrawn on %s.\n", session.ShortID(res.PersonID),
 		showWhen(res.Withdrawal.WithdrawnAt, loc, "2006-01-02 15:04 MST"))
-	fprintf(w, "  - cancelled %d future session(s)\n", len(res.Plan.Cancel))
-	for _, s := range res.Plan.Cancel {
-		fmt.Fprintf(w, "      %s\n", sessionLine(s, loc))
-	}
-	fprintf(w, "  - erased the name; %d past or cancelled session(s) stay, anonymised, until their retention ends\n", len(res.Plan.Keep))
-	fprintf(w, "  - deleted %d consent event(s); the proof of the withdrawal is kept until %s\n",
-		res.EventsDeleted, lastDay(res.Withdrawal.RetainUntil, loc))
+	writeRevokeReport(w, revokeReport{person: res.PersonID, plan: res.Plan, events: res.EventsDeleted,
+		texts: len(res.Withdrawal.NoticeHashes), proofUntil: res.Withdrawal.RetainUntil, sessionDays: days}, true, loc)
 }
 
 // stepHints are the steps left after a withdrawal, for the error when its

@@ -6,21 +6,23 @@ import (
 	"github.com/expeerienced/counsel/internal/session"
 )
 
-// RevokePlan is what a withdrawal does to a person's sessions: future ones
-// are cancelled (they must not take place on the strength of a consent that
-// no longer exists); past ones stay, anonymised, until their retention ends.
+// RevokePlan is what a withdrawal does to a person's sessions: those that
+// have not started are deleted, with their meeting IDs and links (they must
+// not take place on the strength of a consent that no longer exists, and
+// nothing is a reason to keep them); those that have started stay, without
+// the name, until their retention ends.
 type RevokePlan struct {
-	Cancel []session.Session // scheduled sessions that have not started, by start
-	Keep   []session.Session // every other session; the name is erased from them
+	Delete []session.Session // sessions that have not started, scheduled or cancelled, by start
+	Keep   []session.Session // sessions that have started; the name is erased from them
 }
 
 // PlanRevoke splits a person's sessions at now. A session that has started
-// is history, not a plan, so it is kept (anonymised), not cancelled.
+// is history, not a plan, so it is kept (anonymised), not deleted.
 func PlanRevoke(sessions []session.Session, now time.Time) RevokePlan {
 	var p RevokePlan
 	for _, s := range sessions {
-		if s.Status == session.Scheduled && !s.Start.Before(now) {
-			p.Cancel = append(p.Cancel, s)
+		if !s.Start.Before(now) {
+			p.Delete = append(p.Delete, s)
 		} else {
 			p.Keep = append(p.Keep, s)
 		}
@@ -57,13 +59,20 @@ const (
 // ExternalSteps lists what is left to do outside counsel once the plan has
 // been carried out, in the order a counsellor would work through it.
 func (p RevokePlan) ExternalSteps() []Step {
+	// A session cancelled before was already called off (and its meeting
+	// with it); the ones still scheduled are the client's appointments.
 	var steps []Step
-	for _, s := range p.Cancel {
+	scheduled := 0
+	for _, s := range p.Delete {
+		if s.Status != session.Scheduled {
+			continue
+		}
+		scheduled++
 		if s.Kind == "blizz" && s.MeetingID != "" {
 			steps = append(steps, Step{Kind: StepCancelBlizz, SessionID: s.ID, MeetingID: s.MeetingID, Start: s.Start})
 		}
 	}
-	if len(p.Cancel) > 0 {
+	if scheduled > 0 {
 		steps = append(steps, Step{Kind: StepTellCancelled})
 	}
 	steps = append(steps, Step{Kind: StepDeleteMail}, Step{Kind: StepDeleteCalendar})

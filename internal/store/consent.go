@@ -395,8 +395,11 @@ type Revocation struct {
 // Revoked is what a withdrawal did.
 type Revoked struct {
 	PersonID      string
-	Plan          consent.RevokePlan // sessions cancelled and kept, as carried out
+	Plan          consent.RevokePlan // sessions deleted and kept, as carried out
 	EventsDeleted int
+	// PersonDeleted: no session was kept, so the person's row went too;
+	// otherwise it stays without name.
+	PersonDeleted bool
 	Withdrawal    Withdrawal
 	// Checkpointed is false when another process kept the write-ahead log
 	// busy: the erased bytes then stay in the -wal file until a later
@@ -404,9 +407,10 @@ type Revoked struct {
 	Checkpointed bool
 }
 
-// RevokeConsent carries out a withdrawal in one transaction: future sessions
-// are cancelled, the consent events are folded into a withdrawal proof and
-// deleted, and the name is erased from the person's row. Then the write-ahead
+// RevokeConsent carries out a withdrawal in one transaction: the consent
+// events are folded into a withdrawal proof and deleted, sessions that have
+// not started are deleted, and the name is erased from the person's row (the
+// sessions that have started stay, anonymised). Then the write-ahead
 // log is checkpointed and truncated so that the erased bytes leave the disk
 // (see docs/data-protection.md, "Physical erasure").
 func (d *DB) RevokeConsent(ctx context.Context, r Revocation) (Revoked, error) {
@@ -430,20 +434,6 @@ func (d *DB) RevokeConsent(ctx context.Context, r Revocation) (Revoked, error) {
 			return err
 		}
 		res.Plan = consent.PlanRevoke(sessions, now)
-		for i, s := range res.Plan.Cancel {
-			if _, err := tx.ExecContext(ctx, "UPDATE sessions SET status = 'cancelled', cancelled_at = ? WHERE id = ?",
-				formatTime(now), s.ID); err != nil {
-				return fmt.Errorf("cancel session %s: %w", s.ID, err)
-			}
-			res.Plan.Cancel[i].Status, res.Plan.Cancel[i].CancelledAt = session.Cancelled, now
-			if err := appendAudit(ctx, tx, now, audit.ActionSessionCancelled, s.ID,
-				map[string]string{"reason": "consent_withdrawn", "person": p.ID}); err != nil {
-				return err
-			}
-			if err := recordRow(ctx, tx, now, tableSessions, s.ID); err != nil {
-				return err
-			}
-		}
 		events, err := consentEventsOfPerson(ctx, tx, p.ID)
 		if err != nil {
 			return err
@@ -475,16 +465,35 @@ func (d *DB) RevokeConsent(ctx context.Context, r Revocation) (Revoked, error) {
 		}
 		n, _ := del.RowsAffected()
 		res.EventsDeleted = int(n)
+		// Sessions that have not started go with their meeting IDs and links
+		// (their consent events went just above); nothing is a reason to keep
+		// them. A trail event says each went, by ID.
+		var deleted []string
+		for _, s := range res.Plan.Delete {
+			if _, err := tx.ExecContext(ctx, "DELETE FROM sessions WHERE id = ?", s.ID); err != nil {
+				return fmt.Errorf("delete session %s: %w", s.ID, err)
+			}
+			if err := appendAudit(ctx, tx, now, audit.ActionSessionDeleted, s.ID,
+				map[string]string{"reason": "consent_withdrawn", "person": p.ID}); err != nil {
+				return err
+			}
+			deleted = append(deleted, s.ID)
+		}
 		// The name's digest key goes with the name (and its comparison key):
 		// the trail's digest of the name can no longer be tested against guesses.
-		if _, err := tx.ExecContext(ctx, "UPDATE people SET name = NULL, name_key = NULL, name_digest_key = NULL, erased_at = ? WHERE id = ?",
-			formatTime(now), p.ID); err != nil {
+		// Without a session left, the row itself has no reason to stay.
+		erase := "UPDATE people SET name = NULL, name_key = NULL, name_digest_key = NULL, erased_at = ?1 WHERE id = ?2"
+		if res.PersonDeleted = len(res.Plan.Keep) == 0; res.PersonDeleted {
+			erase = "DELETE FROM people WHERE id = ?2"
+		}
+		if _, err := tx.ExecContext(ctx, erase, formatTime(now), p.ID); err != nil {
 			return fmt.Errorf("erase name: %w", err)
 		}
 		if err := appendAudit(ctx, tx, now, audit.ActionConsentWithdrawn, p.ID, map[string]string{
-			"sessions_cancelled":     fmt.Sprint(len(res.Plan.Cancel)),
+			"sessions_deleted":       fmt.Sprint(len(res.Plan.Delete)),
 			"sessions_anonymised":    fmt.Sprint(len(res.Plan.Keep)),
 			"consent_events_deleted": fmt.Sprint(res.EventsDeleted),
+			"person_deleted":         fmt.Sprint(res.PersonDeleted),
 		}); err != nil {
 			return err
 		}
@@ -492,6 +501,9 @@ func (d *DB) RevokeConsent(ctx context.Context, r Revocation) (Revoked, error) {
 		// withdrawn_at equals the person's erased_at in the tables anyway, so the
 		// ID in the trail links nothing that the times do not.
 		if err := recordRows(ctx, tx, now, tableConsentEvents, eventIDs); err != nil {
+			return err
+		}
+		if err := recordRows(ctx, tx, now, tableSessions, deleted); err != nil {
 			return err
 		}
 		if err := recordRow(ctx, tx, now, tableWithdrawals, wid); err != nil {

@@ -194,9 +194,9 @@ func TestRevokeConsent(t *testing.T) {
 	if !r.Checkpointed {
 		t.Error("checkpoint did not complete")
 	}
-	if len(r.Plan.Cancel) != 2 || r.Plan.Cancel[0].ID != future1 || r.Plan.Cancel[1].ID != future2 ||
-		len(r.Plan.Keep) != 1 || r.Plan.Keep[0].ID != past {
-		t.Errorf("plan %+v", r.Plan)
+	if len(r.Plan.Delete) != 2 || r.Plan.Delete[0].ID != future1 || r.Plan.Delete[1].ID != future2 ||
+		len(r.Plan.Keep) != 1 || r.Plan.Keep[0].ID != past || r.PersonDeleted {
+		t.Errorf("plan %+v, person deleted %v", r.Plan, r.PersonDeleted)
 	}
 	if r.EventsDeleted != 4 { // three notices and one given
 		t.Errorf("%d consent events deleted, want 4", r.EventsDeleted)
@@ -216,11 +216,15 @@ func TestRevokeConsent(t *testing.T) {
 	}{
 		{"named people", "SELECT count(*) FROM people WHERE name IS NOT NULL", 1},
 		{"erased people", "SELECT count(*) FROM people WHERE name IS NULL AND erased_at IS NOT NULL", 1},
-		{"cancelled sessions", "SELECT count(*) FROM sessions WHERE status = 'cancelled'", 2},
+		// the sessions that had not started are gone, with their links and meeting IDs
+		{"sessions", "SELECT count(*) FROM sessions", 2}, // the past one and Client-B's
+		{"deleted sessions", "SELECT count(*) FROM sessions WHERE id IN ('" + future1 + "', '" + future2 + "')", 0},
+		{"anonymised session", "SELECT count(*) FROM sessions s JOIN people p ON p.id = s.person_id WHERE s.id = '" + past + "' AND p.name IS NULL", 1},
+		{"deleted-session audit events", "SELECT count(*) FROM audit_events WHERE action = 'session.deleted' AND object IN ('" + future1 + "', '" + future2 + "')", 2},
 		{"consent events", "SELECT count(*) FROM consent_events", 1}, // Client-B's notice
 		{"withdrawals", "SELECT count(*) FROM withdrawals WHERE subject_hmac = '" + wantMAC + "'", 1},
-		// 2 cancelled with their records, 1 withdrawn, the 4 deleted consent events,
-		// the proof and the erased person.
+		// 2 deleted sessions with their records, 1 withdrawn, the 4 deleted
+		// consent events, the proof and the erased person.
 		{"audit events", "SELECT count(*) FROM audit_events", auditBefore + 11},
 		{"withdrawn audit events", "SELECT count(*) FROM audit_events WHERE action = 'consent.withdrawn'", 1},
 	}
@@ -238,6 +242,9 @@ func TestRevokeConsent(t *testing.T) {
 	}
 	if _, err := f.db.FindSession(ctx, other); err != nil {
 		t.Errorf("the other person's session: %v", err)
+	}
+	if rep, err := verifyRecords(t, f.db); err != nil || len(rep.Problems) != 0 {
+		t.Errorf("audit verify after the revoke: %+v, %v", rep.Problems, err)
 	}
 
 	t.Run("Twice", func(t *testing.T) {
@@ -348,5 +355,48 @@ func TestFindSubjectAmbiguous(t *testing.T) {
 	sub, err := f.db.FindSubject(context.Background(), store.SubjectQuery{Ref: short})
 	if err != nil || sub.Person.Name != short {
 		t.Fatalf("by name only: %+v, %v", sub, err)
+	}
+}
+
+// TestRevokeWithoutPastSession: when no session of the person has started,
+// nothing of theirs has a reason to stay: the sessions and the person's row go,
+// only the proof remains, and the trail still verifies.
+func TestRevokeWithoutPastSession(t *testing.T) {
+	f := newFixture(t)
+	a := f.session("Client-A", fixedNow.Add(24*time.Hour), "blizz")
+	f.session("Client-A", fixedNow.Add(48*time.Hour), "jitsi")
+	cancelled := f.session("Client-A", fixedNow.Add(72*time.Hour), "jitsi")
+	if _, err := f.db.CancelSession(context.Background(), cancelled); err != nil {
+		t.Fatal(err)
+	}
+	f.session("Client-B", fixedNow.Add(24*time.Hour), "jitsi")
+	r, err := f.revoke(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Plan.Delete) != 3 || len(r.Plan.Keep) != 0 || !r.PersonDeleted {
+		t.Fatalf("plan %+v, person deleted %v", r.Plan, r.PersonDeleted)
+	}
+	for q, want := range map[string]int{
+		"SELECT count(*) FROM people":                          1, // Client-B
+		"SELECT count(*) FROM sessions":                        1,
+		"SELECT count(*) FROM consent_events":                  1,
+		"SELECT count(*) FROM withdrawals":                     1,
+		"SELECT count(*) FROM sessions WHERE meeting_id <> ''": 0,
+	} {
+		if got := f.count(q); got != want {
+			t.Errorf("%s: %d, want %d", q, got, want)
+		}
+	}
+	if rep, err := verifyRecords(t, f.db); err != nil || len(rep.Problems) != 0 {
+		t.Errorf("audit verify after the revoke: %+v, %v", rep.Problems, err)
+	}
+	// The proof still answers by name, and a new session is refused.
+	sub, err := f.db.FindSubject(context.Background(), store.SubjectQuery{Ref: "CLIENT-A", ProofKey: testKey})
+	if err != nil || sub.Person.ID != "" || len(sub.Withdrawals) != 1 {
+		t.Fatalf("find by name: %+v, %v", sub, err)
+	}
+	if _, err := f.newSession("client-a", fixedNow.Add(96*time.Hour), "jitsi", false); !errors.Is(err, store.ErrWithdrawn) {
+		t.Fatalf("new session after the revoke: %v", err)
 	}
 }

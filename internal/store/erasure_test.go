@@ -193,15 +193,53 @@ func TestRevokeLeavesNoTraceOnDisk(t *testing.T) {
 					t.Fatalf("control: %s not found before the erasure; the scan is blind", ps[p].needle)
 				}
 			}
+			// Two sessions that have not started, with their rooms: deleted with them.
+			for i, url := range []string{"https://jitsi.example.org/futureroom" + fmt.Sprint(target), fmt.Sprintf("https://go.blizz.com/join/m%08d", 77000000+target)} {
+				id, _ := session.NewID()
+				s := session.Session{ID: id, ClientName: ps[target].name, ProviderID: "prov-jitsi", Kind: "jitsi", JoinURL: url,
+					Place: "Videoberatung", Start: c.now().Add(time.Duration(i+1) * 48 * time.Hour), Timezone: "Europe/Berlin", Duration: time.Hour}
+				if i == 1 {
+					s.ProviderID, s.Kind, s.MeetingID = "prov-blizz", "blizz", strings.TrimPrefix(url, "https://go.blizz.com/join/")
+				}
+				if _, err := db.CreateSession(context.Background(), store.NewSession{Session: s, Notice: notice(i), RecordedBy: "Counsellor X", ProofKey: testKey}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			sub, err := db.FindSubject(context.Background(), store.SubjectQuery{Ref: ids[target][0], AllowSession: true, ProofKey: testKey})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var rooms []string
+			for _, s := range consent.PlanRevoke(sub.Sessions, c.now()).Delete {
+				room := strings.TrimPrefix(strings.TrimPrefix(s.JoinURL, "https://jitsi.example.org/"), "https://go.blizz.com/join/")
+				if hits := scanFiles(t, path, room); len(hits) == 0 {
+					t.Fatalf("control: room of session %s not found before the erasure", s.ID)
+				}
+				rooms = append(rooms, room)
+			}
+			if len(rooms) != 2 {
+				t.Fatalf("%d sessions that have not started, want the 2 just made", len(rooms))
+			}
 			r := revokeBySession(t, db, ids[target][len(ids[target])-1])
 			if r.EventsDeleted == 0 || len(r.Withdrawal.NoticeHashes) == 0 {
 				t.Errorf("revoke folded %d events into %d notice hashes, want both > 0", r.EventsDeleted, len(r.Withdrawal.NoticeHashes))
 			}
+			if len(r.Plan.Delete) != len(rooms) {
+				t.Errorf("revoke deleted %d sessions, want %d", len(r.Plan.Delete), len(rooms))
+			}
 
 			// While still open (the explicit checkpoint did the work) and after Close.
 			check := func(when string) {
-				if hits := scanFiles(t, path, ps[target].needle); len(hits) > 0 {
-					t.Errorf("%s: erased name found in %v", when, hits)
+				// The name, and its comparison key (case-folded), anywhere.
+				for _, needle := range []string{ps[target].needle, strings.ToLower(ps[target].needle)} {
+					if hits := scanFiles(t, path, needle); len(hits) > 0 {
+						t.Errorf("%s: erased name %q found in %v", when, needle, hits)
+					}
+				}
+				for _, room := range rooms {
+					if hits := scanFiles(t, path, room); len(hits) > 0 {
+						t.Errorf("%s: room of a deleted session found in %v", when, hits)
+					}
 				}
 				for _, p := range []int{17, 18} { // withdrew earlier
 					if hits := scanFiles(t, path, ps[p].needle); len(hits) > 0 {

@@ -39,8 +39,13 @@ func newRecordFixture(t *testing.T) *recordFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sb, err := f.db.CreateSession(ctx, newSession(t, "Client-B", fixedNow.Add(24*time.Hour), "jitsi-fem-tu-ilmenau"))
+	// Client-B's session took place and was cancelled afterwards: a withdrawal
+	// keeps it (anonymised) and the erased person row with it.
+	sb, err := f.db.CreateSession(ctx, newSession(t, "Client-B", fixedNow.Add(-24*time.Hour), "jitsi-fem-tu-ilmenau"))
 	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.db.CancelSession(ctx, sb.ID); err != nil {
 		t.Fatal(err)
 	}
 	f.session1, f.session2, f.sessionB = s1.ID, s2.ID, sb.ID
