@@ -32,6 +32,7 @@ const (
 	ActionConsentGiven      = "consent.given"
 	ActionConsentWithdrawn  = "consent.withdrawn"
 	ActionPersonMerged      = "person.merged"
+	ActionPersonRenamed     = "person.renamed"
 	ActionPurge             = "purge"
 	ActionExportSessions    = "export.sessions"
 	ActionExportAudit       = "export.audit"
@@ -43,7 +44,7 @@ func Actions() []string {
 	return []string{
 		ActionSessionCreated, ActionSessionCancelled, ActionSessionDeleted,
 		ActionConsentNoticeSent, ActionConsentGiven, ActionConsentWithdrawn,
-		ActionPersonMerged,
+		ActionPersonMerged, ActionPersonRenamed,
 		ActionPurge,
 		ActionExportSessions, ActionExportAudit, ActionExportSubject,
 		ActionRecordPut, ActionRecordDeleted, ActionRecordBaseline,

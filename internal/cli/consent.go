@@ -33,7 +33,7 @@ consent text), given ('consent confirm'), and the withdrawal ('consent revoke'),
 which erases the person's name and keeps only a proof entry.
 See docs/data-protection.md.
 `,
-		newConsentConfirmCmd(a), newConsentShowCmd(a), newConsentRevokeCmd(a))
+		newConsentConfirmCmd(a), newConsentShowCmd(a), newConsentRevokeCmd(a), newConsentRenameCmd(a))
 }
 
 // clientArg checks a CLIENT argument; the message never repeats it.
