@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bufio"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -32,6 +31,11 @@ notice_sent (written by 'counsel session new', with the hash of the exact
 consent text), given ('consent confirm'), and the withdrawal ('consent revoke'),
 which erases the person's name and keeps only a proof entry.
 See docs/data-protection.md.
+
+CLIENT may be the person's ID shown by 'counsel session list' instead of the
+name, or '-' to read the name from standard input; left out at a terminal, it
+is asked for. So the name need not be typed on the command line, where the
+shell's history keeps it.
 `,
 		newConsentConfirmCmd(a), newConsentShowCmd(a), newConsentRevokeCmd(a), newConsentRenameCmd(a))
 }
@@ -265,9 +269,13 @@ refers to the consent text the client last received before --at.
 ` + exitStatusHelp,
 		Example: `  $ counsel consent confirm Client-A --method email
   $ counsel consent confirm "Client-A" --method verbal --at "2026-12-03 10:05"`,
-		Args: exactArgs("CLIENT"),
+		Args: optionalClientArg("CLIENT"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runConsentConfirm(cmd.Context(), a, args[0], opts)
+			client, err := a.clientName(firstArg(args), "CLIENT")
+			if err != nil {
+				return err
+			}
+			return runConsentConfirm(cmd.Context(), a, client, opts)
 		},
 	}
 	addEnumFlag(cmd.Flags(), &opts.method, "method", "", "how consent was given (required)", consent.Methods()...)
@@ -334,9 +342,13 @@ found through a keyed hash of the name: show then answers "did this person
 withdraw, and when" (it needs the proof key, see docs/data-protection.md).
 ` + exitStatusHelp,
 		Example: "  $ counsel consent show Client-A\n  $ counsel consent show Client-A --format json",
-		Args:    exactArgs("CLIENT"),
+		Args:    optionalClientArg("CLIENT"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runConsentShow(cmd.Context(), a, args[0], opts)
+			client, err := a.clientName(firstArg(args), "CLIENT")
+			if err != nil {
+				return err
+			}
+			return runConsentShow(cmd.Context(), a, client, opts)
 		},
 	}
 	addEnumFlag(cmd.Flags(), &opts.format, "format", formatTable, "output format", formatTable, formatJSON)
@@ -508,9 +520,13 @@ was already withdrawn says so, changes nothing and exits 0. A later
 		Example: `  $ counsel consent revoke Client-A
   $ counsel consent revoke 3f9a2c1e --dry-run
   $ counsel consent revoke "Client-A" --yes`,
-		Args: exactArgs("CLIENT-or-SESSION-ID"),
+		Args: optionalClientArg("CLIENT-or-SESSION-ID"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runConsentRevoke(cmd.Context(), a, args[0], opts)
+			ref, err := a.clientName(firstArg(args), "CLIENT-or-SESSION-ID")
+			if err != nil {
+				return err
+			}
+			return runConsentRevoke(cmd.Context(), a, ref, opts)
 		},
 	}
 	cmd.Flags().BoolVar(&opts.yes, "yes", false, "do not ask for confirmation (needed when not at a terminal)")
@@ -610,7 +626,7 @@ func lastOf(ws []store.Withdrawal) (store.Withdrawal, bool) {
 // only "y" or "yes" is a yes, in German also "j" or "ja" (see yes).
 func (a *app) confirm(question string) (bool, error) {
 	fmt.Fprint(a.deps.Stderr, T(question)+" ")
-	line, err := bufio.NewReader(a.deps.Stdin).ReadString('\n')
+	line, err := a.readLine()
 	if err != nil && !errors.Is(err, io.EOF) {
 		return false, err
 	}

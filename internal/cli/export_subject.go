@@ -46,9 +46,13 @@ only). Send the file to the client by a secure channel and delete your copy
 after.
 ` + exitStatusHelp,
 		Example: "  $ counsel export subject Client-A --out client-a.json\n  $ counsel export subject Client-A --format letter --lang en --out client-a.txt",
-		Args:    exactArgs("CLIENT"),
+		Args:    optionalClientArg("CLIENT"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runExportSubject(cmd.Context(), a, args[0], opts)
+			client, err := a.clientName(firstArg(args), "CLIENT")
+			if err != nil {
+				return err
+			}
+			return runExportSubject(cmd.Context(), a, client, opts)
 		},
 	}
 	cmd.Flags().StringVar(&opts.out, "out", "", `write to this file (0600) instead of stdout ("-" means stdout)`)

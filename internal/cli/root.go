@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -34,6 +35,8 @@ type app struct {
 	changed string
 	again   []string
 	lang    langChoice // the language of messages, chosen before the tree is built
+
+	in *bufio.Reader // see stdin
 }
 
 // skipConfig marks commands that must work even with a broken config file

@@ -81,7 +81,7 @@ refused with both meanings: add the offset you mean, as in
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&opts.client, "client", "", "the client's name or pseudonym (required)")
+	f.StringVar(&opts.client, "client", "", "the client's name or pseudonym, or the person's ID; - reads it from standard input (asked for at a terminal)")
 	f.StringVar(&opts.providerID, "provider", "", "provider id from 'counsel providers list' (required)")
 	f.StringVar(&opts.at, "at", "", `start, e.g. "2026-12-03 10:00", "tomorrow 10:00" or "2026-10-25 02:30 +01:00", in --tz (required)`)
 	f.StringVar(&opts.duration, "duration", "50m", `length, e.g. "50m" or "1h30m"`)
@@ -320,6 +320,15 @@ func (a *app) inviteData(s session.Session, prov provider.Provider, meeting prov
 
 func runSessionNew(ctx context.Context, a *app, opts *sessionNewOptions) error {
 	now := a.deps.Now()
+	if opts.providerID != "" && opts.at != "" { // ask only once the rest is there
+		client, err := a.clientName(opts.client, "--client")
+		if err != nil {
+			return err
+		}
+		if opts.client, err = a.personByID(ctx, client); err != nil {
+			return err
+		}
+	}
 	p, err := a.planSession(opts, now)
 	if err != nil {
 		return err

@@ -80,16 +80,16 @@ func runSessionList(ctx context.Context, a *app, opts *sessionListOptions) error
 		return err
 	}
 	l := listing{
-		header:    []string{"ID", "Start", "Client", "Provider", "Meeting", "Status"},
-		csvHeader: []string{"id", "start", "client", "provider", "meeting_id", "join_url", "status"},
+		header:    []string{"ID", "Start", "Client", "Person ID", "Provider", "Meeting", "Status"},
+		csvHeader: []string{"id", "start", "client", "person", "provider", "meeting_id", "join_url", "status"},
 	}
 	rows := make([]sessionJSON, 0, len(list))
 	for _, s := range list {
 		j := toSessionJSON(s, loc)
 		rows = append(rows, j)
 		start := showTime(s.Start, loc, "Mon 2006-01-02 15:04")
-		l.rows = append(l.rows, []string{j.ShortID, showWhen(s.Start, loc, "Mon 2006-01-02 15:04"), clientWord(s), s.ProviderID, meetingLabel(s), T(string(s.Status))})
-		l.csvRows = append(l.csvRows, []string{j.ShortID, start, clientLabel(s), s.ProviderID, j.MeetingID, s.JoinURL, string(s.Status)})
+		l.rows = append(l.rows, []string{j.ShortID, showWhen(s.Start, loc, "Mon 2006-01-02 15:04"), clientWord(s), j.PersonShortID, s.ProviderID, meetingLabel(s), T(string(s.Status))})
+		l.csvRows = append(l.csvRows, []string{j.ShortID, start, clientLabel(s), j.PersonShortID, s.ProviderID, j.MeetingID, s.JoinURL, string(s.Status)})
 	}
 	l.json = rows
 	if err := writeListing(a.deps.Stdout, opts.format, l); err != nil {
@@ -106,26 +106,31 @@ func runSessionList(ctx context.Context, a *app, opts *sessionListOptions) error
 
 // sessionJSON is the stable JSON form of a session for scripts.
 type sessionJSON struct {
-	ID          string `json:"id"`
-	ShortID     string `json:"short_id"`
-	Client      string `json:"client"`
-	Erased      bool   `json:"erased"`
-	Provider    string `json:"provider"`
-	Kind        string `json:"kind"`
-	MeetingID   string `json:"meeting_id"`
-	JoinURL     string `json:"join_url"`
-	Place       string `json:"place"`
-	StartsAt    string `json:"starts_at"`
-	Timezone    string `json:"timezone"`
-	DurationMin int    `json:"duration_min"`
-	Status      string `json:"status"`
-	CreatedAt   string `json:"created_at"`
-	CancelledAt string `json:"cancelled_at,omitempty"`
+	ID      string `json:"id"`
+	ShortID string `json:"short_id"`
+	Client  string `json:"client"`
+	// PersonID names the person without their name; its short form is what
+	// every command taking a client name accepts instead.
+	PersonID      string `json:"person_id"`
+	PersonShortID string `json:"person_short_id"`
+	Erased        bool   `json:"erased"`
+	Provider      string `json:"provider"`
+	Kind          string `json:"kind"`
+	MeetingID     string `json:"meeting_id"`
+	JoinURL       string `json:"join_url"`
+	Place         string `json:"place"`
+	StartsAt      string `json:"starts_at"`
+	Timezone      string `json:"timezone"`
+	DurationMin   int    `json:"duration_min"`
+	Status        string `json:"status"`
+	CreatedAt     string `json:"created_at"`
+	CancelledAt   string `json:"cancelled_at,omitempty"`
 }
 
 func toSessionJSON(s session.Session, loc *time.Location) sessionJSON {
 	j := sessionJSON{
 		ID: s.ID, ShortID: session.ShortID(s.ID), Client: s.ClientName, Erased: s.Erased(),
+		PersonID: s.PersonID, PersonShortID: session.ShortID(s.PersonID),
 		Provider: s.ProviderID, Kind: s.Kind, MeetingID: meetingDisplay(s.MeetingID), JoinURL: s.JoinURL,
 		Place: s.Place, StartsAt: jsonTime(s.Start), Timezone: s.Timezone,
 		DurationMin: int(s.Duration / time.Minute), Status: string(s.Status),

@@ -26,6 +26,7 @@ const (
 // says is stored, and nothing more.
 type Session struct {
 	ID         string
+	PersonID   string // the person's ID; ShortID of it names them without their name
 	ClientName string // name or pseudonym; empty once the person withdrew consent
 	ProviderID string
 	Kind       string // jitsi or blizz

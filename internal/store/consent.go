@@ -21,7 +21,7 @@ var (
 	ErrWithdrawn = errors.New("this person withdrew consent")
 	// ErrAmbiguousPerson: the argument is one person's name and another
 	// person's session ID.
-	ErrAmbiguousPerson = errors.New("the argument is both a name and a session ID of different people")
+	ErrAmbiguousPerson = errors.New("the argument names different people (as a name, a person ID or a session ID)")
 )
 
 // WithdrawnError says when the person withdrew. errors.Is(err, ErrWithdrawn).
@@ -87,6 +87,8 @@ type Subject struct {
 	// Withdrawals are proof entries whose keyed hash matches the name. A
 	// person who withdrew and later gave fresh consent has both.
 	Withdrawals []Withdrawal
+	// ByID is true when the argument was the person's ID, not their name.
+	ByID bool
 }
 
 // Found reports whether anything at all is stored about the subject.
@@ -138,14 +140,20 @@ func findSubject(ctx context.Context, tx dbtx, q SubjectQuery) (Subject, error) 
 			return s, err
 		}
 	}
-	switch {
-	case byName.ID != "" && bySession.ID != "" && byName.ID != bySession.ID:
-		return s, ErrAmbiguousPerson
-	case byName.ID != "":
-		s.Person = byName
-	case bySession.ID != "":
-		s.Person = bySession
+	byID, idErr := personByIDRef(ctx, tx, q.Ref)
+	if idErr != nil && !errors.Is(idErr, ErrNoPerson) {
+		return s, idErr
 	}
+	for _, p := range []Person{byName, bySession, byID} {
+		switch {
+		case p.ID == "":
+		case s.Person.ID == "":
+			s.Person = p
+		case s.Person.ID != p.ID:
+			return Subject{}, ErrAmbiguousPerson
+		}
+	}
+	s.ByID = byID.ID != "" && byName.ID == ""
 	if nameErr == nil && q.ProofKey != nil {
 		var err error
 		if s.Withdrawals, err = withdrawalsByName(ctx, tx, q.ProofKey, name); err != nil {
@@ -186,6 +194,39 @@ func scanPerson(r scanner) (Person, error) {
 
 func personByID(ctx context.Context, tx dbtx, id string) (Person, error) {
 	return scanPerson(tx.QueryRowContext(ctx, "SELECT "+personColumns+" FROM people WHERE id = ?", id))
+}
+
+// personByIDRef finds a person by their full ID or their short ID (as
+// session list shows it). Unlike session IDs, no shorter beginning is taken:
+// a name can look like one (Bede, Cafe), and a person must not be mistaken.
+func personByIDRef(ctx context.Context, tx dbtx, ref string) (Person, error) {
+	ref = strings.ToLower(strings.TrimSpace(ref))
+	if !idShaped(ref) || (len(ref) != session.ShortIDLen && len(ref) != 36) {
+		return Person{}, ErrNoPerson
+	}
+	var ids []string
+	rows, err := tx.QueryContext(ctx, "SELECT id FROM people WHERE id = ?1 OR substr(id, -?2) = ?1 LIMIT 2", ref, session.ShortIDLen)
+	if err != nil {
+		return Person{}, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return Person{}, err
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return Person{}, err
+	}
+	switch len(ids) {
+	case 0:
+		return Person{}, ErrNoPerson
+	case 1:
+		return personByID(ctx, tx, ids[0])
+	}
+	return Person{}, ErrAmbiguousPerson
 }
 
 func personBySession(ctx context.Context, tx dbtx, ref string) (Person, error) {

@@ -165,7 +165,7 @@ type SessionFilter struct {
 	Limit         int // 0 means no limit
 }
 
-const sessionColumns = `s.id, COALESCE(p.name, ''), s.provider_id, s.kind, s.meeting_id, s.join_url, s.place,
+const sessionColumns = `s.id, s.person_id, COALESCE(p.name, ''), s.provider_id, s.kind, s.meeting_id, s.join_url, s.place,
 	s.starts_at, s.timezone, s.duration_min, s.status, s.created_at, COALESCE(s.cancelled_at, '')`
 
 // ListSessions returns sessions ordered by start, and whether more matched
@@ -227,7 +227,7 @@ func findSession(ctx context.Context, q querier, ref string) (session.Session, e
 	ref = strings.ToLower(strings.TrimSpace(ref))
 	// Only something shaped like an ID is looked up or repeated in an error:
 	// anything else may be a client's name typed in the wrong place.
-	if len(ref) < 4 || strings.Trim(ref, "0123456789abcdef-") != "" {
+	if !idShaped(ref) {
 		return session.Session{}, fmt.Errorf("no session has that ID (an ID has at least 4 of the characters 0-9, a-f and -): %w", ErrNotFound)
 	}
 	// The full ID, its beginning, or (as lists show the last characters) the
@@ -256,6 +256,12 @@ func findSession(ctx context.Context, q querier, ref string) (session.Session, e
 		return found[0], nil
 	}
 	return session.Session{}, fmt.Errorf("session %s %w", ref, ErrAmbiguous)
+}
+
+// idShaped reports whether ref (lower case) could be an ID or the beginning
+// of one: at least 4 of the characters 0-9, a-f and -.
+func idShaped(ref string) bool {
+	return len(ref) >= 4 && strings.Trim(ref, "0123456789abcdef-") == ""
 }
 
 // CancelSession marks a scheduled session cancelled and records it.
@@ -288,7 +294,7 @@ func scanSession(r scanner) (session.Session, error) {
 	var s session.Session
 	var start, created, cancelled, status string
 	var mins int
-	if err := r.Scan(&s.ID, &s.ClientName, &s.ProviderID, &s.Kind, &s.MeetingID, &s.JoinURL, &s.Place,
+	if err := r.Scan(&s.ID, &s.PersonID, &s.ClientName, &s.ProviderID, &s.Kind, &s.MeetingID, &s.JoinURL, &s.Place,
 		&start, &s.Timezone, &mins, &status, &created, &cancelled); err != nil {
 		return s, mapErr(err)
 	}
