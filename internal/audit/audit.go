@@ -48,6 +48,7 @@ func Actions() []string {
 		ActionPurge,
 		ActionExportSessions, ActionExportAudit, ActionExportSubject,
 		ActionRecordPut, ActionRecordDeleted, ActionRecordBaseline,
+		ActionAuditCheckpoint,
 	}
 }
 

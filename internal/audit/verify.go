@@ -3,8 +3,10 @@ package audit
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 )
 
 // BrokenError reports the first event at which a chain does not verify.
@@ -39,13 +41,19 @@ func (e *HeadNotFoundError) Error() string {
 // event breaks at the event after it (seq gap); an inserted event breaks at itself when its
 // Seq or links are wrong, or at the event after it when the inserter recomputed its hash.
 type Verifier struct {
-	head   Head
-	count  int64
-	err    error
-	known  []knownHead
-	buf    []byte
-	keys   []string
-	hexSum [2 * sha256.Size]byte
+	head  Head
+	count int64
+	// start is the head before the first event when the trail does not begin at seq 1
+	// (events removed by audit retention); checkpoint is the start the latest checkpoint
+	// event states. Finish requires them to agree.
+	start      Head
+	firstID    string
+	checkpoint *Head
+	err        error
+	known      []knownHead
+	buf        []byte
+	keys       []string
+	hexSum     [2 * sha256.Size]byte
 }
 
 type knownHead struct {
@@ -73,6 +81,14 @@ func (v *Verifier) Add(e Event) error {
 	if v.err != nil {
 		return v.err
 	}
+	if v.count == 0 && v.head.Seq == 0 && e.Seq > 1 {
+		// A trail that begins after seq 1: only a checkpoint may say so (checked by Finish).
+		v.start = Head{Seq: e.Seq - 1, Hash: e.PrevHash}
+		v.head = v.start
+	}
+	if v.count == 0 {
+		v.firstID = e.ID
+	}
 	wantPrev := v.head.Hash
 	if v.head.Seq == 0 {
 		wantPrev = GenesisHash
@@ -93,6 +109,14 @@ func (v *Verifier) Add(e Event) error {
 	}
 	v.head = Head{Seq: e.Seq, Hash: e.Hash}
 	v.count++
+	if e.Action == ActionAuditCheckpoint {
+		cp, err := CheckpointStart(e)
+		if err != nil {
+			v.err = &BrokenError{Seq: e.Seq, ID: e.ID, Reason: err.Error()}
+			return v.err
+		}
+		v.checkpoint = &cp
+	}
 	for i := range v.known {
 		if v.known[i].hash == e.Hash {
 			v.known[i].seen = true
@@ -110,6 +134,10 @@ func (v *Verifier) hashMatches(e Event) bool {
 	return string(v.hexSum[:]) == e.Hash
 }
 
+// Start is the head the trail starts from: the zero Head when it begins at seq 1, else the
+// seq and hash a checkpoint states (audit retention removed the events up to it).
+func (v *Verifier) Start() Head { return v.start }
+
 // Count is the number of events that verified.
 func (v *Verifier) Count() int64 { return v.count }
 
@@ -123,8 +151,37 @@ func (v *Verifier) Finish() error {
 	if v.err != nil {
 		return v.err
 	}
+	switch {
+	case v.start.Seq > 0 && (v.checkpoint == nil || *v.checkpoint != v.start):
+		v.err = &BrokenError{Seq: v.start.Seq + 1, ID: v.firstID,
+			Reason: fmt.Sprintf("sequence gap: the trail starts at seq %d, but no checkpoint says that the events before it were removed (events deleted)", v.start.Seq+1)}
+		v.head, v.count = Head{}, 0 // nothing verified: its start is unproven
+		return v.err
+	case v.start.Seq == 0 && v.checkpoint != nil && v.count > 0:
+		v.err = &BrokenError{Seq: 1, ID: v.firstID,
+			Reason: fmt.Sprintf("the latest checkpoint says the trail starts at seq %d, but it starts at seq 1 (events put back)", v.checkpoint.Seq+1)}
+		return v.err
+	}
 	if i := slices.IndexFunc(v.known, func(k knownHead) bool { return !k.seen }); i >= 0 {
 		return &HeadNotFoundError{Want: v.known[i].hash, Head: v.head}
 	}
 	return nil
+}
+
+// ActionAuditCheckpoint marks where the trail starts after audit retention removed its oldest
+// events: details from_seq (the first seq kept) and prev_hash (the hash of the event before
+// it), with counts. A verifier starts from that head; see docs/audit-chain.md.
+const ActionAuditCheckpoint = "audit.checkpoint"
+
+// CheckpointStart reads the head a checkpoint event says the trail starts from.
+func CheckpointStart(e Event) (Head, error) {
+	from, err := strconv.ParseInt(e.Details["from_seq"], 10, 64)
+	if err != nil || from < 2 || strconv.FormatInt(from, 10) != e.Details["from_seq"] {
+		return Head{}, errors.New("checkpoint without a valid from_seq")
+	}
+	h, err := ParseHash(e.Details["prev_hash"])
+	if err != nil || h != e.Details["prev_hash"] {
+		return Head{}, errors.New("checkpoint without a valid prev_hash")
+	}
+	return Head{Seq: from - 1, Hash: h}, nil
 }

@@ -239,7 +239,7 @@ func TestVerifyKnownHead(t *testing.T) {
 }
 
 func TestVerifierMisuse(t *testing.T) {
-	evs := chain(t, 3)
+	evs := chain(t, 4)
 	t.Run("ExpectInvalidHash", func(t *testing.T) {
 		var v audit.Verifier
 		if err := v.Expect("abc"); err == nil {
@@ -257,11 +257,14 @@ func TestVerifierMisuse(t *testing.T) {
 	})
 	t.Run("ErrorIsSticky", func(t *testing.T) {
 		var v audit.Verifier
-		first := v.Add(evs[1])
-		if first == nil {
-			t.Fatal("want an error for a chain not starting at seq 1")
+		if err := v.Add(evs[0]); err != nil {
+			t.Fatal(err)
 		}
-		if err := v.Add(evs[0]); err != first {
+		first := v.Add(evs[2])
+		if first == nil {
+			t.Fatal("want an error for a sequence gap")
+		}
+		if err := v.Add(evs[3]); err != first {
 			t.Errorf("second Add = %v, want the first error %v", err, first)
 		}
 		if err := v.Finish(); err != first {

@@ -97,10 +97,13 @@ docs/auditing.md describes every key.
 // verifyResult is the outcome of audit verify; --format json prints it as it is, so its
 // keys are an interface (documented in docs/auditing.md).
 type verifyResult struct {
-	Intact    bool           `json:"intact"`
-	Source    string         `json:"source"`
-	Events    int64          `json:"events"`
-	Head      audit.Head     `json:"head"`
+	Intact bool       `json:"intact"`
+	Source string     `json:"source"`
+	Events int64      `json:"events"`
+	Head   audit.Head `json:"head"`
+	// Start is the head the trail starts from: seq 0 and "" from the beginning, else what
+	// the checkpoint of audit retention states.
+	Start     audit.Head     `json:"start"`
 	KeptHeads []string       `json:"kept_heads"`
 	Rows      map[string]int `json:"rows"`
 	// ProofKey is what the check of the proof key file found: "matches", "differs",
@@ -151,7 +154,7 @@ func runAuditVerify(ctx context.Context, a *app, opts *auditVerifyOptions) error
 			}
 		}
 	}
-	res.Head, res.Events = v.Head(), v.Count()
+	res.Head, res.Events, res.Start = v.Head(), v.Count(), v.Start()
 	if p, ok := chainProblem(failure); ok {
 		res.Problems = append(res.Problems, p)
 	} else if failure != nil {
@@ -177,6 +180,9 @@ func runAuditVerify(ctx context.Context, a *app, opts *auditVerifyOptions) error
 		if res.Head.Seq == 0 {
 			line = Tf("%s intact: 0 events (empty)", what)
 		}
+		if res.Start.Seq > 0 {
+			line += Tf(" (from seq %d: older events were removed by audit retention; a checkpoint states where the trail starts)", res.Start.Seq+1)
+		}
 		for _, k := range res.KeptHeads {
 			line += Tf(", contains kept head %s", k)
 		}
@@ -185,9 +191,9 @@ func runAuditVerify(ctx context.Context, a *app, opts *auditVerifyOptions) error
 		}
 		switch res.ProofKey {
 		case "matches":
-			line += "; proof key matches"
+			line += T("; proof key matches")
 		case "missing":
-			line += "; proof key not checked (no key file here)"
+			line += T("; proof key not checked (no key file here)")
 		}
 		fmt.Fprintln(a.deps.Stdout, line)
 	} else if failure == nil {

@@ -20,7 +20,13 @@ func newPurgeCmd(a *app) *cobra.Command {
   - sessions that ended more than retention_session_days ago (default 90);
   - people left without any session, with their consent events;
   - withdrawal proofs whose time has come (the end of the year of withdrawal
-    plus retention_consent_years, default 3).
+    plus retention_consent_years, default 3);
+  - audit events whose time has come (the end of their year plus
+    retention_audit_years, default 3). A checkpoint event states the seq and
+    hash the remaining trail starts from, so it still verifies, and so does a
+    head kept after it; rows recorded only by removed events are recorded
+    again with the digest the trail held. --dry-run shows what the trail would
+    lose.
 
 A person who still has a session keeps their consent record. The deleted
 bytes are overwritten in the database file and its write-ahead log. Every
@@ -41,7 +47,7 @@ see (--dry-run) or to force it.
 }
 
 func (a *app) retention() store.Retention {
-	return store.Retention{SessionDays: a.cfg.RetentionSessionDays}
+	return store.Retention{SessionDays: a.cfg.RetentionSessionDays, AuditYears: a.cfg.RetentionAuditYears, Location: a.cfg.Location()}
 }
 
 func runPurge(ctx context.Context, a *app, opts *purgeOptions) error {
@@ -62,6 +68,16 @@ func runPurge(ctx context.Context, a *app, opts *purgeOptions) error {
 		fprintf(a.deps.Stdout, "would delete %s\n", purgedCounts(p))
 	} else {
 		fprintf(a.deps.Stdout, "deleted %s\n", purgedCounts(p))
+	}
+	if p.AuditEvents > 0 {
+		before, first := p.AuditBefore.In(a.cfg.Location()).Format("2006-01-02"), p.AuditFrom-int64(p.AuditEvents)
+		if opts.dryRun {
+			fprintf(a.deps.Stdout, "audit trail: would remove %d event(s) from before %s (seq %d to %d) and start at seq %d after a checkpoint; heads kept from those events could no longer be checked\n",
+				p.AuditEvents, before, first, p.AuditFrom-1, p.AuditFrom)
+		} else {
+			fprintf(a.deps.Stdout, "audit trail: removed %d event(s) from before %s (seq %d to %d); it starts at seq %d after a checkpoint\n",
+				p.AuditEvents, before, first, p.AuditFrom-1, p.AuditFrom)
+		}
 	}
 	if opts.dryRun {
 		a.info("dry run: nothing was changed")

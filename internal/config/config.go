@@ -64,6 +64,7 @@ var Keys = []Key{
 	{"withdrawal_contact", String, "", "how clients withdraw consent (an address or phone number)"},
 	{"retention_session_days", Int, "90", "days a session record is kept after the session"},
 	{"retention_consent_years", Int, "3", "years a withdrawal proof is kept after the end of the year of withdrawal"},
+	{"retention_audit_years", Int, "3", "years an audit event is kept after the end of its year; older ones are removed, the trail continuing from a checkpoint"},
 	{"horizon_years", Int, "2", "how many years ahead a session may be planned"},
 }
 
@@ -94,6 +95,7 @@ type Config struct {
 	WithdrawalContact     string
 	RetentionSessionDays  int
 	RetentionConsentYears int
+	RetentionAuditYears   int
 	HorizonYears          int
 }
 
@@ -143,6 +145,9 @@ func (c Config) Validate() []*FieldError {
 	if c.RetentionConsentYears < 1 {
 		bad("retention_consent_years", "want a whole number of years, at least 1")
 	}
+	if c.RetentionAuditYears < 1 {
+		bad("retention_audit_years", "want a whole number of years, at least 1")
+	}
 	if c.HorizonYears < 1 || c.HorizonYears > MaxHorizonYears {
 		bad("horizon_years", fmt.Sprintf("want a whole number of years from 1 to %d", MaxHorizonYears))
 	}
@@ -183,6 +188,7 @@ func FromValues(values map[string]string) (Config, []*FieldError) {
 		WithdrawalContact:     get("withdrawal_contact"),
 		RetentionSessionDays:  num("retention_session_days"),
 		RetentionConsentYears: num("retention_consent_years"),
+		RetentionAuditYears:   num("retention_audit_years"),
 		HorizonYears:          num("horizon_years"),
 	}
 	if len(errs) > 0 {

@@ -21,3 +21,14 @@ func RetainUntil(withdrawn time.Time, years int, loc *time.Location) time.Time {
 func SessionCutoff(now time.Time, days int) time.Time {
 	return now.UTC().AddDate(0, 0, -days)
 }
+
+// AuditCutoff is the end of retention for audit events, in line with
+// withdrawal proofs: an event is kept until the end of its year plus years,
+// so the events due for deletion are those before January 1 of the year
+// years before now's (in loc).
+func AuditCutoff(now time.Time, years int, loc *time.Location) time.Time {
+	if loc == nil {
+		loc = time.UTC
+	}
+	return time.Date(now.In(loc).Year()-years, time.January, 1, 0, 0, 0, 0, loc).UTC()
+}

@@ -3,8 +3,10 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -16,6 +18,11 @@ import (
 // carry their own end (retain_until), fixed when they were made.
 type Retention struct {
 	SessionDays int // a session is deleted this many days after it ended
+	// AuditYears: an audit event is deleted at the end of its year plus this many years
+	// (config retention_audit_years); 0 keeps the trail whole. Location is the
+	// counsellor's time zone, for "the end of the year".
+	AuditYears int
+	Location   *time.Location
 }
 
 // Purged counts what a purge removed (or, in a dry run, would remove).
@@ -24,13 +31,20 @@ type Purged struct {
 	People        int
 	ConsentEvents int
 	Withdrawals   int
+	// AuditEvents is how many of the oldest audit events audit retention removed, those
+	// before AuditBefore; the trail then starts at AuditFrom after a checkpoint event.
+	AuditEvents int
+	AuditBefore time.Time
+	AuditFrom   int64
 	// Checkpointed is false when another process kept the write-ahead log
 	// busy, so the deleted bytes are still in the -wal file.
 	Checkpointed bool
 }
 
 // Total is the number of rows removed.
-func (p Purged) Total() int { return p.Sessions + p.People + p.ConsentEvents + p.Withdrawals }
+func (p Purged) Total() int {
+	return p.Sessions + p.People + p.ConsentEvents + p.Withdrawals + p.AuditEvents
+}
 
 // sessionEnd is a session's planned end in the stored time form, so that it
 // compares as text.
@@ -50,12 +64,24 @@ const afterAnyTime = "'9999-12-31T23:59:59Z'"
 const dueSessions = `SELECT id FROM sessions WHERE (starts_at < ?1 AND (` + sessionEnd + ` < ?1 OR ` + sessionEnd + ` IS NULL))
 	OR starts_at > ` + afterAnyTime
 
+// auditCutoff is the stored form of the time before which audit events are due; with no
+// audit retention, a time before every event.
+func (r Retention) auditCutoff(now time.Time) string {
+	if r.AuditYears == 0 {
+		return "0000"
+	}
+	return audit.FormatTime(consent.AuditCutoff(now, r.AuditYears, r.Location))
+}
+
 // errDryRun rolls a dry run's transaction back.
 var errDryRun = errors.New("dry run")
 
 func (r Retention) check() error {
 	if r.SessionDays < 1 {
 		return errors.New("retention of sessions must be at least one day")
+	}
+	if r.AuditYears < 0 {
+		return errors.New("retention of audit events must not be negative")
 	}
 	return nil
 }
@@ -70,8 +96,9 @@ func (d *DB) PurgeDue(ctx context.Context, r Retention) (bool, error) {
 	now := d.now().UTC().Truncate(time.Second)
 	var due bool
 	err := d.db.QueryRowContext(ctx, `SELECT EXISTS (`+dueSessions+`)
-		OR EXISTS (SELECT 1 FROM withdrawals WHERE retain_until <= ?2 OR retain_until > `+afterAnyTime+`)`,
-		formatTime(consent.SessionCutoff(now, r.SessionDays)), formatTime(now)).Scan(&due)
+		OR EXISTS (SELECT 1 FROM withdrawals WHERE retain_until <= ?2 OR retain_until > `+afterAnyTime+`)
+		OR EXISTS (SELECT 1 FROM audit_events WHERE seq = (SELECT min(seq) FROM audit_events) AND at < ?3)`,
+		formatTime(consent.SessionCutoff(now, r.SessionDays)), formatTime(now), r.auditCutoff(now)).Scan(&due)
 	return due, mapErr(err)
 }
 
@@ -156,6 +183,13 @@ func (d *DB) Purge(ctx context.Context, r Retention, dryRun bool, trigger string
 		if err := exec(&res.Withdrawals, `DELETE FROM withdrawals WHERE id IN (`+dueProofs+`)`, formatTime(now)); err != nil {
 			return fmt.Errorf("delete withdrawal proofs: %w", err)
 		}
+		if r.AuditYears > 0 {
+			res.AuditBefore = consent.AuditCutoff(now, r.AuditYears, r.Location)
+			var err error
+			if res.AuditEvents, res.AuditFrom, err = pruneAudit(ctx, tx, now, res.AuditBefore); err != nil {
+				return fmt.Errorf("audit retention: %w", err)
+			}
+		}
 		if dryRun {
 			return errDryRun
 		}
@@ -167,6 +201,7 @@ func (d *DB) Purge(ctx context.Context, r Retention, dryRun bool, trigger string
 			"people":         strconv.Itoa(res.People),
 			"consent_events": strconv.Itoa(res.ConsentEvents),
 			"withdrawals":    strconv.Itoa(res.Withdrawals),
+			"audit_events":   strconv.Itoa(res.AuditEvents),
 			"session_cutoff": cutoff,
 			"trigger":        trigger,
 		}); err != nil {
@@ -200,4 +235,111 @@ func (d *DB) checkpoint(ctx context.Context) (bool, error) {
 		return false, fmt.Errorf("checkpoint: %w", mapErr(err))
 	}
 	return busy == 0, nil
+}
+
+// pruneAudit removes the oldest audit events, those before cutoff, keeping the trail
+// verifiable: it appends a checkpoint event that states the seq and previous hash the
+// remaining trail starts from, and carries forward (as record.put events with the same
+// digest) the last record event of every row that the removed events bound and no later
+// event does, so the records stay proven by what the trail said, not by what the tables hold
+// now. The removed events are those up to the first one at or after cutoff (a time written
+// out of order never ends retention early). It returns how many were removed and the first
+// seq kept.
+func pruneAudit(ctx context.Context, tx *sql.Tx, now, cutoff time.Time) (int, int64, error) {
+	cut := audit.FormatTime(cutoff)
+	var first, last sql.NullInt64
+	if err := tx.QueryRowContext(ctx, "SELECT min(seq), max(seq) FROM audit_events").Scan(&first, &last); err != nil {
+		return 0, 0, err
+	}
+	if !first.Valid {
+		return 0, 0, nil
+	}
+	end := last.Int64 // the last event removed
+	var keep sql.NullInt64
+	if err := tx.QueryRowContext(ctx, "SELECT min(seq) FROM audit_events WHERE at >= ?", cut).Scan(&keep); err != nil {
+		return 0, 0, err
+	}
+	if keep.Valid {
+		end = keep.Int64 - 1
+	}
+	if end < first.Int64 {
+		return 0, first.Int64, nil
+	}
+	var prevHash string
+	var removed int
+	if err := tx.QueryRowContext(ctx, "SELECT hash, (SELECT count(*) FROM audit_events WHERE seq <= ?1) FROM audit_events WHERE seq = ?1", end).
+		Scan(&prevHash, &removed); err != nil {
+		return 0, 0, err
+	}
+	// The last record event of each row among the removed ones.
+	type recorded struct {
+		action, object, details string
+	}
+	lastOf := make(map[string]recorded)
+	rows, err := tx.QueryContext(ctx, `SELECT action, object, details, json_extract(details, '$.table') FROM audit_events
+		WHERE seq <= ? AND action IN (?, ?) ORDER BY seq`, end, audit.ActionRecordPut, audit.ActionRecordDeleted)
+	if err != nil {
+		return 0, 0, err
+	}
+	for rows.Next() {
+		var r recorded
+		var table sql.NullString
+		if err := rows.Scan(&r.action, &r.object, &r.details, &table); err != nil {
+			rows.Close()
+			return 0, 0, err
+		}
+		lastOf[table.String+"\x00"+r.object] = r
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, 0, err
+	}
+	later, err := tx.QueryContext(ctx, `SELECT object, json_extract(details, '$.table') FROM audit_events
+		WHERE seq > ? AND action IN (?, ?)`, end, audit.ActionRecordPut, audit.ActionRecordDeleted)
+	if err != nil {
+		return 0, 0, err
+	}
+	for later.Next() {
+		var object string
+		var table sql.NullString
+		if err := later.Scan(&object, &table); err != nil {
+			later.Close()
+			return 0, 0, err
+		}
+		delete(lastOf, table.String+"\x00"+object)
+	}
+	later.Close()
+	if err := later.Err(); err != nil {
+		return 0, 0, err
+	}
+	keys := make([]string, 0, len(lastOf))
+	for k, r := range lastOf {
+		if r.action == audit.ActionRecordPut {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	if err := appendAudit(ctx, tx, now, audit.ActionAuditCheckpoint, "", map[string]string{
+		"from_seq":        strconv.FormatInt(end+1, 10),
+		"prev_hash":       prevHash,
+		"events_removed":  strconv.Itoa(removed),
+		"before":          cut,
+		"records_carried": strconv.Itoa(len(keys)),
+	}); err != nil {
+		return 0, 0, err
+	}
+	for _, k := range keys {
+		r := lastOf[k]
+		var det map[string]string
+		if err := json.Unmarshal([]byte(r.details), &det); err != nil {
+			return 0, 0, fmt.Errorf("audit event of %s: details: %w", r.object, err)
+		}
+		if err := appendAudit(ctx, tx, now, audit.ActionRecordPut, r.object, det); err != nil {
+			return 0, 0, err
+		}
+	}
+	if _, err := tx.ExecContext(ctx, "DELETE FROM audit_events WHERE seq <= ?", end); err != nil {
+		return 0, 0, err
+	}
+	return removed, end + 1, nil
 }

@@ -76,7 +76,8 @@ func verifyDB(db *store.DB, heads ...string) (audit.Head, error) {
 	if err := db.WalkAudit(context.Background(), v.Add); err != nil {
 		return v.Head(), err
 	}
-	return v.Head(), v.Finish()
+	err := v.Finish()
+	return v.Head(), err
 }
 
 // tamper closes db, runs the statements on the file directly, and reopens it.
