@@ -104,6 +104,9 @@ func TestScript(t *testing.T) {
 			"mode": cmdMode,
 			"code": cmdCode,
 			"sql":  cmdSQL,
+			// the data protection officer's pack (pack_cmds_test.go)
+			"sha256check": cmdSHA256Check,
+			"scan":        cmdScan,
 		},
 	})
 }

@@ -30,7 +30,7 @@ never replace an existing file unless --force is given. Without --out (or with
 --out -) the data goes to stdout and the summary to stderr. Without --format the
 format follows the --out file's extension: .csv, .json, .ndjson or .jsonl.
 `,
-		newExportSessionsCmd(a), newExportAuditCmd(a), newExportSubjectCmd(a))
+		newExportSessionsCmd(a), newExportAuditCmd(a), newExportSubjectCmd(a), newExportDPOCmd(a))
 }
 
 // exportOptions are the flags every export shares.
