@@ -2,8 +2,10 @@ package audit
 
 import (
 	"crypto/sha256"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // FuzzRecordEvent feeds arbitrary record event details through the replay's decoder (Track)
@@ -35,5 +37,48 @@ func FuzzRecordEvent(f *testing.F) {
 			}
 		}
 		_ = DiffHints(hints, det["columns"], []string{"id", "status"})
+	})
+}
+
+// FuzzCheckpoint feeds arbitrary checkpoint details through CheckpointStart and a verifier
+// whose trail starts after them: a start is accepted only in its one canonical spelling, and
+// a trail is accepted only when the checkpoint states exactly its start.
+func FuzzCheckpoint(f *testing.F) {
+	f.Add("5", strings.Repeat("ab", 32), int64(5))
+	f.Add("05", strings.Repeat("ab", 32), int64(5))
+	f.Add("1", strings.Repeat("0", 64), int64(1))
+	f.Add("-3", "", int64(2))
+	f.Add("9223372036854775807", strings.Repeat("AB", 32), int64(3))
+	f.Fuzz(func(t *testing.T, fromSeq, prevHash string, first int64) {
+		cp := Event{Seq: 1, ID: "cp", Action: ActionAuditCheckpoint,
+			Details: map[string]string{"from_seq": fromSeq, "prev_hash": prevHash}}
+		h, err := CheckpointStart(cp)
+		if err != nil {
+			return
+		}
+		if h.Seq < 1 || strconv.FormatInt(h.Seq+1, 10) != fromSeq || h.Hash != prevHash {
+			t.Fatalf("%q %q read as %+v", fromSeq, prevHash, h)
+		}
+		if first < 2 || first > 1<<40 {
+			return
+		}
+		// A trail that starts at seq first with prevHash, ending with the checkpoint.
+		start := Head{Seq: first - 1, Hash: prevHash}
+		at := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+		e1, err := Seal(start, Event{ID: "e1", At: at, Action: ActionPurge})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e2, err := Seal(e1.Head(), Event{ID: "e2", At: at, Action: ActionAuditCheckpoint, Details: cp.Details})
+		if err != nil {
+			return // details Validate refuses
+		}
+		var v Verifier
+		_ = v.Add(e1)
+		_ = v.Add(e2)
+		err = v.Finish()
+		if (err == nil) != (h == start) {
+			t.Fatalf("checkpoint %+v, trail start %+v: Finish = %v", h, start, err)
+		}
 	})
 }

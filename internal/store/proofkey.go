@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/expeerienced/counsel/internal/audit"
 )
 
 // proofKeySetting is the settings row that holds the proof key's fingerprint.
@@ -13,6 +15,10 @@ const proofKeySetting = "proof_key_fingerprint"
 
 // ErrProofKeyMismatch means a different proof key fingerprint is already recorded.
 var ErrProofKeyMismatch = errors.New("a different proof key is recorded for this database")
+
+// ErrFingerprintRemoved means the trail recorded a fingerprint that the settings table no
+// longer holds: it was deleted outside counsel, and a key is not accepted in its place.
+var ErrFingerprintRemoved = errors.New("the proof key fingerprint this database recorded was deleted outside counsel; run 'counsel audit verify' and restore the database and the key from your backup")
 
 // ProofKeyState is what the database knows of the proof key: the fingerprint recorded when
 // the key was made or first used ("" if none) and how many withdrawal proofs depend on it.
@@ -46,6 +52,16 @@ func (d *DB) RecordProofKey(ctx context.Context, fingerprint string) error {
 			return ErrProofKeyMismatch
 		case !errors.Is(err, sql.ErrNoRows):
 			return err
+		}
+		// A first fingerprint only: one the trail already recorded must not be
+		// replaced by deleting the row and using another key.
+		var recorded bool
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM audit_events WHERE action = ? AND object = ?
+			AND json_extract(details, '$.table') = ?)`, audit.ActionRecordPut, proofKeySetting, tableSettings).Scan(&recorded); err != nil {
+			return err
+		}
+		if recorded {
+			return ErrFingerprintRemoved
 		}
 		if _, err := tx.ExecContext(ctx, "INSERT INTO settings (name, value) VALUES (?, ?)", proofKeySetting, fingerprint); err != nil {
 			return fmt.Errorf("record proof key fingerprint: %w", err)
