@@ -28,6 +28,7 @@ const (
 	ActionSessionCreated    = "session.created"
 	ActionSessionCancelled  = "session.cancelled"
 	ActionSessionDeleted    = "session.deleted"
+	ActionSessionMoved      = "session.moved"
 	ActionConsentNoticeSent = "consent.notice_sent"
 	ActionConsentGiven      = "consent.given"
 	ActionConsentWithdrawn  = "consent.withdrawn"
@@ -42,7 +43,7 @@ const (
 // Actions returns every known action, in a stable order.
 func Actions() []string {
 	return []string{
-		ActionSessionCreated, ActionSessionCancelled, ActionSessionDeleted,
+		ActionSessionCreated, ActionSessionCancelled, ActionSessionDeleted, ActionSessionMoved,
 		ActionConsentNoticeSent, ActionConsentGiven, ActionConsentWithdrawn,
 		ActionPersonMerged, ActionPersonRenamed,
 		ActionPurge,

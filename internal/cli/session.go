@@ -20,19 +20,18 @@ import (
 	"github.com/expeerienced/counsel/internal/consent"
 	"github.com/expeerienced/counsel/internal/invite"
 	"github.com/expeerienced/counsel/internal/provider"
-	"github.com/expeerienced/counsel/internal/safefile"
 	"github.com/expeerienced/counsel/internal/session"
 	"github.com/expeerienced/counsel/internal/store"
 )
 
 func newSessionCmd(a *app) *cobra.Command {
-	return groupCmd("session", "Plan, list and cancel video consultations",
-		`Plan, list and cancel video consultations.
+	return groupCmd("session", "Plan, list, move and cancel video consultations",
+		`Plan, list, move and cancel video consultations.
 
 Each session stores only what the consent form names: the meeting ID or
 address, the place and date, and the client's name or pseudonym.
 `,
-		newSessionNewCmd(a), newSessionListCmd(a), newSessionShowCmd(a), newSessionCancelCmd(a))
+		newSessionNewCmd(a), newSessionListCmd(a), newSessionShowCmd(a), newSessionMoveCmd(a), newSessionCancelCmd(a))
 }
 
 type sessionNewOptions struct {
@@ -333,20 +332,9 @@ func runSessionNew(ctx context.Context, a *app, opts *sessionNewOptions) error {
 	if err != nil {
 		return err
 	}
-	if opts.eml != "" && opts.ics != "" && filepath.Clean(opts.eml) == filepath.Clean(opts.ics) {
-		return usageErrorf("--eml and --ics name the same file")
-	}
-	for _, out := range []struct{ flag, path string }{{"eml", opts.eml}, {"ics", opts.ics}} {
-		if out.path != "" && !opts.dryRun {
-			if err := safefile.Check(out.path, opts.force); err != nil {
-				return outputFileError(out.flag, err)
-			}
-		}
-	}
-	if opts.eml != "" && a.cfg.Counsellor == "" {
-		return withHint(errors.New("--eml needs your sender address"),
-			`set counsellor in the config file, e.g. counsellor: "Anna Beispiel <anna@example.org>"`,
-			"or set COUNSEL_COUNSELLOR; 'counsel config init' writes a config file to start from")
+	out := mailOutput{eml: opts.eml, ics: opts.ics, to: p.to, force: opts.force, dryRun: opts.dryRun}
+	if err := a.checkMailOutput(out); err != nil {
+		return err
 	}
 	if p.session.ID, err = session.NewID(); err != nil {
 		return err
@@ -360,7 +348,8 @@ func runSessionNew(ctx context.Context, a *app, opts *sessionNewOptions) error {
 	if err != nil {
 		return err
 	}
-	ics, err := invite.ICS(d, p.session.ID+"@counsel", now)
+	p.session.InviteVersion = msg.InviteVersion
+	ics, err := invite.ICS(d, calendarUID(p.session.ID), now)
 	if err != nil {
 		return err
 	}
@@ -371,7 +360,7 @@ func runSessionNew(ctx context.Context, a *app, opts *sessionNewOptions) error {
 			return err
 		}
 	} else {
-		if err := a.storeSession(ctx, p, msg, ics, opts, now); err != nil {
+		if err := a.storeSession(ctx, p, msg, ics, out, opts.newConsent, now); err != nil {
 			return err
 		}
 		a.changed = fmt.Sprintf("session %s is stored", short)
@@ -440,35 +429,12 @@ func (a *app) checkSession(ctx context.Context, p *plannedSession, opts *session
 // storeSession prepares the requested files, stores the session, and only
 // then publishes the files: either the session and its files exist, or
 // neither does, and a file that --force would replace survives a failure.
-func (a *app) storeSession(ctx context.Context, p *plannedSession, msg invite.Message, ics []byte, opts *sessionNewOptions, now time.Time) error {
-	var files []*safefile.Pending
-	defer func() {
-		for _, f := range files {
-			f.Discard() // no-op once committed
-		}
-	}()
-	if opts.ics != "" {
-		f, err := safefile.Prepare(opts.ics, opts.force, func(w io.Writer) error { _, err := w.Write(ics); return err })
-		if err != nil {
-			return fmt.Errorf("--ics: %w", err)
-		}
-		files = append(files, f)
+func (a *app) storeSession(ctx context.Context, p *plannedSession, msg invite.Message, ics []byte, out mailOutput, newConsent bool, now time.Time) error {
+	files, err := a.prepareMail(out, msg, ics, messageID(p.session.ID, 0), now)
+	if err != nil {
+		return err
 	}
-	if opts.eml != "" {
-		from, err := invite.ParseAddress(a.cfg.Counsellor)
-		if err != nil {
-			return err
-		}
-		h := invite.Header{From: from, Date: now, MessageID: p.session.ID + "@counsel.invalid"}
-		if p.to != "" {
-			h.To, _ = invite.ParseAddress(p.to)
-		}
-		f, err := safefile.Prepare(opts.eml, opts.force, func(w io.Writer) error { return invite.EML(w, msg, h, ics) })
-		if err != nil {
-			return fmt.Errorf("--eml: %w", err)
-		}
-		files = append(files, f)
-	}
+	defer files.discard()
 	db, err := a.openStoreForWrite(ctx)
 	if err != nil {
 		return err
@@ -482,19 +448,23 @@ func (a *app) storeSession(ctx context.Context, p *plannedSession, msg invite.Me
 		a.deps.Pause("session-new-write")
 	}
 	notice := consent.Notice{Language: msg.Lang, Version: msg.TemplateVersion, Hash: msg.ConsentSHA256}
+	pending, err := db.ConsentPending(ctx, p.session.ClientName)
+	if err != nil {
+		return err
+	}
 	c, err := db.CreateSessionFor(ctx, store.NewSession{Session: p.session, Notice: notice, RecordedBy: a.recordedBy(),
-		ProofKey: key, NewConsent: opts.newConsent, WeakRoom: p.weakRoom})
+		ProofKey: key, NewConsent: newConsent, WeakRoom: p.weakRoom})
 	if err != nil {
 		return personError(err)
 	}
 	p.person = c
-	for _, f := range files {
-		if err := f.Commit(); err != nil {
-			return withHint(fmt.Errorf("session %s is stored, but a file could not be written: %w", session.ShortID(p.session.ID), err),
-				"'counsel session show' has the stored link; cancel the session if you want to start again")
-		}
+	if pending {
+		// A returning client who never replied: the new e-mail asks again,
+		// and the counsellor should know the earlier one went unanswered.
+		a.info("this client's consent is still pending: no agreement is recorded for the earlier invitation")
+		a.info("when the client replies, record it with 'counsel consent confirm CLIENT --method email'")
 	}
-	return nil
+	return files.commit(session.ShortID(p.session.ID))
 }
 
 // recordedBy names the counsellor in consent records: the configured name,

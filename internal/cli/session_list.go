@@ -40,7 +40,7 @@ on. --all adds past and cancelled sessions; --from and --to (dates such as
 	cmd.Flags().StringVar(&opts.from, "from", "", "first day, e.g. 2026-12-01")
 	cmd.Flags().StringVar(&opts.to, "to", "", "last day, e.g. 2026-12-31")
 	cmd.Flags().IntVar(&opts.limit, "limit", 50, "show at most N sessions (0: no limit)")
-	addFormatFlag(cmd, &opts.format)
+	addEnumFlag(cmd.Flags(), &opts.format, "format", formatTable, "output format", formatTable, formatJSON, formatCSV, "text", "eml", "ics")
 	return cmd
 }
 
@@ -80,16 +80,16 @@ func runSessionList(ctx context.Context, a *app, opts *sessionListOptions) error
 		return err
 	}
 	l := listing{
-		header:    []string{"ID", "Start", "Client", "Person ID", "Provider", "Meeting", "Status"},
-		csvHeader: []string{"id", "start", "client", "person", "provider", "meeting_id", "join_url", "status"},
+		header:    []string{"ID", "Start", "Client", "Person ID", "Provider", "Meeting", "Status", "Consent"},
+		csvHeader: []string{"id", "start", "client", "person", "provider", "meeting_id", "join_url", "status", "consent"},
 	}
 	rows := make([]sessionJSON, 0, len(list))
 	for _, s := range list {
 		j := toSessionJSON(s, loc)
 		rows = append(rows, j)
 		start := showTime(s.Start, loc, "Mon 2006-01-02 15:04")
-		l.rows = append(l.rows, []string{j.ShortID, showWhen(s.Start, loc, "Mon 2006-01-02 15:04"), clientWord(s), j.PersonShortID, s.ProviderID, meetingLabel(s), T(string(s.Status))})
-		l.csvRows = append(l.csvRows, []string{j.ShortID, start, clientLabel(s), j.PersonShortID, s.ProviderID, j.MeetingID, s.JoinURL, string(s.Status)})
+		l.rows = append(l.rows, []string{j.ShortID, showWhen(s.Start, loc, "Mon 2006-01-02 15:04"), clientWord(s), j.PersonShortID, s.ProviderID, meetingLabel(s), T(string(s.Status)), T(s.Consent)})
+		l.csvRows = append(l.csvRows, []string{j.ShortID, start, clientLabel(s), j.PersonShortID, s.ProviderID, j.MeetingID, s.JoinURL, string(s.Status), s.Consent})
 	}
 	l.json = rows
 	if err := writeListing(a.deps.Stdout, opts.format, l); err != nil {
@@ -125,6 +125,13 @@ type sessionJSON struct {
 	Status        string `json:"status"`
 	CreatedAt     string `json:"created_at"`
 	CancelledAt   string `json:"cancelled_at,omitempty"`
+	// Consent is the person's consent state: pending, given or withdrawn.
+	Consent string `json:"consent"`
+	// Sequence counts the changes sent to the client (moves, cancellation).
+	Sequence      int    `json:"sequence"`
+	Lang          string `json:"lang"`
+	InviteVersion string `json:"invite_version"`
+	NoticeVersion string `json:"notice_version"`
 }
 
 func toSessionJSON(s session.Session, loc *time.Location) sessionJSON {
@@ -135,6 +142,8 @@ func toSessionJSON(s session.Session, loc *time.Location) sessionJSON {
 		Place: s.Place, StartsAt: jsonTime(s.Start), Timezone: s.Timezone,
 		DurationMin: int(s.Duration / time.Minute), Status: string(s.Status),
 		CreatedAt: jsonTime(s.CreatedAt),
+		Consent:   s.Consent, Sequence: s.Sequence, Lang: s.Lang,
+		InviteVersion: s.InviteVersion, NoticeVersion: s.NoticeVersion,
 	}
 	if !s.CancelledAt.IsZero() {
 		j.CancelledAt = s.CancelledAt.Format(time.RFC3339)
@@ -174,18 +183,28 @@ type sessionShowOptions struct{ format string }
 func newSessionShowCmd(a *app) *cobra.Command {
 	opts := &sessionShowOptions{}
 	cmd := &cobra.Command{
-		Use:   "show ID",
-		Short: "Show one session",
-		Long: `Show everything stored about one session. ID is the short ID shown by
-'counsel session list', the full ID, or a unique beginning of the full ID.
+		Use:   "show ID [--format table|json|csv|text|eml|ics]",
+		Short: "Show one session, or its e-mail again",
+		Long: `Show everything stored about one session, with the client's consent state
+(pending, given, withdrawn). ID is the short ID shown by 'counsel session
+list', the full ID, or a unique beginning of the full ID.
+
+--format text prints the last e-mail the client was sent for it again: the
+invitation (for a moved session the updated one, without the former date,
+which is not kept), or for a cancelled session the cancellation; --format
+eml the draft with its calendar event and --format ics the event alone (same
+UID and SEQUENCE as sent). It is rendered from the stored session with
+today's templates; when they are not the versions the e-mail was sent with,
+or the consent notice's hash differs from the one recorded, a warning says
+so.
 ` + exitStatusHelp,
-		Example: "  $ counsel session show 3f9a2c1e",
+		Example: "  $ counsel session show 3f9a2c1e\n  $ counsel session show 3f9a2c1e --format eml > invite.eml",
 		Args:    exactArgs("session ID"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runSessionShow(cmd.Context(), a, args[0], opts)
 		},
 	}
-	addFormatFlag(cmd, &opts.format)
+	addEnumFlag(cmd.Flags(), &opts.format, "format", formatTable, "output format", formatTable, formatJSON, formatCSV, "text", "eml", "ics")
 	return cmd
 }
 
@@ -198,6 +217,10 @@ func runSessionShow(ctx context.Context, a *app, ref string, opts *sessionShowOp
 	s, err := db.FindSession(ctx, ref)
 	if err != nil {
 		return sessionLookupError(err)
+	}
+	switch opts.format {
+	case "text", "eml", "ics":
+		return a.showSessionMail(s, opts.format)
 	}
 	loc := a.cfg.Location()
 	if tz, err := time.LoadLocation(s.Timezone); err == nil {
@@ -215,6 +238,7 @@ func runSessionShow(ctx context.Context, a *app, ref string, opts *sessionShowOp
 		{word("start"), cell(showTime(s.Start, loc, "Mon 2006-01-02 15:04 MST"), showWhen(s.Start, loc, "Mon 2006-01-02 15:04 MST")) + " (" + s.Timezone + ")"},
 		{word("duration"), fmt.Sprintf("%d min", int(s.Duration/time.Minute))},
 		{word("status"), word(string(s.Status))},
+		{word("consent"), word(s.Consent)},
 		{word("created"), cell(showTime(s.CreatedAt, loc, "2006-01-02 15:04 MST"), showWhen(s.CreatedAt, loc, "2006-01-02 15:04 MST"))},
 	}}
 	if !s.CancelledAt.IsZero() {
@@ -228,45 +252,4 @@ func sessionLookupError(err error) error {
 		return withHint(err, "'counsel session list --all' shows the IDs")
 	}
 	return err
-}
-
-func newSessionCancelCmd(a *app) *cobra.Command {
-	return &cobra.Command{
-		Use:   "cancel ID",
-		Short: "Cancel a session and list what is left to do",
-		Long: `Mark a session cancelled (the record stays until its retention ends) and
-print what you still have to do outside counsel: cancel the Blizz meeting,
-tell the client.
-` + exitStatusHelp,
-		Example: "  $ counsel session cancel 3f9a2c1e",
-		Args:    exactArgs("session ID"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return runSessionCancel(cmd.Context(), a, args[0])
-		},
-	}
-}
-
-func runSessionCancel(ctx context.Context, a *app, ref string) error {
-	db, err := a.openStoreForWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	s, err := db.CancelSession(ctx, ref)
-	if err != nil {
-		return sessionLookupError(err)
-	}
-	a.changed = fmt.Sprintf("session %s is cancelled", session.ShortID(s.ID))
-	a.again = []string{fmt.Sprintf("'counsel session show %s' shows the session and its meeting", session.ShortID(s.ID))}
-	loc := a.cfg.Location()
-	w := a.deps.Stdout
-	fprintf(w, "Session %s on %s is cancelled. Still to do:\n", session.ShortID(s.ID), showWhen(s.Start, loc, "Mon 2006-01-02 15:04 MST"))
-	if s.Kind == string(provider.KindBlizz) {
-		fprintf(w, "  - cancel the meeting %s in Blizz (TeamViewer Meeting)\n", meetingDisplay(s.MeetingID))
-	} else {
-		fprintf(w, "  - nothing to cancel at the Jitsi provider: the room exists only while people are in it\n")
-	}
-	fprintf(w, "  - tell the client that the session is cancelled\n")
-	fprintf(w, "  - delete the calendar entry if you added one\n")
-	return nil
 }

@@ -40,7 +40,26 @@ type Session struct {
 	CreatedAt  time.Time
 	// CancelledAt is zero unless Status is Cancelled.
 	CancelledAt time.Time
+
+	// Sequence counts the changes of the calendar event the client was
+	// sent (0: the invitation; each move and the cancellation add one).
+	Sequence int
+	// InviteVersion is the invite template version of the last invitation.
+	InviteVersion string
+	// Lang, NoticeVersion: the language and consent template version of the
+	// last notice sent for this session (from its consent events).
+	Lang, NoticeVersion, NoticeHash string
+	// Consent is the person's consent state: ConsentPending, ConsentGiven
+	// or ConsentWithdrawn.
+	Consent string
 }
+
+// Consent states of a session's person.
+const (
+	ConsentPending   = "pending"   // notice sent, no agreement recorded yet
+	ConsentGiven     = "given"     // agreement recorded (consent confirm)
+	ConsentWithdrawn = "withdrawn" // withdrawn, name erased
+)
 
 // End is when the session is planned to end.
 func (s Session) End() time.Time { return s.Start.Add(s.Duration) }

@@ -39,7 +39,8 @@ var recordTables = []recordTable{
 		secrets: []string{"name", "name_key"}, secretKey: "name_digest_key", secretItem: "name"},
 	{name: "sessions", key: "id",
 		columns: []string{"id", "person_id", "provider_id", "kind", "meeting_id", "join_url", "place",
-			"starts_at", "timezone", "duration_min", "status", "created_at", "cancelled_at"}},
+			"starts_at", "timezone", "duration_min", "status", "created_at", "cancelled_at",
+			"sequence", "invite_version"}},
 	{name: "consent_events", key: "id",
 		columns: []string{"id", "person_id", "session_id", "event", "timestamp", "jurisdiction",
 			"legal_basis", "purpose", "notice_language", "notice_version", "notice_hash",
@@ -235,6 +236,12 @@ func recordRows(ctx context.Context, tx *sql.Tx, now time.Time, table string, id
 		return err
 	}
 	b := newRowBuffer(t)
+	// A migration's Go step (fillNameKeys) records rows before a later
+	// migration adds the table's newest columns; that migration's baseline
+	// records them again with every column.
+	if b.sel, err = t.selectListIn(ctx, tx); err != nil {
+		return err
+	}
 	for _, id := range ids {
 		if err := recordRowWith(ctx, tx, now, dg, t, b, id); err != nil {
 			return err

@@ -127,7 +127,7 @@ func TestRecordTamperDetected(t *testing.T) {
 		{"SessionInserted",
 			func(f *recordFixture) []string {
 				return []string{`INSERT INTO sessions SELECT '` + forgedID + `', person_id, provider_id, kind, meeting_id, join_url, place,
-					'2026-12-30T09:00:00Z', timezone, duration_min, status, created_at, cancelled_at FROM sessions WHERE id = '` + f.session1 + `'`}
+					'2026-12-30T09:00:00Z', timezone, duration_min, status, created_at, cancelled_at, sequence, invite_version FROM sessions WHERE id = '` + f.session1 + `'`}
 			},
 			want{"sessions", audit.ProblemInserted, func(*recordFixture) string { return forgedID }, nil}},
 		{"SessionDeleted",
@@ -328,14 +328,19 @@ func TestSchema1DatabaseMigratesAndVerifies(t *testing.T) {
 		t.Fatalf("migrated database: %+v, %v", rep.Problems, err)
 	}
 	evs := events(t, db)
-	if len(evs) != 9 || evs[2].Action != audit.ActionRecordBaseline || evs[2].Details["schema"] != "2" ||
+	if len(evs) != 11 || evs[2].Action != audit.ActionRecordBaseline || evs[2].Details["schema"] != "2" ||
 		evs[2].Details["people"] != "1" || evs[2].Details["withdrawals"] != "1" {
-		t.Fatalf("want the old chain, a baseline and four records; got %d events, third %+v", len(evs), evs[2])
+		t.Fatalf("want the old chain, a baseline and four records, then two baselines of one record each; got %d events, third %+v", len(evs), evs[2])
 	}
 	// Schema 3 added the name key to people: their rows are recorded again.
 	if evs[7].Action != audit.ActionRecordBaseline || evs[7].Details["schema"] != "3" || evs[7].Details["people"] != "1" ||
 		evs[8].Action != audit.ActionRecordPut || evs[8].Details["table"] != "people" {
 		t.Fatalf("want a baseline of schema 3 and one people record; got %+v, %+v", evs[7], evs[8])
+	}
+	// Schema 4 gave sessions their sequence and invite version: recorded again.
+	if evs[9].Action != audit.ActionRecordBaseline || evs[9].Details["schema"] != "4" || evs[9].Details["sessions"] != "1" ||
+		evs[10].Action != audit.ActionRecordPut || evs[10].Details["table"] != "sessions" {
+		t.Fatalf("want a baseline of schema 4 and one sessions record; got %+v, %+v", evs[9], evs[10])
 	}
 	// The baseline binds the old rows like any other: an edit after it is found.
 	db = tamper(t, db, `UPDATE sessions SET starts_at = '2026-12-02T09:00:00Z'`)

@@ -32,6 +32,8 @@ var allowedColumns = []string{
 	"sessions.join_url", "sessions.kind", "sessions.meeting_id", "sessions.person_id",
 	"sessions.place", "sessions.provider_id", "sessions.starts_at", "sessions.status",
 	"sessions.timezone",
+	// Schema 3: a counter and a template version, nothing about the person.
+	"sessions.sequence", "sessions.invite_version",
 	"withdrawals.id", "withdrawals.notice_hashes", "withdrawals.retain_until",
 	"withdrawals.subject_hmac", "withdrawals.withdrawn_at",
 }

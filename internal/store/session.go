@@ -115,27 +115,15 @@ func createSession(ctx context.Context, tx *sql.Tx, now time.Time, ns NewSession
 		return Created{}, err
 	}
 	personID := person.ID
-	s.Status, s.CreatedAt = session.Scheduled, now
+	s.Status, s.CreatedAt, s.Sequence = session.Scheduled, now, 0
 	_, err = tx.ExecContext(ctx, `INSERT INTO sessions
-		(id, person_id, provider_id, kind, meeting_id, join_url, place, starts_at, timezone, duration_min, status, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		(id, person_id, provider_id, kind, meeting_id, join_url, place, starts_at, timezone, duration_min, status, created_at,
+		 sequence, invite_version)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)`,
 		s.ID, personID, s.ProviderID, s.Kind, s.MeetingID, s.JoinURL, s.Place,
-		formatTime(s.Start), s.Timezone, int(s.Duration/time.Minute), string(s.Status), formatTime(now))
+		formatTime(s.Start), s.Timezone, int(s.Duration/time.Minute), string(s.Status), formatTime(now), s.InviteVersion)
 	if err != nil {
 		return Created{}, fmt.Errorf("store session: %w", err)
-	}
-	eventID, err := session.NewID()
-	if err != nil {
-		return Created{}, err
-	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO consent_events
-		(id, person_id, session_id, event, timestamp, jurisdiction, legal_basis, purpose,
-		 notice_language, notice_version, notice_hash, collection_method, recorded_by)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?)`,
-		eventID, personID, s.ID, consent.NoticeSent, formatTime(now), consent.Jurisdiction,
-		consent.LegalBasis, consent.Purpose, ns.Notice.Language, ns.Notice.Version, ns.Notice.Hash, ns.RecordedBy)
-	if err != nil {
-		return Created{}, fmt.Errorf("store consent notice: %w", err)
 	}
 	detail := map[string]string{"person": personID, "provider": s.ProviderID, "starts_at": formatTime(s.Start)}
 	if ns.WeakRoom {
@@ -147,15 +135,34 @@ func createSession(ctx context.Context, tx *sql.Tx, now time.Time, ns NewSession
 	if err := recordRow(ctx, tx, now, tableSessions, s.ID); err != nil {
 		return Created{}, err
 	}
-	if err := appendAudit(ctx, tx, now, audit.ActionConsentNoticeSent, eventID, map[string]string{
-		"person": personID, "session": s.ID, "notice_version": ns.Notice.Version, "notice_hash": ns.Notice.Hash,
-	}); err != nil {
-		return Created{}, err
-	}
-	if err := recordRow(ctx, tx, now, tableConsentEvents, eventID); err != nil {
+	if err := noticeSent(ctx, tx, now, personID, s.ID, ns.Notice, ns.RecordedBy); err != nil {
 		return Created{}, err
 	}
 	return Created{Session: s, PersonID: personID, NewPerson: person.Created, SpellingDiffers: person.SpellingDiffers}, nil
+}
+
+// noticeSent records that the e-mail for a session carried the consent
+// notice n: the consent event, its audit event and its record binding.
+func noticeSent(ctx context.Context, tx *sql.Tx, now time.Time, personID, sessionID string, n consent.Notice, recordedBy string) error {
+	eventID, err := session.NewID()
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO consent_events
+		(id, person_id, session_id, event, timestamp, jurisdiction, legal_basis, purpose,
+		 notice_language, notice_version, notice_hash, collection_method, recorded_by)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?)`,
+		eventID, personID, sessionID, consent.NoticeSent, formatTime(now), consent.Jurisdiction,
+		consent.LegalBasis, consent.Purpose, n.Language, n.Version, n.Hash, recordedBy)
+	if err != nil {
+		return fmt.Errorf("store consent notice: %w", err)
+	}
+	if err := appendAudit(ctx, tx, now, audit.ActionConsentNoticeSent, eventID, map[string]string{
+		"person": personID, "session": sessionID, "notice_version": n.Version, "notice_hash": n.Hash,
+	}); err != nil {
+		return err
+	}
+	return recordRow(ctx, tx, now, tableConsentEvents, eventID)
 }
 
 // SessionFilter selects sessions for ListSessions.
@@ -165,8 +172,18 @@ type SessionFilter struct {
 	Limit         int // 0 means no limit
 }
 
+// sessionColumns read a session with what its e-mails repeat: the sequence,
+// the invite version, the language and consent version of its last notice,
+// and the person's consent state (withdrawn when erased or withdrawn, given
+// when an agreement is recorded, else pending).
 const sessionColumns = `s.id, s.person_id, COALESCE(p.name, ''), s.provider_id, s.kind, s.meeting_id, s.join_url, s.place,
-	s.starts_at, s.timezone, s.duration_min, s.status, s.created_at, COALESCE(s.cancelled_at, '')`
+	s.starts_at, s.timezone, s.duration_min, s.status, s.created_at, COALESCE(s.cancelled_at, ''),
+	s.sequence, s.invite_version,
+	COALESCE((SELECT c.notice_language || char(31) || c.notice_version || char(31) || c.notice_hash FROM consent_events c
+		WHERE c.session_id = s.id AND c.event = 'notice_sent' ORDER BY c.timestamp DESC, c.id DESC LIMIT 1), ''),
+	CASE WHEN p.name IS NULL OR EXISTS (SELECT 1 FROM consent_events c WHERE c.person_id = s.person_id AND c.event = 'withdrawn') THEN 'withdrawn'
+		WHEN EXISTS (SELECT 1 FROM consent_events c WHERE c.person_id = s.person_id AND c.event = 'given') THEN 'given'
+		ELSE 'pending' END`
 
 // ListSessions returns sessions ordered by start, and whether more matched
 // than the limit allowed.
@@ -266,6 +283,11 @@ func idShaped(ref string) bool {
 
 // CancelSession marks a scheduled session cancelled and records it.
 func (d *DB) CancelSession(ctx context.Context, ref string) (session.Session, error) {
+	return d.cancelSession(ctx, ref, -1)
+}
+
+// cancelSession cancels; seq >= 0 requires the session's sequence to be seq.
+func (d *DB) cancelSession(ctx context.Context, ref string, seq int) (session.Session, error) {
 	var s session.Session
 	err := d.inTx(ctx, func(tx *sql.Tx, now time.Time) error {
 		var err error
@@ -275,12 +297,19 @@ func (d *DB) CancelSession(ctx context.Context, ref string) (session.Session, er
 		if s.Status == session.Cancelled {
 			return fmt.Errorf("session %s %w", session.ShortID(s.ID), ErrCancelled)
 		}
-		if _, err := tx.ExecContext(ctx, "UPDATE sessions SET status = 'cancelled', cancelled_at = ? WHERE id = ?",
+		if seq >= 0 && s.Sequence != seq {
+			return fmt.Errorf("session %s %w", session.ShortID(s.ID), ErrChanged)
+		}
+		// The cancellation goes to the client's calendar as the next change
+		// of the event (a higher SEQUENCE under the same UID).
+		if _, err := tx.ExecContext(ctx, "UPDATE sessions SET status = 'cancelled', cancelled_at = ?, sequence = sequence + 1 WHERE id = ?",
 			formatTime(now), s.ID); err != nil {
 			return err
 		}
 		s.Status, s.CancelledAt = session.Cancelled, now
-		if err := appendAudit(ctx, tx, now, audit.ActionSessionCancelled, s.ID, map[string]string{"reason": "counsellor"}); err != nil {
+		s.Sequence++
+		if err := appendAudit(ctx, tx, now, audit.ActionSessionCancelled, s.ID, map[string]string{
+			"reason": "counsellor", "sequence": strconv.Itoa(s.Sequence)}); err != nil {
 			return err
 		}
 		return recordRow(ctx, tx, now, tableSessions, s.ID)
@@ -288,15 +317,87 @@ func (d *DB) CancelSession(ctx context.Context, ref string) (session.Session, er
 	return s, err
 }
 
+// ErrChanged means the session changed between reading it and writing the
+// move (another counsel moved or cancelled it): nothing was stored.
+var ErrChanged = errors.New("was changed by another counsel meanwhile; nothing was stored, run the command again")
+
+// Move is what `session move` stores.
+type Move struct {
+	Ref string // the session, as FindSession takes it
+	// Sequence is the session's sequence when it was read for the plan; the
+	// move is refused if it changed since (ErrChanged).
+	Sequence   int
+	Start      time.Time
+	Duration   time.Duration
+	Notice     consent.Notice // the consent text the updated invitation carries
+	Version    string         // invite template version of the updated invitation
+	RecordedBy string
+}
+
+// MoveSession gives a scheduled session a new start and length, counts the
+// change (sequence + 1, the updated invitation's SEQUENCE), records the
+// notice the updated invitation carries, and writes the audit events, in
+// one transaction. It returns the session as it was and as it is now.
+func (d *DB) MoveSession(ctx context.Context, m Move) (before, after session.Session, err error) {
+	if !storable(m.Start) {
+		return before, after, fmt.Errorf("session start: %w", ErrBadTime)
+	}
+	err = d.inTx(ctx, func(tx *sql.Tx, now time.Time) error {
+		var err error
+		if before, err = findSession(ctx, tx, m.Ref); err != nil {
+			return err
+		}
+		if before.Status == session.Cancelled {
+			return fmt.Errorf("session %s %w", session.ShortID(before.ID), ErrCancelled)
+		}
+		if before.Sequence != m.Sequence {
+			return fmt.Errorf("session %s %w", session.ShortID(before.ID), ErrChanged)
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE sessions SET starts_at = ?, duration_min = ?, sequence = sequence + 1,
+			invite_version = ? WHERE id = ? AND sequence = ? AND status = 'scheduled'`,
+			formatTime(m.Start), int(m.Duration/time.Minute), m.Version, before.ID, m.Sequence)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n != 1 {
+			return fmt.Errorf("session %s %w", session.ShortID(before.ID), ErrChanged)
+		}
+		after = before
+		after.Start, after.Duration, after.Sequence, after.InviteVersion = m.Start.UTC(), m.Duration, before.Sequence+1, m.Version
+		after.Lang, after.NoticeVersion = m.Notice.Language, m.Notice.Version
+		var personID string
+		if err := tx.QueryRowContext(ctx, "SELECT person_id FROM sessions WHERE id = ?", before.ID).Scan(&personID); err != nil {
+			return err
+		}
+		if err := appendAudit(ctx, tx, now, audit.ActionSessionMoved, before.ID, map[string]string{
+			"from": formatTime(before.Start), "starts_at": formatTime(m.Start),
+			"duration_min": strconv.Itoa(int(m.Duration / time.Minute)), "sequence": strconv.Itoa(after.Sequence),
+		}); err != nil {
+			return err
+		}
+		if err := recordRow(ctx, tx, now, tableSessions, before.ID); err != nil {
+			return err
+		}
+		// The updated invitation carries the notice again: what it said is
+		// recorded like the first one, so it stays provable.
+		return noticeSent(ctx, tx, now, personID, before.ID, m.Notice, m.RecordedBy)
+	})
+	return before, after, err
+}
+
 type scanner interface{ Scan(dest ...any) error }
 
 func scanSession(r scanner) (session.Session, error) {
 	var s session.Session
-	var start, created, cancelled, status string
+	var start, created, cancelled, status, notice string
 	var mins int
 	if err := r.Scan(&s.ID, &s.PersonID, &s.ClientName, &s.ProviderID, &s.Kind, &s.MeetingID, &s.JoinURL, &s.Place,
-		&start, &s.Timezone, &mins, &status, &created, &cancelled); err != nil {
+		&start, &s.Timezone, &mins, &status, &created, &cancelled,
+		&s.Sequence, &s.InviteVersion, &notice, &s.Consent); err != nil {
 		return s, mapErr(err)
+	}
+	if parts := strings.Split(notice, "\x1f"); len(parts) == 3 {
+		s.Lang, s.NoticeVersion, s.NoticeHash = parts[0], parts[1], parts[2]
 	}
 	// A damaged time reads as zero (see readTime): the session still shows,
 	// can be cancelled and goes with its person's withdrawal.
@@ -307,4 +408,28 @@ func scanSession(r scanner) (session.Session, error) {
 	s.Duration = time.Duration(mins) * time.Minute
 	s.Status = session.Status(status)
 	return s, nil
+}
+
+// ConsentPending reports whether a person with this name's key exists
+// whose consent is still pending: an invitation was sent, no agreement and no
+// withdrawal is recorded. A new name is not pending: it has no record yet.
+func (d *DB) ConsentPending(ctx context.Context, name string) (bool, error) {
+	p, err := personByKey(ctx, d.db, session.NameKey(name))
+	if errors.Is(err, ErrNoPerson) {
+		return false, nil
+	}
+	if err != nil || p.Erased() {
+		return false, err
+	}
+	var pending bool
+	err = d.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM consent_events WHERE person_id = ?1 AND event = 'notice_sent')
+		AND NOT EXISTS (SELECT 1 FROM consent_events WHERE person_id = ?1 AND event IN ('given', 'withdrawn'))`, p.ID).Scan(&pending)
+	return pending, mapErr(err)
+}
+
+// CancelSessionAt cancels like CancelSession, but only if the session's
+// sequence is still seq (what the cancellation e-mail was written for);
+// otherwise nothing is stored and the error wraps ErrChanged.
+func (d *DB) CancelSessionAt(ctx context.Context, ref string, seq int) (session.Session, error) {
+	return d.cancelSession(ctx, ref, seq)
 }

@@ -274,7 +274,9 @@ func inspect(ctx context.Context, path, dsn string, beforeProbe func() error) (i
 	}
 	defer probe.Close()
 	var version, tables int
-	if err := probe.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+	// One statement reads both in one snapshot: read apart, another counsel
+	// creating the schema between them made a new database look foreign.
+	if err := probe.QueryRowContext(ctx, "SELECT (SELECT user_version FROM pragma_user_version), (SELECT count(*) FROM sqlite_master)").Scan(&version, &tables); err != nil {
 		return 0, fmt.Errorf("read schema version: %w", mapErr(err))
 	}
 	switch {
@@ -282,13 +284,8 @@ func inspect(ctx context.Context, path, dsn string, beforeProbe func() error) (i
 		return 0, fmt.Errorf("%w %d (this version of counsel knows 1 to %d)", ErrUnknownSchema, version, SchemaVersion())
 	case version > SchemaVersion():
 		return 0, fmt.Errorf("%w (schema %d, this version knows %d)", ErrNewerSchema, version, SchemaVersion())
-	case version == 0:
-		if err := probe.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master").Scan(&tables); err != nil {
-			return 0, fmt.Errorf("read schema: %w", mapErr(err))
-		}
-		if tables > 0 {
-			return 0, fmt.Errorf("%w: an SQLite database of another program", ErrNotCounsel)
-		}
+	case version == 0 && tables > 0:
+		return 0, fmt.Errorf("%w: an SQLite database of another program", ErrNotCounsel)
 	}
 	return version, nil
 }

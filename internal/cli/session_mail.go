@@ -1,0 +1,471 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/expeerienced/counsel/internal/consent"
+	"github.com/expeerienced/counsel/internal/invite"
+	"github.com/expeerienced/counsel/internal/provider"
+	"github.com/expeerienced/counsel/internal/safefile"
+	"github.com/expeerienced/counsel/internal/session"
+	"github.com/expeerienced/counsel/internal/store"
+)
+
+// mailOutput are the --to, --eml and --ics flags that session new, cancel
+// and move share: the e-mail always goes to stdout, these add files.
+type mailOutput struct {
+	eml, ics, to  string
+	force, dryRun bool
+}
+
+func addMailFlags(cmd *cobra.Command, out *mailOutput) {
+	f := cmd.Flags()
+	f.StringVar(&out.to, "to", "", "client's e-mail address for the draft (never stored)")
+	f.StringVar(&out.eml, "eml", "", "write an e-mail draft (.eml) to this file")
+	f.StringVar(&out.ics, "ics", "", "write the calendar event (.ics) to this file")
+	f.BoolVar(&out.force, "force", false, "replace existing --eml / --ics files")
+}
+
+// checkMailOutput refuses, before anything is stored, what would make the
+// files fail afterwards.
+func (a *app) checkMailOutput(out mailOutput) error {
+	if out.eml != "" && out.ics != "" && filepath.Clean(out.eml) == filepath.Clean(out.ics) {
+		return usageErrorf("--eml and --ics name the same file")
+	}
+	for _, o := range []struct{ flag, path string }{{"eml", out.eml}, {"ics", out.ics}} {
+		if o.path != "" && !out.dryRun {
+			if err := safefile.Check(o.path, out.force); err != nil {
+				return outputFileError(o.flag, err)
+			}
+		}
+	}
+	if out.to != "" {
+		if _, err := invite.ParseAddress(out.to); err != nil {
+			return flagError("to", errors.New("not a valid e-mail address"))
+		}
+	}
+	if out.eml != "" && a.cfg.Counsellor == "" {
+		return withHint(errors.New("--eml needs your sender address"),
+			`set counsellor in the config file, e.g. counsellor: "Anna Beispiel <anna@example.org>"`,
+			"or set COUNSEL_COUNSELLOR; 'counsel config init' writes a config file to start from")
+	}
+	return nil
+}
+
+// calendarUID is the UID of a session's calendar event: the same for the
+// invitation, every move and the cancellation, so calendars update it.
+func calendarUID(sessionID string) string { return sessionID + "@counsel" }
+
+// messageID is the Message-ID of the e-mail of a session's change seq (0:
+// the invitation): unique per message, never naming the client.
+func messageID(sessionID string, seq int) string {
+	if seq == 0 {
+		return sessionID + "@counsel.invalid"
+	}
+	return sessionID + "." + strconv.Itoa(seq) + "@counsel.invalid"
+}
+
+// mailFiles are the prepared --eml / --ics files of one e-mail: written to
+// temporary files before the change is stored, published after it.
+type mailFiles struct{ files []*safefile.Pending }
+
+func (a *app) prepareMail(out mailOutput, msg invite.Message, ics []byte, msgID string, now time.Time) (*mailFiles, error) {
+	m := &mailFiles{}
+	if out.dryRun {
+		return m, nil
+	}
+	if out.ics != "" {
+		f, err := safefile.Prepare(out.ics, out.force, func(w io.Writer) error { _, err := w.Write(ics); return err })
+		if err != nil {
+			return nil, fmt.Errorf("--ics: %w", err)
+		}
+		m.files = append(m.files, f)
+	}
+	if out.eml != "" {
+		from, err := invite.ParseAddress(a.cfg.Counsellor)
+		if err != nil {
+			m.discard()
+			return nil, err
+		}
+		h := invite.Header{From: from, Date: now, MessageID: msgID}
+		if out.to != "" {
+			h.To, _ = invite.ParseAddress(out.to)
+		}
+		f, err := safefile.Prepare(out.eml, out.force, func(w io.Writer) error { return invite.EML(w, msg, h, ics) })
+		if err != nil {
+			m.discard()
+			return nil, fmt.Errorf("--eml: %w", err)
+		}
+		m.files = append(m.files, f)
+	}
+	return m, nil
+}
+
+func (m *mailFiles) discard() {
+	for _, f := range m.files {
+		f.Discard() // no-op once committed
+	}
+}
+
+func (m *mailFiles) commit(short string) error {
+	for _, f := range m.files {
+		if err := f.Commit(); err != nil {
+			return withHint(fmt.Errorf("session %s is stored, but a file could not be written: %w", short, err),
+				fmt.Sprintf("'counsel session show %s --format eml' writes the e-mail again", short))
+		}
+	}
+	return nil
+}
+
+// sessionMail is what a stored session's e-mails are rendered from.
+type sessionMail struct {
+	s    session.Session
+	prov provider.Provider
+	loc  *time.Location
+	lang string
+	data invite.Data
+}
+
+// mailFor gathers a stored session's e-mail data: its provider from the list
+// (a provider no longer listed is named by its ID, enough for a
+// cancellation), its time zone and the language of its invitation.
+func (a *app) mailFor(s session.Session, needProvider bool) (*sessionMail, error) {
+	reg, err := a.providerRegistry()
+	if err != nil {
+		return nil, err
+	}
+	prov, ok := reg.Get(s.ProviderID)
+	if !ok {
+		if needProvider {
+			return nil, withHint(fmt.Errorf("provider %s of session %s is no longer in the provider list", s.ProviderID, session.ShortID(s.ID)),
+				"add it back to your own provider file, or cancel the session and plan a new one")
+		}
+		prov = provider.Provider{ID: s.ProviderID, Name: s.ProviderID, Kind: provider.Kind(s.Kind)}
+	}
+	m := &sessionMail{s: s, prov: prov, loc: a.cfg.Location(), lang: s.Lang}
+	if tz, err := time.LoadLocation(s.Timezone); err == nil {
+		m.loc = tz
+	}
+	if m.lang != "de" && m.lang != "en" {
+		m.lang = a.cfg.Language // a session from before the language was recorded
+	}
+	var meeting provider.BlizzID
+	if s.MeetingID != "" {
+		meeting, _ = provider.ParseBlizzID(s.MeetingID)
+	}
+	m.data = a.inviteData(s, prov, meeting, m.loc, m.lang)
+	return m, nil
+}
+
+func printMail(w io.Writer, msg invite.Message) error {
+	_, err := fmt.Fprintf(w, "%s\n\n%s", msg.Subject, msg.Body)
+	return err
+}
+
+func newSessionCancelCmd(a *app) *cobra.Command {
+	out := &mailOutput{}
+	cmd := &cobra.Command{
+		Use:   "cancel ID",
+		Short: "Cancel a session and write the cancellation e-mail",
+		Long: `Mark a session cancelled (the record stays until its retention ends) and
+write the e-mail that tells the client, in the language of the invitation.
+
+The e-mail goes to stdout (subject, blank line, body); --eml writes a draft
+with the calendar cancellation attached and --ics the cancellation alone
+(METHOD:CANCEL, STATUS:CANCELLED, the invitation's UID and a higher
+SEQUENCE), which removes the event from the client's calendar. What is left
+to do outside counsel (cancel the Blizz meeting) is listed on stderr. Nothing
+is stored when a flag is refused.
+` + exitStatusHelp,
+		Example: "  $ counsel session cancel 3f9a2c1e\n  $ counsel session cancel 3f9a2c1e --to client@example.org --eml cancel.eml",
+		Args:    exactArgs("session ID"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runSessionCancel(cmd.Context(), a, args[0], *out)
+		},
+	}
+	addMailFlags(cmd, out)
+	return cmd
+}
+
+func runSessionCancel(ctx context.Context, a *app, ref string, out mailOutput) error {
+	if err := a.checkMailOutput(out); err != nil {
+		return err
+	}
+	now := a.deps.Now()
+	db, err := a.openStoreForWrite(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	s, err := db.FindSession(ctx, ref)
+	if err != nil {
+		return sessionLookupError(err)
+	}
+	if s.Status == session.Cancelled {
+		return fmt.Errorf("session %s %w", session.ShortID(s.ID), store.ErrCancelled)
+	}
+	m, err := a.mailFor(s, false)
+	if err != nil {
+		return err
+	}
+	tmpl, err := a.templates()
+	if err != nil {
+		return err
+	}
+	msg, err := tmpl.RenderCancel(m.data)
+	if err != nil {
+		return err
+	}
+	seq := s.Sequence + 1
+	ics, err := invite.Calendar(m.data, invite.Event{UID: calendarUID(s.ID), Sequence: seq, Cancel: true}, now)
+	if err != nil {
+		return err
+	}
+	files, err := a.prepareMail(out, msg, ics, messageID(s.ID, seq), now)
+	if err != nil {
+		return err
+	}
+	defer files.discard()
+	if s, err = db.CancelSessionAt(ctx, s.ID, s.Sequence); err != nil {
+		return sessionLookupError(err)
+	}
+	short := session.ShortID(s.ID)
+	a.changed = fmt.Sprintf("session %s is cancelled", short)
+	a.again = []string{fmt.Sprintf("'counsel session show %s --format text' shows the cancellation e-mail again", short)}
+	if err := files.commit(short); err != nil {
+		return err
+	}
+	if err := printMail(a.deps.Stdout, msg); err != nil {
+		return err
+	}
+	a.info("session %s on %s is cancelled", short, when(s.Start.In(m.loc), "Mon 2006-01-02 15:04 MST"))
+	if s.Kind == string(provider.KindBlizz) {
+		a.info("still to do: cancel the meeting %s in Blizz (TeamViewer Meeting)", meetingDisplay(s.MeetingID))
+	}
+	if out.eml == "" && out.ics == "" {
+		a.info("send the client this e-mail; --ics or --eml also removes the event from their calendar")
+	}
+	return nil
+}
+
+type sessionMoveOptions struct {
+	at, duration, tz string
+	out              mailOutput
+}
+
+func newSessionMoveCmd(a *app) *cobra.Command {
+	opts := &sessionMoveOptions{}
+	cmd := &cobra.Command{
+		Use:   "move ID --at TIME [--duration D]",
+		Short: "Move a session and write the updated invitation",
+		Long: `Give a scheduled session a new start (and, with --duration, a new length),
+checked as for 'session new', and write the updated invitation in the
+language of the first one. The move is an audit event; the notice the
+updated invitation carries is recorded like the first.
+
+The e-mail goes to stdout; --eml writes a draft with the calendar event
+attached and --ics the event alone: the invitation's UID with a higher
+SEQUENCE, so the client's calendar moves the event instead of adding one.
+The meeting link or ID stays the same. Nothing is stored when any input is
+refused, or with --dry-run.
+` + exitStatusHelp,
+		Example: "  $ counsel session move 3f9a2c1e --at \"2026-12-10 10:00\"\n  $ counsel session move 3f9a2c1e --at \"2026-12-10 16:00\" --duration 1h --ics move.ics",
+		Args:    exactArgs("session ID"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runSessionMove(cmd.Context(), a, args[0], opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.at, "at", "", `new start, e.g. "2026-12-10 10:00", in --tz (required)`)
+	f.StringVar(&opts.duration, "duration", "", `new length, e.g. "50m" or "1h30m" (default: unchanged)`)
+	f.StringVar(&opts.tz, "tz", "", "time zone of --at (default: the session's)")
+	f.BoolVar(&opts.out.dryRun, "dry-run", false, "show the e-mail but store nothing and write no file")
+	addMailFlags(cmd, &opts.out)
+	return cmd
+}
+
+func runSessionMove(ctx context.Context, a *app, ref string, opts *sessionMoveOptions) error {
+	if opts.at == "" {
+		return usageErrorf("--at is required")
+	}
+	if err := a.checkMailOutput(opts.out); err != nil {
+		return err
+	}
+	now := a.deps.Now()
+	db, err := a.openStoreForWrite(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	s, err := db.FindSession(ctx, ref)
+	if err != nil {
+		return sessionLookupError(err)
+	}
+	if s.Status == session.Cancelled {
+		return withHint(fmt.Errorf("session %s %w", session.ShortID(s.ID), store.ErrCancelled),
+			"plan a new session with 'counsel session new'")
+	}
+	m, err := a.mailFor(s, true)
+	if err != nil {
+		return err
+	}
+	// The provider is checked as for a new session: a retired one is refused.
+	warnings, err := m.prov.Usable(now.In(a.cfg.Location()))
+	if err != nil {
+		return withHint(fmt.Errorf("provider %s: %w", m.prov.ID, err), "cancel the session and plan a new one with another provider")
+	}
+	loc := m.loc
+	if opts.tz != "" {
+		if loc, err = time.LoadLocation(opts.tz); err != nil {
+			return flagError("tz", fmt.Errorf("unknown time zone %q (want an IANA name such as Europe/Berlin)", opts.tz))
+		}
+	}
+	start, err := session.ParseStart(opts.at, loc, now)
+	if err != nil {
+		return flagError("at", err)
+	}
+	dur := s.Duration
+	if opts.duration != "" {
+		if dur, err = session.ParseDuration(opts.duration); err != nil {
+			return flagError("duration", err)
+		}
+	}
+	if err := a.planWindow(now, false).CheckStart(start, dur); err != nil {
+		return startError(err, a.cfg)
+	}
+	if start.Equal(s.Start) && dur == s.Duration {
+		return flagError("at", errors.New("the session already starts then, with this length"))
+	}
+
+	d := m.data
+	d.Start, d.Duration, d.Moved, d.PreviousStart = start.UTC(), dur, true, s.Start
+	tmpl, err := a.templates()
+	if err != nil {
+		return err
+	}
+	msg, err := tmpl.Render(d)
+	if err != nil {
+		return err
+	}
+	seq := s.Sequence + 1
+	ics, err := invite.Calendar(d, invite.Event{UID: calendarUID(s.ID), Sequence: seq}, now)
+	if err != nil {
+		return err
+	}
+	short := session.ShortID(s.ID)
+	if !opts.out.dryRun {
+		files, err := a.prepareMail(opts.out, msg, ics, messageID(s.ID, seq), now)
+		if err != nil {
+			return err
+		}
+		defer files.discard()
+		notice := consent.Notice{Language: msg.Lang, Version: msg.TemplateVersion, Hash: msg.ConsentSHA256}
+		if _, _, err := db.MoveSession(ctx, store.Move{Ref: s.ID, Sequence: s.Sequence, Start: start.UTC(), Duration: dur,
+			Notice: notice, Version: msg.InviteVersion, RecordedBy: a.recordedBy()}); err != nil {
+			return sessionLookupError(err)
+		}
+		a.changed = fmt.Sprintf("session %s is moved", short)
+		a.again = []string{fmt.Sprintf("'counsel session show %s --format text' shows the updated invitation again", short)}
+		if err := files.commit(short); err != nil {
+			return err
+		}
+	}
+	if err := printMail(a.deps.Stdout, msg); err != nil {
+		return err
+	}
+	for _, w := range warnings {
+		a.warn("%s", w)
+	}
+	if opts.out.dryRun {
+		a.info("dry run: session %s was not moved and no file was written", short)
+		return nil
+	}
+	a.info("session %s moved to %s", short, when(start.In(loc), "Mon 2 Jan 2006 15:04 MST"))
+	if s.Kind == string(provider.KindBlizz) {
+		a.info("still to do: move the meeting %s in Blizz (TeamViewer Meeting) to the new time", meetingDisplay(s.MeetingID))
+	}
+	return nil
+}
+
+// sessionMessage renders again the last e-mail a session's client was sent:
+// the invitation (a moved one for a session moved since) or, for a cancelled
+// session, the cancellation; with its calendar event. It warns when today's
+// templates are not the ones the e-mail was sent with.
+func (a *app) sessionMessage(s session.Session, now time.Time) (invite.Message, []byte, error) {
+	m, err := a.mailFor(s, s.Status != session.Cancelled)
+	if err != nil {
+		return invite.Message{}, nil, err
+	}
+	tmpl, err := a.templates()
+	if err != nil {
+		return invite.Message{}, nil, err
+	}
+	ev := invite.Event{UID: calendarUID(s.ID), Sequence: s.Sequence}
+	if s.Status == session.Cancelled {
+		ev.Cancel = ev.Sequence > 0
+		msg, err := tmpl.RenderCancel(m.data)
+		if err != nil {
+			return msg, nil, err
+		}
+		if !ev.Cancel { // cancelled by a withdrawal: no cancellation was sent
+			a.warn("session %s was cancelled by a withdrawal of consent; no cancellation e-mail was sent", session.ShortID(s.ID))
+			ev.Sequence, ev.Cancel = 1, true
+		}
+		ics, err := invite.Calendar(m.data, ev, now)
+		return msg, ics, err
+	}
+	d := m.data
+	d.Moved = s.Sequence > 0
+	msg, err := tmpl.Render(d)
+	if err != nil {
+		return msg, nil, err
+	}
+	if s.InviteVersion != "" && s.InviteVersion != msg.InviteVersion {
+		a.warn("the invitation was sent with template %s; today's is %s, so the wording may differ", s.InviteVersion, msg.InviteVersion)
+	}
+	switch {
+	case s.NoticeHash == "":
+	case s.NoticeHash != msg.ConsentSHA256:
+		a.warn("the consent notice differs from the one sent (version %s, sha256 %s); shown is today's %s", s.NoticeVersion, short12(s.NoticeHash), msg.TemplateVersion)
+	}
+	if d.Moved {
+		a.info("session %s was moved since the first invitation; the former date is not kept, so it is not shown", session.ShortID(s.ID))
+	}
+	ics, err := invite.Calendar(d, ev, now)
+	return msg, ics, err
+}
+
+func short12(h string) string { return h[:min(12, len(h))] }
+
+// showSessionMail prints a stored session's last e-mail as text, .eml or .ics.
+func (a *app) showSessionMail(s session.Session, format string) error {
+	now := a.deps.Now()
+	msg, ics, err := a.sessionMessage(s, now)
+	if err != nil {
+		return err
+	}
+	switch format {
+	case "ics":
+		_, err = a.deps.Stdout.Write(ics)
+		return err
+	case "eml":
+		if a.cfg.Counsellor == "" {
+			return withHint(errors.New("--format eml needs your sender address"),
+				`set counsellor in the config file, e.g. counsellor: "Anna Beispiel <anna@example.org>"`)
+		}
+		from, err := invite.ParseAddress(a.cfg.Counsellor)
+		if err != nil {
+			return err
+		}
+		return invite.EML(a.deps.Stdout, msg, invite.Header{From: from, Date: now, MessageID: messageID(s.ID, s.Sequence)}, ics)
+	}
+	return printMail(a.deps.Stdout, msg)
+}
