@@ -218,7 +218,7 @@ func runConfigInit(a *app, opts *configInitOptions) error {
 		return fmt.Errorf("create config folder: %w", err)
 	}
 	err = safefile.Write(path, opts.force, func(w io.Writer) error {
-		_, err := io.WriteString(w, config.Template())
+		_, err := io.WriteString(w, localTemplate(config.Template()))
 		return err
 	})
 	if errors.Is(err, fs.ErrExist) {

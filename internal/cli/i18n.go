@@ -520,3 +520,15 @@ func reportTableCells(cells []string, by string) []string {
 	}
 	return cells
 }
+
+// localTemplate puts the comments of the config file template into the run's
+// language; the keys and values stay as they are.
+func localTemplate(tmpl string) string {
+	lines := strings.Split(tmpl, "\n")
+	for i, l := range lines {
+		if text, ok := strings.CutPrefix(l, "# "); ok {
+			lines[i] = "# " + T(text)
+		}
+	}
+	return strings.Join(lines, "\n")
+}

@@ -19,6 +19,7 @@ import (
 	"github.com/spf13/pflag"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/expeerienced/counsel/internal/config"
 	"github.com/expeerienced/counsel/internal/session"
 )
 
@@ -55,6 +56,9 @@ func TestCataloguePlaceholders(t *testing.T) {
 
 // letters is true for text with a word in it; "%s: %w" needs no German.
 var wordRE = regexp.MustCompile(`[A-Za-z]{2,}`)
+
+// keyLine is a commented-out setting in the config file template.
+var keyLine = regexp.MustCompile(`^[a-z_]+: `)
 
 func hasWords(s string) bool {
 	return wordRE.MatchString(verbRE.ReplaceAllString(s, ""))
@@ -121,6 +125,15 @@ func TestCatalogueComplete(t *testing.T) {
 		}
 	}
 	walk(root)
+	// The comments of the file 'config init' writes.
+	for _, line := range strings.Split(config.Template(), "\n") {
+		if text, ok := strings.CutPrefix(line, "# "); ok && !keyLine.MatchString(text) {
+			need("config init template", text, false)
+		}
+	}
+	for _, k := range config.Keys {
+		need("config key "+k.Name, k.Help, false)
+	}
 
 	// The source: the literal texts handed to the functions that print or
 	// return messages.
@@ -334,4 +347,42 @@ func TestGermanMessages(t *testing.T) {
 			t.Errorf("message(%q)\n got %q\nwant %q", c.en, got, c.de)
 		}
 	}
+}
+
+// FuzzLocaleLang: any locale string means de or en, and de only for a
+// German one.
+func FuzzLocaleLang(f *testing.F) {
+	for _, s := range []string{"de_DE.UTF-8", "C", "POSIX", "de", "de-AT", "de@euro", "deu", "en_US", "", "DE_ch", "dex"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got := localeLang(s)
+		l := strings.ToLower(s)
+		german := l == "de" || strings.HasPrefix(l, "de_") || strings.HasPrefix(l, "de-") || strings.HasPrefix(l, "de.") || strings.HasPrefix(l, "de@")
+		if (got == langDE) != german || (got != langDE && got != langEN) {
+			t.Fatalf("localeLang(%q) = %q", s, got)
+		}
+	})
+}
+
+// FuzzMessage: translating any text (an error's, which may hold what a
+// user typed) never panics, leaves English untouched in English, and never
+// produces a broken format ("%!") the input did not have.
+func FuzzMessage(f *testing.F) {
+	for _, s := range []string{"--at: the start is in the past", `config file /x: unknown key "a%d"`,
+		"unknown flag: --%!", "session 100%: not found", "it contains a common name, x", "%s, but %s could not be written to standard output: %v",
+		"the export states 3 events but holds 4", "--%s: %v"} {
+		f.Add(s)
+	}
+	german := newTranslator(langDE)
+	english := newTranslator(langEN)
+	f.Fuzz(func(t *testing.T, s string) {
+		if got := english.message(s); got != s {
+			t.Fatalf("English changed %q to %q", s, got)
+		}
+		got := german.message(s)
+		if strings.Contains(got, "%!") && !strings.Contains(s, "%!") {
+			t.Fatalf("message(%q) = %q", s, got)
+		}
+	})
 }
