@@ -376,14 +376,14 @@ func runSessionNew(ctx context.Context, a *app, opts *sessionNewOptions) error {
 	for _, w := range p.warnings {
 		a.warn("%s", w)
 	}
-	if opts.dryRun {
-		a.info("dry run: session %s was not stored and no file was written", short)
-		return nil
-	}
 	if p.person.SpellingDiffers {
 		// Neither spelling is printed: stderr may end up in a log.
 		a.info("the client is person %s, known under another spelling of this name; the session is theirs",
 			session.ShortID(p.person.PersonID))
+	}
+	if opts.dryRun {
+		a.info("dry run: session %s was not stored and no file was written", short)
+		return nil
 	}
 	a.info("session %s created for %s", short, when(p.session.Start.In(p.loc), "Mon 2 Jan 2006 15:04 MST"))
 	if p.provider.Kind == provider.KindBlizz {
@@ -420,9 +420,11 @@ func (a *app) checkSession(ctx context.Context, p *plannedSession, opts *session
 			return err
 		}
 	}
-	if err := db.CheckNewSession(ctx, store.NewSession{Session: p.session, ProofKey: key, NewConsent: opts.newConsent}); err != nil {
+	c, err := db.CheckNewSession(ctx, store.NewSession{Session: p.session, ProofKey: key, NewConsent: opts.newConsent})
+	if err != nil {
 		return personError(err)
 	}
+	p.person = c
 	return nil
 }
 

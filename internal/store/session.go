@@ -71,12 +71,20 @@ func (d *DB) CreateSessionFor(ctx context.Context, ns NewSession) (Created, erro
 }
 
 // CheckNewSession refuses what CreateSession would refuse, and stores
-// nothing: `session new --dry-run` gives the same answer as the real run.
-func (d *DB) CheckNewSession(ctx context.Context, ns NewSession) error {
-	return d.inTx(ctx, func(tx *sql.Tx, now time.Time) error {
-		_, err := admitSession(ctx, tx, ns)
+// nothing: `session new --dry-run` gives the same answer as the real run,
+// including whose the session would be (PersonID empty for a new person).
+func (d *DB) CheckNewSession(ctx context.Context, ns NewSession) (Created, error) {
+	var c Created
+	err := d.inTx(ctx, func(tx *sql.Tx, now time.Time) error {
+		p, err := admitSession(ctx, tx, ns)
+		c = Created{Session: ns.Session, PersonID: p.ID, NewPerson: p.ID == "",
+			SpellingDiffers: p.ID != "" && p.Name != ns.Session.ClientName}
 		return err
 	})
+	if err != nil {
+		return Created{}, err
+	}
+	return c, nil
 }
 
 // admitSession holds every rule a new session must pass against what is
