@@ -117,6 +117,13 @@ func checkMessage(t *testing.T, m invite.Message) {
 	if strings.Contains(m.Body, "\r") {
 		t.Fatal("CR in body")
 	}
+	// Whatever the client's name, place or organisation: no line is longer
+	// than the e-mail's width unless it is one unbreakable word.
+	for _, l := range strings.Split(m.Body, "\n") {
+		if utf8.RuneCountInString(l) > invite.LineWidth && len(strings.Fields(l)) > 1 {
+			t.Fatalf("overlong line of words: %q", l)
+		}
+	}
 }
 
 func FuzzICS(f *testing.F) {
