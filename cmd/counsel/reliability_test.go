@@ -161,10 +161,10 @@ func TestConcurrentSessionNew(t *testing.T) {
 	if got := e.count(t, "SELECT count(*) FROM people"); got != 5 {
 		t.Errorf("%d people, want 5 (each client once)", got)
 	}
-	// Per session: created, notice sent, and the records of both; per person: its record;
-	// once: the proof key's fingerprint.
-	if got := e.checkIntact(t); got != 4*total+5+1 {
-		t.Errorf("audit trail has %d events, want %d", got, 4*total+5+1)
+	// Per session: created, notice sent, the records of both and of its
+	// participant link; per person: its record; once: the proof key's fingerprint.
+	if got := e.checkIntact(t); got != 5*total+5+1 {
+		t.Errorf("audit trail has %d events, want %d", got, 5*total+5+1)
 	}
 }
 

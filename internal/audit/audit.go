@@ -34,10 +34,14 @@ const (
 	ActionConsentWithdrawn  = "consent.withdrawn"
 	ActionPersonMerged      = "person.merged"
 	ActionPersonRenamed     = "person.renamed"
-	ActionPurge             = "purge"
-	ActionExportSessions    = "export.sessions"
-	ActionExportAudit       = "export.audit"
-	ActionExportSubject     = "export.subject"
+	// A withdrawing person leaves a group session that others keep; for
+	// a Jitsi group still to come the room is replaced by a new one.
+	ActionParticipantRemoved = "session.participant_removed"
+	ActionRoomChanged        = "session.room_changed"
+	ActionPurge              = "purge"
+	ActionExportSessions     = "export.sessions"
+	ActionExportAudit        = "export.audit"
+	ActionExportSubject      = "export.subject"
 )
 
 // Actions returns every known action, in a stable order.
@@ -45,7 +49,7 @@ func Actions() []string {
 	return []string{
 		ActionSessionCreated, ActionSessionCancelled, ActionSessionDeleted, ActionSessionMoved,
 		ActionConsentNoticeSent, ActionConsentGiven, ActionConsentWithdrawn,
-		ActionPersonMerged, ActionPersonRenamed,
+		ActionPersonMerged, ActionPersonRenamed, ActionParticipantRemoved, ActionRoomChanged,
 		ActionPurge,
 		ActionExportSessions, ActionExportAudit, ActionExportSubject,
 		ActionRecordPut, ActionRecordDeleted, ActionRecordBaseline,

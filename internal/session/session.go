@@ -52,7 +52,17 @@ type Session struct {
 	// Consent is the person's consent state: ConsentPending, ConsentGiven
 	// or ConsentWithdrawn.
 	Consent string
+	// SeriesID is shared by every date of a series; empty for a single session.
+	SeriesID string
+	// Participants is the number of clients taking part (PersonID and
+	// ClientName are set only when it is one); Agreed how many of them have
+	// given consent.
+	Participants int
+	Agreed       int
 }
+
+// IsGroup reports whether several clients take part.
+func (s Session) IsGroup() bool { return s.Participants > 1 }
 
 // Consent states of a session's person.
 const (
@@ -64,8 +74,9 @@ const (
 // End is when the session is planned to end.
 func (s Session) End() time.Time { return s.Start.Add(s.Duration) }
 
-// Erased reports whether the person's name was erased after a withdrawal.
-func (s Session) Erased() bool { return s.ClientName == "" }
+// Erased reports whether the person's name was erased after a withdrawal
+// (a session of one client; a group session names nobody).
+func (s Session) Erased() bool { return s.ClientName == "" && !s.IsGroup() }
 
 // NewID returns a time-ordered ID (UUIDv7), so new rows append to the end of
 // the table's index.

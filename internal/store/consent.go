@@ -229,18 +229,25 @@ func personByIDRef(ctx context.Context, tx dbtx, ref string) (Person, error) {
 	return Person{}, ErrAmbiguousPerson
 }
 
+// ErrGroupSession: a session ID was given for a person, but the session has
+// several participants.
+var ErrGroupSession = errors.New("is a group session; name the person instead of the session")
+
 func personBySession(ctx context.Context, tx dbtx, ref string) (Person, error) {
 	s, err := findSession(ctx, tx, ref)
 	if err != nil {
 		return Person{}, err
 	}
+	if s.IsGroup() {
+		return Person{}, fmt.Errorf("session %s %w", session.ShortID(s.ID), ErrGroupSession)
+	}
 	return scanPerson(tx.QueryRowContext(ctx, "SELECT "+personColumns+
-		" FROM people WHERE id = (SELECT person_id FROM sessions WHERE id = ?)", s.ID))
+		" FROM people WHERE id = (SELECT person_id FROM session_participants WHERE session_id = ?)", s.ID))
 }
 
 func sessionsOfPerson(ctx context.Context, tx dbtx, personID string) ([]session.Session, error) {
-	rows, err := tx.QueryContext(ctx, "SELECT "+sessionColumns+` FROM sessions s JOIN people p ON p.id = s.person_id
-		WHERE s.person_id = ? ORDER BY s.starts_at, s.id`, personID)
+	rows, err := tx.QueryContext(ctx, "SELECT "+sessionColumns+` FROM sessions s
+		WHERE s.id IN (SELECT session_id FROM session_participants WHERE person_id = ?) ORDER BY s.starts_at, s.id`, personID)
 	if err != nil {
 		return nil, err
 	}
@@ -431,12 +438,33 @@ type Revocation struct {
 	ProofKey       []byte         // consent.KeySize bytes
 	RetentionYears int            // config retention_consent_years
 	Location       *time.Location // the counsellor's time zone, for "end of the year"
+	// NewJoinURL makes a new room for a Jitsi group session the person
+	// leaves before it took place (they know the old link); nil keeps the
+	// rooms. It is called once per room, for the session given.
+	NewJoinURL func(s session.Session) (string, error)
 }
+
+// GroupLeft is a group session still to come that the withdrawing person
+// left: the others keep it. For Jitsi, with Revocation.NewJoinURL, the
+// session has a new room (OldJoinURL was the one the person knew); for
+// Blizz the meeting stays and its password must change.
+type GroupLeft struct {
+	Session    session.Session // as it is now: participants counted without the person
+	OldJoinURL string          // the room before (equal to Session.JoinURL when kept)
+	Remaining  []Person        // the participants who stay, for their new invitations
+}
+
+// RoomChanged reports whether the withdrawal gave the session a new room.
+func (g GroupLeft) RoomChanged() bool { return g.OldJoinURL != g.Session.JoinURL }
 
 // Revoked is what a withdrawal did.
 type Revoked struct {
-	PersonID      string
-	Plan          consent.RevokePlan // sessions deleted and kept, as carried out
+	PersonID string
+	Plan     consent.RevokePlan // sessions of the person alone: deleted and kept, as carried out
+	// PastGroups counts the group sessions held before that the person left
+	// (the others keep them); Groups are the group sessions still to come.
+	PastGroups    int
+	Groups        []GroupLeft
 	EventsDeleted int
 	// PersonDeleted: no session was kept, so the person's row went too;
 	// otherwise it stays without name.
@@ -474,7 +502,18 @@ func (d *DB) RevokeConsent(ctx context.Context, r Revocation) (Revoked, error) {
 		if err != nil {
 			return err
 		}
-		res.Plan = consent.PlanRevoke(sessions, now)
+		var solo, groups []session.Session
+		for _, s := range sessions {
+			if s.IsGroup() {
+				groups = append(groups, s)
+			} else {
+				solo = append(solo, s)
+			}
+		}
+		res.Plan = consent.PlanRevoke(solo, now)
+		if err := leaveGroups(ctx, tx, now, p.ID, groups, r.NewJoinURL, &res); err != nil {
+			return err
+		}
 		events, err := consentEventsOfPerson(ctx, tx, p.ID)
 		if err != nil {
 			return err
@@ -510,7 +549,16 @@ func (d *DB) RevokeConsent(ctx context.Context, r Revocation) (Revoked, error) {
 		// (their consent events went just above); nothing is a reason to keep
 		// them. A trail event says each went, by ID.
 		var deleted []string
+		var links []string
 		for _, s := range res.Plan.Delete {
+			ids, err := selectIDs(ctx, tx, "SELECT id FROM session_participants WHERE session_id = ?", s.ID)
+			if err != nil {
+				return err
+			}
+			links = append(links, ids...)
+			if _, err := tx.ExecContext(ctx, "DELETE FROM session_participants WHERE session_id = ?", s.ID); err != nil {
+				return fmt.Errorf("delete session %s: %w", s.ID, err)
+			}
 			if _, err := tx.ExecContext(ctx, "DELETE FROM sessions WHERE id = ?", s.ID); err != nil {
 				return fmt.Errorf("delete session %s: %w", s.ID, err)
 			}
@@ -533,6 +581,7 @@ func (d *DB) RevokeConsent(ctx context.Context, r Revocation) (Revoked, error) {
 		if err := appendAudit(ctx, tx, now, audit.ActionConsentWithdrawn, p.ID, map[string]string{
 			"sessions_deleted":       fmt.Sprint(len(res.Plan.Delete)),
 			"sessions_anonymised":    fmt.Sprint(len(res.Plan.Keep)),
+			"group_sessions_left":    fmt.Sprint(res.PastGroups + len(res.Groups)),
 			"consent_events_deleted": fmt.Sprint(res.EventsDeleted),
 			"person_deleted":         fmt.Sprint(res.PersonDeleted),
 		}); err != nil {
@@ -542,6 +591,9 @@ func (d *DB) RevokeConsent(ctx context.Context, r Revocation) (Revoked, error) {
 		// withdrawn_at equals the person's erased_at in the tables anyway, so the
 		// ID in the trail links nothing that the times do not.
 		if err := recordRows(ctx, tx, now, tableConsentEvents, eventIDs); err != nil {
+			return err
+		}
+		if err := recordRows(ctx, tx, now, tableParticipants, links); err != nil {
 			return err
 		}
 		if err := recordRows(ctx, tx, now, tableSessions, deleted); err != nil {

@@ -219,13 +219,15 @@ func TestRevokeConsent(t *testing.T) {
 		// the sessions that had not started are gone, with their links and meeting IDs
 		{"sessions", "SELECT count(*) FROM sessions", 2}, // the past one and Client-B's
 		{"deleted sessions", "SELECT count(*) FROM sessions WHERE id IN ('" + future1 + "', '" + future2 + "')", 0},
-		{"anonymised session", "SELECT count(*) FROM sessions s JOIN people p ON p.id = s.person_id WHERE s.id = '" + past + "' AND p.name IS NULL", 1},
+		{"anonymised session", "SELECT count(*) FROM session_participants x JOIN people p ON p.id = x.person_id WHERE x.session_id = '" + past + "' AND p.name IS NULL", 1},
 		{"deleted-session audit events", "SELECT count(*) FROM audit_events WHERE action = 'session.deleted' AND object IN ('" + future1 + "', '" + future2 + "')", 2},
 		{"consent events", "SELECT count(*) FROM consent_events", 1}, // Client-B's notice
 		{"withdrawals", "SELECT count(*) FROM withdrawals WHERE subject_hmac = '" + wantMAC + "'", 1},
-		// 2 deleted sessions with their records, 1 withdrawn, the 4 deleted
-		// consent events, the proof and the erased person.
-		{"audit events", "SELECT count(*) FROM audit_events", auditBefore + 11},
+		// 2 deleted sessions with their records and their participant links'
+		// records, 1 withdrawn, the 4 deleted consent events, the proof and the
+		// erased person.
+		{"audit events", "SELECT count(*) FROM audit_events", auditBefore + 13},
+		{"participant links of deleted sessions", "SELECT count(*) FROM session_participants WHERE session_id IN ('" + future1 + "', '" + future2 + "')", 0},
 		{"withdrawn audit events", "SELECT count(*) FROM audit_events WHERE action = 'consent.withdrawn'", 1},
 	}
 	for _, c := range checks {

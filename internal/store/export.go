@@ -57,6 +57,15 @@ func (d *DB) BeginExport(ctx context.Context) (*Export, error) {
 // Now is the time of the export: its audit event's time and the generated_at it states.
 func (x *Export) Now() time.Time { return x.now }
 
+// soleParticipant is a session's subject_id without names: the person when
+// there is one, empty for a group session (whose participants an export
+// without names does not list).
+const soleParticipant = `COALESCE((SELECT CASE WHEN count(*) = 1 THEN max(x.person_id) ELSE '' END
+	FROM session_participants x WHERE x.session_id = s.id), '')`
+
+// participantJoin gives one row per participant, for an export with names.
+const participantJoin = " JOIN session_participants x ON x.session_id = s.id JOIN people p ON p.id = x.person_id"
+
 // ExportFilter selects sessions for an export.
 type ExportFilter struct {
 	From, To  time.Time // start in [From, To); zero means unbounded
@@ -88,7 +97,11 @@ func (x *Export) CountSessions(ctx context.Context, f ExportFilter) (int64, erro
 	}
 	where, args := f.where()
 	var n int64
-	if err := x.tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM sessions s"+where, args...).Scan(&n); err != nil {
+	from := " FROM sessions s"
+	if f.WithNames {
+		from += participantJoin
+	}
+	if err := x.tx.QueryRowContext(ctx, "SELECT COUNT(*)"+from+where, args...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count sessions: %w", mapErr(err))
 	}
 	x.counted = &countedSessions{f: f, n: n}
@@ -163,16 +176,16 @@ type chunk struct{ lo, hi, eq string }
 // sessionsQuery returns the query for f within c: rowid, then the export's columns joined
 // by sep, in export order.
 func sessionsQuery(f ExportFilter, c chunk) (string, []any) {
-	cols := []string{"s.rowid", "s.id", "s.person_id"}
+	cols := []string{"s.rowid", "s.id", soleParticipant}
 	if f.WithNames {
-		cols = append(cols, "COALESCE(p.name, '')")
+		cols = []string{"s.rowid", "s.id", "x.person_id", "COALESCE(p.name, '')"}
 	}
 	cols = append(cols, "s.provider_id", "s.kind", "s.starts_at", "s.timezone", "s.duration_min", "s.place",
 		"s.status", "s.created_at", "COALESCE(s.cancelled_at, '')")
 	// concat_ws builds the row in one pass, where || copies it once per column.
 	q := "SELECT concat_ws(char(31), " + strings.Join(cols, ", ") + ") FROM sessions s"
 	if f.WithNames {
-		q += " JOIN people p ON p.id = s.person_id"
+		q += participantJoin
 	}
 	where, args := f.where()
 	var more []string
@@ -194,6 +207,9 @@ func sessionsQuery(f ExportFilter, c chunk) (string, []any) {
 		where += strings.Join(more, " AND ")
 	}
 	if c.eq != "" {
+		if f.WithNames {
+			return q + where + " ORDER BY s.starts_at, s.id, x.person_id", args
+		}
 		return q + where + " ORDER BY s.starts_at, s.id", args
 	}
 	// The index on starts_at gives this order without sorting; scanSessions orders the
@@ -233,7 +249,12 @@ func scanSessions(ctx context.Context, q dbtx, f ExportFilter, c chunk, emit fun
 	var skip string
 	flush := func() error {
 		if len(group) > 1 {
-			slices.SortFunc(group, func(a, b export.Session) int { return strings.Compare(a.SessionID, b.SessionID) })
+			slices.SortFunc(group, func(a, b export.Session) int {
+				if c := strings.Compare(a.SessionID, b.SessionID); c != 0 {
+					return c
+				}
+				return strings.Compare(a.SubjectID, b.SubjectID)
+			})
 		}
 		for _, s := range group {
 			if err := checkTimes(s); err != nil {
@@ -354,11 +375,11 @@ func checkTimes(s export.Session) error {
 
 // refetchSession reads one session by rowid, column by column.
 func refetchSession(ctx context.Context, q dbtx, withNames bool, rowid string) (export.Session, error) {
-	cols := "s.id, s.person_id, s.provider_id, s.kind, s.starts_at, s.timezone, s.duration_min, s.place, s.status, s.created_at, COALESCE(s.cancelled_at, '')"
+	cols := "s.id, " + soleParticipant + ", s.provider_id, s.kind, s.starts_at, s.timezone, s.duration_min, s.place, s.status, s.created_at, COALESCE(s.cancelled_at, '')"
 	from := " FROM sessions s"
 	if withNames {
-		cols += ", COALESCE(p.name, '')"
-		from += " JOIN people p ON p.id = s.person_id"
+		cols = strings.Replace(cols, soleParticipant, "x.person_id", 1) + ", COALESCE(p.name, '')"
+		from += participantJoin
 	}
 	var s export.Session
 	var name string

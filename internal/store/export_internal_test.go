@@ -33,14 +33,21 @@ func filledDB(t *testing.T, n int) *DB {
 // referenceSessions reads the export the plain way: every column on its own, one cursor.
 func referenceSessions(t *testing.T, d *DB, f ExportFilter) []export.Session {
 	t.Helper()
-	cols := "s.id, s.person_id, s.provider_id, s.kind, s.starts_at, s.timezone, s.duration_min, s.place, s.status, s.created_at, COALESCE(s.cancelled_at, '')"
+	// Written apart from sessionsQuery: one row per session, the person when there is one.
+	cols := `s.id, CASE WHEN (SELECT count(*) FROM session_participants x WHERE x.session_id = s.id) = 1
+		THEN (SELECT x.person_id FROM session_participants x WHERE x.session_id = s.id) ELSE '' END,
+		s.provider_id, s.kind, s.starts_at, s.timezone, s.duration_min, s.place, s.status, s.created_at, COALESCE(s.cancelled_at, '')`
 	from := " FROM sessions s"
+	order := " ORDER BY s.starts_at, s.id"
 	if f.WithNames {
-		cols += ", COALESCE(p.name, '')"
-		from += " JOIN people p ON p.id = s.person_id"
+		// With names: one row per participant.
+		cols = `s.id, l.person_id, s.provider_id, s.kind, s.starts_at, s.timezone, s.duration_min, s.place, s.status,
+			s.created_at, COALESCE(s.cancelled_at, ''), COALESCE(p.name, '')`
+		from += " JOIN session_participants l ON l.session_id = s.id JOIN people p ON p.id = l.person_id"
+		order += ", l.person_id"
 	}
 	where, args := f.where()
-	rows, err := d.db.Query("SELECT "+cols+from+where+" ORDER BY s.starts_at, s.id", args...)
+	rows, err := d.db.Query("SELECT "+cols+from+where+order, args...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,11 +156,17 @@ func TestParallelSessionsMatchOneCursor(t *testing.T) {
 func insertTies(t *testing.T, d *DB, prefix string, from, n int) {
 	t.Helper()
 	_, err := d.db.Exec(`WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < ?)
-		INSERT INTO sessions (id, person_id, provider_id, kind, meeting_id, join_url, place, starts_at, timezone,
+		INSERT INTO sessions (id, provider_id, kind, meeting_id, join_url, place, starts_at, timezone,
 			duration_min, status, created_at)
-		SELECT printf('%s-%05d', ?, 100000 - i), s.person_id, s.provider_id, s.kind, '', s.join_url, s.place,
+		SELECT printf('%s-%05d', ?, 100000 - i), s.provider_id, s.kind, '', s.join_url, s.place,
 			s.starts_at, s.timezone, s.duration_min, s.status, s.created_at
 		FROM k, sessions s WHERE s.rowid = ?`, n, prefix, from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = d.db.Exec(`INSERT INTO session_participants (id, session_id, person_id)
+		SELECT 'l-' || s.id, s.id, (SELECT x.person_id FROM session_participants x JOIN sessions o ON o.id = x.session_id WHERE o.rowid = ?)
+		FROM sessions s WHERE s.id LIKE ? || '-%'`, from, prefix)
 	if err != nil {
 		t.Fatal(err)
 	}

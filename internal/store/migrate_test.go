@@ -89,7 +89,8 @@ func TestMigrationMergesSpellings(t *testing.T) {
 	}
 	for _, c := range []struct{ q, want string }{
 		{"SELECT id || ':' || COALESCE(name_key, '-') FROM people ORDER BY id", "p1:client-a p4:client-b p5:- p6:-"},
-		{"SELECT id || ':' || person_id FROM sessions ORDER BY id", "abcd0007:p6 s1:p1 s2:p1 s3:p1 s4:p1 s5:p4 s6:p5"},
+		// Schema 5 moved the person into session_participants.
+		{"SELECT session_id || ':' || person_id FROM session_participants ORDER BY session_id", "abcd0007:p6 s1:p1 s2:p1 s3:p1 s4:p1 s5:p4 s6:p5"},
 		{"SELECT id || ':' || person_id FROM consent_events ORDER BY id", "e1:p1 e2:p1 e3:p1 e4:p1 e5:p4 e7:p6"},
 		{"SELECT object || ' ' || details FROM audit_events WHERE action = 'person.merged' ORDER BY seq",
 			`p1 {"consent_events":"2","merged_person":"p2","reason":"same_name_key","sessions":"2"} ` +

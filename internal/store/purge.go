@@ -135,9 +135,10 @@ func (d *DB) Purge(ctx context.Context, r Retention, dryRun bool, trigger string
 		}
 		// Every row changed or deleted is recorded in the trail after the purge
 		// event, so the IDs are collected as the rows go.
-		var changed [5][]string
+		var changed [6][]string
 		const (
 			unlinked = iota
+			links
 			sessions
 			events
 			people
@@ -156,13 +157,21 @@ func (d *DB) Purge(ctx context.Context, r Retention, dryRun bool, trigger string
 		if err := exec(nil, `UPDATE consent_events SET session_id = NULL WHERE id IN (`+unlink+`)`, cutoff); err != nil {
 			return fmt.Errorf("unlink consent events: %w", err)
 		}
+		// Participant links go with their sessions (foreign key).
+		const dueLinks = `SELECT id FROM session_participants WHERE session_id IN (` + dueSessions + `)`
+		if err := ids(links, dueLinks, cutoff); err != nil {
+			return fmt.Errorf("delete participants: %w", err)
+		}
+		if err := exec(nil, `DELETE FROM session_participants WHERE id IN (`+dueLinks+`)`, cutoff); err != nil {
+			return fmt.Errorf("delete participants: %w", err)
+		}
 		if err := ids(sessions, dueSessions, cutoff); err != nil {
 			return fmt.Errorf("delete sessions: %w", err)
 		}
 		if err := exec(&res.Sessions, `DELETE FROM sessions WHERE id IN (`+dueSessions+`)`, cutoff); err != nil {
 			return fmt.Errorf("delete sessions: %w", err)
 		}
-		const sessionless = `SELECT id FROM people p WHERE NOT EXISTS (SELECT 1 FROM sessions s WHERE s.person_id = p.id)`
+		const sessionless = `SELECT id FROM people p WHERE NOT EXISTS (SELECT 1 FROM session_participants x WHERE x.person_id = p.id)`
 		const sessionlessEvents = `SELECT id FROM consent_events WHERE person_id IN (` + sessionless + `)`
 		if err := ids(events, sessionlessEvents); err != nil {
 			return fmt.Errorf("delete consent events: %w", err)
@@ -207,7 +216,7 @@ func (d *DB) Purge(ctx context.Context, r Retention, dryRun bool, trigger string
 		}); err != nil {
 			return err
 		}
-		for i, table := range [...]string{tableConsentEvents, tableSessions, tableConsentEvents, tablePeople, tableWithdrawals} {
+		for i, table := range [...]string{tableConsentEvents, tableParticipants, tableSessions, tableConsentEvents, tablePeople, tableWithdrawals} {
 			if err := recordRows(ctx, tx, now, table, changed[i]); err != nil {
 				return err
 			}

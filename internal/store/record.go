@@ -38,9 +38,11 @@ var recordTables = []recordTable{
 		columns: []string{"id", "created_at", "erased_at"},
 		secrets: []string{"name", "name_key"}, secretKey: "name_digest_key", secretItem: "name"},
 	{name: "sessions", key: "id",
-		columns: []string{"id", "person_id", "provider_id", "kind", "meeting_id", "join_url", "place",
+		columns: []string{"id", "provider_id", "kind", "meeting_id", "join_url", "place",
 			"starts_at", "timezone", "duration_min", "status", "created_at", "cancelled_at",
-			"sequence", "invite_version"}},
+			"sequence", "invite_version", "series_id"}},
+	{name: "session_participants", key: "id",
+		columns: []string{"id", "session_id", "person_id"}},
 	{name: "consent_events", key: "id",
 		columns: []string{"id", "person_id", "session_id", "event", "timestamp", "jurisdiction",
 			"legal_basis", "purpose", "notice_language", "notice_version", "notice_hash",
@@ -64,6 +66,7 @@ func RecordTables() []string {
 const (
 	tablePeople        = "people"
 	tableSessions      = "sessions"
+	tableParticipants  = "session_participants"
 	tableConsentEvents = "consent_events"
 	tableWithdrawals   = "withdrawals"
 	tableSettings      = "settings"
@@ -239,6 +242,33 @@ func recordRows(ctx context.Context, tx *sql.Tx, now time.Time, table string, id
 	// A migration's Go step (fillNameKeys) records rows before a later
 	// migration adds the table's newest columns; that migration's baseline
 	// records them again with every column.
+	if b.sel, err = t.selectListIn(ctx, tx); err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if err := recordRowWith(ctx, tx, now, dg, t, b, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// recordRowsIn is recordRows for a migration's Go step, when the table may
+// not have every column yet (see selectListIn): a later migration that adds
+// or removes a column records every row of the table again.
+func recordRowsIn(ctx context.Context, tx *sql.Tx, now time.Time, table string, ids []string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	t, ok := recordTableNamed(table)
+	if !ok {
+		return fmt.Errorf("record %s: not a record table", table)
+	}
+	dg, err := recordDigester(ctx, tx)
+	if err != nil {
+		return err
+	}
+	b := newRowBuffer(t)
 	if b.sel, err = t.selectListIn(ctx, tx); err != nil {
 		return err
 	}

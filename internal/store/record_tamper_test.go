@@ -25,6 +25,7 @@ type recordFixture struct {
 	sessionB             string
 	given, noticeA       string
 	deletedNotice, proof string
+	link1                string // Client-A's participant row of session1
 }
 
 func newRecordFixture(t *testing.T) *recordFixture {
@@ -49,6 +50,11 @@ func newRecordFixture(t *testing.T) *recordFixture {
 		t.Fatal(err)
 	}
 	f.session1, f.session2, f.sessionB = s1.ID, s2.ID, sb.ID
+	raw := rawOpen(t, f.db.Path())
+	if err := raw.QueryRow("SELECT id FROM session_participants WHERE session_id = ?", s1.ID).Scan(&f.link1); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
 	g, err := f.db.ConfirmConsent(ctx, store.Confirmation{Name: "Client-A", Method: consent.MethodEmail, RecordedBy: "counsellor"})
 	if err != nil {
 		t.Fatal(err)
@@ -126,10 +132,22 @@ func TestRecordTamperDetected(t *testing.T) {
 			want{"sessions", audit.ProblemChanged, func(f *recordFixture) string { return f.sessionB }, []string{"status", "cancelled_at"}}},
 		{"SessionInserted",
 			func(f *recordFixture) []string {
-				return []string{`INSERT INTO sessions SELECT '` + forgedID + `', person_id, provider_id, kind, meeting_id, join_url, place,
-					'2026-12-30T09:00:00Z', timezone, duration_min, status, created_at, cancelled_at, sequence, invite_version FROM sessions WHERE id = '` + f.session1 + `'`}
+				return []string{`INSERT INTO sessions SELECT '` + forgedID + `', provider_id, kind, meeting_id, join_url, place,
+					'2026-12-30T09:00:00Z', timezone, duration_min, status, created_at, cancelled_at, sequence, invite_version, series_id FROM sessions WHERE id = '` + f.session1 + `'`}
 			},
 			want{"sessions", audit.ProblemInserted, func(*recordFixture) string { return forgedID }, nil}},
+		// A person slipped into a session (or taken out of one) behind counsel's back.
+		{"ParticipantInserted",
+			func(f *recordFixture) []string {
+				return []string{`INSERT INTO session_participants SELECT '` + forgedID + `', '` + f.sessionB + `', person_id
+					FROM session_participants WHERE session_id = '` + f.session1 + `'`}
+			},
+			want{"session_participants", audit.ProblemInserted, func(*recordFixture) string { return forgedID }, nil}},
+		{"ParticipantMoved",
+			func(f *recordFixture) []string {
+				return []string{`UPDATE session_participants SET session_id = '` + f.sessionB + `' WHERE session_id = '` + f.session1 + `'`}
+			},
+			want{"session_participants", audit.ProblemChanged, func(f *recordFixture) string { return f.link1 }, []string{"session_id"}}},
 		{"SessionDeleted",
 			func(f *recordFixture) []string {
 				return []string{`UPDATE consent_events SET session_id = NULL WHERE session_id = '` + f.session2 + `'`,
@@ -328,7 +346,7 @@ func TestSchema1DatabaseMigratesAndVerifies(t *testing.T) {
 		t.Fatalf("migrated database: %+v, %v", rep.Problems, err)
 	}
 	evs := events(t, db)
-	if len(evs) != 11 || evs[2].Action != audit.ActionRecordBaseline || evs[2].Details["schema"] != "2" ||
+	if len(evs) != 14 || evs[2].Action != audit.ActionRecordBaseline || evs[2].Details["schema"] != "2" ||
 		evs[2].Details["people"] != "1" || evs[2].Details["withdrawals"] != "1" {
 		t.Fatalf("want the old chain, a baseline and four records, then two baselines of one record each; got %d events, third %+v", len(evs), evs[2])
 	}
@@ -341,6 +359,20 @@ func TestSchema1DatabaseMigratesAndVerifies(t *testing.T) {
 	if evs[9].Action != audit.ActionRecordBaseline || evs[9].Details["schema"] != "4" || evs[9].Details["sessions"] != "1" ||
 		evs[10].Action != audit.ActionRecordPut || evs[10].Details["table"] != "sessions" {
 		t.Fatalf("want a baseline of schema 4 and one sessions record; got %+v, %+v", evs[9], evs[10])
+	}
+	// Schema 5 moved the person into session_participants: the session is
+	// recorded again and its one participant for the first time.
+	if evs[11].Action != audit.ActionRecordBaseline || evs[11].Details["schema"] != "5" || evs[11].Details["sessions"] != "1" ||
+		evs[11].Details["session_participants"] != "1" || evs[12].Details["table"] != "sessions" ||
+		evs[13].Details["table"] != "session_participants" {
+		t.Fatalf("want a baseline of schema 5 with one session and one participant; got %+v, %+v, %+v", evs[11], evs[12], evs[13])
+	}
+	// The old session is now a one-participant session of the same person,
+	// with its consent event.
+	sub, err := db.FindSubject(context.Background(), store.SubjectQuery{Ref: "client-a"})
+	if err != nil || sub.Person.ID != person || len(sub.Sessions) != 1 || sub.Sessions[0].ID != session ||
+		sub.Sessions[0].Participants != 1 || sub.Sessions[0].ClientName != "Client-A" || len(sub.Events) != 1 || sub.Events[0].SessionID != session {
+		t.Fatalf("after the migration: %+v, %v", sub, err)
 	}
 	// The baseline binds the old rows like any other: an edit after it is found.
 	db = tamper(t, db, `UPDATE sessions SET starts_at = '2026-12-02T09:00:00Z'`)

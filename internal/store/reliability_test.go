@@ -120,8 +120,8 @@ func TestKilledBulkWrite(t *testing.T) {
 	if _, err := db.CreateSession(context.Background(), newSession(t, "Client-A", fixedNow.Add(time.Hour), "blizz")); err != nil {
 		t.Fatal(err)
 	}
-	// A new person, session and notice, each with its record event.
-	if h, err := verifyDB(db); err != nil || h.Seq != int64(before.audit+5) {
-		t.Fatalf("audit chain after the next write: head %d, %v; want %d events", h.Seq, err, before.audit+5)
+	// A new person, session, participant and notice, each with its record event.
+	if h, err := verifyDB(db); err != nil || h.Seq != int64(before.audit+6) {
+		t.Fatalf("audit chain after the next write: head %d, %v; want %d events", h.Seq, err, before.audit+6)
 	}
 }

@@ -42,9 +42,9 @@ func seedReport(t *testing.T) *store.DB {
 	return tamper(t, db,
 		// given for the October session (jitsi), and once without a session
 		fmt.Sprintf(`INSERT INTO consent_events (id, person_id, session_id, event, timestamp, jurisdiction, legal_basis, purpose)
-			SELECT 'c1', person_id, id, 'given', '2026-10-01T08:00:00Z', 'DE', 'x', 'y' FROM sessions WHERE id = '%s'`, ids[0]),
+			SELECT 'c1', person_id, session_id, 'given', '2026-10-01T08:00:00Z', 'DE', 'x', 'y' FROM session_participants WHERE session_id = '%s'`, ids[0]),
 		`INSERT INTO consent_events (id, person_id, session_id, event, timestamp, jurisdiction, legal_basis, purpose)
-			SELECT 'c2', person_id, NULL, 'given', '2026-11-03T08:00:00Z', 'DE', 'x', 'y' FROM sessions LIMIT 1`,
+			SELECT 'c2', person_id, NULL, 'given', '2026-11-03T08:00:00Z', 'DE', 'x', 'y' FROM session_participants LIMIT 1`,
 		`INSERT INTO withdrawals (id, subject_hmac, withdrawn_at, retain_until)
 			VALUES ('w1', 'h', '2026-11-10T12:00:00Z', '2029-12-31T23:59:59Z'), ('w2', 'h2', '2025-01-10T12:00:00Z', '2028-12-31T23:59:59Z')`,
 	)

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -31,16 +32,35 @@ func (e *RoomTakenError) Is(target error) bool { return target == ErrRoomTaken }
 // indexed by migration 0003 (sessions_by_room).
 const roomKey = "lower(substr(join_url, 1, instr(join_url || '#', '#') - 1))"
 
-// checkRoom is the one place of the rule "one room, one client": a Jitsi
-// room or a Blizz meeting ID stored for a session of another person (any
-// status: the other client keeps the link) is refused; the same person may
-// use their room again. personID is empty for a person not yet stored.
-// Group sessions will widen "person" to the session's participants here.
-func checkRoom(ctx context.Context, tx dbtx, s session.Session, personID string) error {
+// checkRoom is the one place of the rule "one room belongs to one session
+// or one series and its participants": a Jitsi room or a Blizz meeting ID
+// stored for any session (any status: its clients keep the link) whose
+// participants are not exactly the new session's is refused; the same
+// client, or the same group, may use their room again. personIDs are the
+// new session's clients, an empty ID for a person not yet stored (who can
+// be in no stored session, so any stored use of the room refuses them).
+func checkRoom(ctx context.Context, tx dbtx, s session.Session, personIDs []string) error {
+	known := []string{} // "[]", not "null": json_each(null) gives one NULL row, and NOT IN (NULL) is never true
+	for _, id := range personIDs {
+		if id != "" {
+			known = append(known, id)
+		}
+	}
+	set, err := json.Marshal(known)
+	if err != nil {
+		return err
+	}
 	var other string
-	err := tx.QueryRowContext(ctx, "SELECT id FROM sessions WHERE ("+roomKey+
-		" = lower(substr(?1, 1, instr(?1 || '#', '#') - 1)) OR (?2 <> '' AND meeting_id = ?2)) AND person_id <> ?3 ORDER BY id LIMIT 1",
-		s.JoinURL, s.MeetingID, personID).Scan(&other)
+	// The sessions in the room first (by the indexes of migration 0003), then
+	// their participants compared with the new ones.
+	err = tx.QueryRowContext(ctx, `WITH room AS (SELECT id FROM sessions WHERE `+roomKey+
+		` = lower(substr(?1, 1, instr(?1 || '#', '#') - 1)) OR (?2 <> '' AND meeting_id = ?2))
+		SELECT room.id FROM room
+		WHERE (SELECT count(*) FROM session_participants x WHERE x.session_id = room.id) <> ?4
+			OR EXISTS (SELECT 1 FROM session_participants x WHERE x.session_id = room.id
+				AND x.person_id NOT IN (SELECT value FROM json_each(?3)))
+		ORDER BY room.id LIMIT 1`,
+		s.JoinURL, s.MeetingID, string(set), len(personIDs)).Scan(&other)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return nil

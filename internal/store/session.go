@@ -21,11 +21,23 @@ var (
 	ErrCancelled = errors.New("is already cancelled")
 )
 
-// NewSession is what `session new` stores.
+// NewSession is what `session new` stores: one session for one client, or
+// (with Clients and Later) a group session, a series, or a series of group
+// sessions, all in one room.
 type NewSession struct {
-	Session    session.Session // ID, ClientName (normalised) and the plan; Status and CreatedAt are set here
+	Session    session.Session // ID, ClientName (normalised) and the plan of the first date; Status and CreatedAt are set here
 	Notice     consent.Notice  // the consent text the e-mail carries
 	RecordedBy string          // the counsellor, from the configuration
+	// Clients are the participants' names (normalised), in the order typed,
+	// when there are several; empty means Session.ClientName alone. Notices,
+	// when given, holds the notice of each client's own e-mail, in the same
+	// order; else every client received Notice.
+	Clients []string
+	Notices []consent.Notice
+	// Later are the further dates of a series, each with its own ID and
+	// start (the rest is taken from Session); SeriesID names the series.
+	Later    []session.Session
+	SeriesID string
 	// ProofKey matches the name against withdrawal proofs; it is required,
 	// so that a missing key can never skip the check (the CLI creates it
 	// before the first session). A withdrawn person is refused unless
@@ -38,12 +50,63 @@ type NewSession struct {
 	WeakRoom bool
 }
 
+// clients returns the participants' names and the notice each received.
+func (ns NewSession) clients() ([]string, []consent.Notice, error) {
+	names := ns.Clients
+	if len(names) == 0 {
+		names = []string{ns.Session.ClientName}
+	}
+	notices := ns.Notices
+	if len(notices) == 0 {
+		for range names {
+			notices = append(notices, ns.Notice)
+		}
+	}
+	if len(notices) != len(names) {
+		return nil, nil, errors.New("one consent notice per client is needed")
+	}
+	return names, notices, nil
+}
+
+// dates returns every session to store: the first date and the later ones.
+func (ns NewSession) dates() []session.Session {
+	out := []session.Session{ns.Session}
+	for _, l := range ns.Later {
+		s := ns.Session
+		s.ID, s.Start = l.ID, l.Start
+		out = append(out, s)
+	}
+	for i := range out {
+		out[i].SeriesID = ns.SeriesID
+		out[i].Participants = len(ns.Clients)
+		if out[i].Participants == 0 {
+			out[i].Participants = 1
+		}
+		if out[i].Participants > 1 {
+			out[i].ClientName = ""
+		}
+	}
+	return out
+}
+
+// ErrSameClientTwice: one person is named twice among a session's clients.
+var ErrSameClientTwice = errors.New("the same client is named twice (names compare ignoring case and invisible characters)")
+
 // Created is what CreateSession did.
 type Created struct {
-	Session  session.Session
-	PersonID string
+	Session  session.Session // the first date
+	PersonID string          // the first client
 	// NewPerson: the name was not known. Otherwise SpellingDiffers says the
 	// known person's name is stored in another spelling (same NameKey).
+	NewPerson, SpellingDiffers bool
+	// Sessions are all dates stored; People every client, in order.
+	Sessions []session.Session
+	People   []CreatedPerson
+}
+
+// CreatedPerson is one client of a new session.
+type CreatedPerson struct {
+	ID                         string
 	NewPerson, SpellingDiffers bool
 }
 
@@ -88,65 +151,133 @@ func (d *DB) CheckNewSession(ctx context.Context, ns NewSession) (Created, error
 }
 
 // admitSession holds every rule a new session must pass against what is
-// stored: the person has not withdrawn, and the meeting room is not another
-// person's. It returns the known person (zero when the name is new).
-func admitSession(ctx context.Context, tx dbtx, ns NewSession) (Person, error) {
-	name := ns.Session.ClientName
-	key := session.NameKey(name)
-	if key == "" {
-		return Person{}, fmt.Errorf("the name or pseudonym %w", session.ErrNameEmpty)
+// stored: no client has withdrawn, no client is named twice, and the
+// meeting room belongs to no other session or series with other
+// participants. It returns the known people (a zero Person for a new name),
+// in the order of the clients.
+func admitSession(ctx context.Context, tx dbtx, ns NewSession) ([]Person, error) {
+	names, _, err := ns.clients()
+	if err != nil {
+		return nil, err
 	}
-	p, err := personByKey(ctx, tx, key)
-	if err != nil && !errors.Is(err, ErrNoPerson) {
-		return Person{}, err
-	}
-	if p.ID == "" {
-		if err := refuseWithdrawn(ctx, tx, name, ns.ProofKey, ns.NewConsent); err != nil {
-			return Person{}, err
+	var known []Person
+	seen := make(map[string]bool)
+	for _, name := range names {
+		key := session.NameKey(name)
+		if key == "" {
+			return nil, fmt.Errorf("the name or pseudonym %w", session.ErrNameEmpty)
 		}
+		if seen[key] {
+			return nil, ErrSameClientTwice
+		}
+		seen[key] = true
+		p, err := personByKey(ctx, tx, key)
+		if err != nil && !errors.Is(err, ErrNoPerson) {
+			return nil, err
+		}
+		if p.ID == "" {
+			if err := refuseWithdrawn(ctx, tx, name, ns.ProofKey, ns.NewConsent); err != nil {
+				return nil, err
+			}
+		}
+		known = append(known, p)
 	}
-	return p, checkRoom(ctx, tx, ns.Session, p.ID)
+	ids := make([]string, len(known))
+	for i, p := range known {
+		ids[i] = p.ID
+	}
+	return known, checkRoom(ctx, tx, ns.Session, ids)
 }
 
 // createSession is CreateSession's work inside tx; the fixture generator
 // (fixture.go) runs it many times in one transaction.
 func createSession(ctx context.Context, tx *sql.Tx, now time.Time, ns NewSession) (Created, error) {
-	s := ns.Session
-	if !storable(s.Start) {
-		return Created{}, fmt.Errorf("session start: %w", ErrBadTime)
+	dates := ns.dates()
+	for _, s := range dates {
+		if !storable(s.Start) {
+			return Created{}, fmt.Errorf("session start: %w", ErrBadTime)
+		}
 	}
 	if _, err := admitSession(ctx, tx, ns); err != nil {
 		return Created{}, err
 	}
-	person, err := findOrCreatePerson(ctx, tx, now, s.ClientName)
+	names, notices, err := ns.clients()
 	if err != nil {
 		return Created{}, err
 	}
-	personID := person.ID
-	s.Status, s.CreatedAt, s.Sequence = session.Scheduled, now, 0
-	_, err = tx.ExecContext(ctx, `INSERT INTO sessions
-		(id, person_id, provider_id, kind, meeting_id, join_url, place, starts_at, timezone, duration_min, status, created_at,
-		 sequence, invite_version)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)`,
-		s.ID, personID, s.ProviderID, s.Kind, s.MeetingID, s.JoinURL, s.Place,
-		formatTime(s.Start), s.Timezone, int(s.Duration/time.Minute), string(s.Status), formatTime(now), s.InviteVersion)
+	var c Created
+	for _, name := range names {
+		person, err := findOrCreatePerson(ctx, tx, now, name)
+		if err != nil {
+			return Created{}, err
+		}
+		c.People = append(c.People, CreatedPerson{ID: person.ID, NewPerson: person.Created, SpellingDiffers: person.SpellingDiffers})
+	}
+	for i := range dates {
+		s := &dates[i]
+		s.Status, s.CreatedAt, s.Sequence = session.Scheduled, now, 0
+		var series any
+		if s.SeriesID != "" {
+			series = s.SeriesID
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO sessions
+			(id, provider_id, kind, meeting_id, join_url, place, starts_at, timezone, duration_min, status, created_at,
+			 sequence, invite_version, series_id)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)`,
+			s.ID, s.ProviderID, s.Kind, s.MeetingID, s.JoinURL, s.Place,
+			formatTime(s.Start), s.Timezone, int(s.Duration/time.Minute), string(s.Status), formatTime(now), s.InviteVersion, series)
+		if err != nil {
+			return Created{}, fmt.Errorf("store session: %w", err)
+		}
+		detail := map[string]string{"provider": s.ProviderID, "starts_at": formatTime(s.Start),
+			"participants": strconv.Itoa(len(c.People))}
+		if len(c.People) == 1 {
+			detail["person"] = c.People[0].ID
+		}
+		if s.SeriesID != "" {
+			detail["series"] = s.SeriesID
+		}
+		if ns.WeakRoom {
+			detail["weak_room"] = "true"
+		}
+		if err := appendAudit(ctx, tx, now, audit.ActionSessionCreated, s.ID, detail); err != nil {
+			return Created{}, err
+		}
+		if err := recordRow(ctx, tx, now, tableSessions, s.ID); err != nil {
+			return Created{}, err
+		}
+		for _, p := range c.People {
+			if err := addParticipant(ctx, tx, now, s.ID, p.ID); err != nil {
+				return Created{}, err
+			}
+		}
+	}
+	// One e-mail per client carries the notice for every date: each date
+	// records it, so that each date (cancelled, moved, purged on its own)
+	// keeps the language and text its e-mails repeat.
+	for _, s := range dates {
+		for i, p := range c.People {
+			if err := noticeSent(ctx, tx, now, p.ID, s.ID, notices[i], ns.RecordedBy); err != nil {
+				return Created{}, err
+			}
+		}
+	}
+	c.Session, c.Sessions = dates[0], dates
+	c.PersonID, c.NewPerson, c.SpellingDiffers = c.People[0].ID, c.People[0].NewPerson, c.People[0].SpellingDiffers
+	return c, nil
+}
+
+// addParticipant links a person to a session, bound to the trail.
+func addParticipant(ctx context.Context, tx *sql.Tx, now time.Time, sessionID, personID string) error {
+	id, err := session.NewID()
 	if err != nil {
-		return Created{}, fmt.Errorf("store session: %w", err)
+		return err
 	}
-	detail := map[string]string{"person": personID, "provider": s.ProviderID, "starts_at": formatTime(s.Start)}
-	if ns.WeakRoom {
-		detail["weak_room"] = "true"
+	if _, err := tx.ExecContext(ctx, "INSERT INTO session_participants (id, session_id, person_id) VALUES (?, ?, ?)",
+		id, sessionID, personID); err != nil {
+		return fmt.Errorf("store participant: %w", err)
 	}
-	if err := appendAudit(ctx, tx, now, audit.ActionSessionCreated, s.ID, detail); err != nil {
-		return Created{}, err
-	}
-	if err := recordRow(ctx, tx, now, tableSessions, s.ID); err != nil {
-		return Created{}, err
-	}
-	if err := noticeSent(ctx, tx, now, personID, s.ID, ns.Notice, ns.RecordedBy); err != nil {
-		return Created{}, err
-	}
-	return Created{Session: s, PersonID: personID, NewPerson: person.Created, SpellingDiffers: person.SpellingDiffers}, nil
+	return recordRow(ctx, tx, now, tableParticipants, id)
 }
 
 // noticeSent records that the e-mail for a session carried the consent
@@ -182,16 +313,31 @@ type SessionFilter struct {
 
 // sessionColumns read a session with what its e-mails repeat: the sequence,
 // the invite version, the language and consent version of its last notice,
-// and the person's consent state (withdrawn when erased or withdrawn, given
-// when an agreement is recorded, else pending).
-const sessionColumns = `s.id, s.person_id, COALESCE(p.name, ''), s.provider_id, s.kind, s.meeting_id, s.join_url, s.place,
+// and the consent state (withdrawn when erased or withdrawn, given when an
+// agreement is recorded, else pending; for a group: given when every
+// participant agreed). The client's ID and name only when there is one; then
+// the series, the number of participants and how many of them agreed.
+const sessionColumns = `s.id,
+	CASE WHEN (SELECT count(*) FROM session_participants x WHERE x.session_id = s.id) = 1 THEN
+		(SELECT x.person_id FROM session_participants x WHERE x.session_id = s.id)
+	ELSE '' END,
+	CASE WHEN (SELECT count(*) FROM session_participants x WHERE x.session_id = s.id) = 1 THEN
+		COALESCE((SELECT p.name FROM session_participants x JOIN people p ON p.id = x.person_id WHERE x.session_id = s.id), '')
+	ELSE '' END,
+	s.provider_id, s.kind, s.meeting_id, s.join_url, s.place,
 	s.starts_at, s.timezone, s.duration_min, s.status, s.created_at, COALESCE(s.cancelled_at, ''),
 	s.sequence, s.invite_version,
 	COALESCE((SELECT c.notice_language || char(31) || c.notice_version || char(31) || c.notice_hash FROM consent_events c
 		WHERE c.session_id = s.id AND c.event = 'notice_sent' ORDER BY c.timestamp DESC, c.id DESC LIMIT 1), ''),
-	CASE WHEN p.name IS NULL OR EXISTS (SELECT 1 FROM consent_events c WHERE c.person_id = s.person_id AND c.event = 'withdrawn') THEN 'withdrawn'
-		WHEN EXISTS (SELECT 1 FROM consent_events c WHERE c.person_id = s.person_id AND c.event = 'given') THEN 'given'
-		ELSE 'pending' END`
+	CASE WHEN EXISTS (SELECT 1 FROM session_participants x JOIN people p ON p.id = x.person_id WHERE x.session_id = s.id
+			AND (p.name IS NULL OR EXISTS (SELECT 1 FROM consent_events c WHERE c.person_id = x.person_id AND c.event = 'withdrawn'))) THEN 'withdrawn'
+		WHEN NOT EXISTS (SELECT 1 FROM session_participants x WHERE x.session_id = s.id
+			AND NOT EXISTS (SELECT 1 FROM consent_events c WHERE c.person_id = x.person_id AND c.event = 'given')) THEN 'given'
+		ELSE 'pending' END,
+	COALESCE(s.series_id, ''),
+	(SELECT count(*) FROM session_participants x WHERE x.session_id = s.id),
+	(SELECT count(*) FROM session_participants x WHERE x.session_id = s.id
+		AND EXISTS (SELECT 1 FROM consent_events c WHERE c.person_id = x.person_id AND c.event = 'given'))`
 
 // ListSessions returns sessions ordered by start, and whether more matched
 // than the limit allowed.
@@ -207,7 +353,7 @@ func (d *DB) ListSessions(ctx context.Context, f SessionFilter) ([]session.Sessi
 	if !f.WithCancelled {
 		where = append(where, "s.status = 'scheduled'")
 	}
-	q := "SELECT " + sessionColumns + " FROM sessions s JOIN people p ON p.id = s.person_id"
+	q := "SELECT " + sessionColumns + " FROM sessions s"
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
@@ -257,7 +403,7 @@ func findSession(ctx context.Context, q querier, ref string) (session.Session, e
 	}
 	// The full ID, its beginning, or (as lists show the last characters) the
 	// short ID or its beginning.
-	rows, err := q.QueryContext(ctx, "SELECT "+sessionColumns+` FROM sessions s JOIN people p ON p.id = s.person_id
+	rows, err := q.QueryContext(ctx, "SELECT "+sessionColumns+` FROM sessions s
 		WHERE s.id LIKE ?1 || '%' OR substr(s.id, -?2) LIKE ?1 || '%' LIMIT 2`, ref, session.ShortIDLen)
 	if err != nil {
 		return session.Session{}, mapErr(err)
@@ -373,8 +519,8 @@ func (d *DB) MoveSession(ctx context.Context, m Move) (before, after session.Ses
 		after = before
 		after.Start, after.Duration, after.Sequence, after.InviteVersion = m.Start.UTC(), m.Duration, before.Sequence+1, m.Version
 		after.Lang, after.NoticeVersion = m.Notice.Language, m.Notice.Version
-		var personID string
-		if err := tx.QueryRowContext(ctx, "SELECT person_id FROM sessions WHERE id = ?", before.ID).Scan(&personID); err != nil {
+		people, err := selectIDs(ctx, tx, "SELECT person_id FROM session_participants WHERE session_id = ? ORDER BY id", before.ID)
+		if err != nil {
 			return err
 		}
 		if err := appendAudit(ctx, tx, now, audit.ActionSessionMoved, before.ID, map[string]string{
@@ -387,8 +533,14 @@ func (d *DB) MoveSession(ctx context.Context, m Move) (before, after session.Ses
 			return err
 		}
 		// The updated invitation carries the notice again: what it said is
-		// recorded like the first one, so it stays provable.
-		return noticeSent(ctx, tx, now, personID, before.ID, m.Notice, m.RecordedBy)
+		// recorded like the first one, so it stays provable; in a group, for
+		// every participant (each gets their own updated invitation).
+		for _, personID := range people {
+			if err := noticeSent(ctx, tx, now, personID, before.ID, m.Notice, m.RecordedBy); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	return before, after, err
 }
@@ -401,7 +553,7 @@ func scanSession(r scanner) (session.Session, error) {
 	var mins int
 	if err := r.Scan(&s.ID, &s.PersonID, &s.ClientName, &s.ProviderID, &s.Kind, &s.MeetingID, &s.JoinURL, &s.Place,
 		&start, &s.Timezone, &mins, &status, &created, &cancelled,
-		&s.Sequence, &s.InviteVersion, &notice, &s.Consent); err != nil {
+		&s.Sequence, &s.InviteVersion, &notice, &s.Consent, &s.SeriesID, &s.Participants, &s.Agreed); err != nil {
 		return s, mapErr(err)
 	}
 	if parts := strings.Split(notice, "\x1f"); len(parts) == 3 {

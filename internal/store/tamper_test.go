@@ -110,14 +110,14 @@ func TestVerifyIntactTrail(t *testing.T) {
 		t.Fatal(err)
 	}
 	evs := events(t, db)
-	if len(evs) != 17 {
-		t.Fatalf("%d events, want 17 (3 people, sessions and notices with their records, 1 cancel with its record)", len(evs))
+	if len(evs) != 20 {
+		t.Fatalf("%d events, want 20 (3 people, sessions, participants and notices with their records, 1 cancel with its record)", len(evs))
 	}
-	head, err := verifyDB(db, evs[3].Hash, evs[16].Hash)
+	head, err := verifyDB(db, evs[3].Hash, evs[19].Hash)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := evs[16].Head(); head != want {
+	if want := evs[19].Head(); head != want {
 		t.Errorf("head %+v, want %+v", head, want)
 	}
 	if got, err := db.AuditHead(context.Background()); err != nil || got != head {
@@ -220,10 +220,10 @@ func TestTamperDetected(t *testing.T) {
 			name: "InsertCopyAtEnd",
 			stmts: []string{
 				`INSERT INTO audit_events (seq, id, at, action, object, details, prev_hash, hash)
-					SELECT 21, 'copied-event', at, action, object, details, prev_hash, '` + strings.Repeat("e", 64) + `'
+					SELECT 25, 'copied-event', at, action, object, details, prev_hash, '` + strings.Repeat("e", 64) + `'
 					FROM audit_events WHERE seq = 2`,
 			},
-			wantSeq: 21, wantReason: "previous hash",
+			wantSeq: 25, wantReason: "previous hash",
 		},
 		{
 			name: "SwapTwoEvents",
@@ -275,14 +275,14 @@ func TestTruncationNeedsAKeptHead(t *testing.T) {
 		wantHead int64 // seq of the head left
 	}{
 		{"DeleteLastEvents", []string{`DELETE FROM audit_events WHERE seq > 5`}, 5},
-		{"DeleteLastEvent", []string{`DELETE FROM audit_events WHERE seq = 20`}, 19},
+		{"DeleteLastEvent", []string{`DELETE FROM audit_events WHERE seq = 24`}, 23},
 		{"TruncateTable", []string{`DELETE FROM audit_events`}, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			db := seedTrail(t, 4)
 			kept, err := db.AuditHead(context.Background())
-			if err != nil || kept.Seq != 20 {
+			if err != nil || kept.Seq != 24 {
 				t.Fatalf("head %+v, %v", kept, err)
 			}
 			db = tamper(t, db, tt.stmts...)

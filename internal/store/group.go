@@ -1,0 +1,113 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/expeerienced/counsel/internal/audit"
+	"github.com/expeerienced/counsel/internal/session"
+)
+
+// leaveGroups takes a withdrawing person out of every group session: the
+// link goes (so nothing ties them to the others any more), the others keep
+// the session. For the ones still to come, a Jitsi room the person knows is
+// replaced by newURL's (one new room per old room, so a series keeps one
+// room), each change an audit event and a record.
+func leaveGroups(ctx context.Context, tx *sql.Tx, now time.Time, personID string, groups []session.Session,
+	newURL func(session.Session) (string, error), res *Revoked) error {
+	rooms := make(map[string]string) // old room -> new
+	for _, s := range groups {
+		ids, err := selectIDs(ctx, tx, "SELECT id FROM session_participants WHERE session_id = ? AND person_id = ?", s.ID, personID)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM session_participants WHERE session_id = ? AND person_id = ?", s.ID, personID); err != nil {
+			return fmt.Errorf("leave session %s: %w", s.ID, err)
+		}
+		s.Participants--
+		if err := appendAudit(ctx, tx, now, audit.ActionParticipantRemoved, s.ID, map[string]string{
+			"reason": "consent_withdrawn", "person": personID, "participants": strconv.Itoa(s.Participants),
+		}); err != nil {
+			return err
+		}
+		if err := recordRows(ctx, tx, now, tableParticipants, ids); err != nil {
+			return err
+		}
+		if s.Status != session.Scheduled || s.Start.Before(now) {
+			res.PastGroups++
+			continue
+		}
+		g := GroupLeft{Session: s, OldJoinURL: s.JoinURL}
+		if s.Kind == "jitsi" && newURL != nil {
+			key := roomOf(s.JoinURL)
+			url, ok := rooms[key]
+			if !ok {
+				if url, err = newURL(s); err != nil {
+					return err
+				}
+				rooms[key] = url
+			}
+			if _, err := tx.ExecContext(ctx, "UPDATE sessions SET join_url = ? WHERE id = ?", url, s.ID); err != nil {
+				return fmt.Errorf("new room for session %s: %w", s.ID, err)
+			}
+			g.Session.JoinURL = url
+			if err := appendAudit(ctx, tx, now, audit.ActionRoomChanged, s.ID, map[string]string{"reason": "consent_withdrawn"}); err != nil {
+				return err
+			}
+			if err := recordRow(ctx, tx, now, tableSessions, s.ID); err != nil {
+				return err
+			}
+		}
+		if g.Remaining, err = participantsOf(ctx, tx, s.ID); err != nil {
+			return err
+		}
+		res.Groups = append(res.Groups, g)
+	}
+	return nil
+}
+
+// roomOf is roomKey in Go: the address without its #fragment, lower case.
+func roomOf(joinURL string) string {
+	for i := 0; i < len(joinURL); i++ {
+		if joinURL[i] == '#' {
+			joinURL = joinURL[:i]
+			break
+		}
+	}
+	b := []byte(joinURL)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
+
+// participantsOf lists the people of a session in the order they were added.
+func participantsOf(ctx context.Context, tx dbtx, sessionID string) ([]Person, error) {
+	rows, err := tx.QueryContext(ctx, "SELECT "+personColumns+
+		" FROM people WHERE id IN (SELECT person_id FROM session_participants WHERE session_id = ?) ORDER BY created_at, id", sessionID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Person
+	for rows.Next() {
+		p, err := scanPerson(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// Participants lists the people taking part in a session (names as stored;
+// an erased person has none).
+func (d *DB) Participants(ctx context.Context, sessionID string) ([]Person, error) {
+	ps, err := participantsOf(ctx, d.db, sessionID)
+	return ps, mapErr(err)
+}
