@@ -139,10 +139,18 @@ func (d *DB) CreateSessionFor(ctx context.Context, ns NewSession) (Created, erro
 func (d *DB) CheckNewSession(ctx context.Context, ns NewSession) (Created, error) {
 	var c Created
 	err := d.inTx(ctx, func(tx *sql.Tx, now time.Time) error {
-		p, err := admitSession(ctx, tx, ns)
-		c = Created{Session: ns.Session, PersonID: p.ID, NewPerson: p.ID == "",
-			SpellingDiffers: p.ID != "" && p.Name != ns.Session.ClientName}
-		return err
+		known, err := admitSession(ctx, tx, ns)
+		if err != nil {
+			return err
+		}
+		names, _, _ := ns.clients()
+		for i, p := range known {
+			c.People = append(c.People, CreatedPerson{ID: p.ID, NewPerson: p.ID == "",
+				SpellingDiffers: p.ID != "" && p.Name != names[i]})
+		}
+		c.Session, c.Sessions = ns.Session, ns.dates()
+		c.PersonID, c.NewPerson, c.SpellingDiffers = c.People[0].ID, c.People[0].NewPerson, c.People[0].SpellingDiffers
+		return nil
 	})
 	if err != nil {
 		return Created{}, err
