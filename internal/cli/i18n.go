@@ -246,6 +246,14 @@ func compilePattern(en, de string) (pattern, bool) {
 			continue
 		case 'd':
 			re.WriteString(`(-?[0-9]+)`)
+		case 'o':
+			re.WriteString(`((?:0o?)?[0-7]+)`)
+		case 'x', 'X':
+			re.WriteString(`((?:0[xX])?[0-9a-fA-F]+)`)
+		case 'f', 'g', 'e':
+			re.WriteString(`(-?[0-9][0-9.e+-]*|[+-]?Inf|NaN)`)
+		case 't':
+			re.WriteString(`(true|false)`)
 		case 'q':
 			re.WriteString(`("(?:[^"\\]|\\.)*"|` + "`[^`]*`" + `)`)
 		default:

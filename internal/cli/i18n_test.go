@@ -159,15 +159,11 @@ func TestCatalogueComplete(t *testing.T) {
 				if fc, ok := e.(*ast.CallExpr); ok && calleeName(fc) == "fmt.Sprintf" && len(fc.Args) > 0 {
 					e = fc.Args[0]
 				}
-				bl, ok := e.(*ast.BasicLit)
-				if !ok || bl.Kind != token.STRING {
+				s, ok := constString(e)
+				if !ok {
 					return
 				}
-				s, err := strconv.Unquote(bl.Value)
-				if err != nil {
-					return
-				}
-				need(fset.Position(bl.Pos()).String(), s, false)
+				need(fset.Position(e.Pos()).String(), s, false)
 			}
 			switch calleeName(call) {
 			case "T", "Tf", "say", "fprintf", "usageErrorf", "fmt.Errorf", "errors.New", ".info", ".warn", ".confirm":
@@ -243,8 +239,8 @@ func literalsUnder(t *testing.T, dir string) map[string]bool {
 			return err
 		}
 		ast.Inspect(f, func(n ast.Node) bool {
-			if bl, ok := n.(*ast.BasicLit); ok && bl.Kind == token.STRING {
-				if s, err := strconv.Unquote(bl.Value); err == nil {
+			if e, ok := n.(ast.Expr); ok {
+				if s, ok := constString(e); ok {
 					known[strings.TrimSpace(s)] = true
 				}
 			}
@@ -385,4 +381,24 @@ func FuzzMessage(f *testing.F) {
 			t.Fatalf("message(%q) = %q", s, got)
 		}
 	})
+}
+
+// constString is the value of a string literal or of literals joined with +.
+func constString(e ast.Expr) (string, bool) {
+	switch x := e.(type) {
+	case *ast.BasicLit:
+		if x.Kind == token.STRING {
+			s, err := strconv.Unquote(x.Value)
+			return s, err == nil
+		}
+	case *ast.BinaryExpr:
+		if x.Op == token.ADD {
+			l, ok1 := constString(x.X)
+			r, ok2 := constString(x.Y)
+			return l + r, ok1 && ok2
+		}
+	case *ast.ParenExpr:
+		return constString(x.X)
+	}
+	return "", false
 }

@@ -21,7 +21,7 @@ func diskEncryption(p Probe, s Setup) Check {
 	case "windows":
 		return bitLocker(p, s.DBPath) // only its drive letter counts
 	}
-	return Check{ID: idDisk, Status: Unknown, Summary: "counsel cannot check disk encryption on " + p.GOOS,
+	return Check{ID: idDisk, Status: Unknown, Summary: fmt.Sprintf("counsel cannot check disk encryption on %s", p.GOOS),
 		Hint: "check by hand that the disk holding the database is encrypted, and note it for your data protection officer"}
 }
 
@@ -263,16 +263,16 @@ func bitLocker(p Probe, path string) Check {
 	v := strings.TrimSpace(string(out))
 	switch {
 	case err == nil && (v == "1" || v == "6"):
-		c.Status, c.Summary = OK, "BitLocker protects drive "+drive
+		c.Status, c.Summary = OK, fmt.Sprintf("BitLocker protects drive %s", drive)
 	case err == nil && (v == "3" || v == "5"):
-		c.Status, c.Summary = Warn, "BitLocker on drive "+drive+" is still encrypting or is suspended"
+		c.Status, c.Summary = Warn, fmt.Sprintf("BitLocker on drive %s is still encrypting or is suspended", drive)
 		c.Hint = "let the encryption finish, or resume protection in Control Panel > BitLocker Drive Encryption"
 	case err == nil && v == "2":
-		c.Status, c.Summary = Fail, "BitLocker is off on drive "+drive+", which holds the database"
+		c.Status, c.Summary = Fail, fmt.Sprintf("BitLocker is off on drive %s, which holds the database", drive)
 		c.Hint = "turn on BitLocker (or device encryption) in Settings > Privacy & security > Device encryption"
 	default:
-		c.Status, c.Summary = Unknown, "cannot tell whether BitLocker protects drive "+drive
-		c.Hint = "check with 'manage-bde -status " + drive + "' in an administrator prompt"
+		c.Status, c.Summary = Unknown, fmt.Sprintf("cannot tell whether BitLocker protects drive %s", drive)
+		c.Hint = fmt.Sprintf("check with 'manage-bde -status %s' in an administrator prompt", drive)
 	}
 	return c
 }

@@ -55,8 +55,8 @@ func fileModes(p Probe, s Setup) Check {
 		return c
 	}
 	c.Status = Fail
-	c.Summary = "other users of this computer can read the records: " + strings.Join(loose, ", ")
-	c.Hint = "run: " + strings.Join(fix, " && ")
+	c.Summary = fmt.Sprintf("other users of this computer can read the records: %s", strings.Join(loose, ", "))
+	c.Hint = fmt.Sprintf("run: %s", strings.Join(fix, " && "))
 	return c
 }
 
@@ -78,7 +78,7 @@ func proofKey(p Probe, s Setup) Check {
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		c.Status = OK
-		c.Summary = "no proof key yet (" + s.KeyPath + "); counsel makes it at the first withdrawal"
+		c.Summary = fmt.Sprintf("no proof key yet (%s); counsel makes it at the first withdrawal", s.KeyPath)
 		return c
 	case err != nil:
 		c.Status, c.Summary = Unknown, "cannot read the proof key at "+s.KeyPath
@@ -88,14 +88,14 @@ func proofKey(p Probe, s Setup) Check {
 	if p.GOOS != "windows" && fi.Mode().Perm()&0o077 != 0 {
 		c.Status = Fail
 		c.Summary = fmt.Sprintf("the proof key %s is readable by others (mode %#o)", s.KeyPath, fi.Mode().Perm())
-		c.Hint = "run: chmod 600 " + shellQuote(s.KeyPath)
+		c.Hint = fmt.Sprintf("run: chmod 600 %s", shellQuote(s.KeyPath))
 		return c
 	}
 	c.Status = OK
-	c.Summary = "the proof key is at " + s.KeyPath + ", outside the database"
+	c.Summary = fmt.Sprintf("the proof key is at %s, outside the database", s.KeyPath)
 	c.Hint = "back it up apart from the database, on an encrypted medium: without it withdrawn names cannot be recognised again"
 	if sameDir(s.KeyPath, s.DBPath) {
-		c.Summary += ", in the database's folder"
+		c.Summary = fmt.Sprintf("the proof key is at %s, outside the database but in the database's folder", s.KeyPath)
 		c.Hint = "a copy of that whole folder carries both; copy the database alone when you hand it over, and back the key up apart from it"
 	}
 	return c
@@ -116,7 +116,7 @@ func providerReview(s Setup) Check {
 			continue
 		}
 		if pr.ReviewDue != "" && today > pr.ReviewDue {
-			due = append(due, pr.ID+" (due "+pr.ReviewDue+")")
+			due = append(due, fmt.Sprintf("%s (due %s)", pr.ID, pr.ReviewDue))
 		}
 		if pr.Status == "deprecated" {
 			deprecated = append(deprecated, pr.ID)
@@ -129,10 +129,10 @@ func providerReview(s Setup) Check {
 	c.Status = Warn
 	var parts []string
 	if len(due) > 0 {
-		parts = append(parts, "review overdue: "+strings.Join(due, ", "))
+		parts = append(parts, fmt.Sprintf("review overdue: %s", strings.Join(due, ", ")))
 	}
 	if len(deprecated) > 0 {
-		parts = append(parts, "deprecated: "+strings.Join(deprecated, ", "))
+		parts = append(parts, fmt.Sprintf("deprecated: %s", strings.Join(deprecated, ", ")))
 	}
 	c.Summary = strings.Join(parts, "; ")
 	c.Hint = "read each provider's facts with 'counsel providers show ID', check them against the provider's current privacy policy, and update reviewed_on/review_due in your providers.yaml"
@@ -164,7 +164,7 @@ func noticeSettings(s Setup) Check {
 		return c
 	}
 	c.Status = Fail
-	c.Summary = "the consent notice lacks: " + strings.Join(missing, ", ")
+	c.Summary = fmt.Sprintf("the consent notice lacks: %s", strings.Join(missing, ", "))
 	c.Hint = "set them in the config file ('counsel config path' shows where; 'counsel config init' writes one to start from)"
 	return c
 }
