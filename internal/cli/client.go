@@ -7,11 +7,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/expeerienced/counsel/internal/session"
+	"github.com/expeerienced/counsel/internal/shellhistory"
 	"github.com/expeerienced/counsel/internal/store"
 )
 
@@ -69,6 +71,7 @@ func (a *app) clientName(value, what string) (string, error) {
 		}
 		return strings.TrimSpace(line), nil
 	case value != "":
+		a.nameArg = true
 		return value, nil
 	case !a.deps.StdinTTY:
 		err := usageErrorf("missing %s", what)
@@ -160,4 +163,68 @@ func noPersonID(ref string) error {
 	return withHint(fmt.Errorf("--client: no person has the ID %s", strings.ToLower(strings.TrimSpace(ref))),
 		"'counsel session list --all' shows each person's ID; a person who withdrew consent has none any more",
 		"a name or pseudonym must not look like an ID (8 characters 0-9, a-f)")
+}
+
+// checkHistory looks for the name in the counsellor's shell history files
+// (bash, zsh, fish, PowerShell) and lists, on w, the files that still hold
+// it, never the name. With scrub, or when the answer at a terminal is yes,
+// it removes those entries; a dry run only lists. Removing lines from a
+// user's own files is never implied by --yes: it takes --scrub-history or an
+// answer to its own question.
+func (a *app) checkHistory(w io.Writer, name string, scrub, dryRun bool) {
+	if strings.TrimSpace(name) == "" {
+		return
+	}
+	home := a.deps.Getenv("HOME")
+	if home == "" {
+		home = a.deps.Getenv("USERPROFILE")
+	}
+	files := shellhistory.Files(home, a.deps.Getenv)
+	match := func(entry string) bool { return session.MentionsName(entry, name) }
+	hits, err := shellhistory.Find(files, match)
+	if err != nil {
+		a.warn("could not read a shell history file: %v", err)
+	}
+	if len(hits) == 0 {
+		return
+	}
+	var where []string
+	total := 0
+	for _, h := range hits {
+		where = append(where, Tf("%s (%d entries)", tildePath(h.Path, home), h.Entries))
+		total += h.Entries
+	}
+	fprintf(w, "  - remove the name from your shell history: %s\n", strings.Join(where, ", "))
+	if dryRun {
+		return
+	}
+	if !scrub {
+		if !a.deps.StdinTTY {
+			a.info("add --scrub-history to remove those %d entries, or edit the files yourself", total)
+			return
+		}
+		ok, err := a.confirm("Remove the entries that hold the name from these history files now? [y/N]")
+		if err != nil || !ok {
+			a.info("the history files were not changed")
+			return
+		}
+	}
+	for _, h := range hits {
+		n, err := shellhistory.Remove(h.File, match)
+		if err != nil {
+			a.warn("%v", err)
+			continue
+		}
+		a.info("removed %d entries from %s", n, tildePath(h.Path, home))
+	}
+}
+
+// tildePath shows a path under home as ~/..., as the counsellor knows it.
+func tildePath(path, home string) string {
+	if home != "" {
+		if rel, err := filepath.Rel(home, path); err == nil && !strings.HasPrefix(rel, "..") {
+			return filepath.Join("~", rel)
+		}
+	}
+	return path
 }

@@ -490,7 +490,7 @@ func shortOrEmpty(id string) string {
 // --- consent revoke ---
 
 type consentRevokeOptions struct {
-	yes, dryRun bool
+	yes, dryRun, scrubHistory bool
 }
 
 func newConsentRevokeCmd(a *app) *cobra.Command {
@@ -516,6 +516,11 @@ At a terminal it asks before it changes anything; otherwise add --yes.
 --dry-run shows what would happen and changes nothing. Revoking a consent that
 was already withdrawn says so, changes nothing and exits 0. A later
 'counsel session new' for this person is refused unless --new-consent.
+
+It also lists your shell history files (bash, zsh, fish, PowerShell) that
+still hold the name, without printing it, and offers to remove those entries;
+--scrub-history removes them without asking (--yes does not). See
+docs/data-protection.md.
 ` + exitStatusHelp,
 		Example: `  $ counsel consent revoke Client-A
   $ counsel consent revoke 3f9a2c1e --dry-run
@@ -531,6 +536,7 @@ was already withdrawn says so, changes nothing and exits 0. A later
 	}
 	cmd.Flags().BoolVar(&opts.yes, "yes", false, "do not ask for confirmation (needed when not at a terminal)")
 	cmd.Flags().BoolVar(&opts.dryRun, "dry-run", false, "show what would happen and change nothing")
+	cmd.Flags().BoolVar(&opts.scrubHistory, "scrub-history", false, "remove the entries that hold the name from your shell history files without asking")
 	return cmd
 }
 
@@ -565,6 +571,10 @@ func runConsentRevoke(ctx context.Context, a *app, ref string, opts *consentRevo
 			at = w.WithdrawnAt
 		}
 		a.info("consent was already withdrawn on %s; nothing changed", showWhen(at, loc, "2006-01-02 15:04 MST"))
+		if !sub.ByID && !personIDShaped(ref) && sub.Person.Name == "" {
+			// The name was given: the history can still be cleaned of it.
+			a.checkHistory(a.deps.Stdout, ref, opts.scrubHistory, opts.dryRun)
+		}
 		return nil
 	}
 	now := a.deps.Now()
@@ -577,6 +587,7 @@ func runConsentRevoke(ctx context.Context, a *app, ref string, opts *consentRevo
 	if opts.dryRun {
 		fprintf(w, "Then still to do outside counsel:\n")
 		writeExternalSteps(w, plan, loc)
+		a.checkHistory(w, sub.Person.Name, false, true)
 		a.info("dry run: nothing was changed")
 		return nil
 	}
@@ -608,6 +619,11 @@ func runConsentRevoke(ctx context.Context, a *app, ref string, opts *consentRevo
 	writeRevokeDone(w, res, a.cfg.RetentionSessionDays, loc)
 	fprintf(w, "Still to do outside counsel:\n")
 	writeExternalSteps(w, res.Plan, loc)
+	a.checkHistory(w, sub.Person.Name, opts.scrubHistory, false)
+	// Only a person at a terminal has typed the line into an interactive shell.
+	if a.nameArg && a.deps.StdinTTY && session.NameKey(ref) == session.NameKey(sub.Person.Name) {
+		a.info("the name is on this command line, so your shell adds it to its history after this command; next time give the person's ID (%s) or '-' (see docs/data-protection.md)", session.ShortID(sub.Person.ID))
+	}
 	if !res.Checkpointed {
 		a.warn("another program has the database open, so the erased bytes are still in its write-ahead log " +
 			"(the -wal file); they are overwritten when it closes: run 'counsel purge' once it has")

@@ -36,7 +36,8 @@ type app struct {
 	again   []string
 	lang    langChoice // the language of messages, chosen before the tree is built
 
-	in *bufio.Reader // see stdin
+	in      *bufio.Reader // see stdin
+	nameArg bool          // a client's name came as an argument (see checkHistory)
 }
 
 // skipConfig marks commands that must work even with a broken config file

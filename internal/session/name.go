@@ -141,3 +141,30 @@ func MixedScripts(s string) []string {
 	}
 	return found
 }
+
+// MentionsName reports whether text (a line of a shell's history, say)
+// holds the name, compared by NameKey and only as whole words: "Al" is in
+// "counsel consent revoke al" but not in "install".
+func MentionsName(text, name string) bool {
+	k := NameKey(name)
+	if k == "" {
+		return false
+	}
+	t := NameKey(text)
+	for i := 0; ; {
+		j := strings.Index(t[i:], k)
+		if j < 0 {
+			return false
+		}
+		start, end := i+j, i+j+len(k)
+		before, _ := utf8.DecodeLastRuneInString(t[:start])
+		after, _ := utf8.DecodeRuneInString(t[end:])
+		if (start == 0 || !wordRune(before)) && (end == len(t) || !wordRune(after)) {
+			return true
+		}
+		_, size := utf8.DecodeRuneInString(t[start:])
+		i = start + size
+	}
+}
+
+func wordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r) }
