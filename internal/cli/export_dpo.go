@@ -169,7 +169,7 @@ func runExportDPO(ctx context.Context, a *app, opts *exportDPOOptions) (err erro
 		PolicyURL: a.cfg.PolicyURL, PrivacyURL: a.cfg.PrivacyURL,
 		ComplaintAuthority: a.cfg.ComplaintAuthority, ComplaintURL: a.cfg.ComplaintURL,
 		RetentionSessionDays: a.cfg.RetentionSessionDays, ProofYears: a.cfg.RetentionConsentYears,
-		Doctor: checks, WithNames: opts.withNames,
+		AuditYears: a.cfg.RetentionAuditYears, Doctor: checks, WithNames: opts.withNames,
 		AuditHeadSeq: verified.Head.Seq, AuditHeadHash: verified.Head.Hash, Intact: verified.Intact,
 		Files: []string{dpoAudit, dpoVerify, dpoSessions, export.SideFile(dpoSessions), dpoReportM, dpoReportP, dpoDoctor},
 	}

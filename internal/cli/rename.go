@@ -1,10 +1,10 @@
 package cli
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -19,9 +19,10 @@ func newConsentRenameCmd(a *app) *cobra.Command {
 		Short: "Correct a client's name or pseudonym (GDPR Art. 16)",
 		Long: `Correct the spelling of a client's name or pseudonym (right to
 rectification, GDPR Art. 16). The first argument is the name as stored (in
-any case and spacing) or the ID of one of their sessions; the second is the
-corrected name, or - to read it from the first line of standard input, so it
-does not stay in the shell's history.
+any case and spacing), the person's ID or the ID of one of their sessions; the
+second is the corrected name. Either may be - to read it from standard input
+(the person first, then the new name, one line each), so names do not stay in
+the shell's history.
 
 Every session of the person then shows the corrected name. The audit trail
 records the correction with the person's ID only, never either name. A new
@@ -39,15 +40,21 @@ Invitations already sent keep the spelling they had.
 }
 
 func runConsentRename(ctx context.Context, a *app, ref, newName string) error {
+	// Either may be "-": the person's name first, then the new name, each
+	// on its own line of standard input.
+	ref, err := a.clientName(ref, "CLIENT-or-SESSION-ID")
+	if err != nil {
+		return err
+	}
 	if strings.TrimSpace(ref) == "" {
 		return usageErrorf("CLIENT-or-SESSION-ID is empty")
 	}
-	if newName == "-" {
-		line, err := bufio.NewReader(a.deps.Stdin).ReadString('\n')
-		if err != nil && line == "" {
+	if newName == stdinName {
+		line, err := a.readLine()
+		if err != nil && !errors.Is(err, io.EOF) || strings.TrimSpace(line) == "" {
 			return usageErrorf("NEW-NAME: nothing on standard input")
 		}
-		newName = strings.TrimRight(line, "\r\n")
+		newName = line
 	}
 	name, err := session.NormaliseName(newName)
 	if err != nil {

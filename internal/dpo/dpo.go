@@ -33,6 +33,7 @@ type Facts struct {
 	PolicyURL, PrivacyURL                     string
 	ComplaintAuthority, ComplaintURL          string
 	RetentionSessionDays, ProofYears          int
+	AuditYears                                int
 
 	Providers []provider.Provider // localized to Lang
 	Doctor    []doctor.Check
@@ -287,7 +288,7 @@ func retention(f Facts, w *wordSet) string {
 		{w.retPeople, w.retPeopleHow, w.retPurge},
 		{w.retEvents, w.retEventsHow, w.retRevoke},
 		{w.retProofs, fmt.Sprintf(w.retProofsHow, f.ProofYears), w.retPurge},
-		{w.retAudit, w.retAuditHow, w.retAuditDel},
+		{w.retAudit, fmt.Sprintf(w.retAuditHow, f.AuditYears), w.retAuditDel},
 		{w.retExports, w.retExportsHow, w.retExportsDel},
 	})
 	m.p("%s", w.retentionNote)

@@ -40,7 +40,7 @@ func TestManifest(t *testing.T) {
 func TestDocuments(t *testing.T) {
 	f := Facts{Generated: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC), Location: time.UTC, Version: "v1.2.3",
 		Organisation: "Org-X", Counsellor: "Anna Beispiel", CounsellorEmail: "anna@example.org",
-		RetentionSessionDays: 77, ProofYears: 4, AuditHeadSeq: 12, AuditHeadHash: strings.Repeat("ab", 32), Intact: true,
+		RetentionSessionDays: 77, ProofYears: 4, AuditYears: 6, AuditHeadSeq: 12, AuditHeadHash: strings.Repeat("ab", 32), Intact: true,
 		Providers: []provider.Provider{{ID: "p1", Name: "Prov One", Kind: provider.KindJitsi, Operator: "Op | Inc",
 			Status: provider.StatusActive, Rating: &provider.Rating{Value: provider.RatingRed, Authority: "BlnBDI", Date: "2021"}}},
 		Doctor: []doctor.Check{{ID: "disk_encryption", Status: doctor.Fail, Summary: "no layer", Hint: "encrypt"}},
@@ -59,7 +59,7 @@ func TestDocuments(t *testing.T) {
 			all += d.Body
 		}
 		for _, want := range []string{"Org-X", "Anna Beispiel <anna@example.org>", "77", "v1.2.3", strings.Repeat("ab", 32),
-			"| `disk_encryption` | fail | no layer | encrypt |", `Op \| Inc`, "red (BlnBDI, 2021)", "Prov One"} {
+			"| `disk_encryption` | fail | no layer | encrypt |", `Op \| Inc`, "red (BlnBDI, 2021)", "Prov One", " 6 "} {
 			if !strings.Contains(all, want) {
 				t.Errorf("%s: documents lack %q", lang, want)
 			}
