@@ -53,7 +53,7 @@ func Actions() []string {
 		ActionPurge,
 		ActionExportSessions, ActionExportAudit, ActionExportSubject,
 		ActionRecordPut, ActionRecordDeleted, ActionRecordBaseline,
-		ActionAuditCheckpoint,
+		ActionAuditCheckpoint, ActionProofKeyReplaced,
 	}
 }
 

@@ -185,3 +185,7 @@ func CheckpointStart(e Event) (Head, error) {
 	}
 	return Head{Seq: from - 1, Hash: h}, nil
 }
+
+// ActionProofKeyReplaced records that the counsellor declared the proof key lost and a new
+// one was made: the withdrawal proofs made with the old key can no longer be matched.
+const ActionProofKeyReplaced = "proof_key.replaced"

@@ -37,7 +37,8 @@ name, or '-' to read the name from standard input; left out at a terminal, it
 is asked for. So the name need not be typed on the command line, where the
 shell's history keeps it.
 `,
-		newConsentConfirmCmd(a), newConsentShowCmd(a), newConsentRevokeCmd(a), newConsentRenameCmd(a))
+		newConsentConfirmCmd(a), newConsentShowCmd(a), newConsentRevokeCmd(a), newConsentRenameCmd(a),
+		newConsentNewKeyCmd(a))
 }
 
 // clientArg checks a CLIENT argument; the message never repeats it.
@@ -171,7 +172,8 @@ func (a *app) checkedProofKey(ctx context.Context, db *store.DB, record bool) ([
 			what = "this database was used with one (fingerprint " + st.Fingerprint[:16] + ")"
 		}
 		return nil, withHint(fmt.Errorf("proof key %s is missing, but %s", path, what),
-			"restore "+path+" from your backup: without it, clients who withdrew consent cannot be recognised; counsel will not make a new key while the database expects one")
+			"restore "+path+" from your backup: without it, clients who withdrew consent cannot be recognised; counsel will not make a new key while the database expects one",
+			"only if the key is lost for good: 'counsel consent new-key --lost'")
 	}
 	fp, err := consent.KeyFingerprint(key)
 	if err != nil {
@@ -242,6 +244,87 @@ func (a *app) ensureProofKey(ctx context.Context, db *store.DB) ([]byte, error) 
 		return nil, err
 	}
 	return key, nil
+}
+
+// --- consent new-key ---
+
+func newConsentNewKeyCmd(a *app) *cobra.Command {
+	var lost bool
+	cmd := &cobra.Command{
+		Use:   "new-key --lost",
+		Short: "Make a new proof key when the old one is lost for good",
+		Long: `Make a new proof key in place of one that is lost and has no backup.
+
+Every command that needs the proof key refuses to run while the database
+expects a key that is missing, because without it clients who withdrew
+consent would be accepted again. Restore the key file from a backup if you
+can. If it is lost for good, this command makes a new key and records its
+fingerprint, with an audit event that says how many withdrawal proofs can no
+longer be matched to a name: a client who withdrew before is then no longer
+recognised by 'session new', so check your own records before inviting anyone
+again. --lost confirms that you know this. A key file that exists is never
+replaced.
+` + exitStatusHelp,
+		Example: "  $ counsel consent new-key --lost",
+		Args:    noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if !lost {
+				return usageErrorf("--lost is required: this is only for a proof key that is lost for good")
+			}
+			return runConsentNewKey(cmd.Context(), a)
+		},
+	}
+	cmd.Flags().BoolVar(&lost, "lost", false, "confirm that the old key is lost for good")
+	return cmd
+}
+
+func runConsentNewKey(ctx context.Context, a *app) error {
+	path, err := a.proofKeyPath()
+	if err != nil {
+		return err
+	}
+	if _, err := os.Lstat(path); err == nil {
+		return withHint(fmt.Errorf("proof key %s exists; it is not replaced", path),
+			"if counsel says the key is not the one the database was used with, restore the right key from your backup")
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("proof key: %w", err)
+	}
+	db, err := a.openExistingStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := a.privateDataDir(path); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return fmt.Errorf("proof key folder: %w", err)
+	}
+	key := make([]byte, consent.KeySize)
+	if _, err := rand.Read(key); err != nil {
+		return err
+	}
+	fp, err := consent.KeyFingerprint(key)
+	if err != nil {
+		return err
+	}
+	// The key file first: if recording fails, a key the database does not
+	// know is refused by every command, and this command can be run again
+	// after deleting it.
+	if err := safefile.Write(path, false, func(w io.Writer) error {
+		_, err := fmt.Fprintln(w, hex.EncodeToString(key))
+		return err
+	}); err != nil {
+		return fmt.Errorf("proof key: %w", err)
+	}
+	n, err := db.ReplaceLostProofKey(ctx, fp)
+	if err != nil {
+		os.Remove(path)
+		return err
+	}
+	a.changed = "a new proof key is made and recorded"
+	fprintf(a.deps.Stdout, "made a new proof key %s; %d earlier withdrawal proof(s) can no longer be matched to a name\n", path, n)
+	return nil
 }
 
 // --- consent confirm ---

@@ -69,3 +69,29 @@ func (d *DB) RecordProofKey(ctx context.Context, fingerprint string) error {
 		return recordRow(ctx, tx, now, tableSettings, proofKeySetting)
 	})
 }
+
+// ReplaceLostProofKey records the fingerprint of a new proof key in place of a lost one, with
+// an audit event saying how many withdrawal proofs can no longer be matched, in one
+// transaction. It is for a key that is lost for good; the caller makes sure no key file exists.
+func (d *DB) ReplaceLostProofKey(ctx context.Context, fingerprint string) (int, error) {
+	if len(fingerprint) != 64 {
+		return 0, errors.New("proof key fingerprint must be 64 hex digits")
+	}
+	var proofs int
+	err := d.inTx(ctx, func(tx *sql.Tx, now time.Time) error {
+		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM withdrawals").Scan(&proofs); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO settings (name, value) VALUES (?, ?)
+			ON CONFLICT (name) DO UPDATE SET value = excluded.value`, proofKeySetting, fingerprint); err != nil {
+			return fmt.Errorf("record proof key fingerprint: %w", err)
+		}
+		if err := appendAudit(ctx, tx, now, audit.ActionProofKeyReplaced, "", map[string]string{
+			"proofs_unmatchable": fmt.Sprint(proofs),
+		}); err != nil {
+			return err
+		}
+		return recordRow(ctx, tx, now, tableSettings, proofKeySetting)
+	})
+	return proofs, err
+}
