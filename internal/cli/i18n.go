@@ -512,6 +512,9 @@ func translateAll(words []string) []string {
 // clientWord is the client cell: the name as stored, or the word for an
 // erased one (a name is never looked up in the catalogue).
 func clientWord(s session.Session) string {
+	if s.IsGroup() {
+		return cell(clientLabel(s), Tf("group of %d", s.Participants))
+	}
 	if s.Erased() {
 		return word(clientLabel(s))
 	}

@@ -35,6 +35,8 @@ address, the place and date, and the client's name or pseudonym.
 }
 
 type sessionNewOptions struct {
+	clients, tos                                []string
+	every, count, until                         string
 	client, providerID, at, duration, tz, place string
 	meetingID, url, lang, to, eml, ics, format  string
 	force, dryRun, allowPast, allowWeakRoom     bool
@@ -64,6 +66,13 @@ your mail program opens (with the calendar event attached) and --ics the
 calendar event alone. The --to address is used for the draft only and is never
 stored. Nothing is stored when any input is refused, or with --dry-run.
 
+A group: repeat --client (and --to, in the same order). The clients share
+one room; each gets their own e-mail naming only them, and --eml and --ics
+take a folder with one file per participant. A series: --every 1w or 2w
+with --count N or --until DATE; one session per date, all in one room, at
+the same local time, one e-mail listing every date and one calendar file
+with an event per date.
+
 The start must lie between now and horizon_years (default 2) ahead; with
 --allow-past it may lie in the past, but not so far that the session ended
 longer ago than retention_session_days (its record would be deleted at once).
@@ -80,7 +89,7 @@ refused with both meanings: add the offset you mean, as in
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&opts.client, "client", "", "the client's name or pseudonym, or the person's ID; - reads it from standard input (asked for at a terminal)")
+	f.StringArrayVar(&opts.clients, "client", nil, "the client's name or pseudonym, or the person's ID; - reads it from standard input (asked for at a terminal); repeat for a group")
 	f.StringVar(&opts.providerID, "provider", "", "provider id from 'counsel providers list' (required)")
 	f.StringVar(&opts.at, "at", "", `start, e.g. "2026-12-03 10:00", "tomorrow 10:00" or "2026-10-25 02:30 +01:00", in --tz (required)`)
 	f.StringVar(&opts.duration, "duration", "50m", `length, e.g. "50m" or "1h30m"`)
@@ -89,9 +98,12 @@ refused with both meanings: add the offset you mean, as in
 	f.StringVar(&opts.meetingID, "meeting-id", "", "Blizz meeting ID, e.g. m12-345-678 (required for Blizz)")
 	f.StringVar(&opts.url, "url", "", "Jitsi meeting URL on the provider's host (default: a fresh room)")
 	f.StringVar(&opts.lang, "lang", "", "language of the e-mail: de or en (default: config language)")
-	f.StringVar(&opts.to, "to", "", "client's e-mail address for the draft (never stored)")
-	f.StringVar(&opts.eml, "eml", "", "write an e-mail draft (.eml) to this file")
-	f.StringVar(&opts.ics, "ics", "", "write the calendar event (.ics) to this file")
+	f.StringArrayVar(&opts.tos, "to", nil, "client's e-mail address for the draft (never stored); for a group one per --client, in the same order")
+	f.StringVar(&opts.eml, "eml", "", "write an e-mail draft (.eml) to this file (a folder for a group or series)")
+	f.StringVar(&opts.ics, "ics", "", "write the calendar event (.ics) to this file (a folder for a group or series)")
+	f.StringVar(&opts.every, "every", "", `a series: "1w" (weekly) or "2w" (every two weeks), with --count or --until`)
+	f.StringVar(&opts.count, "count", "", "number of dates of the series (2 to 52)")
+	f.StringVar(&opts.until, "until", "", `last day of the series, e.g. "2027-02-23", in --tz`)
 	f.BoolVar(&opts.force, "force", false, "replace existing --eml / --ics files")
 	f.BoolVar(&opts.dryRun, "dry-run", false, "show the e-mail but store nothing and write no file")
 	f.BoolVar(&opts.allowPast, "allow-past", false, "accept a start in the past (to record a session afterwards)")
@@ -318,6 +330,19 @@ func (a *app) inviteData(s session.Session, prov provider.Provider, meeting prov
 }
 
 func runSessionNew(ctx context.Context, a *app, opts *sessionNewOptions) error {
+	if len(opts.clients) > 1 || opts.every != "" || opts.count != "" || opts.until != "" {
+		return runSessionGroup(ctx, a, opts)
+	}
+	if len(opts.tos) > 1 {
+		return usageErrorf("--to is given %d times for one --client; give one --to per --client", len(opts.tos))
+	}
+	opts.client, opts.to = "", ""
+	if len(opts.clients) == 1 {
+		opts.client = opts.clients[0]
+	}
+	if len(opts.tos) == 1 {
+		opts.to = opts.tos[0]
+	}
 	now := a.deps.Now()
 	if opts.providerID != "" && opts.at != "" { // ask only once the rest is there
 		client, err := a.clientName(opts.client, "--client")

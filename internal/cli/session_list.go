@@ -88,7 +88,7 @@ func runSessionList(ctx context.Context, a *app, opts *sessionListOptions) error
 		j := toSessionJSON(s, loc)
 		rows = append(rows, j)
 		start := showTime(s.Start, loc, "Mon 2006-01-02 15:04")
-		l.rows = append(l.rows, []string{j.ShortID, showWhen(s.Start, loc, "Mon 2006-01-02 15:04"), clientWord(s), j.PersonShortID, s.ProviderID, meetingLabel(s), T(string(s.Status)), T(s.Consent)})
+		l.rows = append(l.rows, []string{j.ShortID, showWhen(s.Start, loc, "Mon 2006-01-02 15:04"), clientWord(s), j.PersonShortID, s.ProviderID, meetingLabel(s), T(string(s.Status)), consentWord(s)})
 		l.csvRows = append(l.csvRows, []string{j.ShortID, start, clientLabel(s), j.PersonShortID, s.ProviderID, j.MeetingID, s.JoinURL, string(s.Status), s.Consent})
 	}
 	l.json = rows
@@ -132,6 +132,11 @@ type sessionJSON struct {
 	Lang          string `json:"lang"`
 	InviteVersion string `json:"invite_version"`
 	NoticeVersion string `json:"notice_version"`
+	// Participants counts the clients (a group has several; client and
+	// person_id are then empty), Agreed how many of them gave consent.
+	Participants int    `json:"participants"`
+	Agreed       int    `json:"agreed"`
+	SeriesID     string `json:"series_id"`
 }
 
 func toSessionJSON(s session.Session, loc *time.Location) sessionJSON {
@@ -144,6 +149,7 @@ func toSessionJSON(s session.Session, loc *time.Location) sessionJSON {
 		CreatedAt: jsonTime(s.CreatedAt),
 		Consent:   s.Consent, Sequence: s.Sequence, Lang: s.Lang,
 		InviteVersion: s.InviteVersion, NoticeVersion: s.NoticeVersion,
+		Participants: s.Participants, Agreed: s.Agreed, SeriesID: s.SeriesID,
 	}
 	if !s.CancelledAt.IsZero() {
 		j.CancelledAt = s.CancelledAt.Format(time.RFC3339)
@@ -151,7 +157,19 @@ func toSessionJSON(s session.Session, loc *time.Location) sessionJSON {
 	return j
 }
 
+// consentWord is the consent column: the state, or for a group how many of
+// the participants agreed.
+func consentWord(s session.Session) string {
+	if s.IsGroup() {
+		return Tf("%d of %d agreed", s.Agreed, s.Participants)
+	}
+	return T(s.Consent)
+}
+
 func clientLabel(s session.Session) string {
+	if s.IsGroup() {
+		return fmt.Sprintf("group of %d", s.Participants)
+	}
 	if s.Erased() {
 		return "(erased)"
 	}
@@ -238,7 +256,8 @@ func runSessionShow(ctx context.Context, a *app, ref string, opts *sessionShowOp
 		{word("start"), cell(showTime(s.Start, loc, "Mon 2006-01-02 15:04 MST"), showWhen(s.Start, loc, "Mon 2006-01-02 15:04 MST")) + " (" + s.Timezone + ")"},
 		{word("duration"), fmt.Sprintf("%d min", int(s.Duration/time.Minute))},
 		{word("status"), word(string(s.Status))},
-		{word("consent"), word(s.Consent)},
+		{word("consent"), consentWord(s)},
+		{word("participants"), fmt.Sprintf("%d", s.Participants)},
 		{word("created"), cell(showTime(s.CreatedAt, loc, "2006-01-02 15:04 MST"), showWhen(s.CreatedAt, loc, "2006-01-02 15:04 MST"))},
 	}}
 	if !s.CancelledAt.IsZero() {

@@ -1,0 +1,376 @@
+package cli
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/expeerienced/counsel/internal/consent"
+	"github.com/expeerienced/counsel/internal/invite"
+	"github.com/expeerienced/counsel/internal/provider"
+	"github.com/expeerienced/counsel/internal/safefile"
+	"github.com/expeerienced/counsel/internal/session"
+	"github.com/expeerienced/counsel/internal/store"
+)
+
+// groupMail is one participant's e-mail of a group session or series.
+type groupMail struct {
+	msg invite.Message
+	ics []byte
+	to  string
+}
+
+// runSessionGroup is session new for several clients, a series, or both:
+// one room, one session per date, one e-mail per participant naming only
+// them.
+func runSessionGroup(ctx context.Context, a *app, opts *sessionNewOptions) error {
+	now := a.deps.Now()
+	if len(opts.clients) == 0 {
+		return usageErrorf("--client is required")
+	}
+	if len(opts.tos) > 0 && len(opts.tos) != len(opts.clients) {
+		return usageErrorf("--to is given %d times for %d --client; give one --to per --client, in the same order, or none",
+			len(opts.tos), len(opts.clients))
+	}
+	if opts.providerID == "" || opts.at == "" {
+		for _, req := range []struct{ flag, val string }{{"provider", opts.providerID}, {"at", opts.at}} {
+			if req.val == "" {
+				return usageErrorf("--%s is required", req.flag)
+			}
+		}
+	}
+	var names []string
+	stdinUsed := false
+	for i, c := range opts.clients {
+		if c == stdinName {
+			if stdinUsed {
+				return usageErrorf("--client - may be given once (standard input holds one name)")
+			}
+			stdinUsed = true
+		}
+		name, err := a.clientName(c, "--client")
+		if err != nil {
+			return err
+		}
+		if name, err = a.personByID(ctx, name); err != nil {
+			return err
+		}
+		n, err := session.NormaliseName(name)
+		if err != nil {
+			return flagError("client", fmt.Errorf("client %d: the name or pseudonym %w", i+1, err))
+		}
+		names = append(names, n)
+	}
+	seen := make(map[string]int)
+	for i, n := range names {
+		if j, ok := seen[session.NameKey(n)]; ok {
+			return flagError("client", fmt.Errorf("clients %d and %d are the same person (names compare ignoring case and invisible characters)", j+1, i+1))
+		}
+		seen[session.NameKey(n)] = i
+	}
+	var tos []string
+	for i, t := range opts.tos {
+		addr, err := invite.ParseAddress(t)
+		if err != nil {
+			return flagError("to", fmt.Errorf("address %d is not a valid e-mail address", i+1))
+		}
+		tos = append(tos, addr.String())
+	}
+
+	// Provider, time, place and room are checked as for one client.
+	one := *opts
+	one.client, one.to = names[0], ""
+	p, err := a.planSession(&one, now)
+	if err != nil {
+		return err
+	}
+	for _, n := range names[1:] {
+		if scripts := session.MixedScripts(n); scripts != nil {
+			p.warnings = append(p.warnings, fmt.Sprintf("--client: the name mixes %s letters, which look alike; a look-alike letter makes another person: check it is spelled as before",
+				scriptMix(scripts)))
+		}
+		if opts.url != "" && session.RevealsName(p.session.JoinURL, n) {
+			return flagError("url", errors.New("the room name contains part of the client's name; leave out --url for a fresh room"))
+		}
+	}
+	dates, err := a.seriesDates(opts, p, now)
+	if err != nil {
+		return err
+	}
+	if err := a.checkGroupOutput(opts); err != nil {
+		return err
+	}
+
+	// One session per date, one e-mail per participant.
+	first := p.session
+	if first.ID, err = session.NewID(); err != nil {
+		return err
+	}
+	var later []session.Session
+	uids := []string{calendarUID(first.ID)}
+	for _, d := range dates[1:] {
+		id, err := session.NewID()
+		if err != nil {
+			return err
+		}
+		later = append(later, session.Session{ID: id, Start: d})
+		uids = append(uids, calendarUID(id))
+	}
+	seriesID := ""
+	if len(dates) > 1 {
+		if seriesID, err = session.NewID(); err != nil {
+			return err
+		}
+	}
+	tmpl, err := a.templates()
+	if err != nil {
+		return err
+	}
+	var mails []groupMail
+	var notices []consent.Notice
+	for i, n := range names {
+		s := first
+		s.ClientName = n
+		d := a.inviteData(s, p.provider, p.meeting, p.loc, p.lang)
+		d.Participants = len(names)
+		if len(dates) > 1 {
+			d.Dates = dates
+		}
+		msg, err := tmpl.Render(d)
+		if err != nil {
+			return err
+		}
+		ics, err := invite.SeriesICS(d, uids, now)
+		if err != nil {
+			return err
+		}
+		m := groupMail{msg: msg, ics: ics}
+		if len(tos) > 0 {
+			m.to = tos[i]
+		}
+		mails = append(mails, m)
+		notices = append(notices, consent.Notice{Language: msg.Lang, Version: msg.TemplateVersion, Hash: msg.ConsentSHA256})
+	}
+	first.InviteVersion = mails[0].msg.InviteVersion
+	first.ClientName = names[0]
+	ns := store.NewSession{Session: first, Clients: names, Notices: notices, Later: later, SeriesID: seriesID,
+		RecordedBy: a.recordedBy(), NewConsent: opts.newConsent, WeakRoom: p.weakRoom}
+
+	short := session.ShortID(first.ID)
+	if opts.dryRun {
+		if err := a.checkGroup(ctx, ns); err != nil {
+			return err
+		}
+	} else {
+		if err := a.storeGroup(ctx, ns, mails, opts, now); err != nil {
+			return err
+		}
+		a.changed = fmt.Sprintf("session %s is stored", short)
+		a.again = []string{fmt.Sprintf("'counsel session list' shows its %d dates", len(dates))}
+	}
+	for i, m := range mails {
+		if len(mails) > 1 {
+			if _, err := fmt.Fprintf(a.deps.Stdout, "=== e-mail %d of %d ===\n", i+1, len(mails)); err != nil {
+				return err
+			}
+		}
+		if err := printMail(a.deps.Stdout, m.msg); err != nil {
+			return err
+		}
+	}
+	for _, w := range p.warnings {
+		a.warn("%s", w)
+	}
+	if p.provider.Kind == provider.KindJitsi && len(names) > 1 {
+		a.warn("a Jitsi call of three or more people is not end-to-end encrypted by default; the group e-mail says so")
+		a.info("to switch it on: in the meeting, open the shield icon (security options) and turn on end-to-end encryption; every participant needs a browser that supports it")
+		a.info("it cannot be switched on from 20 participants, and from 25 it is switched off")
+	}
+	if opts.dryRun {
+		a.info("dry run: session %s was not stored and no file was written", short)
+		return nil
+	}
+	a.info("session %s created: %d date(s) from %s, %d participant(s), one room", short, len(dates),
+		when(first.Start.In(p.loc), "Mon 2 Jan 2006 15:04 MST"), len(names))
+	if p.provider.Kind == provider.KindBlizz {
+		a.info("send the meeting password to each client separately, not in this e-mail")
+	}
+	return nil
+}
+
+// seriesDates expands --every, --count and --until from the first start,
+// every date inside the plan window.
+func (a *app) seriesDates(opts *sessionNewOptions, p *plannedSession, now time.Time) ([]time.Time, error) {
+	var weeks, count int
+	var until time.Time
+	var err error
+	if opts.every != "" {
+		if weeks, err = session.ParseEvery(opts.every); err != nil {
+			return nil, flagError("every", err)
+		}
+	}
+	if opts.count != "" {
+		if count, err = session.ParseCount(opts.count); err != nil {
+			return nil, flagError("count", err)
+		}
+	}
+	if opts.until != "" {
+		if until, err = session.ParseDate(opts.until, p.loc); err != nil {
+			return nil, flagError("until", err)
+		}
+	}
+	rule, err := session.NewSeries(weeks, count, until)
+	if err != nil {
+		return nil, flagError("every", err)
+	}
+	dates, err := rule.Dates(p.session.Start, p.loc)
+	if err != nil {
+		return nil, flagError("every", err)
+	}
+	if err := a.planWindow(now, opts.allowPast).CheckDates(dates, p.session.Duration); err != nil {
+		var de *session.DateError
+		if errors.As(err, &de) {
+			return nil, withHint(flagError("every", err), "shorten the series with --count or --until, or raise horizon_years in the config file")
+		}
+		return nil, startError(err, a.cfg)
+	}
+	return dates, nil
+}
+
+// checkGroupOutput checks --eml and --ics of a group or series: folders,
+// not the same one as a file would be.
+func (a *app) checkGroupOutput(opts *sessionNewOptions) error {
+	if opts.eml != "" && opts.ics != "" && filepath.Clean(opts.eml) == filepath.Clean(opts.ics) {
+		return usageErrorf("--eml and --ics name the same folder")
+	}
+	for _, o := range []struct{ flag, path string }{{"eml", opts.eml}, {"ics", opts.ics}} {
+		if o.path == "" {
+			continue
+		}
+		fi, err := os.Stat(o.path)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+		case err != nil:
+			return fmt.Errorf("--%s: %w", o.flag, err)
+		case !fi.IsDir():
+			return withHint(usageErrorf("--%s: for a group or a series, give a folder: it gets one file per participant", o.flag),
+				"the files are named by number and session ID, never by a name")
+		}
+	}
+	if opts.eml != "" && a.cfg.Counsellor == "" {
+		return withHint(errors.New("--eml needs your sender address"),
+			`set counsellor in the config file, e.g. counsellor: "Anna Beispiel <anna@example.org>"`)
+	}
+	return nil
+}
+
+// groupFileName names participant i's file: a number and the session, never
+// a name (a folder listing must not tell who takes part).
+func groupFileName(i int, sessionID, ext string) string {
+	return fmt.Sprintf("%02d-%s.%s", i+1, session.ShortID(sessionID), ext)
+}
+
+// storeGroup prepares every participant's files, stores the sessions, then
+// publishes the files.
+func (a *app) storeGroup(ctx context.Context, ns store.NewSession, mails []groupMail, opts *sessionNewOptions, now time.Time) error {
+	var files []*safefile.Pending
+	defer func() {
+		for _, f := range files {
+			f.Discard()
+		}
+	}()
+	for _, dir := range []string{opts.eml, opts.ics} {
+		if dir != "" {
+			if err := os.MkdirAll(dir, 0o700); err != nil {
+				return err
+			}
+		}
+	}
+	var from *invite.Header
+	if opts.eml != "" {
+		addr, err := invite.ParseAddress(a.cfg.Counsellor)
+		if err != nil {
+			return err
+		}
+		from = &invite.Header{From: addr, Date: now}
+	}
+	for i, m := range mails {
+		if opts.ics != "" {
+			f, err := safefile.Prepare(filepath.Join(opts.ics, groupFileName(i, ns.Session.ID, "ics")), opts.force,
+				func(w io.Writer) error { _, err := w.Write(m.ics); return err })
+			if err != nil {
+				return fmt.Errorf("--ics: %w", err)
+			}
+			files = append(files, f)
+		}
+		if opts.eml != "" {
+			h := *from
+			h.MessageID = fmt.Sprintf("%s.%d@counsel.invalid", ns.Session.ID, i+1)
+			if m.to != "" {
+				h.To, _ = invite.ParseAddress(m.to)
+			}
+			f, err := safefile.Prepare(filepath.Join(opts.eml, groupFileName(i, ns.Session.ID, "eml")), opts.force,
+				func(w io.Writer) error { return invite.EML(w, m.msg, h, m.ics) })
+			if err != nil {
+				return fmt.Errorf("--eml: %w", err)
+			}
+			files = append(files, f)
+		}
+	}
+	db, err := a.openStoreForWrite(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if ns.ProofKey, err = a.ensureProofKey(ctx, db); err != nil {
+		return err
+	}
+	if _, err := db.CreateSessionFor(ctx, ns); err != nil {
+		return personError(err)
+	}
+	short := session.ShortID(ns.Session.ID)
+	for _, f := range files {
+		if err := f.Commit(); err != nil {
+			return withHint(fmt.Errorf("session %s is stored, but a file could not be written: %w", short, err),
+				"cancel the sessions and plan them again to get the files")
+		}
+	}
+	return nil
+}
+
+// checkGroup is the dry run's check against the stored records.
+func (a *app) checkGroup(ctx context.Context, ns store.NewSession) error {
+	path, err := a.dbPath()
+	if err != nil {
+		return err
+	}
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	db, err := a.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	key, err := a.checkedProofKey(ctx, db, false)
+	if err != nil {
+		return err
+	}
+	if key == nil {
+		key = make([]byte, consent.KeySize)
+		if _, err := rand.Read(key); err != nil {
+			return err
+		}
+	}
+	ns.ProofKey = key
+	if _, err := db.CheckNewSession(ctx, ns); err != nil {
+		return personError(err)
+	}
+	return nil
+}
