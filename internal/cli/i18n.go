@@ -142,9 +142,15 @@ func (t *translator) sprintf(format string, args ...any) string {
 	}
 	i := strings.Index(format, core)
 	// Errors given as arguments are translated too (they are messages).
+	// Whole numbers are printed plainly, without the German thousands dot:
+	// they are counts and sequence numbers that people compare with JSON,
+	// CSV and the audit trail ("seq 12345", not "seq 12.345").
 	for j, a := range args {
-		if err, ok := a.(error); ok {
-			args[j] = t.message(err.Error())
+		switch v := a.(type) {
+		case error:
+			args[j] = t.message(v.Error())
+		case int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64:
+			args[j] = plainInt{v}
 		}
 	}
 	return format[:i] + t.p.Sprintf(noW(de), args...) + format[i+len(core):]
@@ -542,4 +548,11 @@ func localTemplate(tmpl string) string {
 		}
 	}
 	return strings.Join(lines, "\n")
+}
+
+// plainInt formats a whole number as fmt does, whatever the printer's locale.
+type plainInt struct{ v any }
+
+func (p plainInt) Format(f fmt.State, verb rune) {
+	fmt.Fprintf(f, fmt.FormatString(f, verb), p.v)
 }

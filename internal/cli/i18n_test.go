@@ -402,3 +402,13 @@ func constString(e ast.Expr) (string, bool) {
 	}
 	return "", false
 }
+
+// TestGermanNumbers: whole numbers stay as in JSON and the audit trail (no
+// thousands dot), so "seq 12345" can be compared with an export.
+func TestGermanNumbers(t *testing.T) {
+	german(t)
+	got := Tf("%s intact: %d events, head seq %d hash %s", T("audit trail"), 12345, int64(12345), "ab")
+	if want := "Prüfprotokoll unversehrt: 12345 Ereignisse, Kopf seq 12345 Hash ab"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
