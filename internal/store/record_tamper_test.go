@@ -215,6 +215,11 @@ func TestRecordTamperDetected(t *testing.T) {
 				return []string{`INSERT INTO withdrawals SELECT '` + forgedID + `', subject_hmac, withdrawn_at, notice_hashes, retain_until FROM withdrawals`}
 			},
 			want{"withdrawals", audit.ProblemInserted, func(*recordFixture) string { return forgedID }, nil}},
+		{"SettingInserted",
+			func(f *recordFixture) []string {
+				return []string{`INSERT INTO settings (name, value) VALUES ('proof_key_fingerprint', '` + strings.Repeat("0", 64) + `')`}
+			},
+			want{"settings", audit.ProblemInserted, func(*recordFixture) string { return "proof_key_fingerprint" }, nil}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
