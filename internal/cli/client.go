@@ -81,7 +81,7 @@ func (a *app) clientName(value, what string) (string, error) {
 		return "", withHint(err,
 			fmt.Sprintf("give %s - to read the name from standard input, or the person's ID from 'counsel session list'", what))
 	}
-	fmt.Fprint(a.deps.Stderr, "Client's name or pseudonym (or person ID): ")
+	fmt.Fprint(a.deps.Stderr, T("Client's name or pseudonym (or person ID): "))
 	line, err := a.readLine()
 	if err != nil && !errors.Is(err, io.EOF) {
 		return "", err

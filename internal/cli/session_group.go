@@ -176,7 +176,7 @@ func runSessionGroup(ctx context.Context, a *app, opts *sessionNewOptions) error
 	}
 	for i, m := range mails {
 		if len(mails) > 1 {
-			if _, err := fmt.Fprintf(a.deps.Stdout, "=== e-mail %d of %d ===\n", i+1, len(mails)); err != nil {
+			if _, err := fmt.Fprint(a.deps.Stdout, Tf("=== e-mail %d of %d ===\n", i+1, len(mails))); err != nil {
 				return err
 			}
 		}

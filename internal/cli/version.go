@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"fmt"
 	"runtime/debug"
 
 	"github.com/spf13/cobra"
@@ -16,7 +15,7 @@ func newVersionCmd(a *app) *cobra.Command {
 		Annotations: map[string]string{skipConfig: "true"},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			b := a.deps.Build.withBuildInfo()
-			fmt.Fprintf(a.deps.Stdout, "counsel %s (commit %s, built %s)\n", b.Version, b.Commit, b.Date)
+			fprintf(a.deps.Stdout, "counsel %s (commit %s, built %s)\n", b.Version, b.Commit, b.Date)
 			return nil
 		},
 	}
