@@ -151,6 +151,18 @@ func TestCatalogueComplete(t *testing.T) {
 			t.Fatal(err)
 		}
 		ast.Inspect(f, func(n ast.Node) bool {
+			// Table headings: listing{header: []string{...}}.
+			if kv, ok := n.(*ast.KeyValueExpr); ok {
+				if k, ok := kv.Key.(*ast.Ident); ok && k.Name == "header" {
+					if cl, ok := kv.Value.(*ast.CompositeLit); ok {
+						for _, e := range cl.Elts {
+							if s, ok := constString(e); ok {
+								need(fset.Position(e.Pos()).String(), s, false)
+							}
+						}
+					}
+				}
+			}
 			call, ok := n.(*ast.CallExpr)
 			if !ok || len(call.Args) == 0 {
 				return true
@@ -166,7 +178,7 @@ func TestCatalogueComplete(t *testing.T) {
 				need(fset.Position(e.Pos()).String(), s, false)
 			}
 			switch calleeName(call) {
-			case "T", "Tf", "say", "fprintf", "usageErrorf", "fmt.Errorf", "errors.New", ".info", ".warn", ".confirm":
+			case "T", "Tf", "say", "fprintf", "word", "usageErrorf", "fmt.Errorf", "errors.New", ".info", ".warn", ".confirm":
 				lit(call.Args[0])
 			case "withHint":
 				for _, a := range call.Args[1:] {
