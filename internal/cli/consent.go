@@ -574,6 +574,7 @@ func shortOrEmpty(id string) string {
 
 type consentRevokeOptions struct {
 	yes, dryRun, scrubHistory bool
+	reinvite                  string
 }
 
 func newConsentRevokeCmd(a *app) *cobra.Command {
@@ -619,6 +620,7 @@ docs/data-protection.md.
 	}
 	cmd.Flags().BoolVar(&opts.yes, "yes", false, "do not ask for confirmation (needed when not at a terminal)")
 	cmd.Flags().BoolVar(&opts.dryRun, "dry-run", false, "show what would happen and change nothing")
+	cmd.Flags().StringVar(&opts.reinvite, "reinvite", "", "folder for the new invitations of the other participants of group sessions still to come (default: stdout)")
 	cmd.Flags().BoolVar(&opts.scrubHistory, "scrub-history", false, "remove the entries that hold the name from your shell history files without asking")
 	return cmd
 }
@@ -661,11 +663,13 @@ func runConsentRevoke(ctx context.Context, a *app, ref string, opts *consentRevo
 		return nil
 	}
 	now := a.deps.Now()
-	plan := consent.PlanRevoke(sub.Sessions, now)
+	solo, groups := splitGroups(sub.Sessions)
+	plan := consent.PlanRevoke(solo, now)
 	until := consent.RetainUntil(now, a.cfg.RetentionConsentYears, loc)
 	w := a.deps.Stdout
 	if opts.dryRun || !opts.yes {
 		writeRevokePlan(w, sub, plan, until, a.cfg.RetentionSessionDays, loc)
+		writeGroupPlan(w, groups, now, loc)
 	}
 	if opts.dryRun {
 		fprintf(w, "Then still to do outside counsel:\n")
@@ -692,7 +696,7 @@ func runConsentRevoke(ctx context.Context, a *app, ref string, opts *consentRevo
 		}
 	}
 	res, err := db.RevokeConsent(ctx, store.Revocation{PersonID: sub.Person.ID, ProofKey: key,
-		RetentionYears: a.cfg.RetentionConsentYears, Location: loc})
+		RetentionYears: a.cfg.RetentionConsentYears, Location: loc, NewJoinURL: a.newJitsiRoom})
 	if err != nil {
 		return personError(err)
 	}
@@ -700,8 +704,12 @@ func runConsentRevoke(ctx context.Context, a *app, ref string, opts *consentRevo
 	a.again = stepHints(res.Plan, loc)
 	a.autoPurge(ctx, db)
 	writeRevokeDone(w, res, a.cfg.RetentionSessionDays, loc)
+	writeGroupsLeft(w, res, loc)
 	fprintf(w, "Still to do outside counsel:\n")
 	writeExternalSteps(w, res.Plan, loc)
+	if err := a.reinvite(w, res, opts.reinvite, now); err != nil {
+		return err
+	}
 	a.checkHistory(w, sub.Person.Name, opts.scrubHistory, false)
 	// Only a person at a terminal has typed the line into an interactive shell.
 	if a.nameArg && a.deps.StdinTTY && session.NameKey(ref) == session.NameKey(sub.Person.Name) {

@@ -48,6 +48,17 @@ func (d Data) IsGroup() bool { return d.Participants > 1 }
 // calendar replaces or removes exactly that event by its UID. The file
 // never names a client, like ICS.
 func SeriesICS(d Data, uids []string, now time.Time) ([]byte, error) {
+	events := make([]Event, len(uids))
+	for i, u := range uids {
+		events[i] = Event{UID: u}
+	}
+	return SeriesCalendar(d, events, now)
+}
+
+// SeriesCalendar is SeriesICS with one Event per date: a changed series (a
+// new room after a withdrawal) goes out under the same UIDs with higher
+// SEQUENCE numbers, so calendars replace the events they have.
+func SeriesCalendar(d Data, events []Event, now time.Time) ([]byte, error) {
 	if err := checkGroup(d); err != nil {
 		return nil, err
 	}
@@ -55,15 +66,15 @@ func SeriesICS(d Data, uids []string, now time.Time) ([]byte, error) {
 	if len(dates) == 0 {
 		dates = []time.Time{d.Start}
 	}
-	if len(uids) != len(dates) {
+	if len(events) != len(dates) {
 		return nil, errors.New("invite: one uid per date is needed")
 	}
 	var head, tail []byte
-	var events bytes.Buffer
+	var body bytes.Buffer
 	for i, start := range dates {
 		one := d
 		one.Start, one.Dates = start, nil
-		cal, err := ICS(one, uids[i], now)
+		cal, err := Calendar(one, events[i], now)
 		if err != nil {
 			return nil, err
 		}
@@ -77,9 +88,9 @@ func SeriesICS(d Data, uids []string, now time.Time) ([]byte, error) {
 		if i == 0 {
 			head, tail = cal[:b+2], cal[e+len("\r\nEND:VEVENT\r\n"):]
 		}
-		events.Write(cal[b+2 : e+len("\r\nEND:VEVENT\r\n")])
+		body.Write(cal[b+2 : e+len("\r\nEND:VEVENT\r\n")])
 	}
 	out := append([]byte{}, head...)
-	out = append(out, events.Bytes()...)
+	out = append(out, body.Bytes()...)
 	return append(out, tail...), nil
 }

@@ -50,10 +50,12 @@ func leaveGroups(ctx context.Context, tx *sql.Tx, now time.Time, personID string
 				}
 				rooms[key] = url
 			}
-			if _, err := tx.ExecContext(ctx, "UPDATE sessions SET join_url = ? WHERE id = ?", url, s.ID); err != nil {
+			// The new invitation is the next change of the calendar event.
+			if _, err := tx.ExecContext(ctx, "UPDATE sessions SET join_url = ?, sequence = sequence + 1 WHERE id = ?", url, s.ID); err != nil {
 				return fmt.Errorf("new room for session %s: %w", s.ID, err)
 			}
 			g.Session.JoinURL = url
+			g.Session.Sequence++
 			if err := appendAudit(ctx, tx, now, audit.ActionRoomChanged, s.ID, map[string]string{"reason": "consent_withdrawn"}); err != nil {
 				return err
 			}

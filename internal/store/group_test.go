@@ -173,6 +173,13 @@ func TestGroupWithdrawal(t *testing.T) {
 			t.Errorf("after the withdrawal: %+v", s)
 		}
 	}
+	// The old room, which the withdrawn person knows, is given to nobody,
+	// not even to the four who stay.
+	again := groupSeries(t, "jitsi-fem-tu-ilmenau", fixedNow.AddDate(0, 2, 0), 1, group5[:4]...)
+	again.Session.JoinURL = ns.Session.JoinURL
+	if _, err := db.CreateSession(ctx, again); !errors.Is(err, store.ErrRoomTaken) {
+		t.Errorf("the old room for the remaining group: err = %v", err)
+	}
 	if _, err := verifyDB(db); err != nil {
 		t.Fatal(err)
 	}

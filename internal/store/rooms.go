@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/expeerienced/counsel/internal/audit"
 	"github.com/expeerienced/counsel/internal/session"
 )
 
@@ -38,7 +39,9 @@ const roomKey = "lower(substr(join_url, 1, instr(join_url || '#', '#') - 1))"
 // participants are not exactly the new session's is refused; the same
 // client, or the same group, may use their room again. personIDs are the
 // new session's clients, an empty ID for a person not yet stored (who can
-// be in no stored session, so any stored use of the room refuses them).
+// be in no stored session, so any stored use of the room refuses them). A
+// room that a withdrawing participant left is refused to everyone: that
+// person still has the link.
 func checkRoom(ctx context.Context, tx dbtx, s session.Session, personIDs []string) error {
 	known := []string{} // "[]", not "null": json_each(null) gives one NULL row, and NOT IN (NULL) is never true
 	for _, id := range personIDs {
@@ -59,8 +62,9 @@ func checkRoom(ctx context.Context, tx dbtx, s session.Session, personIDs []stri
 		WHERE (SELECT count(*) FROM session_participants x WHERE x.session_id = room.id) <> ?4
 			OR EXISTS (SELECT 1 FROM session_participants x WHERE x.session_id = room.id
 				AND x.person_id NOT IN (SELECT value FROM json_each(?3)))
+			OR EXISTS (SELECT 1 FROM audit_events e WHERE e.action = ?5 AND e.object = room.id)
 		ORDER BY room.id LIMIT 1`,
-		s.JoinURL, s.MeetingID, string(set), len(personIDs)).Scan(&other)
+		s.JoinURL, s.MeetingID, string(set), len(personIDs), audit.ActionParticipantRemoved).Scan(&other)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return nil
