@@ -389,7 +389,7 @@ func runSessionNew(ctx context.Context, a *app, opts *sessionNewOptions) error {
 			return err
 		}
 		a.changed = fmt.Sprintf("session %s is stored", short)
-		a.again = []string{fmt.Sprintf("'counsel session show %s' shows it again", short)}
+		a.again = []string{fmt.Sprintf("'counsel session show %s --format text' prints the e-mail again (--format eml: the draft)", short)}
 	}
 	if opts.format == "json" {
 		if err := writeSessionJSON(a.deps.Stdout, p, msg); err != nil {
