@@ -276,7 +276,10 @@ func inspect(ctx context.Context, path, dsn string, beforeProbe func() error) (i
 	var version, tables int
 	// One statement reads both in one snapshot: read apart, another counsel
 	// creating the schema between them made a new database look foreign.
-	if err := probe.QueryRowContext(ctx, "SELECT (SELECT user_version FROM pragma_user_version), (SELECT count(*) FROM sqlite_master)").Scan(&version, &tables); err != nil {
+	err = retryBusy(ctx, func() error {
+		return probe.QueryRowContext(ctx, "SELECT (SELECT user_version FROM pragma_user_version), (SELECT count(*) FROM sqlite_master)").Scan(&version, &tables)
+	})
+	if err != nil {
 		return 0, fmt.Errorf("read schema version: %w", mapErr(err))
 	}
 	switch {
@@ -330,7 +333,10 @@ func (d *DB) migrate(ctx context.Context) error {
 		return err
 	}
 	var current int
-	if err := d.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&current); err != nil {
+	err = retryBusy(ctx, func() error {
+		return d.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&current)
+	})
+	if err != nil {
 		return fmt.Errorf("read schema version: %w", mapErr(err))
 	}
 	if current < 0 {
@@ -430,6 +436,29 @@ var ErrBusy = errors.New("the database is busy (another counsel is writing); try
 
 // mapErr turns driver errors users can act on into domain errors; it never
 // matches on message text.
+// retryBusy runs read until it is not refused as busy, for at most the busy timeout. The
+// first read of a database that other counsel processes are creating at the same moment can be
+// answered "busy" without SQLite's busy handler waiting (the connection is still being set up:
+// its journal mode, or the other side's WAL recovery); seen once among 200 concurrent first
+// runs under heavy load. Later statements wait in the busy handler as usual.
+// busyTimeout is the busy_timeout(10000) of every connection, for waits counsel does itself.
+const busyTimeout = 10 * time.Second
+
+func retryBusy(ctx context.Context, read func() error) error {
+	deadline := time.Now().Add(busyTimeout)
+	for pause := 5 * time.Millisecond; ; pause = min(2*pause, 200*time.Millisecond) {
+		err := read()
+		if err == nil || !errors.Is(mapErr(err), ErrBusy) || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(pause):
+		}
+	}
+}
+
 func mapErr(err error) error {
 	var se *sqlite.Error
 	if errors.As(err, &se) {
