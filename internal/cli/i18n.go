@@ -180,7 +180,7 @@ func (t *translator) message(s string) string {
 		args := make([]any, len(p.verbs))
 		for i, v := range p.verbs {
 			a := m[i+1]
-			if v == 'v' || v == 'w' || v == 's' {
+			if (v == 'v' || v == 'w' || v == 's') && !p.keep[i] {
 				a = t.message(a)
 			}
 			args[i] = a
@@ -206,8 +206,11 @@ func (t *translator) message(s string) string {
 // output; de is the German format with every verb turned into %s (the
 // arguments are the captured, already formatted English text).
 type pattern struct {
-	re      *regexp.Regexp
-	verbs   []rune
+	re    *regexp.Regexp
+	verbs []rune
+	// keep marks arguments that are never translated: a flag's name after "--" is
+	// the same word in every language ("--client", not "--Person").
+	keep    []bool
 	de      string
 	literal int // characters outside verbs: more is more specific
 }
@@ -266,6 +269,7 @@ func compilePattern(en, de string) (pattern, bool) {
 			re.WriteString(`([\s\S]*?)`)
 		}
 		p.verbs = append(p.verbs, verb)
+		p.keep = append(p.keep, strings.HasSuffix(lit, "--"))
 	}
 	lit := en[last:]
 	re.WriteString(regexp.QuoteMeta(lit) + `$`)

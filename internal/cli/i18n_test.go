@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"go/ast"
 	"go/parser"
@@ -361,6 +362,9 @@ func TestGermanMessages(t *testing.T) {
 			`Konfigurationsdatei /x/config.yaml: unbekannter Schlüssel "colour"`},
 		{"it contains a common password, a date or a year", "er enthält ein gängiges Passwort, ein Datum oder eine Jahreszahl"},
 		{"something nobody translated: 42", "something nobody translated: 42"},
+		// A flag's name is the same in every language, even when the word has German text.
+		{flagError("client", errors.New("missing")).Error(), "--client: missing"},
+		{flagError("provider", errors.New("missing")).Error(), "--provider: missing"},
 	} {
 		if got := tr.message(c.en); got != c.de {
 			t.Errorf("message(%q)\n got %q\nwant %q", c.en, got, c.de)
