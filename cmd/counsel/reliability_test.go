@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -434,4 +435,113 @@ func TestRevokeRacesSessionNew(t *testing.T) {
 		e.checkIntact(t)
 	}
 	t.Logf("%d rounds: session new refused %d times, first (and then revoked) %d times", rounds, refused, created)
+}
+
+// TestWriteDuringExport: an export reads a snapshot and holds no lock while it streams, so a
+// counsellor's `session new` goes ahead at once. The export is made to stall half-way (its
+// stdout is a pipe nobody reads), which keeps it running for as long as the test needs: an
+// export holding the write lock would make the write below wait until the 10 s busy timeout.
+// The bound is on what a lock makes a writer wait for, the time to take the write lock
+// (BEGIN IMMEDIATE), measured in this process; the whole `session new` process is only
+// required to finish while the export still runs, since process start-up on a loaded machine
+// says nothing about locks. Both exports still state a head that includes their own event,
+// and the audit export holds every event up to it.
+func TestWriteDuringExport(t *testing.T) {
+	e := newCounselEnv(t)
+	e.fillDB(t, killSizes(), testNow.AddDate(0, 0, -60), testNow)
+	for i, args := range [][]string{
+		{"export", "sessions", "--with-names", "--format", "csv"},
+		{"export", "audit", "--format", "ndjson"},
+	} {
+		before := e.count(t, "SELECT count(*) FROM audit_events")
+		sessions := e.count(t, "SELECT count(*) FROM session_participants")
+		r, w, err := os.Pipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var stderr bytes.Buffer
+		exp := e.command(context.Background(), args...)
+		exp.Stdout, exp.Stderr = w, &stderr
+		if err := exp.Start(); err != nil {
+			t.Fatal(err)
+		}
+		w.Close()
+		// The first bytes show the export streaming; then it stalls on the full pipe.
+		first := make([]byte, 1)
+		if _, err := r.Read(first); err != nil {
+			t.Fatalf("%v: no output: %v\n%s", args, err, stderr.String())
+		}
+
+		db, err := sql.Open("sqlite", e.db+"?_pragma=busy_timeout(10000)")
+		if err != nil {
+			t.Fatal(err)
+		}
+		start := time.Now()
+		if _, err := db.Exec("BEGIN IMMEDIATE"); err != nil {
+			t.Fatalf("%v: take the write lock during the export: %v", args, err)
+		}
+		wait := time.Since(start)
+		if _, err := db.Exec("ROLLBACK"); err != nil {
+			t.Fatal(err)
+		}
+		db.Close()
+		if wait > 100*time.Millisecond {
+			t.Errorf("%v: a writer waited %v for the write lock during the export, want at most 100ms", args, wait)
+		}
+
+		start = time.Now()
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		var newErr bytes.Buffer
+		cmd := e.command(ctx, "session", "new", "--client", fmt.Sprintf("Client-W%d", i), "--provider", "sichere-videokonferenz", "--at", "2026-12-05 10:00")
+		cmd.Stderr = &newErr
+		err = cmd.Run()
+		cancel()
+		if err != nil {
+			t.Fatalf("%v: session new during the export: %v\n%s", args, err, newErr.String())
+		}
+		took := time.Since(start)
+		t.Logf("%v: write lock taken in %v; session new took %v as a whole process", args, wait, took)
+		// Generous for a loaded machine, but half of the busy timeout a lock would exhaust.
+		if took > 5*time.Second {
+			t.Errorf("%v: session new took %v during the export: it waited for the export", args, took)
+		}
+		if exp.ProcessState != nil {
+			t.Fatalf("%v: the export ended before the write", args)
+		}
+
+		out, err := io.ReadAll(r)
+		r.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := exp.Wait(); err != nil {
+			t.Fatalf("%v: %v\n%s", args, err, stderr.String())
+		}
+		lines := strings.Split(strings.TrimSuffix(string(first)+string(out), "\n"), "\n")
+		after := e.count(t, "SELECT count(*) FROM audit_events")
+		var head int
+		if _, err := fmt.Sscanf(stderr.String()[strings.Index(stderr.String(), "head seq "):], "head seq %d", &head); err != nil {
+			t.Fatalf("%v: no head in %q", args, stderr.String())
+		}
+		if head != after || e.count(t, fmt.Sprintf("SELECT count(*) FROM audit_events WHERE seq = %d AND action LIKE 'export.%%'", head)) != 1 {
+			t.Errorf("%v: states head seq %d, want its own event, the last of %d", args, head, after)
+		}
+		if i == 0 {
+			// The snapshot: the rows from before the write, not the new session.
+			if got := len(lines) - 1; got != sessions {
+				t.Errorf("%v: %d rows, want the %d of the snapshot", args, got, sessions)
+			}
+		} else {
+			// Every event up to its own, in order, the write's events included.
+			if len(lines) != after || after <= before+1 {
+				t.Errorf("%v: %d events exported, want %d (before the export %d)", args, len(lines), after, before)
+			}
+			for n, l := range lines {
+				if !strings.HasPrefix(l, fmt.Sprintf(`{"seq":%d,`, n+1)) {
+					t.Fatalf("%v: line %d is %.40q, want seq %d", args, n+1, l, n+1)
+				}
+			}
+		}
+		e.checkIntact(t)
+	}
 }

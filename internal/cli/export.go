@@ -207,6 +207,9 @@ func runExportAudit(ctx context.Context, a *app, opts *exportAuditOptions) error
 		stream: func(x *store.Export, write func(export.Record) error) error {
 			return x.Audit(ctx, func(e audit.Event) error { return write(export.AuditRow{Event: e}) })
 		},
+		tail: func(x *store.Export, write func(export.Record) error) error {
+			return x.AuditSince(ctx, func(e audit.Event) error { return write(export.AuditRow{Event: e}) })
+		},
 	})
 }
 
@@ -219,6 +222,9 @@ type exportJob struct {
 	ownRow  bool              // the export's own event is its last row (the audit export)
 	count   func(x *store.Export) (int64, error)
 	stream  func(x *store.Export, write func(export.Record) error) error
+	// tail streams, under the export's write lock, what was written since its snapshot and
+	// must still be part of it (the audit export: it holds every event up to its own).
+	tail func(x *store.Export, write func(export.Record) error) error
 }
 
 // Progress appears on a terminal once an export has run this long.
@@ -227,9 +233,10 @@ const (
 	progressInterval = 200 * time.Millisecond
 )
 
-// runExport writes one export. Order matters: the rows are streamed into a temporary file and
-// the export's audit event is written in one transaction; the transaction is committed, and
-// only then are the files published. So a failed export leaves neither a file nor an event, and
+// runExport writes one export. Order matters: the rows are streamed from a read snapshot (no
+// lock: other commands write meanwhile) into a temporary file, and the export's audit event is
+// written in a short write transaction at the end; the transaction is committed, and only then
+// are the files published. So a failed export leaves neither a file nor an event, and
 // an earlier file that --force would replace survives any failure before the publish. Data sent
 // to stdout cannot be taken back: there a failure after the first rows leaves partial output,
 // and the exit status says the export failed.
@@ -294,6 +301,14 @@ func (a *app) runExport(ctx context.Context, opts exportOptions, job exportJob) 
 		}
 		if err := job.stream(x, write); err != nil {
 			return err
+		}
+		if job.tail != nil && !db.ReadOnly() {
+			if err := x.Lock(ctx); err != nil {
+				return err
+			}
+			if err := job.tail(x, write); err != nil {
+				return err
+			}
 		}
 		rows = rw.Rows()
 		if job.ownRow {

@@ -19,18 +19,25 @@ import (
 // ErrExportDone means an Export was used after Commit or Rollback.
 var ErrExportDone = errors.New("export already committed or rolled back")
 
-// Export is one export in progress. It holds one write transaction from BeginExport to
-// Commit, so the rows it streams, their count and the audit head it states are one
-// consistent snapshot that no other writer can change, and the export's own audit event
-// (Record) is committed together with it or not at all. Callers stream the rows, Record the
+// Export is one export in progress. Its rows are read from one WAL read snapshot, so the
+// rows it streams, their count and the audit trail it states are one consistent state, and
+// it holds no lock while it reads: a counsellor's write (session new) goes ahead while a
+// million rows are exported. The export's own audit event (Record) is appended in a short
+// write transaction at the end, which stays open until Commit, so the event is committed
+// together with the published output or not at all. Callers stream the rows, Record the
 // event, publish the output, and only then Commit; on any failure they Rollback, and the
 // trail shows no export.
 type Export struct {
-	tx   *sql.Tx
+	d *DB
+	// rdb holds the snapshot's connection and the extra readers' (none for a read-only
+	// database, which reads through its own connection).
+	rdb *sql.DB
+	tx  *sql.Tx // the read snapshot
+	wtx *sql.Tx // the write transaction from Record (or Lock) to Commit
+	// snap is the trail's head in the snapshot: extra readers must see the same.
+	snap audit.Head
 	now  time.Time
 	done bool
-	// readDSN opens extra read connections on the same file for large session exports.
-	readDSN string
 	// readers, parallelMin and chunkRows tune them (see Sessions); tests shrink them.
 	readers, parallelMin, chunkRows int
 	// counted remembers the last CountSessions, which Sessions needs again: counting a
@@ -43,15 +50,39 @@ type countedSessions struct {
 	n int64
 }
 
-// BeginExport starts an export. Call Rollback when done (it is a no-op after Commit).
+// BeginExport starts an export: it takes the read snapshot the export will state. Call
+// Rollback when done (it is a no-op after Commit).
 func (d *DB) BeginExport(ctx context.Context) (*Export, error) {
-	tx, err := d.db.BeginTx(ctx, nil)
+	x := &Export{d: d, now: d.now().UTC().Truncate(time.Second),
+		readers: min(runtime.GOMAXPROCS(0), maxReaders), parallelMin: parallelMinRows, chunkRows: chunkRows}
+	// The store's own connection begins every transaction IMMEDIATE (a write lock); the
+	// snapshot needs a plain read transaction on a connection of its own.
+	rdb, err := sql.Open("sqlite", d.readDSN+"&_pragma=query_only(1)")
 	if err != nil {
+		return nil, fmt.Errorf("begin export: %w", err)
+	}
+	rdb.SetMaxOpenConns(maxReaders) // opened as needed
+	x.rdb = rdb
+	if x.tx, err = rdb.BeginTx(ctx, nil); err != nil {
+		rdb.Close()
 		return nil, fmt.Errorf("begin export: %w", mapErr(err))
 	}
-	return &Export{tx: tx, now: d.now().UTC().Truncate(time.Second),
-		readDSN: d.readDSN + "&_pragma=query_only(1)&_pragma=cache_size(-" + strconv.Itoa(readerCacheKiB) + ")",
-		readers: min(runtime.GOMAXPROCS(0), maxReaders), parallelMin: parallelMinRows, chunkRows: chunkRows}, nil
+	// The first read fixes the snapshot.
+	if x.snap, err = auditHead(ctx, x.tx); err != nil {
+		x.tx.Rollback()
+		rdb.Close()
+		return nil, fmt.Errorf("begin export: %w", err)
+	}
+	return x, nil
+}
+
+// end closes the snapshot and its connections.
+func (x *Export) end() error {
+	err := x.tx.Rollback()
+	if cerr := x.rdb.Close(); err == nil {
+		err = cerr
+	}
+	return mapErr(err)
 }
 
 // Now is the time of the export: its audit event's time and the generated_at it states.
@@ -118,13 +149,50 @@ func (x *Export) Sessions(ctx context.Context, f ExportFilter, fn func(export.Se
 	if x.done {
 		return ErrExportDone
 	}
+	// The rows streamed must be the rows counted: a reader that saw another state than the
+	// snapshot would show here.
+	var streamed int64
+	count := func(s export.Session) error {
+		streamed++
+		return fn(s)
+	}
+	err := x.sessions(ctx, f, count)
+	if err != nil {
+		return err
+	}
+	n, err := x.CountSessions(ctx, f)
+	if err != nil {
+		return err
+	}
+	if streamed != n {
+		return fmt.Errorf("read sessions: %d rows read but the snapshot holds %d; nothing was recorded, try again", streamed, n)
+	}
+	return nil
+}
+
+func (x *Export) sessions(ctx context.Context, f ExportFilter, fn func(export.Session) error) error {
 	if x.readers > 1 {
 		bounds, err := x.planChunks(ctx, f, x.readers)
 		if err != nil {
 			return err
 		}
 		if bounds != nil {
-			return x.readChunks(ctx, f, bounds, x.readers, fn)
+			readers, err := x.snapshotReaders(ctx, x.readers-1)
+			if err != nil {
+				return err
+			}
+			if readers != nil {
+				defer func() {
+					for _, r := range readers {
+						r.end()
+					}
+				}()
+				qs := []dbtx{x.tx}
+				for _, r := range readers {
+					qs = append(qs, r.tx)
+				}
+				return x.readChunks(ctx, f, bounds, qs, fn)
+			}
 		}
 	}
 	return scanSessions(ctx, x.tx, f, chunk{}, func(b []export.Session) error {
@@ -135,6 +203,56 @@ func (x *Export) Sessions(ctx context.Context, f ExportFilter, fn func(export.Se
 		}
 		return nil
 	})
+}
+
+// snapshotReader is an extra read transaction on its own connection.
+type snapshotReader struct {
+	conn *sql.Conn
+	tx   *sql.Tx
+}
+
+func (r snapshotReader) end() {
+	r.tx.Rollback()
+	r.conn.Close()
+}
+
+// snapshotReaders opens n extra read transactions that see the export's snapshot, or
+// returns nil when one of them sees a later state (a write committed since BeginExport):
+// then the snapshot's own cursor reads alone. Every write counsel makes appends an audit
+// event, so the same head is the same state.
+func (x *Export) snapshotReaders(ctx context.Context, n int) ([]snapshotReader, error) {
+	var rs []snapshotReader
+	fail := func(err error) ([]snapshotReader, error) {
+		for _, r := range rs {
+			r.end()
+		}
+		return nil, err
+	}
+	for range n {
+		conn, err := x.rdb.Conn(ctx)
+		if err != nil {
+			return fail(fmt.Errorf("read sessions: %w", mapErr(err)))
+		}
+		// See readerCacheKiB.
+		if _, err := conn.ExecContext(ctx, "PRAGMA cache_size = -"+strconv.Itoa(readerCacheKiB)); err != nil {
+			conn.Close()
+			return fail(fmt.Errorf("read sessions: %w", mapErr(err)))
+		}
+		tx, err := conn.BeginTx(ctx, nil)
+		if err != nil {
+			conn.Close()
+			return fail(fmt.Errorf("read sessions: %w", mapErr(err)))
+		}
+		rs = append(rs, snapshotReader{conn, tx})
+		head, err := auditHead(ctx, tx)
+		if err != nil {
+			return fail(err)
+		}
+		if head != x.snap {
+			return fail(nil)
+		}
+	}
+	return rs, nil
 }
 
 // Reading sessions is dominated by the driver's per-row and per-column work (SQLite
@@ -463,20 +581,11 @@ type batch struct {
 	last bool
 }
 
-// readChunks reads the chunks between bounds with readers connections of their own, reader
-// r taking chunks r, r+readers, …, and calls fn with the rows in chunk order.
-//
-// The rows are the export's snapshot: the export's transaction holds the database's write
-// lock from BeginExport to Commit and has written nothing yet (Record comes after the rows),
-// so every read transaction started now sees exactly the state the export's transaction
-// sees. All readers have finished when readChunks returns.
-func (x *Export) readChunks(ctx context.Context, f ExportFilter, bounds []string, readers int, fn func(export.Session) error) error {
-	rdb, err := sql.Open("sqlite", x.readDSN)
-	if err != nil {
-		return fmt.Errorf("read sessions: %w", err)
-	}
-	defer rdb.Close()
-	rdb.SetMaxOpenConns(readers - 1)
+// readChunks reads the chunks between bounds with one reader per transaction in qs (all in
+// the export's snapshot, see snapshotReaders), reader r taking chunks r, r+readers, …, and
+// calls fn with the rows in chunk order. All readers have finished when readChunks returns.
+func (x *Export) readChunks(ctx context.Context, f ExportFilter, bounds []string, qs []dbtx, fn func(export.Session) error) error {
+	readers := len(qs)
 	// Reader 0 reads in the export's transaction: give its connection the readers' cache
 	// for the while (see readerCacheKiB), then SQLite's default again.
 	if _, err := x.tx.ExecContext(ctx, "PRAGMA cache_size = -"+strconv.Itoa(readerCacheKiB)); err != nil {
@@ -506,7 +615,7 @@ func (x *Export) readChunks(ctx context.Context, f ExportFilter, bounds []string
 		wg.Add(1)
 		go func(r int) {
 			defer wg.Done()
-			x.readChunksOf(ctx, rdb, f, chunks, r, readers, queues[r], spares[r])
+			x.readChunksOf(ctx, qs[r], f, chunks, r, readers, queues[r], spares[r])
 		}(r)
 	}
 	for i := range chunks {
@@ -542,7 +651,7 @@ func (x *Export) readChunks(ctx context.Context, f ExportFilter, bounds []string
 
 // readChunksOf is reader r: it scans its chunks in order and queues their rows, ending each
 // chunk (or the first failure) with a batch marked last.
-func (x *Export) readChunksOf(ctx context.Context, rdb *sql.DB, f ExportFilter, chunks []chunk, r, readers int,
+func (x *Export) readChunksOf(ctx context.Context, q dbtx, f ExportFilter, chunks []chunk, r, readers int,
 	out chan<- batch, spares <-chan []export.Session) {
 	send := func(b batch) bool {
 		select {
@@ -551,18 +660,6 @@ func (x *Export) readChunksOf(ctx context.Context, rdb *sql.DB, f ExportFilter, 
 		case <-ctx.Done():
 			return false
 		}
-	}
-	// Reader 0 reads in the export's own transaction: one connection fewer to open and to
-	// give a page cache.
-	var q dbtx = x.tx
-	if r > 0 {
-		conn, err := rdb.Conn(ctx)
-		if err != nil {
-			send(batch{err: fmt.Errorf("read sessions: %w", mapErr(err)), last: true})
-			return
-		}
-		defer conn.Close()
-		q = conn
 	}
 	for i := r; i < len(chunks); i += readers {
 		err := scanSessions(ctx, q, f, chunks[i], func(rows []export.Session) error {
@@ -595,18 +692,79 @@ func (x *Export) CountAudit(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-// Audit calls fn with every audit event in seq order, as WalkAudit does.
+// Audit calls fn with every audit event of the snapshot in seq order, as WalkAudit does.
 func (x *Export) Audit(ctx context.Context, fn func(audit.Event) error) error {
 	if x.done {
 		return ErrExportDone
 	}
-	return walkAudit(ctx, x.tx, fn)
+	var streamed int64
+	if err := walkAudit(ctx, x.tx, func(e audit.Event) error {
+		streamed++
+		return fn(e)
+	}); err != nil {
+		return err
+	}
+	n, err := x.CountAudit(ctx)
+	if err != nil {
+		return err
+	}
+	if streamed != n {
+		return fmt.Errorf("read audit trail: %d events read but the snapshot holds %d; nothing was recorded, try again", streamed, n)
+	}
+	return nil
+}
+
+// Lock starts the export's short write transaction (Record starts it too): from here to
+// Commit no other write can come between the trail the export states and its own event.
+func (x *Export) Lock(ctx context.Context) error {
+	if x.done {
+		return ErrExportDone
+	}
+	if x.wtx != nil {
+		return nil
+	}
+	tx, err := x.d.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("record export: %w", mapErr(err))
+	}
+	x.wtx = tx
+	return nil
+}
+
+// AuditSince calls fn with the events appended after the snapshot, up to now, in seq order:
+// an export of the trail ends with them and its own event, so that it holds every event up
+// to the head it states. It needs Lock.
+func (x *Export) AuditSince(ctx context.Context, fn func(audit.Event) error) error {
+	if x.done {
+		return ErrExportDone
+	}
+	if x.wtx == nil {
+		return errors.New("read audit trail: the export is not locked")
+	}
+	rows, err := x.wtx.QueryContext(ctx, "SELECT "+auditColumns+" FROM audit_events WHERE seq > ? ORDER BY seq", x.snap.Seq)
+	if err != nil {
+		return fmt.Errorf("read audit trail: %w", mapErr(err))
+	}
+	defer rows.Close()
+	for rows.Next() {
+		e, err := scanEvent(rows)
+		if err != nil {
+			return err
+		}
+		if err := fn(e); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read audit trail: %w", mapErr(err))
+	}
+	return nil
 }
 
 // Record appends the export's audit event (action is one of the export actions) in the
-// export's transaction and returns it as sealed: its Head is the head the export states,
-// which therefore covers the record of the export itself. details hold formats, counts,
-// dates and flags only.
+// export's write transaction (see Lock) and returns it as sealed: its Head is the head the
+// export states, which therefore covers the record of the export itself. details hold
+// formats, counts, dates and flags only.
 func (x *Export) Record(ctx context.Context, action string, details map[string]string) (audit.Event, error) {
 	if x.done {
 		return audit.Event{}, ErrExportDone
@@ -614,21 +772,28 @@ func (x *Export) Record(ctx context.Context, action string, details map[string]s
 	if !slices.Contains([]string{audit.ActionExportSessions, audit.ActionExportAudit, audit.ActionExportSubject}, action) {
 		return audit.Event{}, fmt.Errorf("record export: %s is not an export action", action)
 	}
-	if err := appendAudit(ctx, x.tx, x.now, action, "", details); err != nil {
+	if err := x.Lock(ctx); err != nil {
+		return audit.Event{}, err
+	}
+	if err := appendAudit(ctx, x.wtx, x.now, action, "", details); err != nil {
 		return audit.Event{}, mapErr(err)
 	}
-	row := x.tx.QueryRowContext(ctx, "SELECT "+auditColumns+" FROM audit_events ORDER BY seq DESC LIMIT 1")
+	row := x.wtx.QueryRowContext(ctx, "SELECT "+auditColumns+" FROM audit_events ORDER BY seq DESC LIMIT 1")
 	return scanEvent(row)
 }
 
-// Commit makes the recorded export event durable.
+// Commit makes the recorded export event durable and ends the snapshot.
 func (x *Export) Commit() error {
 	if x.done {
 		return ErrExportDone
 	}
 	x.done = true
-	if err := x.tx.Commit(); err != nil {
-		return fmt.Errorf("commit export: %w", mapErr(err))
+	// Ending a read transaction cannot lose anything: its error does not matter here.
+	defer x.end()
+	if x.wtx != nil {
+		if err := x.wtx.Commit(); err != nil {
+			return fmt.Errorf("commit export: %w", mapErr(err))
+		}
 	}
 	return nil
 }
@@ -639,5 +804,11 @@ func (x *Export) Rollback() error {
 		return nil
 	}
 	x.done = true
-	return mapErr(x.tx.Rollback())
+	err := x.end()
+	if x.wtx != nil {
+		if werr := x.wtx.Rollback(); err == nil {
+			err = mapErr(werr)
+		}
+	}
+	return err
 }

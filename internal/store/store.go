@@ -298,14 +298,27 @@ func (d *DB) Close() error {
 	if d.readOnly {
 		return d.db.Close()
 	}
-	// TRUNCATE leaves an empty -wal file: no stale frames stay on disk.
-	_, cerr := d.db.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+	// TRUNCATE leaves an empty -wal file: no stale frames stay on disk. It has to wait for
+	// every reader, and an export reads one snapshot for as long as it streams: waiting for
+	// it would make a write during an export as slow as the export. So the checkpoint waits
+	// at most closeCheckpointWait and otherwise copies what it can; the last counsel to
+	// close, the export itself when it ends, empties the log. (Erasure and purge wait for a
+	// complete checkpoint and report it; see checkpoint.)
+	_, cerr := d.db.Exec("PRAGMA busy_timeout = " + strconv.Itoa(int(closeCheckpointWait/time.Millisecond)))
+	if cerr == nil {
+		var busy, logFrames, done int
+		cerr = d.db.QueryRow("PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &logFrames, &done)
+	}
 	err := d.db.Close()
 	if err == nil && cerr != nil {
 		err = fmt.Errorf("checkpoint: %w", cerr)
 	}
 	return err
 }
+
+// closeCheckpointWait bounds how long Close waits for readers and writers of other
+// processes to let its checkpoint complete.
+const closeCheckpointWait = 50 * time.Millisecond
 
 // Path is the database file.
 func (d *DB) Path() string { return d.path }
