@@ -374,3 +374,214 @@ func (a *app) checkGroup(ctx context.Context, ns store.NewSession) error {
 	}
 	return nil
 }
+
+// participantMails renders one e-mail per participant of a stored group
+// session: render gets the session's data with the participant's name and
+// the group's size.
+func (a *app) participantMails(ctx context.Context, db *store.DB, s session.Session, base invite.Data,
+	render func(d invite.Data) (invite.Message, []byte, error)) ([]groupMail, error) {
+	people, err := db.Participants(ctx, s.ID)
+	if err != nil {
+		return nil, err
+	}
+	var out []groupMail
+	for _, p := range people {
+		if p.Name == "" {
+			continue // erased: nobody to write to
+		}
+		d := base
+		d.ClientName, d.Participants = p.Name, len(people)
+		msg, ics, err := render(d)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, groupMail{msg: msg, ics: ics})
+	}
+	return out, nil
+}
+
+// prepareGroupFiles prepares one .eml and one .ics per participant in the
+// --eml and --ics folders, named by number, session and change number.
+func (a *app) prepareGroupFiles(out mailOutput, mails []groupMail, sessionID string, seq int, now time.Time) (*mailFiles, error) {
+	m := &mailFiles{}
+	if out.dryRun {
+		return m, nil
+	}
+	for _, dir := range []string{out.eml, out.ics} {
+		if dir == "" {
+			continue
+		}
+		if fi, err := os.Stat(dir); err == nil && !fi.IsDir() {
+			return nil, withHint(usageErrorf("for a group session, --eml and --ics take a folder: it gets one file per participant"),
+				"the files are named by number and session ID, never by a name")
+		}
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, err
+		}
+	}
+	id := fmt.Sprintf("%s-%d", session.ShortID(sessionID), seq)
+	for i, g := range mails {
+		if out.ics != "" {
+			f, err := safefile.Prepare(filepath.Join(out.ics, groupFileName(i, id, "ics")), out.force,
+				func(w io.Writer) error { _, err := w.Write(g.ics); return err })
+			if err != nil {
+				m.discard()
+				return nil, fmt.Errorf("--ics: %w", err)
+			}
+			m.files = append(m.files, f)
+		}
+		if out.eml != "" {
+			from, err := invite.ParseAddress(a.cfg.Counsellor)
+			if err != nil {
+				m.discard()
+				return nil, err
+			}
+			h := invite.Header{From: from, Date: now, MessageID: fmt.Sprintf("%s.%d.%d@counsel.invalid", sessionID, seq, i+1)}
+			f, err := safefile.Prepare(filepath.Join(out.eml, groupFileName(i, id, "eml")), out.force,
+				func(w io.Writer) error { return invite.EML(w, g.msg, h, g.ics) })
+			if err != nil {
+				m.discard()
+				return nil, fmt.Errorf("--eml: %w", err)
+			}
+			m.files = append(m.files, f)
+		}
+	}
+	return m, nil
+}
+
+// printGroupMails writes every participant's e-mail to stdout.
+func (a *app) printGroupMails(mails []groupMail) error {
+	for i, m := range mails {
+		if _, err := fmt.Fprint(a.deps.Stdout, Tf("=== e-mail %d of %d ===\n", i+1, len(mails))); err != nil {
+			return err
+		}
+		if err := printMail(a.deps.Stdout, m.msg); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// cancelGroup cancels a group session, or with series every date of its
+// series still to come, and writes each participant's cancellation of each
+// date; the calendar files remove the events under their UIDs.
+func (a *app) cancelGroup(ctx context.Context, db *store.DB, s session.Session, out mailOutput, series bool, now time.Time) error {
+	if !series && s.Status == session.Cancelled {
+		return fmt.Errorf("session %s %w", session.ShortID(s.ID), store.ErrCancelled)
+	}
+	var cancelled []session.Session
+	var err error
+	if series {
+		cancelled, err = db.CancelSeries(ctx, s.ID)
+	} else {
+		var c session.Session
+		c, err = db.CancelSessionAt(ctx, s.ID, s.Sequence)
+		cancelled = []session.Session{c}
+	}
+	if err != nil {
+		return sessionLookupError(err)
+	}
+	tmpl, err := a.templates()
+	if err != nil {
+		return err
+	}
+	var mails []groupMail
+	for _, c := range cancelled {
+		m, err := a.mailFor(c, false)
+		if err != nil {
+			return err
+		}
+		render := func(d invite.Data) (invite.Message, []byte, error) {
+			msg, err := tmpl.RenderCancel(d)
+			if err != nil {
+				return msg, nil, err
+			}
+			ics, err := invite.Calendar(d, invite.Event{UID: calendarUID(c.ID), Sequence: c.Sequence, Cancel: true}, now)
+			return msg, ics, err
+		}
+		ms, err := a.participantMails(ctx, db, c, m.data, render)
+		if err != nil {
+			return err
+		}
+		files, err := a.prepareGroupFiles(out, ms, c.ID, c.Sequence, now)
+		if err != nil {
+			return err
+		}
+		if err := files.commit(session.ShortID(c.ID)); err != nil {
+			return err
+		}
+		mails = append(mails, ms...)
+	}
+	short := session.ShortID(s.ID)
+	a.changed = fmt.Sprintf("%d session(s) of %s are cancelled", len(cancelled), short)
+	if err := a.printGroupMails(mails); err != nil {
+		return err
+	}
+	loc := a.cfg.Location()
+	for _, c := range cancelled {
+		a.info("session %s on %s is cancelled", session.ShortID(c.ID), when(c.Start.In(loc), "Mon 2006-01-02 15:04 MST"))
+	}
+	if s.Kind == string(provider.KindBlizz) {
+		a.info("still to do: cancel the meeting %s in Blizz (TeamViewer Meeting) for these dates", meetingDisplay(s.MeetingID))
+	}
+	return nil
+}
+
+// moveGroup moves a group session and writes each participant's updated
+// invitation.
+func (a *app) moveGroup(ctx context.Context, db *store.DB, s session.Session, d invite.Data, opts *sessionMoveOptions,
+	warnings []string, loc *time.Location, now time.Time) error {
+	tmpl, err := a.templates()
+	if err != nil {
+		return err
+	}
+	seq := s.Sequence + 1
+	render := func(d invite.Data) (invite.Message, []byte, error) {
+		msg, err := tmpl.Render(d)
+		if err != nil {
+			return msg, nil, err
+		}
+		ics, err := invite.Calendar(d, invite.Event{UID: calendarUID(s.ID), Sequence: seq}, now)
+		return msg, ics, err
+	}
+	mails, err := a.participantMails(ctx, db, s, d, render)
+	if err != nil {
+		return err
+	}
+	if len(mails) == 0 {
+		return fmt.Errorf("session %s has no participant to write to", session.ShortID(s.ID))
+	}
+	short := session.ShortID(s.ID)
+	if !opts.out.dryRun {
+		files, err := a.prepareGroupFiles(opts.out, mails, s.ID, seq, now)
+		if err != nil {
+			return err
+		}
+		defer files.discard()
+		msg := mails[0].msg
+		notice := consent.Notice{Language: msg.Lang, Version: msg.TemplateVersion, Hash: msg.ConsentSHA256}
+		if _, _, err := db.MoveSession(ctx, store.Move{Ref: s.ID, Sequence: s.Sequence, Start: d.Start, Duration: d.Duration,
+			Notice: notice, Version: msg.InviteVersion, RecordedBy: a.recordedBy()}); err != nil {
+			return sessionLookupError(err)
+		}
+		a.changed = fmt.Sprintf("session %s is moved", short)
+		if err := files.commit(short); err != nil {
+			return err
+		}
+	}
+	if err := a.printGroupMails(mails); err != nil {
+		return err
+	}
+	for _, w := range warnings {
+		a.warn("%s", w)
+	}
+	if opts.out.dryRun {
+		a.info("dry run: session %s was not moved and no file was written", short)
+		return nil
+	}
+	a.info("session %s moved to %s", short, when(d.Start.In(loc), "Mon 2 Jan 2006 15:04 MST"))
+	if s.Kind == string(provider.KindBlizz) {
+		a.info("still to do: move the meeting %s in Blizz (TeamViewer Meeting) to the new time", meetingDisplay(s.MeetingID))
+	}
+	return nil
+}

@@ -172,6 +172,7 @@ func printMail(w io.Writer, msg invite.Message) error {
 
 func newSessionCancelCmd(a *app) *cobra.Command {
 	out := &mailOutput{}
+	var series bool
 	cmd := &cobra.Command{
 		Use:   "cancel ID",
 		Short: "Cancel a session and write the cancellation e-mail",
@@ -183,19 +184,22 @@ with the calendar cancellation attached and --ics the cancellation alone
 (METHOD:CANCEL, STATUS:CANCELLED, the invitation's UID and a higher
 SEQUENCE), which removes the event from the client's calendar. What is left
 to do outside counsel (cancel the Blizz meeting) is listed on stderr. Nothing
-is stored when a flag is refused.
+is stored when a flag is refused. For a group session every participant gets
+their own e-mail (--eml and --ics then take a folder); --series cancels every
+date of the session's series still to come.
 ` + exitStatusHelp,
 		Example: "  $ counsel session cancel 3f9a2c1e\n  $ counsel session cancel 3f9a2c1e --to client@example.org --eml cancel.eml",
 		Args:    exactArgs("session ID"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runSessionCancel(cmd.Context(), a, args[0], *out)
+			return runSessionCancel(cmd.Context(), a, args[0], *out, series)
 		},
 	}
 	addMailFlags(cmd, out)
+	cmd.Flags().BoolVar(&series, "series", false, "cancel every date of the session's series still to come")
 	return cmd
 }
 
-func runSessionCancel(ctx context.Context, a *app, ref string, out mailOutput) error {
+func runSessionCancel(ctx context.Context, a *app, ref string, out mailOutput, series bool) error {
 	if err := a.checkMailOutput(out); err != nil {
 		return err
 	}
@@ -208,6 +212,9 @@ func runSessionCancel(ctx context.Context, a *app, ref string, out mailOutput) e
 	s, err := db.FindSession(ctx, ref)
 	if err != nil {
 		return sessionLookupError(err)
+	}
+	if series || s.IsGroup() {
+		return a.cancelGroup(ctx, db, s, out, series, now)
 	}
 	if s.Status == session.Cancelled {
 		return fmt.Errorf("session %s %w", session.ShortID(s.ID), store.ErrCancelled)
@@ -347,6 +354,9 @@ func runSessionMove(ctx context.Context, a *app, ref string, opts *sessionMoveOp
 
 	d := m.data
 	d.Start, d.Duration, d.Moved, d.PreviousStart = start.UTC(), dur, true, s.Start
+	if s.IsGroup() {
+		return a.moveGroup(ctx, db, s, d, opts, warnings, loc, now)
+	}
 	tmpl, err := a.templates()
 	if err != nil {
 		return err

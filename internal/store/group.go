@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -113,3 +114,64 @@ func (d *DB) Participants(ctx context.Context, sessionID string) ([]Person, erro
 	ps, err := participantsOf(ctx, d.db, sessionID)
 	return ps, mapErr(err)
 }
+
+// CancelSeries cancels every date of the series of the session ref that is
+// scheduled and has not started, each with its audit event and record, in
+// one transaction. It returns the dates cancelled (each with its new
+// sequence); a session outside a series is an error.
+func (d *DB) CancelSeries(ctx context.Context, ref string) ([]session.Session, error) {
+	var out []session.Session
+	err := d.inTx(ctx, func(tx *sql.Tx, now time.Time) error {
+		s, err := findSession(ctx, tx, ref)
+		if err != nil {
+			return err
+		}
+		if s.SeriesID == "" {
+			return fmt.Errorf("session %s %w", session.ShortID(s.ID), ErrNoSeries)
+		}
+		rows, err := tx.QueryContext(ctx, "SELECT "+sessionColumns+` FROM sessions s
+			WHERE s.series_id = ? AND s.status = 'scheduled' AND s.starts_at >= ? ORDER BY s.starts_at, s.id`, s.SeriesID, formatTime(now))
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			x, err := scanSession(rows)
+			if err != nil {
+				rows.Close()
+				return err
+			}
+			out = append(out, x)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if len(out) == 0 {
+			return fmt.Errorf("session %s: %w", session.ShortID(s.ID), ErrNothingToCancel)
+		}
+		for i := range out {
+			x := &out[i]
+			if _, err := tx.ExecContext(ctx, "UPDATE sessions SET status = 'cancelled', cancelled_at = ?, sequence = sequence + 1 WHERE id = ?",
+				formatTime(now), x.ID); err != nil {
+				return err
+			}
+			x.Status, x.CancelledAt = session.Cancelled, now
+			x.Sequence++
+			if err := appendAudit(ctx, tx, now, audit.ActionSessionCancelled, x.ID, map[string]string{
+				"reason": "counsellor", "sequence": strconv.Itoa(x.Sequence), "series": x.SeriesID}); err != nil {
+				return err
+			}
+			if err := recordRow(ctx, tx, now, tableSessions, x.ID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// Errors of CancelSeries.
+var (
+	ErrNoSeries        = errors.New("is not part of a series")
+	ErrNothingToCancel = errors.New("the series has no scheduled date still to come")
+)
