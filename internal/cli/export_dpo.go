@@ -14,6 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/expeerienced/counsel/internal/doctor"
 	"github.com/expeerienced/counsel/internal/dpo"
 	"github.com/expeerienced/counsel/internal/export"
 	"github.com/expeerienced/counsel/internal/invite"
@@ -163,13 +164,20 @@ func runExportDPO(ctx context.Context, a *app, opts *exportDPOOptions) (err erro
 		return fmt.Errorf("the audit trail could not be checked: %w", verifyErr)
 	}
 
+	// The documents speak --lang, doctor.json stays data (English).
+	lt := newTranslator(lang)
+	shown := make([]doctor.Check, len(checks))
+	for i, c := range checks {
+		c.Summary, c.Hint = lt.message(c.Summary), lt.message(c.Hint)
+		shown[i] = c
+	}
 	f := dpo.Facts{
 		Lang: lang, Generated: a.deps.Now(), Location: a.cfg.Location(), Version: a.deps.Build.withBuildInfo().Version,
 		Organisation: a.cfg.Organisation, WithdrawalContact: a.cfg.WithdrawalContact,
 		PolicyURL: a.cfg.PolicyURL, PrivacyURL: a.cfg.PrivacyURL,
 		ComplaintAuthority: a.cfg.ComplaintAuthority, ComplaintURL: a.cfg.ComplaintURL,
 		RetentionSessionDays: a.cfg.RetentionSessionDays, ProofYears: a.cfg.RetentionConsentYears,
-		AuditYears: a.cfg.RetentionAuditYears, Doctor: checks, WithNames: opts.withNames,
+		AuditYears: a.cfg.RetentionAuditYears, Doctor: shown, WithNames: opts.withNames,
 		AuditHeadSeq: verified.Head.Seq, AuditHeadHash: verified.Head.Hash, Intact: verified.Intact,
 		Files: []string{dpoAudit, dpoVerify, dpoSessions, export.SideFile(dpoSessions), dpoReportM, dpoReportP, dpoDoctor},
 	}
