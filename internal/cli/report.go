@@ -57,11 +57,14 @@ type reportCounts struct {
 	Cancelled         int64  `json:"cancelled"`
 	ConsentsGiven     int64  `json:"consents_given"`
 	ConsentsWithdrawn int64  `json:"consents_withdrawn"`
+	GroupSessions     int64  `json:"group_sessions"`
+	Participants      int64  `json:"participants"`
 }
 
 func (c reportCounts) cells() []string {
 	return []string{c.Group, strconv.FormatInt(c.Held, 10), strconv.FormatInt(c.Planned, 10),
-		strconv.FormatInt(c.Cancelled, 10), strconv.FormatInt(c.ConsentsGiven, 10), strconv.FormatInt(c.ConsentsWithdrawn, 10)}
+		strconv.FormatInt(c.Cancelled, 10), strconv.FormatInt(c.ConsentsGiven, 10), strconv.FormatInt(c.ConsentsWithdrawn, 10),
+		strconv.FormatInt(c.GroupSessions, 10), strconv.FormatInt(c.Participants, 10)}
 }
 
 type reportJSON struct {
@@ -108,15 +111,18 @@ func runReport(ctx context.Context, a *app, opts *reportOptions) error {
 	out.Rows = make([]reportCounts, 0, len(rows))
 	for _, r := range rows {
 		c := reportCounts{Group: r.Group, Held: r.Held, Planned: r.Planned, Cancelled: r.Cancelled,
-			ConsentsGiven: r.ConsentsGiven, ConsentsWithdrawn: r.ConsentsWithdrawn}
+			ConsentsGiven: r.ConsentsGiven, ConsentsWithdrawn: r.ConsentsWithdrawn,
+			GroupSessions: r.GroupSessions, Participants: r.Participants}
 		out.Rows = append(out.Rows, c)
 		out.Total.Held += c.Held
 		out.Total.Planned += c.Planned
 		out.Total.Cancelled += c.Cancelled
 		out.Total.ConsentsGiven += c.ConsentsGiven
 		out.Total.ConsentsWithdrawn += c.ConsentsWithdrawn
+		out.Total.GroupSessions += c.GroupSessions
+		out.Total.Participants += c.Participants
 	}
-	header := []string{opts.by, "held", "planned", "cancelled", "consents_given", "consents_withdrawn"}
+	header := []string{opts.by, "held", "planned", "cancelled", "consents_given", "consents_withdrawn", "group_sessions", "participants"}
 	l := listing{header: header, json: out, csvHeader: header}
 	for _, c := range out.Rows {
 		l.rows = append(l.rows, reportTableCells(c.cells(), opts.by))

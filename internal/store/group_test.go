@@ -238,3 +238,28 @@ func TestGroupPurge(t *testing.T) {
 		t.Fatalf("records: %+v, %v", rep, err)
 	}
 }
+
+// Reports count group sessions and participants, never names; a cancelled
+// date counts as cancelled only.
+func TestGroupReport(t *testing.T) {
+	db := mustOpen(t)
+	ctx := context.Background()
+	c, err := db.CreateSessionFor(ctx, groupSeries(t, "jitsi-fem-tu-ilmenau", fixedNow.Add(24*time.Hour), 3, "Client-A", "Client-B", "Client-C"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.CreateSession(ctx, newSession(t, "Client-D", fixedNow.Add(48*time.Hour), "jitsi-fem-tu-ilmenau")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.CancelSession(ctx, c.Sessions[2].ID); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := db.Report(ctx, store.ReportFilter{By: store.ReportByProvider, Now: fixedNow})
+	if err != nil || len(rows) != 1 {
+		t.Fatalf("report: %+v, %v", rows, err)
+	}
+	r := rows[0]
+	if r.Planned != 3 || r.Cancelled != 1 || r.GroupSessions != 2 || r.Participants != 7 {
+		t.Errorf("report row %+v, want 3 planned (2 of them groups), 1 cancelled, 7 participants", r)
+	}
+}

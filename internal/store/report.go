@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strconv"
 	"time"
 )
 
@@ -36,6 +37,11 @@ type ReportRow struct {
 	Cancelled         int64
 	ConsentsGiven     int64
 	ConsentsWithdrawn int64
+	// GroupSessions counts the held and planned sessions with several
+	// participants; Participants sums the participants of all held and
+	// planned sessions (a person at six dates counts six times). No names.
+	GroupSessions int64
+	Participants  int64
 }
 
 // Report counts sessions held, planned and cancelled, consents given and consents withdrawn
@@ -74,15 +80,22 @@ func (d *DB) Report(ctx context.Context, f ReportFilter) ([]ReportRow, error) {
 		count       func(r *ReportRow, kind string)
 	}
 	sources := []source{
-		{"sessions", "SELECT s.starts_at, s.provider_id, CASE WHEN s.status = 'cancelled' THEN 'c' WHEN s.starts_at < ? THEN 'h' ELSE 'p' END FROM sessions s",
+		{"sessions", `SELECT s.starts_at, s.provider_id, CASE WHEN s.status = 'cancelled' THEN 'c' WHEN s.starts_at < ? THEN 'h' ELSE 'p' END
+			|| (SELECT count(*) FROM session_participants x WHERE x.session_id = s.id) FROM sessions s`,
 			func(r *ReportRow, kind string) {
-				switch kind {
-				case "c":
+				n, _ := strconv.ParseInt(kind[1:], 10, 64)
+				switch kind[0] {
+				case 'c':
 					r.Cancelled++
-				case "h":
+					return
+				case 'h':
 					r.Held++
 				default:
 					r.Planned++
+				}
+				r.Participants += n
+				if n > 1 {
+					r.GroupSessions++
 				}
 			}},
 		{"consents", "SELECT c.timestamp, COALESCE(s.provider_id, ''), '' FROM consent_events c LEFT JOIN sessions s ON s.id = c.session_id WHERE c.event = 'given'",

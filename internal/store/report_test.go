@@ -72,9 +72,9 @@ func TestReport(t *testing.T) {
 			f:    store.ReportFilter{By: store.ReportByMonth},
 			want: []store.ReportRow{
 				{Group: "2025-01", ConsentsWithdrawn: 1},
-				{Group: "2026-10", Held: 1, ConsentsGiven: 1},
-				{Group: "2026-11", Held: 2, Cancelled: 1, ConsentsGiven: 1, ConsentsWithdrawn: 1},
-				{Group: "2026-12", Planned: 1},
+				{Group: "2026-10", Held: 1, ConsentsGiven: 1, Participants: 1},
+				{Group: "2026-11", Held: 2, Cancelled: 1, ConsentsGiven: 1, ConsentsWithdrawn: 1, Participants: 2},
+				{Group: "2026-12", Planned: 1, Participants: 1},
 			},
 		},
 		{
@@ -82,16 +82,16 @@ func TestReport(t *testing.T) {
 			f:    store.ReportFilter{By: store.ReportByMonth, From: day("2026-09-01"), To: day("2027-01-01")},
 			want: []store.ReportRow{
 				{Group: "2026-09"},
-				{Group: "2026-10", Held: 1, ConsentsGiven: 1},
-				{Group: "2026-11", Held: 2, Cancelled: 1, ConsentsGiven: 1, ConsentsWithdrawn: 1},
-				{Group: "2026-12", Planned: 1},
+				{Group: "2026-10", Held: 1, ConsentsGiven: 1, Participants: 1},
+				{Group: "2026-11", Held: 2, Cancelled: 1, ConsentsGiven: 1, ConsentsWithdrawn: 1, Participants: 2},
+				{Group: "2026-12", Planned: 1, Participants: 1},
 			},
 		},
 		{
 			name: "ByMonthNovemberOnly",
 			f:    store.ReportFilter{By: store.ReportByMonth, From: day("2026-11-01"), To: day("2026-12-01")},
 			want: []store.ReportRow{
-				{Group: "2026-11", Held: 2, Cancelled: 1, ConsentsGiven: 1, ConsentsWithdrawn: 1},
+				{Group: "2026-11", Held: 2, Cancelled: 1, ConsentsGiven: 1, ConsentsWithdrawn: 1, Participants: 2},
 			},
 		},
 		{
@@ -99,8 +99,8 @@ func TestReport(t *testing.T) {
 			f:    store.ReportFilter{By: store.ReportByProvider},
 			want: []store.ReportRow{
 				{Group: store.ReportUnattributed, ConsentsGiven: 1, ConsentsWithdrawn: 2},
-				{Group: "blizz", Held: 1, Cancelled: 1},
-				{Group: "jitsi-fem-tu-ilmenau", Held: 2, Planned: 1, ConsentsGiven: 1},
+				{Group: "blizz", Held: 1, Cancelled: 1, Participants: 1},
+				{Group: "jitsi-fem-tu-ilmenau", Held: 2, Planned: 1, ConsentsGiven: 1, Participants: 3},
 			},
 		},
 	}
