@@ -96,7 +96,12 @@ func (a *app) subjectDocument(s store.Subject, now time.Time) subjectExport {
 		Sessions: []sessionJSON{}, Events: []consentEventJSON{}, Withdrawals: []withdrawalJSON{},
 	}
 	for _, x := range s.Sessions {
-		doc.Sessions = append(doc.Sessions, toSessionJSON(x, loc))
+		j := toSessionJSON(x, loc)
+		if x.IsGroup() {
+			// Nothing about the others: how many agreed is theirs to know.
+			j.Agreed, j.Consent = 0, ""
+		}
+		doc.Sessions = append(doc.Sessions, j)
 	}
 	for _, e := range s.Events {
 		doc.Events = append(doc.Events, toConsentEventJSON(e))
@@ -218,7 +223,7 @@ func (a *app) subjectLetter(s store.Subject, now time.Time, lang string, reg *pr
 			}
 		}
 		l.Sessions = append(l.Sessions, invite.LetterSession{Start: x.Start, Duration: x.Duration, Provider: name,
-			Place: x.Place, Access: access, Cancelled: x.Status == session.Cancelled})
+			Place: x.Place, Access: access, Cancelled: x.Status == session.Cancelled, Group: x.IsGroup()})
 		if ok && !seen[p.ID] {
 			seen[p.ID] = true
 			about := p.Operator

@@ -38,6 +38,9 @@ type LetterSession struct {
 	Access     string // the join link or Blizz meeting ID
 	Cancelled  bool
 	NameErased bool
+	// Group: the session has other participants. The letter says only
+	// that: nothing about who else was there.
+	Group bool
 }
 
 // LetterEvent is one consent event: consent.NoticeSent, Given or
@@ -106,6 +109,9 @@ func (l AccessLetter) Render() string {
 		add("%s", w.sessions)
 		for _, s := range l.Sessions {
 			line := fmt.Sprintf(w.session, full(s.Start), int(s.Duration/time.Minute), s.Provider, s.Place)
+			if s.Group {
+				line += " " + w.group
+			}
 			if s.Cancelled {
 				line += " " + w.cancelled
 			}
@@ -208,14 +214,14 @@ func (l AccessLetter) Render() string {
 }
 
 type letterText struct {
-	subject, greeting, greetingNoName, intro                    string
-	h1, name, nameErased, noSessions, sessions, session         string
-	cancelled, access, events, withdrawals, withdrawal, nothing string
-	h2, purpose, h3, noRecipients, recipients                   string
-	noOthers, h4, retention, h5, rights, complaint              string
-	h6, withdraw, withdrawEffect, more, closing                 string
-	noticeSent, noticeFor, given, withdrawn                     string
-	methods                                                     map[string]string
+	subject, greeting, greetingNoName, intro                           string
+	h1, name, nameErased, noSessions, sessions, session                string
+	cancelled, group, access, events, withdrawals, withdrawal, nothing string
+	h2, purpose, h3, noRecipients, recipients                          string
+	noOthers, h4, retention, h5, rights, complaint                     string
+	h6, withdraw, withdrawEffect, more, closing                        string
+	noticeSent, noticeFor, given, withdrawn                            string
+	methods                                                            map[string]string
 }
 
 func (w *letterText) event(e LetterEvent) string {
@@ -247,6 +253,7 @@ var letterWords = map[string]*letterText{
 		sessions:       "Termine:",
 		session:        "%s, %d Minuten, Videoberatung über %s, Ort: %s",
 		cancelled:      "(abgesagt)",
+		group:          "(ein Gruppentermin)",
 		access:         "Zugang:",
 		events:         "Ihre Einwilligung:",
 		withdrawals:    "Nachweis Ihres Widerrufs:",
@@ -287,6 +294,7 @@ var letterWords = map[string]*letterText{
 		sessions:       "Sessions:",
 		session:        "%s, %d minutes, video consultation via %s, place: %s",
 		cancelled:      "(cancelled)",
+		group:          "(a group session)",
 		access:         "Access:",
 		events:         "Your consent:",
 		withdrawals:    "Proof of your withdrawal:",
