@@ -38,6 +38,8 @@ func appendSessionJSON(dst []byte, s Session) []byte {
 	dst = appendJSONString(dst, s.CreatedAt)
 	dst = append(dst, `,"cancelled_at":`...)
 	dst = appendJSONString(dst, s.CancelledAt)
+	dst = append(dst, `,"participants":`...)
+	dst = strconv.AppendInt(dst, int64(s.Participants), 10)
 	return append(dst, '}')
 }
 
@@ -105,5 +107,5 @@ func (s Session) appendCells(dst []string) []string {
 		dst = append(dst, *s.Name)
 	}
 	return append(dst, s.Provider, s.Kind, s.StartsAt, s.Timezone, strconv.Itoa(s.DurationMin),
-		s.Place, s.Status, s.CreatedAt, s.CancelledAt)
+		s.Place, s.Status, s.CreatedAt, s.CancelledAt, strconv.Itoa(s.Participants))
 }

@@ -12,18 +12,19 @@ import (
 // reflectSession has Session's fields and tags but is not a Session, so encoding it takes
 // encoding/json's general path: the reference for the Session fast path.
 type reflectSession struct {
-	SessionID   string  `json:"session_id"`
-	SubjectID   string  `json:"subject_id"`
-	Name        *string `json:"name,omitempty"`
-	Provider    string  `json:"provider"`
-	Kind        string  `json:"kind"`
-	StartsAt    string  `json:"starts_at"`
-	Timezone    string  `json:"timezone"`
-	DurationMin int     `json:"duration_min"`
-	Place       string  `json:"place"`
-	Status      string  `json:"status"`
-	CreatedAt   string  `json:"created_at"`
-	CancelledAt string  `json:"cancelled_at"`
+	SessionID    string  `json:"session_id"`
+	SubjectID    string  `json:"subject_id"`
+	Name         *string `json:"name,omitempty"`
+	Provider     string  `json:"provider"`
+	Kind         string  `json:"kind"`
+	StartsAt     string  `json:"starts_at"`
+	Timezone     string  `json:"timezone"`
+	DurationMin  int     `json:"duration_min"`
+	Place        string  `json:"place"`
+	Status       string  `json:"status"`
+	CreatedAt    string  `json:"created_at"`
+	CancelledAt  string  `json:"cancelled_at"`
+	Participants int     `json:"participants"`
 }
 
 // cellsRecord hides a Session's type from the CSV writer, which then calls Cells.
@@ -39,7 +40,7 @@ func FuzzSessionEncoding(f *testing.F) {
 	f.Add("ü€😀", "=1+2", "", 0, true)
 	f.Fuzz(func(t *testing.T, a, b, name string, n int, withName bool) {
 		s := export.Session{SessionID: a, SubjectID: b, Provider: b + a, Kind: a, StartsAt: b, Timezone: a,
-			DurationMin: n, Place: b, Status: a, CreatedAt: b, CancelledAt: a}
+			DurationMin: n, Place: b, Status: a, CreatedAt: b, CancelledAt: a, Participants: n * 7}
 		if withName {
 			s.Name = &name
 		}

@@ -88,6 +88,9 @@ type Session struct {
 	Status      string  `json:"status"`
 	CreatedAt   string  `json:"created_at"`
 	CancelledAt string  `json:"cancelled_at"`
+	// Participants is the session's number of participants (more than one:
+	// a group session). Names only with names, one row per participant.
+	Participants int `json:"participants"`
 }
 
 // SessionColumns returns the CSV header of a sessions export; the name column only with
@@ -98,12 +101,12 @@ func SessionColumns(withNames bool) []string {
 		cols = append(cols, "name")
 	}
 	return append(cols, "provider", "kind", "starts_at", "timezone", "duration_min", "place",
-		"status", "created_at", "cancelled_at")
+		"status", "created_at", "cancelled_at", "participants")
 }
 
 // Cells returns the CSV cells in the order of SessionColumns(s.Name != nil).
 func (s Session) Cells() []string {
-	return s.appendCells(make([]string, 0, 12))
+	return s.appendCells(make([]string, 0, 13))
 }
 
 // AuditColumns returns the CSV header of an audit export.

@@ -21,10 +21,10 @@ func exportSessions(withNames bool) []export.Record {
 	rows := []export.Session{
 		{SessionID: "S-0001", SubjectID: "P-0001", Name: ptr("Client-A"), Provider: "jitsi-fem-tu-ilmenau", Kind: "jitsi",
 			StartsAt: "2026-12-03T09:00:00Z", Timezone: "Europe/Berlin", DurationMin: 50, Place: "Beratungsstelle, Raum 2",
-			Status: "scheduled", CreatedAt: "2026-11-28T09:00:00Z"},
+			Status: "scheduled", CreatedAt: "2026-11-28T09:00:00Z", Participants: 1},
 		{SessionID: "S-0002", SubjectID: "P-0002", Name: ptr(""), Provider: "blizz", Kind: "blizz",
 			StartsAt: "2026-12-04T15:30:00Z", Timezone: "Europe/Berlin", DurationMin: 90, Place: "=1+1",
-			Status: "cancelled", CreatedAt: "2026-11-28T09:00:00Z", CancelledAt: "2026-11-29T10:00:00Z"},
+			Status: "cancelled", CreatedAt: "2026-11-28T09:00:00Z", CancelledAt: "2026-11-29T10:00:00Z", Participants: 5},
 	}
 	out := make([]export.Record, len(rows))
 	for i, r := range rows {

@@ -94,6 +94,9 @@ func (x *Export) Now() time.Time { return x.now }
 const soleParticipant = `COALESCE((SELECT CASE WHEN count(*) = 1 THEN max(x.person_id) ELSE '' END
 	FROM session_participants x WHERE x.session_id = s.id), '')`
 
+// participantCount is a session's number of participants.
+const participantCount = "(SELECT count(*) FROM session_participants n WHERE n.session_id = s.id)"
+
 // participantJoin gives one row per participant, for an export with names.
 const participantJoin = " JOIN session_participants x ON x.session_id = s.id JOIN people p ON p.id = x.person_id"
 
@@ -299,7 +302,7 @@ func sessionsQuery(f ExportFilter, c chunk) (string, []any) {
 		cols = []string{"s.rowid", "s.id", "x.person_id", "COALESCE(p.name, '')"}
 	}
 	cols = append(cols, "s.provider_id", "s.kind", "s.starts_at", "s.timezone", "s.duration_min", "s.place",
-		"s.status", "s.created_at", "COALESCE(s.cancelled_at, '')")
+		"s.status", "s.created_at", "COALESCE(s.cancelled_at, '')", participantCount)
 	// concat_ws builds the row in one pass, where || copies it once per column.
 	q := "SELECT concat_ws(char(31), " + strings.Join(cols, ", ") + ") FROM sessions s"
 	if f.WithNames {
@@ -440,9 +443,9 @@ func scanSessions(ctx context.Context, q dbtx, f ExportFilter, c chunk, emit fun
 
 // splitSession turns one joined row into a session.
 func splitSession(ctx context.Context, q dbtx, withNames bool, line string) (export.Session, error) {
-	want := 12
+	want := 13
 	if withNames {
-		want = 13
+		want = 14
 	}
 	var s export.Session
 	if strings.Count(line, sep) != want-1 {
@@ -454,7 +457,7 @@ func splitSession(ctx context.Context, q dbtx, withNames bool, line string) (exp
 			return s, err
 		}
 	} else {
-		var v [13]string
+		var v [14]string
 		rest := line
 		for i := range want - 1 {
 			v[i], rest, _ = strings.Cut(rest, sep)
@@ -474,6 +477,9 @@ func splitSession(ctx context.Context, q dbtx, withNames bool, line string) (exp
 		}
 		s.DurationMin = d
 		s.Place, s.Status, s.CreatedAt, s.CancelledAt = next(), next(), next(), next()
+		if s.Participants, err = strconv.Atoi(next()); err != nil {
+			return s, fmt.Errorf("session %s: participants is not a number", s.SessionID)
+		}
 	}
 	return s, nil
 }
@@ -493,7 +499,7 @@ func checkTimes(s export.Session) error {
 
 // refetchSession reads one session by rowid, column by column.
 func refetchSession(ctx context.Context, q dbtx, withNames bool, rowid string) (export.Session, error) {
-	cols := "s.id, " + soleParticipant + ", s.provider_id, s.kind, s.starts_at, s.timezone, s.duration_min, s.place, s.status, s.created_at, COALESCE(s.cancelled_at, '')"
+	cols := "s.id, " + soleParticipant + ", s.provider_id, s.kind, s.starts_at, s.timezone, s.duration_min, s.place, s.status, s.created_at, COALESCE(s.cancelled_at, ''), " + participantCount
 	from := " FROM sessions s"
 	if withNames {
 		cols = strings.Replace(cols, soleParticipant, "x.person_id", 1) + ", COALESCE(p.name, '')"
@@ -502,7 +508,7 @@ func refetchSession(ctx context.Context, q dbtx, withNames bool, rowid string) (
 	var s export.Session
 	var name string
 	dest := []any{&s.SessionID, &s.SubjectID, &s.Provider, &s.Kind, &s.StartsAt, &s.Timezone,
-		&s.DurationMin, &s.Place, &s.Status, &s.CreatedAt, &s.CancelledAt}
+		&s.DurationMin, &s.Place, &s.Status, &s.CreatedAt, &s.CancelledAt, &s.Participants}
 	if withNames {
 		dest = append(dest, &name)
 		s.Name = &name

@@ -36,13 +36,15 @@ func referenceSessions(t *testing.T, d *DB, f ExportFilter) []export.Session {
 	// Written apart from sessionsQuery: one row per session, the person when there is one.
 	cols := `s.id, CASE WHEN (SELECT count(*) FROM session_participants x WHERE x.session_id = s.id) = 1
 		THEN (SELECT x.person_id FROM session_participants x WHERE x.session_id = s.id) ELSE '' END,
-		s.provider_id, s.kind, s.starts_at, s.timezone, s.duration_min, s.place, s.status, s.created_at, COALESCE(s.cancelled_at, '')`
+		s.provider_id, s.kind, s.starts_at, s.timezone, s.duration_min, s.place, s.status, s.created_at, COALESCE(s.cancelled_at, ''),
+		(SELECT count(*) FROM session_participants y WHERE y.session_id = s.id)`
 	from := " FROM sessions s"
 	order := " ORDER BY s.starts_at, s.id"
 	if f.WithNames {
 		// With names: one row per participant.
 		cols = `s.id, l.person_id, s.provider_id, s.kind, s.starts_at, s.timezone, s.duration_min, s.place, s.status,
-			s.created_at, COALESCE(s.cancelled_at, ''), COALESCE(p.name, '')`
+			s.created_at, COALESCE(s.cancelled_at, ''), (SELECT count(*) FROM session_participants y WHERE y.session_id = s.id),
+			COALESCE(p.name, '')`
 		from += " JOIN session_participants l ON l.session_id = s.id JOIN people p ON p.id = l.person_id"
 		order += ", l.person_id"
 	}
@@ -57,7 +59,7 @@ func referenceSessions(t *testing.T, d *DB, f ExportFilter) []export.Session {
 		var s export.Session
 		var name string
 		dest := []any{&s.SessionID, &s.SubjectID, &s.Provider, &s.Kind, &s.StartsAt, &s.Timezone,
-			&s.DurationMin, &s.Place, &s.Status, &s.CreatedAt, &s.CancelledAt}
+			&s.DurationMin, &s.Place, &s.Status, &s.CreatedAt, &s.CancelledAt, &s.Participants}
 		if f.WithNames {
 			dest = append(dest, &name)
 			s.Name = &name
