@@ -188,3 +188,19 @@ func FuzzSeriesDates(f *testing.F) {
 		}
 	})
 }
+
+// FuzzSeriesFlags: whatever is typed for --every and --count, a value is
+// either refused or one the series accepts (1 or 2 weeks, 2 to 52 dates).
+func FuzzSeriesFlags(f *testing.F) {
+	for _, s := range []string{"1w", "2W", " 2w ", "3w", "6", "52", "53", "-1", "+6", "0x10", "", "w1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		if w, err := session.ParseEvery(in); err == nil && w != 1 && w != 2 {
+			t.Fatalf("--every %q gave %d weeks", in, w)
+		}
+		if n, err := session.ParseCount(in); err == nil && (n < 2 || n > session.MaxSeriesCount) {
+			t.Fatalf("--count %q gave %d", in, n)
+		}
+	})
+}
