@@ -35,7 +35,7 @@ W=$DIR/work
 OUT=$DIR/results.md
 
 echo "== build (as the release does: CGO_ENABLED=0 -trimpath -s -w)"
-for cmd in counsel counselbench counselbench/mininsert counselbench/barecli; do
+for cmd in counsel counselbench counselbench/samewrites counselbench/barecli; do
   CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$DIR/bin/$(basename $cmd)" "./cmd/$cmd"
 done
 B=$DIR/bin
@@ -127,24 +127,24 @@ for n in $SIZES; do
   echo "$row | $(rss sqlite3 -csv "$db" "SELECT $COLS FROM sessions ORDER BY starts_at, id") |" >>"$OUT"
 done
 
-echo "== session new against a minimal insert"
+echo "== session new against a bare process doing the same writes"
 first=${SIZES%% *}
 cp "$DIR/fixtures/$first.db" "$W/write.db"
 rm -f "$W/write.db-wal" "$W/write.db-shm"
 new=("$B/counsel" --db "$W/write.db" session new --client Client-Z --provider sichere-videokonferenz --at "2026-12-03 10:00")
-hf session-new -w 5 -r 100 "$(printf "%q " "${new[@]}")" "$B/mininsert $W/write.db"
+hf session-new -w 5 -r 100 "$(printf "%q " "${new[@]}")" "$B/samewrites $W/write.db"
 s=$(median "$W/session-new.json" 1)
 c=$(median "$W/session-new.json" 0)
 fsyncs() { strace -f -c -e trace=fsync,fdatasync -o "$W/strace.txt" "$@" >/dev/null 2>&1; awk '$NF=="total" {print $4+0}' "$W/strace.txt"; }
 fc=$(fsyncs "${new[@]}")
-fm=$(fsyncs "$B/mininsert" "$W/write.db")
+fm=$(fsyncs "$B/samewrites" "$W/write.db")
 {
   echo
   echo "## One write as a whole process ($first-session database, medians of 100 runs)"
   echo
-  echo "| | minimal insert (ms) | counsel session new (ms) | ratio of medians | ratio of fastest runs | fsync+fdatasync per command |"
+  echo "| | same writes (ms) | counsel session new (ms) | ratio of medians | ratio of fastest runs | fsync+fdatasync per command |"
   echo "|---|---:|---:|---:|---:|---|"
-  echo "| session new | $(ms "$s") | $(ms "$c") | **$(div "$c" "$s")** | $(div "$(fastest "$W/session-new.json" 0)" "$(fastest "$W/session-new.json" 1)") | counsel $fc, minimal insert $fm |"
+  echo "| session new | $(ms "$s") | $(ms "$c") | **$(div "$c" "$s")** | $(div "$(fastest "$W/session-new.json" 0)" "$(fastest "$W/session-new.json" 1)") | counsel $fc, same writes $fm |"
 } >>"$OUT"
 
 echo "== --help against a bare cobra+viper+modernc binary"

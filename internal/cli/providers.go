@@ -10,7 +10,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/expeerienced/counsel/data"
 	"github.com/expeerienced/counsel/internal/provider"
 )
 
@@ -321,7 +320,7 @@ func runProvidersCheck(a *app, path string) error {
 	if _, err := provider.Check(path, b); err != nil {
 		return err
 	}
-	reg, err := provider.Load(data.Providers(), path)
+	reg, err := provider.LoadBuiltIn(path)
 	if err != nil {
 		return err
 	}

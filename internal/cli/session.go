@@ -151,7 +151,7 @@ func (a *app) providerRegistry() (*provider.Registry, error) {
 	if err != nil {
 		return nil, err
 	}
-	return provider.Load(data.Providers(), filepath.Join(dir, "providers.yaml"))
+	return provider.LoadBuiltIn(filepath.Join(dir, "providers.yaml"))
 }
 
 func (a *app) templates() (*invite.Templates, error) {

@@ -11,6 +11,8 @@ import (
 // EmbeddedName is how errors name the list built into the binary.
 const EmbeddedName = "data/providers.yaml"
 
+//go:generate go run ./internal/genbuiltin ../../data/providers.yaml builtin_gen.go
+
 // Registry is the list a counsellor works with: the embedded vetted list,
 // changed by the counsellor's own file. It is read-only once loaded.
 type Registry struct {
@@ -38,6 +40,30 @@ func Load(embedded []byte, overridePath string) (*Registry, error) {
 	base, err := parse(EmbeddedName, embedded)
 	if err != nil {
 		return nil, err
+	}
+	var own []record
+	if overridePath != "" {
+		b, err := os.ReadFile(overridePath)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+		case err != nil:
+			return nil, fmt.Errorf("reading provider list: %w", err)
+		default:
+			if own, err = parse(overridePath, b); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return merge(overridePath, base, own)
+}
+
+// LoadBuiltIn is Load of the list built into the binary: the vetted list is compiled in as Go
+// values (builtin_gen.go, made from data/providers.yaml by go generate), so only the
+// counsellor's own file is parsed.
+func LoadBuiltIn(overridePath string) (*Registry, error) {
+	base := make([]record, len(builtIn))
+	for i, p := range builtIn {
+		base[i] = record{p: p}
 	}
 	var own []record
 	if overridePath != "" {

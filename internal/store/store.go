@@ -21,6 +21,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/expeerienced/counsel/internal/store/sqlitedsn"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
@@ -34,21 +35,6 @@ var ErrNewerSchema = errors.New("database was written by a newer version of coun
 // timeFormat is how every time is stored: UTC, fixed width, so text order is
 // time order.
 const timeFormat = "2006-01-02T15:04:05Z"
-
-// pragmas reach every pooled connection because they are part of the DSN.
-//   - foreign_keys: references hold.
-//   - busy_timeout: a second counsel process waits instead of failing.
-//   - journal_mode(WAL) + synchronous(FULL): a committed change survives a
-//     power cut.
-//   - secure_delete: deleted content is overwritten with zeros, so erased
-//     names do not linger in free pages (design rule 3).
-var pragmas = []string{
-	"foreign_keys(1)",
-	"busy_timeout(10000)",
-	"journal_mode(WAL)",
-	"synchronous(FULL)",
-	"secure_delete(1)",
-}
 
 // DB is an open counsel database.
 type DB struct {
@@ -125,11 +111,7 @@ func Open(ctx context.Context, path string, now func() time.Time) (*DB, error) {
 	}
 	f.Close()
 
-	dsn := path + "?_txlock=immediate"
-	for _, p := range pragmas {
-		dsn += "&_pragma=" + p
-	}
-	sdb, err := sql.Open("sqlite", dsn)
+	sdb, err := sql.Open("sqlite", sqlitedsn.Write(path))
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
