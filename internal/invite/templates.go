@@ -46,6 +46,14 @@ func LoadTemplates(embedded fs.FS, overrideDir string) (*Templates, error) {
 		return nil, errors.New("invite: no embedded templates")
 	}
 	t := &Templates{sets: make(map[string]langSet)}
+	own := false // a counsellor's own template takes part
+	load := func(embedded fs.FS, overrideDir, file string) (*template.Template, string, error) {
+		tmpl, version, err := load(embedded, overrideDir, file)
+		if err == nil && tmpl.Name() != file {
+			own = true
+		}
+		return tmpl, version, err
+	}
 	for _, lang := range Langs() {
 		var set langSet
 		var err error
@@ -66,22 +74,35 @@ func LoadTemplates(embedded fs.FS, overrideDir string) (*Templates, error) {
 		}
 		t.sets[lang] = set
 	}
+	// The built-in templates are checked by go test (TestBuiltInTemplatesRender); a
+	// counsellor's own template is checked here, before it can fail on a client's e-mail.
+	if own {
+		if err := t.check(); err != nil {
+			return nil, err
+		}
+	}
+	return t, nil
+}
+
+// check renders every template with sample data: an invitation, a moved invitation and a
+// cancellation in every language.
+func (t *Templates) check() error {
 	for _, lang := range Langs() {
 		for _, d := range samples(lang) {
 			if _, err := t.Render(d); err != nil {
-				return nil, err // names the file, and the line where text/template knows it
+				return err // names the file, and the line where text/template knows it
 			}
 			if _, err := t.RenderCancel(d); err != nil {
-				return nil, err
+				return err
 			}
 			moved := d
 			moved.Moved, moved.PreviousStart = true, d.Start.Add(-24*time.Hour)
 			if _, err := t.Render(moved); err != nil {
-				return nil, err
+				return err
 			}
 		}
 	}
-	return t, nil
+	return nil
 }
 
 // load reads and parses one template file. Its name inside text/template is

@@ -148,3 +148,4 @@ func TestTemplateREADMENamesVersions(t *testing.T) {
 		}
 	}
 }
+
