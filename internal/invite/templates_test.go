@@ -148,4 +148,3 @@ func TestTemplateREADMENamesVersions(t *testing.T) {
 		}
 	}
 }
-
