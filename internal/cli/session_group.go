@@ -585,3 +585,54 @@ func (a *app) moveGroup(ctx context.Context, db *store.DB, s session.Session, d 
 	}
 	return nil
 }
+
+// showGroupMail prints every participant's last e-mail of a group session
+// (text), or their calendar events (ics): one after the other, each naming
+// only its participant. A single .eml draft cannot hold several e-mails.
+func (a *app) showGroupMail(ctx context.Context, db *store.DB, s session.Session, format string) error {
+	if format == "eml" {
+		return withHint(usageErrorf("a group session has one e-mail per participant; --format eml shows one e-mail"),
+			"use --format text, or 'session move'/'session cancel' with --eml FOLDER for one draft per participant")
+	}
+	m, err := a.mailFor(s, s.Status != session.Cancelled)
+	if err != nil {
+		return err
+	}
+	tmpl, err := a.templates()
+	if err != nil {
+		return err
+	}
+	now := a.deps.Now()
+	ev := invite.Event{UID: calendarUID(s.ID), Sequence: s.Sequence}
+	render := func(d invite.Data) (invite.Message, []byte, error) {
+		if s.Status == session.Cancelled {
+			ev.Cancel, ev.Sequence = true, max(ev.Sequence, 1)
+			msg, err := tmpl.RenderCancel(d)
+			if err != nil {
+				return msg, nil, err
+			}
+			ics, err := invite.Calendar(d, ev, now)
+			return msg, ics, err
+		}
+		d.Moved = s.Sequence > 0
+		msg, err := tmpl.Render(d)
+		if err != nil {
+			return msg, nil, err
+		}
+		ics, err := invite.Calendar(d, ev, now)
+		return msg, ics, err
+	}
+	mails, err := a.participantMails(ctx, db, s, m.data, render)
+	if err != nil {
+		return err
+	}
+	if format == "ics" {
+		for _, g := range mails {
+			if _, err := a.deps.Stdout.Write(g.ics); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return a.printGroupMails(mails)
+}

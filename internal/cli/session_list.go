@@ -238,6 +238,9 @@ func runSessionShow(ctx context.Context, a *app, ref string, opts *sessionShowOp
 	}
 	switch opts.format {
 	case "text", "eml", "ics":
+		if s.IsGroup() {
+			return a.showGroupMail(ctx, db, s, opts.format)
+		}
 		return a.showSessionMail(s, opts.format)
 	}
 	loc := a.cfg.Location()
