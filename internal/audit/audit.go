@@ -97,6 +97,13 @@ func FormatTime(t time.Time) string { return t.UTC().Format(TimeLayout) }
 
 // ParseTime parses a time written by FormatTime.
 func ParseTime(s string) (time.Time, error) {
+	if t, ok := parseFixedTime(s); ok {
+		return t, nil
+	}
+	return parseTimeSlow(s)
+}
+
+func parseTimeSlow(s string) (time.Time, error) {
 	t, err := time.Parse(TimeLayout, s)
 	if err != nil {
 		return time.Time{}, fmt.Errorf("parse audit time: %w", err)

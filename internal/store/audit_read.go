@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -75,7 +74,7 @@ func scanEvent(r scanner) (audit.Event, error) {
 	if e.At, err = audit.ParseTime(at); err != nil {
 		return e, &audit.BrokenError{Seq: e.Seq, ID: e.ID, Reason: "the stored time is not in the form counsel writes (event edited)"}
 	}
-	if err := json.Unmarshal([]byte(details), &e.Details); err != nil || details == "null" {
+	if e.Details, err = audit.DecodeDetails(details); err != nil {
 		return e, &audit.BrokenError{Seq: e.Seq, ID: e.ID, Reason: "the stored details are not a JSON object of strings (event edited)"}
 	}
 	if len(e.Details) == 0 {

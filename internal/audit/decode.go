@@ -1,0 +1,111 @@
+package audit
+
+import (
+	"encoding/json"
+	"errors"
+	"time"
+	"unicode/utf8"
+)
+
+// Reading a long trail back (audit verify, exports) is dominated by decoding each event's
+// stored time and details. counsel writes both in one fixed form, which the functions below
+// read by hand; anything else is left to the general parsers, so the result is exactly
+// theirs (FuzzDecodeDetails and FuzzParseTimeFast compare them).
+
+// DecodeDetails reads an event's stored details: a JSON object of strings. It returns what
+// json.Unmarshal into a map[string]string returns, and refuses "null" and everything
+// json.Unmarshal refuses.
+func DecodeDetails(s string) (map[string]string, error) {
+	if m, ok := decodeFlat(s); ok {
+		return m, nil
+	}
+	var m map[string]string
+	if err := json.Unmarshal([]byte(s), &m); err != nil {
+		return nil, err
+	}
+	if m == nil {
+		return nil, errors.New("details are null")
+	}
+	return m, nil
+}
+
+// decodeFlat reads the form json.Marshal writes for a map of plain strings: no whitespace,
+// no escapes, no control characters, valid UTF-8, no key twice. It reports false for
+// anything else.
+func decodeFlat(s string) (map[string]string, bool) {
+	if len(s) < 2 || s[0] != '{' {
+		return nil, false
+	}
+	m := make(map[string]string, 4)
+	if s == "{}" {
+		return m, true
+	}
+	i := 1
+	for {
+		k, j, ok := plainString(s, i)
+		if !ok || j >= len(s) || s[j] != ':' {
+			return nil, false
+		}
+		v, j, ok := plainString(s, j+1)
+		if !ok || j >= len(s) {
+			return nil, false
+		}
+		if _, dup := m[k]; dup {
+			return nil, false
+		}
+		m[k] = v
+		switch {
+		case s[j] == ',':
+			i = j + 1
+		case s[j] == '}' && j == len(s)-1:
+			return m, true
+		default:
+			return nil, false
+		}
+	}
+}
+
+// plainString reads a JSON string without escapes at s[i], returning it and the index after
+// its closing quote.
+func plainString(s string, i int) (string, int, bool) {
+	if i >= len(s) || s[i] != '"' {
+		return "", 0, false
+	}
+	for j := i + 1; j < len(s); j++ {
+		switch c := s[j]; {
+		case c == '"':
+			v := s[i+1 : j]
+			return v, j + 1, utf8.ValidString(v)
+		case c == '\\' || c < 0x20:
+			return "", 0, false
+		}
+	}
+	return "", 0, false
+}
+
+// parseFixedTime reads s in TimeLayout's fixed form with every field in range, as FormatTime
+// writes it; it reports false for anything else.
+func parseFixedTime(s string) (time.Time, bool) {
+	if len(s) != len(TimeLayout) || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' ||
+		s[16] != ':' || s[19] != '.' || s[29] != 'Z' {
+		return time.Time{}, false
+	}
+	num := func(i, n int) int {
+		x := 0
+		for _, c := range []byte(s[i : i+n]) {
+			if c < '0' || c > '9' {
+				return -1
+			}
+			x = x*10 + int(c-'0')
+		}
+		return x
+	}
+	year, month, day := num(0, 4), num(5, 2), num(8, 2)
+	hour, minute, second, nano := num(11, 2), num(14, 2), num(17, 2), num(20, 9)
+	if year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 ||
+		second < 0 || second > 59 || nano < 0 ||
+		day > time.Date(year, time.Month(month)+1, 0, 0, 0, 0, 0, time.UTC).Day() {
+		return time.Time{}, false
+	}
+	return time.Date(year, time.Month(month), day, hour, minute, second, nano, time.UTC), true
+}
