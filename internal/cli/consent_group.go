@@ -160,7 +160,7 @@ func (a *app) reinvite(w io.Writer, res store.Revoked, dir string, now time.Time
 				}
 				continue
 			}
-			base := filepath.Join(dir, groupFileName(i, first.ID, ""))
+			base := filepath.Join(dir, groupFileName(i, first.ID, "", 0))
 			if err := safefile.Write(base+"ics", false, func(out io.Writer) error { _, err := out.Write(ics); return err }); err != nil {
 				return fmt.Errorf("--reinvite: %w", err)
 			}

@@ -358,7 +358,7 @@ func runSessionNew(ctx context.Context, a *app, opts *sessionNewOptions) error {
 		return err
 	}
 	out := mailOutput{eml: opts.eml, ics: opts.ics, to: p.to, force: opts.force, dryRun: opts.dryRun}
-	if err := a.checkMailOutput(out); err != nil {
+	if err := a.checkMailOutput(out, false); err != nil {
 		return err
 	}
 	if p.session.ID, err = session.NewID(); err != nil {

@@ -103,7 +103,7 @@ func runSessionGroup(ctx context.Context, a *app, opts *sessionNewOptions) error
 	if err != nil {
 		return err
 	}
-	if err := a.checkGroupOutput(opts); err != nil {
+	if err := a.checkMailOutput(mailOutput{eml: opts.eml, ics: opts.ics, to: "", force: opts.force, dryRun: opts.dryRun}, true); err != nil {
 		return err
 	}
 
@@ -245,11 +245,11 @@ func (a *app) seriesDates(opts *sessionNewOptions, p *plannedSession, now time.T
 
 // checkGroupOutput checks --eml and --ics of a group or series: folders,
 // not the same one as a file would be.
-func (a *app) checkGroupOutput(opts *sessionNewOptions) error {
-	if opts.eml != "" && opts.ics != "" && filepath.Clean(opts.eml) == filepath.Clean(opts.ics) {
+func (a *app) checkGroupOutput(eml, ics string) error {
+	if eml != "" && ics != "" && filepath.Clean(eml) == filepath.Clean(ics) {
 		return usageErrorf("--eml and --ics name the same folder")
 	}
-	for _, o := range []struct{ flag, path string }{{"eml", opts.eml}, {"ics", opts.ics}} {
+	for _, o := range []struct{ flag, path string }{{"eml", eml}, {"ics", ics}} {
 		if o.path == "" {
 			continue
 		}
@@ -263,16 +263,16 @@ func (a *app) checkGroupOutput(opts *sessionNewOptions) error {
 				"the files are named by number and session ID, never by a name")
 		}
 	}
-	if opts.eml != "" && a.cfg.Counsellor == "" {
-		return withHint(errors.New("--eml needs your sender address"),
-			`set counsellor in the config file, e.g. counsellor: "Anna Beispiel <anna@example.org>"`)
-	}
 	return nil
 }
 
-// groupFileName names participant i's file: a number and the session, never
-// a name (a folder listing must not tell who takes part).
-func groupFileName(i int, sessionID, ext string) string {
+// groupFileName names participant i's file: a number, the session's short ID
+// as 'session list' shows it and, for a later message (seq > 0), its sequence
+// number; never a name (a folder listing must not tell who takes part).
+func groupFileName(i int, sessionID, ext string, seq int) string {
+	if seq > 0 {
+		return fmt.Sprintf("%02d-%s-%d.%s", i+1, session.ShortID(sessionID), seq, ext)
+	}
 	return fmt.Sprintf("%02d-%s.%s", i+1, session.ShortID(sessionID), ext)
 }
 
@@ -302,7 +302,7 @@ func (a *app) storeGroup(ctx context.Context, ns store.NewSession, mails []group
 	}
 	for i, m := range mails {
 		if opts.ics != "" {
-			f, err := safefile.Prepare(filepath.Join(opts.ics, groupFileName(i, ns.Session.ID, "ics")), opts.force,
+			f, err := safefile.Prepare(filepath.Join(opts.ics, groupFileName(i, ns.Session.ID, "ics", 0)), opts.force,
 				func(w io.Writer) error { _, err := w.Write(m.ics); return err })
 			if err != nil {
 				return fmt.Errorf("--ics: %w", err)
@@ -315,7 +315,7 @@ func (a *app) storeGroup(ctx context.Context, ns store.NewSession, mails []group
 			if m.to != "" {
 				h.To, _ = invite.ParseAddress(m.to)
 			}
-			f, err := safefile.Prepare(filepath.Join(opts.eml, groupFileName(i, ns.Session.ID, "eml")), opts.force,
+			f, err := safefile.Prepare(filepath.Join(opts.eml, groupFileName(i, ns.Session.ID, "eml", 0)), opts.force,
 				func(w io.Writer) error { return invite.EML(w, m.msg, h, m.ics) })
 			if err != nil {
 				return fmt.Errorf("--eml: %w", err)
@@ -419,10 +419,9 @@ func (a *app) prepareGroupFiles(out mailOutput, mails []groupMail, sessionID str
 			return nil, err
 		}
 	}
-	id := fmt.Sprintf("%s-%d", session.ShortID(sessionID), seq)
 	for i, g := range mails {
 		if out.ics != "" {
-			f, err := safefile.Prepare(filepath.Join(out.ics, groupFileName(i, id, "ics")), out.force,
+			f, err := safefile.Prepare(filepath.Join(out.ics, groupFileName(i, sessionID, "ics", seq)), out.force,
 				func(w io.Writer) error { _, err := w.Write(g.ics); return err })
 			if err != nil {
 				m.discard()
@@ -437,7 +436,7 @@ func (a *app) prepareGroupFiles(out mailOutput, mails []groupMail, sessionID str
 				return nil, err
 			}
 			h := invite.Header{From: from, Date: now, MessageID: fmt.Sprintf("%s.%d.%d@counsel.invalid", sessionID, seq, i+1)}
-			f, err := safefile.Prepare(filepath.Join(out.eml, groupFileName(i, id, "eml")), out.force,
+			f, err := safefile.Prepare(filepath.Join(out.eml, groupFileName(i, sessionID, "eml", seq)), out.force,
 				func(w io.Writer) error { return invite.EML(w, g.msg, h, g.ics) })
 			if err != nil {
 				m.discard()
@@ -469,24 +468,29 @@ func (a *app) cancelGroup(ctx context.Context, db *store.DB, s session.Session, 
 	if !series && s.Status == session.Cancelled {
 		return fmt.Errorf("session %s %w", session.ShortID(s.ID), store.ErrCancelled)
 	}
-	var cancelled []session.Session
-	var err error
+	planned := []session.Session{s}
 	if series {
-		cancelled, err = db.CancelSeries(ctx, s.ID)
-	} else {
-		var c session.Session
-		c, err = db.CancelSessionAt(ctx, s.ID, s.Sequence)
-		cancelled = []session.Session{c}
-	}
-	if err != nil {
-		return sessionLookupError(err)
+		var err error
+		if planned, err = db.PlanSeriesCancel(ctx, s.ID); err != nil {
+			return sessionLookupError(err)
+		}
 	}
 	tmpl, err := a.templates()
 	if err != nil {
 		return err
 	}
+	// Every e-mail and file is made before anything changes: a file that cannot be
+	// written (it exists, the folder is missing) refuses the cancellation instead of
+	// leaving it recorded without its e-mails.
 	var mails []groupMail
-	for _, c := range cancelled {
+	var files []*mailFiles
+	defer func() {
+		for _, f := range files {
+			f.discard()
+		}
+	}()
+	for _, c := range planned {
+		c.Status, c.CancelledAt, c.Sequence = session.Cancelled, now, c.Sequence+1
 		m, err := a.mailFor(c, false)
 		if err != nil {
 			return err
@@ -503,14 +507,28 @@ func (a *app) cancelGroup(ctx context.Context, db *store.DB, s session.Session, 
 		if err != nil {
 			return err
 		}
-		files, err := a.prepareGroupFiles(out, ms, c.ID, c.Sequence, now)
+		f, err := a.prepareGroupFiles(out, ms, c.ID, c.Sequence, now)
 		if err != nil {
 			return err
 		}
-		if err := files.commit(session.ShortID(c.ID)); err != nil {
+		files = append(files, f)
+		mails = append(mails, ms...)
+	}
+	var cancelled []session.Session
+	if series {
+		cancelled, err = db.CancelSeries(ctx, s.ID, planned)
+	} else {
+		var c session.Session
+		c, err = db.CancelSessionAt(ctx, s.ID, s.Sequence)
+		cancelled = []session.Session{c}
+	}
+	if err != nil {
+		return sessionLookupError(err)
+	}
+	for i, f := range files {
+		if err := f.commit(session.ShortID(cancelled[i].ID)); err != nil {
 			return err
 		}
-		mails = append(mails, ms...)
 	}
 	short := session.ShortID(s.ID)
 	a.changed = fmt.Sprintf("%d session(s) of %s are cancelled", len(cancelled), short)

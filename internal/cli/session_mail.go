@@ -35,15 +35,22 @@ func addMailFlags(cmd *cobra.Command, out *mailOutput) {
 }
 
 // checkMailOutput refuses, before anything is stored, what would make the
-// files fail afterwards.
-func (a *app) checkMailOutput(out mailOutput) error {
-	if out.eml != "" && out.ics != "" && filepath.Clean(out.eml) == filepath.Clean(out.ics) {
-		return usageErrorf("--eml and --ics name the same file")
-	}
-	for _, o := range []struct{ flag, path string }{{"eml", out.eml}, {"ics", out.ics}} {
-		if o.path != "" && !out.dryRun {
-			if err := safefile.Check(o.path, out.force); err != nil {
-				return outputFileError(o.flag, err)
+// files fail afterwards. For a group or a series (group), --eml and --ics
+// are folders that get one file per participant.
+func (a *app) checkMailOutput(out mailOutput, group bool) error {
+	if group {
+		if err := a.checkGroupOutput(out.eml, out.ics); err != nil {
+			return err
+		}
+	} else {
+		if out.eml != "" && out.ics != "" && filepath.Clean(out.eml) == filepath.Clean(out.ics) {
+			return usageErrorf("--eml and --ics name the same file")
+		}
+		for _, o := range []struct{ flag, path string }{{"eml", out.eml}, {"ics", out.ics}} {
+			if o.path != "" && !out.dryRun {
+				if err := safefile.Check(o.path, out.force); err != nil {
+					return outputFileError(o.flag, err)
+				}
 			}
 		}
 	}
@@ -200,9 +207,6 @@ date of the session's series still to come.
 }
 
 func runSessionCancel(ctx context.Context, a *app, ref string, out mailOutput, series bool) error {
-	if err := a.checkMailOutput(out); err != nil {
-		return err
-	}
 	now := a.deps.Now()
 	db, err := a.openStoreForWrite(ctx)
 	if err != nil {
@@ -212,6 +216,10 @@ func runSessionCancel(ctx context.Context, a *app, ref string, out mailOutput, s
 	s, err := db.FindSession(ctx, ref)
 	if err != nil {
 		return sessionLookupError(err)
+	}
+	// Only the session tells whether --eml and --ics are files or folders.
+	if err := a.checkMailOutput(out, series || s.IsGroup()); err != nil {
+		return err
 	}
 	if series || s.IsGroup() {
 		return a.cancelGroup(ctx, db, s, out, series, now)
@@ -303,9 +311,6 @@ func runSessionMove(ctx context.Context, a *app, ref string, opts *sessionMoveOp
 	if opts.at == "" {
 		return usageErrorf("--at is required")
 	}
-	if err := a.checkMailOutput(opts.out); err != nil {
-		return err
-	}
 	now := a.deps.Now()
 	db, err := a.openStoreForWrite(ctx)
 	if err != nil {
@@ -315,6 +320,9 @@ func runSessionMove(ctx context.Context, a *app, ref string, opts *sessionMoveOp
 	s, err := db.FindSession(ctx, ref)
 	if err != nil {
 		return sessionLookupError(err)
+	}
+	if err := a.checkMailOutput(opts.out, s.IsGroup()); err != nil {
+		return err
 	}
 	if s.Status == session.Cancelled {
 		return withHint(fmt.Errorf("session %s %w", session.ShortID(s.ID), store.ErrCancelled),

@@ -119,35 +119,16 @@ func (d *DB) Participants(ctx context.Context, sessionID string) ([]Person, erro
 // scheduled and has not started, each with its audit event and record, in
 // one transaction. It returns the dates cancelled (each with its new
 // sequence); a session outside a series is an error.
-func (d *DB) CancelSeries(ctx context.Context, ref string) ([]session.Session, error) {
+func (d *DB) CancelSeries(ctx context.Context, ref string, planned []session.Session) ([]session.Session, error) {
 	var out []session.Session
 	err := d.inTx(ctx, func(tx *sql.Tx, now time.Time) error {
-		s, err := findSession(ctx, tx, ref)
-		if err != nil {
+		var err error
+		if out, err = seriesToCancel(ctx, tx, ref, now); err != nil {
 			return err
 		}
-		if s.SeriesID == "" {
-			return fmt.Errorf("session %s %w", session.ShortID(s.ID), ErrNoSeries)
-		}
-		rows, err := tx.QueryContext(ctx, "SELECT "+sessionColumns+` FROM sessions s
-			WHERE s.series_id = ? AND s.status = 'scheduled' AND s.starts_at >= ? ORDER BY s.starts_at, s.id`, s.SeriesID, formatTime(now))
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			x, err := scanSession(rows)
-			if err != nil {
-				rows.Close()
-				return err
-			}
-			out = append(out, x)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		if len(out) == 0 {
-			return fmt.Errorf("session %s: %w", session.ShortID(s.ID), ErrNothingToCancel)
+		// The e-mails were written for the planned dates: cancel exactly those.
+		if !sameDates(out, planned) {
+			return fmt.Errorf("series of session %s %w", session.ShortID(out[0].ID), ErrChanged)
 		}
 		for i := range out {
 			x := &out[i]
@@ -175,3 +156,53 @@ var (
 	ErrNoSeries        = errors.New("is not part of a series")
 	ErrNothingToCancel = errors.New("the series has no scheduled date still to come")
 )
+
+// PlanSeriesCancel returns the dates of ref's series that CancelSeries would cancel now: those
+// still scheduled and not yet begun. The e-mails for them are prepared before anything changes.
+func (d *DB) PlanSeriesCancel(ctx context.Context, ref string) ([]session.Session, error) {
+	return seriesToCancel(ctx, d.db, ref, d.now().UTC().Truncate(time.Second))
+}
+
+func seriesToCancel(ctx context.Context, q querier, ref string, now time.Time) ([]session.Session, error) {
+	s, err := findSession(ctx, q, ref)
+	if err != nil {
+		return nil, err
+	}
+	if s.SeriesID == "" {
+		return nil, fmt.Errorf("session %s %w", session.ShortID(s.ID), ErrNoSeries)
+	}
+	rows, err := q.QueryContext(ctx, "SELECT "+sessionColumns+` FROM sessions s
+		WHERE s.series_id = ? AND s.status = 'scheduled' AND s.starts_at >= ? ORDER BY s.starts_at, s.id`, s.SeriesID, formatTime(now))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []session.Session
+	for rows.Next() {
+		x, err := scanSession(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, x)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("session %s: %w", session.ShortID(s.ID), ErrNothingToCancel)
+	}
+	return out, nil
+}
+
+// sameDates reports whether a and b are the same sessions at the same sequence numbers.
+func sameDates(a, b []session.Session) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].ID != b[i].ID || a[i].Sequence != b[i].Sequence {
+			return false
+		}
+	}
+	return true
+}
