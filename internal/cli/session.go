@@ -239,7 +239,7 @@ func (a *app) planSession(opts *sessionNewOptions, now time.Time) (*plannedSessi
 	switch prov.Kind {
 	case provider.KindBlizz:
 		if opts.url != "" {
-			return nil, flagError("url", errors.New("Blizz meetings are given with --meeting-id"))
+			return nil, flagError("url", errors.New("a Blizz meeting is given with --meeting-id"))
 		}
 		if opts.meetingID == "" {
 			return nil, withHint(usageErrorf("--meeting-id is required for Blizz"),

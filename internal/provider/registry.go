@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 )
 
 // EmbeddedName is how errors name the list built into the binary.
@@ -18,12 +17,6 @@ const EmbeddedName = "data/providers.yaml"
 type Registry struct {
 	list  []Provider
 	local map[string]bool // ids that come from the counsellor's file
-}
-
-// OverridePath is where the counsellor's own list lives, given the user's
-// configuration folder (os.UserConfigDir): <dir>/counsel/providers.yaml.
-func OverridePath(userConfigDir string) string {
-	return filepath.Join(userConfigDir, "counsel", "providers.yaml")
 }
 
 // Load parses the embedded list and, if overridePath is not empty and the
@@ -41,20 +34,7 @@ func Load(embedded []byte, overridePath string) (*Registry, error) {
 	if err != nil {
 		return nil, err
 	}
-	var own []record
-	if overridePath != "" {
-		b, err := os.ReadFile(overridePath)
-		switch {
-		case errors.Is(err, fs.ErrNotExist):
-		case err != nil:
-			return nil, fmt.Errorf("reading provider list: %w", err)
-		default:
-			if own, err = parse(overridePath, b); err != nil {
-				return nil, err
-			}
-		}
-	}
-	return merge(overridePath, base, own)
+	return loadOver(base, overridePath)
 }
 
 // LoadBuiltIn is Load of the list built into the binary: the vetted list is compiled in as Go
@@ -65,6 +45,11 @@ func LoadBuiltIn(overridePath string) (*Registry, error) {
 	for i, p := range builtIn {
 		base[i] = record{p: p}
 	}
+	return loadOver(base, overridePath)
+}
+
+// loadOver merges the counsellor's own list at overridePath, if there is one, over base.
+func loadOver(base []record, overridePath string) (*Registry, error) {
 	var own []record
 	if overridePath != "" {
 		b, err := os.ReadFile(overridePath)

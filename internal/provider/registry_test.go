@@ -154,11 +154,3 @@ func TestJitsiHost(t *testing.T) {
 		})
 	}
 }
-
-func TestOverridePath(t *testing.T) {
-	got := provider.OverridePath(filepath.Join("home", "x", ".config"))
-	want := filepath.Join("home", "x", ".config", "counsel", "providers.yaml")
-	if got != want {
-		t.Errorf("OverridePath = %q, want %q", got, want)
-	}
-}

@@ -44,7 +44,12 @@ func auditHead(ctx context.Context, q rowQuerier) (audit.Head, error) {
 }
 
 func walkAudit(ctx context.Context, q querier, fn func(audit.Event) error) error {
-	rows, err := q.QueryContext(ctx, "SELECT "+auditColumns+" FROM audit_events ORDER BY seq")
+	return walkAuditAfter(ctx, q, 0, fn)
+}
+
+// walkAuditAfter is walkAudit of the events after seq after.
+func walkAuditAfter(ctx context.Context, q querier, after int64, fn func(audit.Event) error) error {
+	rows, err := q.QueryContext(ctx, "SELECT "+auditColumns+" FROM audit_events WHERE seq > ? ORDER BY seq", after)
 	if err != nil {
 		return fmt.Errorf("read audit trail: %w", mapErr(err))
 	}

@@ -747,24 +747,7 @@ func (x *Export) AuditSince(ctx context.Context, fn func(audit.Event) error) err
 	if x.wtx == nil {
 		return errors.New("read audit trail: the export is not locked")
 	}
-	rows, err := x.wtx.QueryContext(ctx, "SELECT "+auditColumns+" FROM audit_events WHERE seq > ? ORDER BY seq", x.snap.Seq)
-	if err != nil {
-		return fmt.Errorf("read audit trail: %w", mapErr(err))
-	}
-	defer rows.Close()
-	for rows.Next() {
-		e, err := scanEvent(rows)
-		if err != nil {
-			return err
-		}
-		if err := fn(e); err != nil {
-			return err
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("read audit trail: %w", mapErr(err))
-	}
-	return nil
+	return walkAuditAfter(ctx, x.wtx, x.snap.Seq, fn)
 }
 
 // Record appends the export's audit event (action is one of the export actions) in the
