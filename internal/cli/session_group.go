@@ -654,3 +654,103 @@ func (a *app) showGroupMail(ctx context.Context, db *store.DB, s session.Session
 	}
 	return a.printGroupMails(mails)
 }
+
+// moveSeries moves s and every later date of its series as s moves to start: the same number
+// of days, to start's time of day. Every date is checked and every e-mail and file made before
+// anything changes; the dates then move in one transaction.
+func (a *app) moveSeries(ctx context.Context, db *store.DB, s session.Session, start time.Time, dur time.Duration,
+	opts *sessionMoveOptions, warnings []string, loc *time.Location, now time.Time) error {
+	dates, err := db.PlanSeriesMove(ctx, s)
+	if err != nil {
+		return sessionLookupError(err)
+	}
+	olds := make([]time.Time, len(dates))
+	for i, x := range dates {
+		olds[i] = x.Start
+	}
+	news, err := session.ShiftDates(olds, s.Start, start, loc)
+	if err != nil {
+		return flagError("at", err)
+	}
+	if err := a.planWindow(now, false).CheckDates(news, dur); err != nil {
+		return startError(err, a.cfg)
+	}
+	if start.Equal(s.Start) && dur == s.Duration {
+		return flagError("at", errors.New("the session already starts then, with this length"))
+	}
+	tmpl, err := a.templates()
+	if err != nil {
+		return err
+	}
+	var mails []groupMail
+	var files []*mailFiles
+	defer func() {
+		for _, f := range files {
+			f.discard()
+		}
+	}()
+	moves := make([]store.Move, 0, len(dates))
+	for i, x := range dates {
+		m, err := a.mailFor(x, true)
+		if err != nil {
+			return err
+		}
+		d := m.data
+		d.Start, d.Duration, d.Moved, d.PreviousStart = news[i], dur, true, x.Start
+		seq := x.Sequence + 1
+		render := func(d invite.Data) (invite.Message, []byte, error) {
+			msg, err := tmpl.Render(d)
+			if err != nil {
+				return msg, nil, err
+			}
+			ics, err := invite.Calendar(d, invite.Event{UID: calendarUID(x.ID), Sequence: seq}, now)
+			return msg, ics, err
+		}
+		ms, err := a.participantMails(ctx, db, x, d, render)
+		if err != nil {
+			return err
+		}
+		if len(ms) == 0 {
+			return fmt.Errorf("session %s has no participant to write to", session.ShortID(x.ID))
+		}
+		f, err := a.prepareGroupFiles(opts.out, ms, x.ID, seq, now)
+		if err != nil {
+			return err
+		}
+		files = append(files, f)
+		msg := ms[0].msg
+		moves = append(moves, store.Move{Ref: x.ID, Sequence: x.Sequence, Start: news[i], Duration: dur,
+			Notice:  consent.Notice{Language: msg.Lang, Version: msg.TemplateVersion, Hash: msg.ConsentSHA256},
+			Version: msg.InviteVersion, RecordedBy: a.recordedBy()})
+		mails = append(mails, ms...)
+	}
+	short := session.ShortID(s.ID)
+	if !opts.out.dryRun {
+		if err := db.MoveSessions(ctx, moves); err != nil {
+			return sessionLookupError(err)
+		}
+		a.changed = fmt.Sprintf("%d date(s) of the series of %s are moved", len(moves), short)
+		for i, f := range files {
+			if err := f.commit(session.ShortID(dates[i].ID)); err != nil {
+				return err
+			}
+		}
+	}
+	if err := a.printGroupMails(mails); err != nil {
+		return err
+	}
+	for _, w := range warnings {
+		a.warn("%s", w)
+	}
+	if opts.out.dryRun {
+		a.info("dry run: no date of the series was moved and no file was written")
+		return nil
+	}
+	for i, x := range dates {
+		a.info("session %s moved to %s", session.ShortID(x.ID), when(news[i].In(loc), "Mon 2 Jan 2006 15:04 MST"))
+	}
+	if s.Kind == string(provider.KindBlizz) {
+		a.info("still to do: move the meetings of %s in Blizz (TeamViewer Meeting) to the new times", meetingDisplay(s.MeetingID))
+	}
+	return nil
+}

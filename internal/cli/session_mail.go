@@ -273,6 +273,7 @@ func runSessionCancel(ctx context.Context, a *app, ref string, out mailOutput, s
 
 type sessionMoveOptions struct {
 	at, duration, tz string
+	series           bool
 	out              mailOutput
 }
 
@@ -291,8 +292,13 @@ attached and --ics the event alone: the invitation's UID with a higher
 SEQUENCE, so the client's calendar moves the event instead of adding one.
 The meeting link or ID stays the same. Nothing is stored when any input is
 refused, or with --dry-run.
+
+With --series, this date and every later date of its series move together:
+each by the same number of days, to the new time of day (wall time, across
+clock changes); --eml and --ics then name folders that get one file per
+participant and date. All dates move, or none.
 ` + exitStatusHelp,
-		Example: "  $ counsel session move 3f9a2c1e --at \"2026-12-10 10:00\"\n  $ counsel session move 3f9a2c1e --at \"2026-12-10 16:00\" --duration 1h --ics move.ics",
+		Example: "  $ counsel session move 3f9a2c1e --at \"2026-12-10 10:00\"\n  $ counsel session move 3f9a2c1e --at \"2026-12-10 16:00\" --duration 1h --ics move.ics\n  $ counsel session move 3f9a2c1e --series --at \"2026-12-11 18:00\" --ics moved/",
 		Args:    exactArgs("session ID"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runSessionMove(cmd.Context(), a, args[0], opts)
@@ -302,6 +308,7 @@ refused, or with --dry-run.
 	f.StringVar(&opts.at, "at", "", `new start, e.g. "2026-12-10 10:00", in --tz (required)`)
 	f.StringVar(&opts.duration, "duration", "", `new length, e.g. "50m" or "1h30m" (default: unchanged)`)
 	f.StringVar(&opts.tz, "tz", "", "time zone of --at (default: the session's)")
+	f.BoolVar(&opts.series, "series", false, "move this date and every later date of its series")
 	f.BoolVar(&opts.out.dryRun, "dry-run", false, "show the e-mail but store nothing and write no file")
 	addMailFlags(cmd, &opts.out)
 	return cmd
@@ -321,7 +328,10 @@ func runSessionMove(ctx context.Context, a *app, ref string, opts *sessionMoveOp
 	if err != nil {
 		return sessionLookupError(err)
 	}
-	if err := a.checkMailOutput(opts.out, s.IsGroup()); err != nil {
+	if opts.series && s.SeriesID == "" {
+		return flagError("series", fmt.Errorf("session %s is not part of a series", session.ShortID(s.ID)))
+	}
+	if err := a.checkMailOutput(opts.out, s.IsGroup() || opts.series); err != nil {
 		return err
 	}
 	if s.Status == session.Cancelled {
@@ -352,6 +362,9 @@ func runSessionMove(ctx context.Context, a *app, ref string, opts *sessionMoveOp
 		if dur, err = session.ParseDuration(opts.duration); err != nil {
 			return flagError("duration", err)
 		}
+	}
+	if opts.series {
+		return a.moveSeries(ctx, db, s, start, dur, opts, warnings, loc, now)
 	}
 	if err := a.planWindow(now, false).CheckStart(start, dur); err != nil {
 		return startError(err, a.cfg)

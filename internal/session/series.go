@@ -146,3 +146,25 @@ type DateError struct {
 
 func (e *DateError) Error() string { return fmt.Sprintf("date %d of the series: %v", e.N, e.Err) }
 func (e *DateError) Unwrap() error { return e.Err }
+
+// ShiftDates moves the dates of a series as one of them moves from from to to: each date by
+// the same number of calendar days in loc, to to's wall-clock time (a series at 10:00 moved to
+// Tuesday 16:00 is at 16:00 on every later date, across clock changes). A date whose new wall
+// time does not exist or happens twice in loc is refused, naming the date.
+func ShiftDates(dates []time.Time, from, to time.Time, loc *time.Location) ([]time.Time, error) {
+	days := int(dayOf(to, loc).Sub(dayOf(from, loc)).Round(24*time.Hour) / (24 * time.Hour))
+	clock := to.In(loc)
+	out := make([]time.Time, len(dates))
+	for i, d := range dates {
+		y, m, day := d.In(loc).Date()
+		t := time.Date(y, m, day+days, clock.Hour(), clock.Minute(), 0, 0, loc)
+		if t.Hour() != clock.Hour() || t.Minute() != clock.Minute() {
+			return nil, fmt.Errorf("date %d of the series (%s): that time does not exist in the time zone (clocks change)", i+1, t.Format("2006-01-02"))
+		}
+		if len(meanings(t, loc)) > 1 {
+			return nil, fmt.Errorf("date %d of the series (%s): that time happens twice in the time zone (clocks go back); choose another time", i+1, t.Format("2006-01-02"))
+		}
+		out[i] = t.UTC()
+	}
+	return out, nil
+}

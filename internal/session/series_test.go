@@ -2,6 +2,7 @@ package session_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -203,4 +204,40 @@ func FuzzSeriesFlags(f *testing.F) {
 			t.Fatalf("--count %q gave %d", in, n)
 		}
 	})
+}
+
+func TestShiftDates(t *testing.T) {
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := func(s string) time.Time {
+		v, err := time.ParseInLocation("2006-01-02 15:04", s, berlin)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	// Weekly on Thursdays at 10:00 across the end of summer time, moved by one date to Friday 16:30.
+	dates := []time.Time{at("2026-10-15 10:00"), at("2026-10-22 10:00"), at("2026-10-29 10:00")}
+	got, err := session.ShiftDates(dates, dates[0], at("2026-10-16 16:30"), berlin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []time.Time{at("2026-10-16 16:30"), at("2026-10-23 16:30"), at("2026-10-30 16:30")}
+	for i := range want {
+		if !got[i].Equal(want[i]) {
+			t.Errorf("date %d: got %s, want %s", i+1, got[i].In(berlin), want[i])
+		}
+	}
+	// Moved to 02:30: on the Sunday the clocks go back that time happens twice.
+	sundays := []time.Time{at("2026-10-18 10:00"), at("2026-10-25 10:00")}
+	if _, err := session.ShiftDates(sundays, sundays[0], at("2026-10-18 02:30"), berlin); err == nil || !strings.Contains(err.Error(), "date 2 of the series") {
+		t.Errorf("a doubled hour on date 2: got %v", err)
+	}
+	// And 02:30 on the Sunday the clocks go forward does not exist.
+	march := []time.Time{at("2027-03-21 10:00"), at("2027-03-28 10:00")}
+	if _, err := session.ShiftDates(march, march[0], at("2027-03-21 02:30"), berlin); err == nil || !strings.Contains(err.Error(), "does not exist") {
+		t.Errorf("a missing hour on date 2: got %v", err)
+	}
 }

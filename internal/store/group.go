@@ -123,7 +123,7 @@ func (d *DB) CancelSeries(ctx context.Context, ref string, planned []session.Ses
 	var out []session.Session
 	err := d.inTx(ctx, func(tx *sql.Tx, now time.Time) error {
 		var err error
-		if out, err = seriesToCancel(ctx, tx, ref, now); err != nil {
+		if out, err = seriesDatesFrom(ctx, tx, ref, now); err != nil {
 			return err
 		}
 		// The e-mails were written for the planned dates: cancel exactly those.
@@ -160,10 +160,11 @@ var (
 // PlanSeriesCancel returns the dates of ref's series that CancelSeries would cancel now: those
 // still scheduled and not yet begun. The e-mails for them are prepared before anything changes.
 func (d *DB) PlanSeriesCancel(ctx context.Context, ref string) ([]session.Session, error) {
-	return seriesToCancel(ctx, d.db, ref, d.now().UTC().Truncate(time.Second))
+	return seriesDatesFrom(ctx, d.db, ref, d.now().UTC().Truncate(time.Second))
 }
 
-func seriesToCancel(ctx context.Context, q querier, ref string, now time.Time) ([]session.Session, error) {
+// seriesDatesFrom returns the dates of ref's series still scheduled that start at or after from.
+func seriesDatesFrom(ctx context.Context, q querier, ref string, from time.Time) ([]session.Session, error) {
 	s, err := findSession(ctx, q, ref)
 	if err != nil {
 		return nil, err
@@ -172,7 +173,7 @@ func seriesToCancel(ctx context.Context, q querier, ref string, now time.Time) (
 		return nil, fmt.Errorf("session %s %w", session.ShortID(s.ID), ErrNoSeries)
 	}
 	rows, err := q.QueryContext(ctx, "SELECT "+sessionColumns+` FROM sessions s
-		WHERE s.series_id = ? AND s.status = 'scheduled' AND s.starts_at >= ? ORDER BY s.starts_at, s.id`, s.SeriesID, formatTime(now))
+		WHERE s.series_id = ? AND s.status = 'scheduled' AND s.starts_at >= ? ORDER BY s.starts_at, s.id`, s.SeriesID, formatTime(from))
 	if err != nil {
 		return nil, err
 	}

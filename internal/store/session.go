@@ -506,51 +506,80 @@ func (d *DB) MoveSession(ctx context.Context, m Move) (before, after session.Ses
 	}
 	err = d.inTx(ctx, func(tx *sql.Tx, now time.Time) error {
 		var err error
-		if before, err = findSession(ctx, tx, m.Ref); err != nil {
-			return err
+		before, after, err = moveSession(ctx, tx, now, m)
+		return err
+	})
+	return before, after, err
+}
+
+// MoveSessions moves several sessions (the dates of a series) in one transaction: all of them
+// or, when one is refused, none.
+func (d *DB) MoveSessions(ctx context.Context, moves []Move) error {
+	for _, m := range moves {
+		if !storable(m.Start) {
+			return fmt.Errorf("session start: %w", ErrBadTime)
 		}
-		if before.Status == session.Cancelled {
-			return fmt.Errorf("session %s %w", session.ShortID(before.ID), ErrCancelled)
-		}
-		if before.Sequence != m.Sequence {
-			return fmt.Errorf("session %s %w", session.ShortID(before.ID), ErrChanged)
-		}
-		res, err := tx.ExecContext(ctx, `UPDATE sessions SET starts_at = ?, duration_min = ?, sequence = sequence + 1,
-			invite_version = ? WHERE id = ? AND sequence = ? AND status = 'scheduled'`,
-			formatTime(m.Start), int(m.Duration/time.Minute), m.Version, before.ID, m.Sequence)
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil || n != 1 {
-			return fmt.Errorf("session %s %w", session.ShortID(before.ID), ErrChanged)
-		}
-		after = before
-		after.Start, after.Duration, after.Sequence, after.InviteVersion = m.Start.UTC(), m.Duration, before.Sequence+1, m.Version
-		after.Lang, after.NoticeVersion = m.Notice.Language, m.Notice.Version
-		people, err := selectIDs(ctx, tx, "SELECT person_id FROM session_participants WHERE session_id = ? ORDER BY id", before.ID)
-		if err != nil {
-			return err
-		}
-		if err := appendAudit(ctx, tx, now, audit.ActionSessionMoved, before.ID, map[string]string{
-			"from": formatTime(before.Start), "starts_at": formatTime(m.Start),
-			"duration_min": strconv.Itoa(int(m.Duration / time.Minute)), "sequence": strconv.Itoa(after.Sequence),
-		}); err != nil {
-			return err
-		}
-		if err := recordRow(ctx, tx, now, tableSessions, before.ID); err != nil {
-			return err
-		}
-		// The updated invitation carries the notice again: what it said is
-		// recorded like the first one, so it stays provable; in a group, for
-		// every participant (each gets their own updated invitation).
-		for _, personID := range people {
-			if err := noticeSent(ctx, tx, now, personID, before.ID, m.Notice, m.RecordedBy); err != nil {
+	}
+	return d.inTx(ctx, func(tx *sql.Tx, now time.Time) error {
+		for _, m := range moves {
+			if _, _, err := moveSession(ctx, tx, now, m); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
-	return before, after, err
+}
+
+// PlanSeriesMove returns the dates of s's series that 'session move --series' moves: s and
+// every later date still scheduled.
+func (d *DB) PlanSeriesMove(ctx context.Context, s session.Session) ([]session.Session, error) {
+	return seriesDatesFrom(ctx, d.db, s.ID, s.Start)
+}
+
+func moveSession(ctx context.Context, tx *sql.Tx, now time.Time, m Move) (before, after session.Session, err error) {
+	if before, err = findSession(ctx, tx, m.Ref); err != nil {
+		return before, after, err
+	}
+	if before.Status == session.Cancelled {
+		return before, after, fmt.Errorf("session %s %w", session.ShortID(before.ID), ErrCancelled)
+	}
+	if before.Sequence != m.Sequence {
+		return before, after, fmt.Errorf("session %s %w", session.ShortID(before.ID), ErrChanged)
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE sessions SET starts_at = ?, duration_min = ?, sequence = sequence + 1,
+		invite_version = ? WHERE id = ? AND sequence = ? AND status = 'scheduled'`,
+		formatTime(m.Start), int(m.Duration/time.Minute), m.Version, before.ID, m.Sequence)
+	if err != nil {
+		return before, after, err
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return before, after, fmt.Errorf("session %s %w", session.ShortID(before.ID), ErrChanged)
+	}
+	after = before
+	after.Start, after.Duration, after.Sequence, after.InviteVersion = m.Start.UTC(), m.Duration, before.Sequence+1, m.Version
+	after.Lang, after.NoticeVersion = m.Notice.Language, m.Notice.Version
+	people, err := selectIDs(ctx, tx, "SELECT person_id FROM session_participants WHERE session_id = ? ORDER BY id", before.ID)
+	if err != nil {
+		return before, after, err
+	}
+	if err := appendAudit(ctx, tx, now, audit.ActionSessionMoved, before.ID, map[string]string{
+		"from": formatTime(before.Start), "starts_at": formatTime(m.Start),
+		"duration_min": strconv.Itoa(int(m.Duration / time.Minute)), "sequence": strconv.Itoa(after.Sequence),
+	}); err != nil {
+		return before, after, err
+	}
+	if err := recordRow(ctx, tx, now, tableSessions, before.ID); err != nil {
+		return before, after, err
+	}
+	// The updated invitation carries the notice again: what it said is
+	// recorded like the first one, so it stays provable; in a group, for
+	// every participant (each gets their own updated invitation).
+	for _, personID := range people {
+		if err := noticeSent(ctx, tx, now, personID, before.ID, m.Notice, m.RecordedBy); err != nil {
+			return before, after, err
+		}
+	}
+	return before, after, nil
 }
 
 type scanner interface{ Scan(dest ...any) error }
