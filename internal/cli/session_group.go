@@ -545,65 +545,6 @@ func (a *app) cancelGroup(ctx context.Context, db *store.DB, s session.Session, 
 	return nil
 }
 
-// moveGroup moves a group session and writes each participant's updated
-// invitation.
-func (a *app) moveGroup(ctx context.Context, db *store.DB, s session.Session, d invite.Data, opts *sessionMoveOptions,
-	warnings []string, loc *time.Location, now time.Time) error {
-	tmpl, err := a.templates()
-	if err != nil {
-		return err
-	}
-	seq := s.Sequence + 1
-	render := func(d invite.Data) (invite.Message, []byte, error) {
-		msg, err := tmpl.Render(d)
-		if err != nil {
-			return msg, nil, err
-		}
-		ics, err := invite.Calendar(d, invite.Event{UID: calendarUID(s.ID), Sequence: seq}, now)
-		return msg, ics, err
-	}
-	mails, err := a.participantMails(ctx, db, s, d, render)
-	if err != nil {
-		return err
-	}
-	if len(mails) == 0 {
-		return fmt.Errorf("session %s has no participant to write to", session.ShortID(s.ID))
-	}
-	short := session.ShortID(s.ID)
-	if !opts.out.dryRun {
-		files, err := a.prepareGroupFiles(opts.out, mails, s.ID, seq, now)
-		if err != nil {
-			return err
-		}
-		defer files.discard()
-		msg := mails[0].msg
-		notice := consent.Notice{Language: msg.Lang, Version: msg.TemplateVersion, Hash: msg.ConsentSHA256}
-		if _, _, err := db.MoveSession(ctx, store.Move{Ref: s.ID, Sequence: s.Sequence, Start: d.Start, Duration: d.Duration,
-			Notice: notice, Version: msg.InviteVersion, RecordedBy: a.recordedBy()}); err != nil {
-			return sessionLookupError(err)
-		}
-		a.changed = fmt.Sprintf("session %s is moved", short)
-		if err := files.commit(short); err != nil {
-			return err
-		}
-	}
-	if err := a.printGroupMails(mails); err != nil {
-		return err
-	}
-	for _, w := range warnings {
-		a.warn("%s", w)
-	}
-	if opts.out.dryRun {
-		a.info("dry run: session %s was not moved and no file was written", short)
-		return nil
-	}
-	a.info("session %s moved to %s", short, when(d.Start.In(loc), "Mon 2 Jan 2006 15:04 MST"))
-	if s.Kind == string(provider.KindBlizz) {
-		a.info("still to do: move the meeting %s in Blizz (TeamViewer Meeting) to the new time", meetingDisplay(s.MeetingID))
-	}
-	return nil
-}
-
 // showGroupMail prints every participant's last e-mail of a group session
 // (text), or their calendar events (ics): one after the other, each naming
 // only its participant. A single .eml draft cannot hold several e-mails.
@@ -678,6 +619,14 @@ func (a *app) moveSeries(ctx context.Context, db *store.DB, s session.Session, s
 	if start.Equal(s.Start) && dur == s.Duration {
 		return flagError("at", errors.New("the session already starts then, with this length"))
 	}
+	return a.moveDates(ctx, db, s, dates, news, dur, opts, warnings, loc, now)
+}
+
+// moveDates moves each of dates to its new start in news, with the length dur, and writes every
+// participant's updated invitation: all e-mails and files are made first, then the dates move in
+// one transaction. A group session moved alone is one date; --series gives the later ones too.
+func (a *app) moveDates(ctx context.Context, db *store.DB, s session.Session, dates []session.Session, news []time.Time,
+	dur time.Duration, opts *sessionMoveOptions, warnings []string, loc *time.Location, now time.Time) error {
 	tmpl, err := a.templates()
 	if err != nil {
 		return err
@@ -729,7 +678,11 @@ func (a *app) moveSeries(ctx context.Context, db *store.DB, s session.Session, s
 		if err := db.MoveSessions(ctx, moves); err != nil {
 			return sessionLookupError(err)
 		}
-		a.changed = fmt.Sprintf("%d date(s) of the series of %s are moved", len(moves), short)
+		if opts.series {
+			a.changed = fmt.Sprintf("%d date(s) of the series of %s are moved", len(moves), short)
+		} else {
+			a.changed = fmt.Sprintf("session %s is moved", short)
+		}
 		for i, f := range files {
 			if err := f.commit(session.ShortID(dates[i].ID)); err != nil {
 				return err
@@ -742,15 +695,23 @@ func (a *app) moveSeries(ctx context.Context, db *store.DB, s session.Session, s
 	for _, w := range warnings {
 		a.warn("%s", w)
 	}
-	if opts.out.dryRun {
+	switch {
+	case opts.out.dryRun && opts.series:
 		a.info("dry run: no date of the series was moved and no file was written")
+		return nil
+	case opts.out.dryRun:
+		a.info("dry run: session %s was not moved and no file was written", short)
 		return nil
 	}
 	for i, x := range dates {
 		a.info("session %s moved to %s", session.ShortID(x.ID), when(news[i].In(loc), "Mon 2 Jan 2006 15:04 MST"))
 	}
-	if s.Kind == string(provider.KindBlizz) {
+	switch {
+	case s.Kind != string(provider.KindBlizz):
+	case opts.series:
 		a.info("still to do: move the meetings of %s in Blizz (TeamViewer Meeting) to the new times", meetingDisplay(s.MeetingID))
+	default:
+		a.info("still to do: move the meeting %s in Blizz (TeamViewer Meeting) to the new time", meetingDisplay(s.MeetingID))
 	}
 	return nil
 }

@@ -376,7 +376,7 @@ func runSessionMove(ctx context.Context, a *app, ref string, opts *sessionMoveOp
 	d := m.data
 	d.Start, d.Duration, d.Moved, d.PreviousStart = start.UTC(), dur, true, s.Start
 	if s.IsGroup() {
-		return a.moveGroup(ctx, db, s, d, opts, warnings, loc, now)
+		return a.moveDates(ctx, db, s, []session.Session{s}, []time.Time{d.Start}, dur, opts, warnings, loc, now)
 	}
 	tmpl, err := a.templates()
 	if err != nil {
