@@ -423,34 +423,47 @@ func runSessionNew(ctx context.Context, a *app, opts *sessionNewOptions) error {
 // key. Without a key file the real run would make a new key, which matches no
 // proof; a throw-away key does the same here.
 func (a *app) checkSession(ctx context.Context, p *plannedSession, opts *sessionNewOptions) error {
-	path, err := a.dbPath()
+	c, err := a.checkNewSession(ctx, store.NewSession{Session: p.session, NewConsent: opts.newConsent})
 	if err != nil {
 		return err
 	}
+	p.person = c
+	return nil
+}
+
+// checkNewSession is a dry run's check against the stored records: what the real run would
+// refuse (a withdrawn client, a room of someone else's) is refused, and nothing is written.
+// Without a database there is nothing to refuse; without a proof key a throwaway one stands in
+// (no withdrawal can exist without the real one).
+func (a *app) checkNewSession(ctx context.Context, ns store.NewSession) (store.Created, error) {
+	path, err := a.dbPath()
+	if err != nil {
+		return store.Created{}, err
+	}
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-		return nil // nothing stored yet, so nothing to refuse
+		return store.Created{}, nil
 	}
 	db, err := a.openStore(ctx)
 	if err != nil {
-		return err
+		return store.Created{}, err
 	}
 	defer db.Close()
 	key, err := a.checkedProofKey(ctx, db, false)
 	if err != nil {
-		return err
+		return store.Created{}, err
 	}
 	if key == nil {
 		key = make([]byte, consent.KeySize)
 		if _, err := rand.Read(key); err != nil {
-			return err
+			return store.Created{}, err
 		}
 	}
-	c, err := db.CheckNewSession(ctx, store.NewSession{Session: p.session, ProofKey: key, NewConsent: opts.newConsent})
+	ns.ProofKey = key
+	c, err := db.CheckNewSession(ctx, ns)
 	if err != nil {
-		return personError(err)
+		return store.Created{}, personError(err)
 	}
-	p.person = c
-	return nil
+	return c, nil
 }
 
 // storeSession prepares the requested files, stores the session, and only

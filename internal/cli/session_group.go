@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
@@ -164,7 +163,7 @@ func runSessionGroup(ctx context.Context, a *app, opts *sessionNewOptions) error
 
 	short := session.ShortID(first.ID)
 	if opts.dryRun {
-		if err := a.checkGroup(ctx, ns); err != nil {
+		if _, err := a.checkNewSession(ctx, ns); err != nil {
 			return err
 		}
 	} else {
@@ -340,37 +339,6 @@ func (a *app) storeGroup(ctx context.Context, ns store.NewSession, mails []group
 			return withHint(fmt.Errorf("session %s is stored, but a file could not be written: %w", short, err),
 				"cancel the sessions and plan them again to get the files")
 		}
-	}
-	return nil
-}
-
-// checkGroup is the dry run's check against the stored records.
-func (a *app) checkGroup(ctx context.Context, ns store.NewSession) error {
-	path, err := a.dbPath()
-	if err != nil {
-		return err
-	}
-	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-		return nil
-	}
-	db, err := a.openStore(ctx)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	key, err := a.checkedProofKey(ctx, db, false)
-	if err != nil {
-		return err
-	}
-	if key == nil {
-		key = make([]byte, consent.KeySize)
-		if _, err := rand.Read(key); err != nil {
-			return err
-		}
-	}
-	ns.ProofKey = key
-	if _, err := db.CheckNewSession(ctx, ns); err != nil {
-		return personError(err)
 	}
 	return nil
 }
