@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -289,8 +290,9 @@ func (a *app) runExport(ctx context.Context, opts exportOptions, job exportJob) 
 	}
 	var ev audit.Event
 	var rows int64
-	// emit writes the whole export to w and records it.
-	emit := func(w io.Writer) error {
+	// emit writes the whole export to w and records it. beforeLock runs before the write lock
+	// is taken for the end of the export.
+	emit := func(w io.Writer, beforeLock func()) error {
 		rw, err := export.NewRowWriter(w, opts.format, export.Header{Kind: job.kind, GeneratedAt: x.Now(), Params: params}, job.columns)
 		if err != nil {
 			return err
@@ -302,6 +304,12 @@ func (a *app) runExport(ctx context.Context, opts exportOptions, job exportJob) 
 		if err := job.stream(x, write); err != nil {
 			return err
 		}
+		// Everything streamed so far reaches w before the lock: a write error refuses the
+		// export before anything is recorded.
+		if err := rw.Flush(); err != nil {
+			return err
+		}
+		beforeLock()
 		if job.tail != nil && !db.ReadOnly() {
 			if err := x.Lock(ctx); err != nil {
 				return err
@@ -341,10 +349,21 @@ func (a *app) runExport(ctx context.Context, opts exportOptions, job exportJob) 
 	}
 
 	if opts.out == "" {
-		if err := emit(a.deps.Stdout); err != nil {
+		// Whoever reads stdout may be slow (a pager, a full pipe): the rows reach it before the
+		// write lock is taken; what is written while the export holds the lock (the events
+		// since its snapshot, its own row, the end) waits in memory until the commit, so no
+		// reader of the output can keep another counsel from writing.
+		out := &heldWriter{w: a.deps.Stdout}
+		if err := emit(out, out.hold); err != nil {
 			return err
 		}
 		if err := x.Commit(); err != nil {
+			return err
+		}
+		if !db.ReadOnly() {
+			a.changed = fmt.Sprintf("the export is recorded in the audit trail (head seq %d)", ev.Seq)
+		}
+		if err := out.release(); err != nil {
 			return err
 		}
 		stopProgress()
@@ -357,7 +376,7 @@ func (a *app) runExport(ctx context.Context, opts exportOptions, job exportJob) 
 	var emitErr error
 	data, err := safefile.Prepare(opts.out, opts.force, func(w io.Writer) error {
 		hw := export.NewHashWriter(w)
-		if emitErr = emit(hw); emitErr != nil {
+		if emitErr = emit(hw, func() {}); emitErr != nil {
 			return emitErr
 		}
 		sum = hw.Sum()
@@ -397,4 +416,28 @@ func (a *app) runExport(ctx context.Context, opts exportOptions, job exportJob) 
 		a.info("wrote %s (%d rows); audit head seq %d hash %s", opts.out, rows, ev.Seq, ev.Hash)
 	}
 	return nil
+}
+
+// heldWriter passes writes through until hold, then keeps them in memory until release.
+type heldWriter struct {
+	w    io.Writer
+	held *bytes.Buffer
+}
+
+func (h *heldWriter) Write(p []byte) (int, error) {
+	if h.held != nil {
+		return h.held.Write(p)
+	}
+	return h.w.Write(p)
+}
+
+func (h *heldWriter) hold() { h.held = new(bytes.Buffer) }
+
+func (h *heldWriter) release() error {
+	if h.held == nil {
+		return nil
+	}
+	_, err := h.w.Write(h.held.Bytes())
+	h.held = nil
+	return err
 }

@@ -190,3 +190,11 @@ func (j *JSON) Close(head audit.Head) error {
 
 // Rows returns the number of rows written.
 func (j *JSON) Rows() int64 { return j.rows }
+
+// Flush writes the buffered rows; the envelope's end follows with Close.
+func (j *JSON) Flush() error {
+	if j.err != nil {
+		return j.err
+	}
+	return j.w.Flush()
+}

@@ -33,6 +33,8 @@ type RowWriter interface {
 	Close(head audit.Head) error
 	// Rows returns the number of records written.
 	Rows() int64
+	// Flush writes what is buffered, so that a write error shows before the export is recorded.
+	Flush() error
 }
 
 // NewRowWriter returns a writer for format (FormatCSV, FormatNDJSON or FormatJSON). columns
