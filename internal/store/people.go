@@ -126,7 +126,7 @@ func mergePerson(ctx context.Context, tx *sql.Tx, now time.Time, into, from stri
 	// Every changed row is bound to the trail again (record.put for the moved
 	// rows, record.deleted for the merged person's row).
 	for i, table := range tables {
-		if err := recordRowsIn(ctx, tx, now, table, rows[i]); err != nil {
+		if err := recordRows(ctx, tx, now, table, rows[i]); err != nil {
 			return err
 		}
 	}

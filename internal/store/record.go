@@ -239,36 +239,10 @@ func recordRows(ctx context.Context, tx *sql.Tx, now time.Time, table string, id
 		return err
 	}
 	b := newRowBuffer(t)
-	// A migration's Go step (fillNameKeys) records rows before a later
-	// migration adds the table's newest columns; that migration's baseline
-	// records them again with every column.
-	if b.sel, err = t.selectListIn(ctx, tx); err != nil {
-		return err
-	}
-	for _, id := range ids {
-		if err := recordRowWith(ctx, tx, now, dg, t, b, id); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// recordRowsIn is recordRows for a migration's Go step, when the table may
-// not have every column yet (see selectListIn): a later migration that adds
-// or removes a column records every row of the table again.
-func recordRowsIn(ctx context.Context, tx *sql.Tx, now time.Time, table string, ids []string) error {
-	if len(ids) == 0 {
-		return nil
-	}
-	t, ok := recordTableNamed(table)
-	if !ok {
-		return fmt.Errorf("record %s: not a record table", table)
-	}
-	dg, err := recordDigester(ctx, tx)
-	if err != nil {
-		return err
-	}
-	b := newRowBuffer(t)
+	// The columns the table has now (see selectListIn): a migration's Go step
+	// (fillNameKeys) records rows before a later migration adds the table's
+	// newest columns; that migration's baseline records them again with every
+	// column.
 	if b.sel, err = t.selectListIn(ctx, tx); err != nil {
 		return err
 	}
