@@ -26,12 +26,7 @@ func (d *DB) AuditHead(ctx context.Context) (audit.Head, error) {
 	return auditHead(ctx, d.db)
 }
 
-type rowQuerier interface {
-	querier
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}
-
-func auditHead(ctx context.Context, q rowQuerier) (audit.Head, error) {
+func auditHead(ctx context.Context, q querier) (audit.Head, error) {
 	var h audit.Head
 	err := q.QueryRowContext(ctx, "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1").Scan(&h.Seq, &h.Hash)
 	if errors.Is(err, sql.ErrNoRows) {

@@ -71,13 +71,6 @@ type Withdrawal struct {
 	RetainUntil  time.Time
 }
 
-// dbtx is what *sql.DB and *sql.Tx share.
-type dbtx interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-}
-
 // Subject is everything stored about one person, as found by a name (and
 // the proof key) or a session ID.
 type Subject struct {
@@ -114,7 +107,7 @@ func (d *DB) FindSubject(ctx context.Context, q SubjectQuery) (Subject, error) {
 	return s, err
 }
 
-func findSubject(ctx context.Context, tx dbtx, q SubjectQuery) (Subject, error) {
+func findSubject(ctx context.Context, tx querier, q SubjectQuery) (Subject, error) {
 	var s Subject
 	name, nameErr := session.NormaliseName(q.Ref)
 	var byName, bySession Person
@@ -192,14 +185,14 @@ func scanPerson(r scanner) (Person, error) {
 	return p, nil
 }
 
-func personByID(ctx context.Context, tx dbtx, id string) (Person, error) {
+func personByID(ctx context.Context, tx querier, id string) (Person, error) {
 	return scanPerson(tx.QueryRowContext(ctx, "SELECT "+personColumns+" FROM people WHERE id = ?", id))
 }
 
 // personByIDRef finds a person by their full ID or their short ID (as
 // session list shows it). Unlike session IDs, no shorter beginning is taken:
 // a name can look like one (Bede, Cafe), and a person must not be mistaken.
-func personByIDRef(ctx context.Context, tx dbtx, ref string) (Person, error) {
+func personByIDRef(ctx context.Context, tx querier, ref string) (Person, error) {
 	ref = strings.ToLower(strings.TrimSpace(ref))
 	if !idShaped(ref) || (len(ref) != session.ShortIDLen && len(ref) != 36) {
 		return Person{}, ErrNoPerson
@@ -233,7 +226,7 @@ func personByIDRef(ctx context.Context, tx dbtx, ref string) (Person, error) {
 // several participants.
 var ErrGroupSession = errors.New("is a group session; name the person instead of the session")
 
-func personBySession(ctx context.Context, tx dbtx, ref string) (Person, error) {
+func personBySession(ctx context.Context, tx querier, ref string) (Person, error) {
 	s, err := findSession(ctx, tx, ref)
 	if err != nil {
 		return Person{}, err
@@ -245,7 +238,7 @@ func personBySession(ctx context.Context, tx dbtx, ref string) (Person, error) {
 		" FROM people WHERE id = (SELECT person_id FROM session_participants WHERE session_id = ?)", s.ID))
 }
 
-func sessionsOfPerson(ctx context.Context, tx dbtx, personID string) ([]session.Session, error) {
+func sessionsOfPerson(ctx context.Context, tx querier, personID string) ([]session.Session, error) {
 	rows, err := tx.QueryContext(ctx, "SELECT "+sessionColumns+` FROM sessions s
 		WHERE s.id IN (SELECT session_id FROM session_participants WHERE person_id = ?) ORDER BY s.starts_at, s.id`, personID)
 	if err != nil {
@@ -266,7 +259,7 @@ func sessionsOfPerson(ctx context.Context, tx dbtx, personID string) ([]session.
 const consentColumns = `id, person_id, COALESCE(session_id, ''), event, timestamp, jurisdiction, legal_basis,
 	purpose, notice_language, notice_version, notice_hash, collection_method, recorded_by`
 
-func consentEventsOfPerson(ctx context.Context, tx dbtx, personID string) ([]ConsentEvent, error) {
+func consentEventsOfPerson(ctx context.Context, tx querier, personID string) ([]ConsentEvent, error) {
 	rows, err := tx.QueryContext(ctx, "SELECT "+consentColumns+
 		" FROM consent_events WHERE person_id = ? ORDER BY timestamp, id", personID)
 	if err != nil {
@@ -291,7 +284,7 @@ func consentEventsOfPerson(ctx context.Context, tx dbtx, personID string) ([]Con
 // session.NormaliseName): proofs are keyed hashes of the name's comparison
 // key, so every spelling finds them. Proofs made before names had a key
 // (schema 1) hash the spelling itself; they are found by that spelling.
-func withdrawalsByName(ctx context.Context, tx dbtx, proofKey []byte, name string) ([]Withdrawal, error) {
+func withdrawalsByName(ctx context.Context, tx querier, proofKey []byte, name string) ([]Withdrawal, error) {
 	byKey, err := consent.SubjectHMAC(proofKey, session.NameKey(name))
 	if err != nil {
 		return nil, err
@@ -334,7 +327,7 @@ func lastWithdrawal(ws []Withdrawal) (Withdrawal, bool) {
 // with fresh consent has a live row again and is not asked.) The proof key is
 // required: without it a withdrawal could not be seen, so the check fails
 // rather than pass.
-func refuseWithdrawn(ctx context.Context, tx dbtx, name string, key []byte, newConsent bool) error {
+func refuseWithdrawn(ctx context.Context, tx querier, name string, key []byte, newConsent bool) error {
 	if len(key) != consent.KeySize {
 		return fmt.Errorf("withdrawals cannot be checked: %w", consent.ErrKeySize)
 	}
@@ -415,7 +408,7 @@ func (d *DB) ConfirmConsent(ctx context.Context, c Confirmation) (ConsentEvent, 
 	return e, err
 }
 
-func insertConsentEvent(ctx context.Context, tx dbtx, e ConsentEvent) error {
+func insertConsentEvent(ctx context.Context, tx querier, e ConsentEvent) error {
 	var sessionID any
 	if e.SessionID != "" {
 		sessionID = e.SessionID

@@ -107,18 +107,9 @@ type ExportFilter struct {
 }
 
 func (f ExportFilter) where() (string, []any) {
-	var where []string
-	var args []any
-	if !f.From.IsZero() {
-		where, args = append(where, "s.starts_at >= ?"), append(args, formatTime(f.From))
-	}
-	if !f.To.IsZero() {
-		where, args = append(where, "s.starts_at < ?"), append(args, formatTime(f.To))
-	}
-	if len(where) == 0 {
-		return "", nil
-	}
-	return " WHERE " + strings.Join(where, " AND "), args
+	var c conds
+	c.startsWithin(f.From, f.To)
+	return c.clause(), c.args
 }
 
 // CountSessions returns how many sessions Sessions will stream for f.
@@ -190,7 +181,7 @@ func (x *Export) sessions(ctx context.Context, f ExportFilter, fn func(export.Se
 						r.end()
 					}
 				}()
-				qs := []dbtx{x.tx}
+				qs := []querier{x.tx}
 				for _, r := range readers {
 					qs = append(qs, r.tx)
 				}
@@ -308,25 +299,13 @@ func sessionsQuery(f ExportFilter, c chunk) (string, []any) {
 	if f.WithNames {
 		q += participantJoin
 	}
-	where, args := f.where()
-	var more []string
-	if c.lo != "" {
-		more, args = append(more, "s.starts_at >= ?"), append(args, c.lo)
-	}
-	if c.hi != "" {
-		more, args = append(more, "s.starts_at < ?"), append(args, c.hi)
-	}
+	var w conds
+	w.startsWithin(f.From, f.To)
+	w.startsIn(c.lo, c.hi)
 	if c.eq != "" {
-		more, args = append(more, "s.starts_at = ?"), append(args, c.eq)
+		w.add("s.starts_at = ?", c.eq)
 	}
-	if len(more) > 0 {
-		if where == "" {
-			where = " WHERE "
-		} else {
-			where += " AND "
-		}
-		where += strings.Join(more, " AND ")
-	}
+	where, args := w.clause(), w.args
 	if c.eq != "" {
 		if f.WithNames {
 			return q + where + " ORDER BY s.starts_at, s.id, x.person_id", args
@@ -346,7 +325,7 @@ const maxGroupRows = 1024
 // ORDER BY s.starts_at, s.id, and hands them to emit in batches of at most batchRows; emit
 // must not keep the slice. A row whose times are not in the stored form fails the scan at
 // its place in that order.
-func scanSessions(ctx context.Context, q dbtx, f ExportFilter, c chunk, emit func([]export.Session) error) error {
+func scanSessions(ctx context.Context, q querier, f ExportFilter, c chunk, emit func([]export.Session) error) error {
 	query, args := sessionsQuery(f, c)
 	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
@@ -442,7 +421,7 @@ func scanSessions(ctx context.Context, q dbtx, f ExportFilter, c chunk, emit fun
 }
 
 // splitSession turns one joined row into a session.
-func splitSession(ctx context.Context, q dbtx, withNames bool, line string) (export.Session, error) {
+func splitSession(ctx context.Context, q querier, withNames bool, line string) (export.Session, error) {
 	want := 13
 	if withNames {
 		want = 14
@@ -498,7 +477,7 @@ func checkTimes(s export.Session) error {
 }
 
 // refetchSession reads one session by rowid, column by column.
-func refetchSession(ctx context.Context, q dbtx, withNames bool, rowid string) (export.Session, error) {
+func refetchSession(ctx context.Context, q querier, withNames bool, rowid string) (export.Session, error) {
 	cols := "s.id, " + soleParticipant + ", s.provider_id, s.kind, s.starts_at, s.timezone, s.duration_min, s.place, s.status, s.created_at, COALESCE(s.cancelled_at, ''), " + participantCount
 	from := " FROM sessions s"
 	if withNames {
@@ -590,7 +569,7 @@ type batch struct {
 // readChunks reads the chunks between bounds with one reader per transaction in qs (all in
 // the export's snapshot, see snapshotReaders), reader r taking chunks r, r+readers, …, and
 // calls fn with the rows in chunk order. All readers have finished when readChunks returns.
-func (x *Export) readChunks(ctx context.Context, f ExportFilter, bounds []string, qs []dbtx, fn func(export.Session) error) error {
+func (x *Export) readChunks(ctx context.Context, f ExportFilter, bounds []string, qs []querier, fn func(export.Session) error) error {
 	readers := len(qs)
 	// Reader 0 reads in the export's transaction: give its connection the readers' cache
 	// for the while (see readerCacheKiB), then SQLite's default again.
@@ -657,7 +636,7 @@ func (x *Export) readChunks(ctx context.Context, f ExportFilter, bounds []string
 
 // readChunksOf is reader r: it scans its chunks in order and queues their rows, ending each
 // chunk (or the first failure) with a batch marked last.
-func (x *Export) readChunksOf(ctx context.Context, q dbtx, f ExportFilter, chunks []chunk, r, readers int,
+func (x *Export) readChunksOf(ctx context.Context, q querier, f ExportFilter, chunks []chunk, r, readers int,
 	out chan<- batch, spares <-chan []export.Session) {
 	send := func(b batch) bool {
 		select {

@@ -90,7 +90,7 @@ func roomOf(joinURL string) string {
 }
 
 // participantsOf lists the people of a session in the order they were added.
-func participantsOf(ctx context.Context, tx dbtx, sessionID string) ([]Person, error) {
+func participantsOf(ctx context.Context, tx querier, sessionID string) ([]Person, error) {
 	rows, err := tx.QueryContext(ctx, "SELECT "+personColumns+
 		" FROM people WHERE id IN (SELECT person_id FROM session_participants WHERE session_id = ?) ORDER BY created_at, id", sessionID)
 	if err != nil {

@@ -13,7 +13,7 @@ import (
 
 // personByKey finds the person (not erased) whose name has this comparison
 // key (session.NameKey).
-func personByKey(ctx context.Context, tx dbtx, key string) (Person, error) {
+func personByKey(ctx context.Context, tx querier, key string) (Person, error) {
 	return scanPerson(tx.QueryRowContext(ctx, "SELECT "+personColumns+" FROM people WHERE name_key = ?", key))
 }
 

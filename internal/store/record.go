@@ -179,7 +179,7 @@ func keyString(v any) string {
 	return fmt.Sprint(v)
 }
 
-func recordDigester(ctx context.Context, q rowQuerier) (*audit.RecordDigester, error) {
+func recordDigester(ctx context.Context, q querier) (*audit.RecordDigester, error) {
 	var key []byte
 	if err := q.QueryRowContext(ctx, "SELECT key FROM record_key WHERE id = 1").Scan(&key); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
@@ -255,7 +255,7 @@ func recordRows(ctx context.Context, tx *sql.Tx, now time.Time, table string, id
 }
 
 // selectIDs returns the first column of every row of query.
-func selectIDs(ctx context.Context, tx dbtx, query string, args ...any) ([]string, error) {
+func selectIDs(ctx context.Context, tx querier, query string, args ...any) ([]string, error) {
 	rows, err := tx.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err

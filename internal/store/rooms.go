@@ -42,7 +42,7 @@ const roomKey = "lower(substr(join_url, 1, instr(join_url || '#', '#') - 1))"
 // be in no stored session, so any stored use of the room refuses them). A
 // room that a withdrawing participant left is refused to everyone: that
 // person still has the link.
-func checkRoom(ctx context.Context, tx dbtx, s session.Session, personIDs []string) error {
+func checkRoom(ctx context.Context, tx querier, s session.Session, personIDs []string) error {
 	known := []string{} // "[]", not "null": json_each(null) gives one NULL row, and NOT IN (NULL) is never true
 	for _, id := range personIDs {
 		if id != "" {

@@ -163,7 +163,7 @@ func (d *DB) CheckNewSession(ctx context.Context, ns NewSession) (Created, error
 // meeting room belongs to no other session or series with other
 // participants. It returns the known people (a zero Person for a new name),
 // in the order of the clients.
-func admitSession(ctx context.Context, tx dbtx, ns NewSession) ([]Person, error) {
+func admitSession(ctx context.Context, tx querier, ns NewSession) ([]Person, error) {
 	names, _, err := ns.clients()
 	if err != nil {
 		return nil, err
@@ -350,26 +350,17 @@ const sessionColumns = `s.id,
 // ListSessions returns sessions ordered by start, and whether more matched
 // than the limit allowed.
 func (d *DB) ListSessions(ctx context.Context, f SessionFilter) ([]session.Session, bool, error) {
-	var where []string
-	var args []any
-	if !f.From.IsZero() {
-		where, args = append(where, "s.starts_at >= ?"), append(args, formatTime(f.From))
-	}
-	if !f.To.IsZero() {
-		where, args = append(where, "s.starts_at < ?"), append(args, formatTime(f.To))
-	}
+	var c conds
+	c.startsWithin(f.From, f.To)
 	if !f.WithCancelled {
-		where = append(where, "s.status = 'scheduled'")
+		c.add("s.status = 'scheduled'")
 	}
-	q := "SELECT " + sessionColumns + " FROM sessions s"
-	if len(where) > 0 {
-		q += " WHERE " + strings.Join(where, " AND ")
-	}
+	q := "SELECT " + sessionColumns + " FROM sessions s" + c.clause()
 	q += " ORDER BY s.starts_at, s.id"
 	if f.Limit > 0 {
 		q += " LIMIT " + strconv.Itoa(f.Limit+1) // one more tells whether more exist
 	}
-	rows, err := d.db.QueryContext(ctx, q, args...)
+	rows, err := d.db.QueryContext(ctx, q, c.args...)
 	if err != nil {
 		return nil, false, mapErr(err)
 	}
@@ -396,10 +387,6 @@ func (d *DB) ListSessions(ctx context.Context, f SessionFilter) ([]session.Sessi
 // short form (the last characters, as shown in lists).
 func (d *DB) FindSession(ctx context.Context, ref string) (session.Session, error) {
 	return findSession(ctx, d.db, ref)
-}
-
-type querier interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
 func findSession(ctx context.Context, q querier, ref string) (session.Session, error) {
@@ -581,8 +568,6 @@ func moveSession(ctx context.Context, tx *sql.Tx, now time.Time, m Move) (before
 	}
 	return before, after, nil
 }
-
-type scanner interface{ Scan(dest ...any) error }
 
 func scanSession(r scanner) (session.Session, error) {
 	var s session.Session

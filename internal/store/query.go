@@ -1,0 +1,62 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+	"time"
+)
+
+// querier is what *sql.DB, *sql.Tx and *sql.Conn share that the store needs: one
+// interface, so a read helper runs the same inside a use case's transaction, on the
+// database, or on an export reader's own connection.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// scanner is one result row, *sql.Row or *sql.Rows: not a way to query but what a query
+// gives back, so that one scan function reads a row whether it came alone or in a set.
+type scanner interface{ Scan(dest ...any) error }
+
+// conds is a WHERE clause built from conditions joined by AND, with their arguments.
+type conds struct {
+	where []string
+	args  []any
+}
+
+func (c *conds) add(cond string, args ...any) {
+	c.where, c.args = append(c.where, cond), append(c.args, args...)
+}
+
+// startsIn limits the sessions (aliased s) to those starting in [lo, hi), bounds in
+// the stored form; an empty bound is open.
+func (c *conds) startsIn(lo, hi string) {
+	if lo != "" {
+		c.add("s.starts_at >= ?", lo)
+	}
+	if hi != "" {
+		c.add("s.starts_at < ?", hi)
+	}
+}
+
+// startsWithin is startsIn for times; a zero time is an open bound.
+func (c *conds) startsWithin(from, to time.Time) {
+	c.startsIn(timeBound(from), timeBound(to))
+}
+
+func timeBound(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return formatTime(t)
+}
+
+// clause is " WHERE ..." or, without conditions, "".
+func (c *conds) clause() string {
+	if len(c.where) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(c.where, " AND ")
+}
