@@ -215,7 +215,10 @@ type pattern struct {
 	literal int // characters outside verbs: more is more specific
 }
 
-var verbRE = regexp.MustCompile(`%(\[(\d+)\])?[-+# 0]*(\d+|\*)?(\.\d+)?([a-zA-Z%])`)
+// verbRE finds fmt verbs; compiled on first use, as only German output needs it.
+var verbRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`%(\[(\d+)\])?[-+# 0]*(\d+|\*)?(\.\d+)?([a-zA-Z%])`)
+})
 
 func (c *catalogue) patternList() []pattern {
 	c.once.Do(func() {
@@ -242,7 +245,7 @@ func compilePattern(en, de string) (pattern, bool) {
 	re.WriteString(`^`)
 	p := pattern{}
 	last := 0
-	locs := verbRE.FindAllStringSubmatchIndex(en, -1)
+	locs := verbRE().FindAllStringSubmatchIndex(en, -1)
 	for _, l := range locs {
 		lit := en[last:l[0]]
 		re.WriteString(regexp.QuoteMeta(lit))
@@ -285,7 +288,7 @@ func compilePattern(en, de string) (pattern, bool) {
 	// English argument with the same index.
 	var out strings.Builder
 	last, seq := 0, 0
-	for _, l := range verbRE.FindAllStringSubmatchIndex(de, -1) {
+	for _, l := range verbRE().FindAllStringSubmatchIndex(de, -1) {
 		out.WriteString(strings.ReplaceAll(de[last:l[0]], "%", "%%"))
 		last = l[1]
 		if de[l[1]-1] == '%' {
@@ -309,7 +312,7 @@ func compilePattern(en, de string) (pattern, bool) {
 func verbs(format string) map[int]string {
 	out := map[int]string{}
 	seq := 0
-	for _, m := range verbRE.FindAllStringSubmatch(format, -1) {
+	for _, m := range verbRE().FindAllStringSubmatch(format, -1) {
 		if m[5] == "%" {
 			continue
 		}

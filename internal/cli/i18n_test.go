@@ -62,7 +62,7 @@ var wordRE = regexp.MustCompile(`[A-Za-z]{2,}`)
 var keyLine = regexp.MustCompile(`^[a-z_]+: `)
 
 func hasWords(s string) bool {
-	return wordRE.MatchString(verbRE.ReplaceAllString(s, ""))
+	return wordRE.MatchString(verbRE().ReplaceAllString(s, ""))
 }
 
 // TestCatalogueComplete walks the command tree and the source of package

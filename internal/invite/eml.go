@@ -14,6 +14,7 @@ import (
 	"net/textproto"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -52,8 +53,11 @@ type Header struct {
 	MessageID string // "id@domain", with or without angle brackets
 }
 
-// messageID is a dot-atom "@" dot-atom (RFC 5322 3.6.4, without the obsolete forms).
-var messageID = regexp.MustCompile(`^[A-Za-z0-9!#$%&'*+/=?^_` + "`" + `{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_` + "`" + `{|}~-]+)*@[A-Za-z0-9!#$%&'*+/=?^_` + "`" + `{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_` + "`" + `{|}~-]+)*$`)
+// messageID is a dot-atom "@" dot-atom (RFC 5322 3.6.4, without the obsolete forms), compiled
+// on first use: most commands never write a draft.
+var messageID = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^[A-Za-z0-9!#$%&'*+/=?^_` + "`" + `{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_` + "`" + `{|}~-]+)*@[A-Za-z0-9!#$%&'*+/=?^_` + "`" + `{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_` + "`" + `{|}~-]+)*$`)
+})
 
 // EML writes m as a draft e-mail (RFC 5322, MIME): multipart/mixed with the
 // body as text/plain (UTF-8, quoted-printable) and, when ics is not empty,
@@ -79,7 +83,7 @@ func EML(w io.Writer, m Message, h Header, ics []byte) error {
 		}
 	}
 	id := strings.TrimSuffix(strings.TrimPrefix(h.MessageID, "<"), ">")
-	if !messageID.MatchString(id) {
+	if !messageID().MatchString(id) {
 		return errors.New("invite: MessageID is not of the form id@domain")
 	}
 	if m.Subject == "" || m.Subject != oneLine(m.Subject) {

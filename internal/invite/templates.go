@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"text/template"
 	"time"
 
@@ -31,8 +32,11 @@ type langSet struct {
 }
 
 // versionLine is the required first line of every template, for example
-// {{/* version: consent-de-2026-11-28 */ -}} (trim markers optional).
-var versionLine = regexp.MustCompile(`^\{\{(?:- )?/\* version: ([A-Za-z0-9][A-Za-z0-9._+-]{0,63}) \*/(?: -)?\}\}\r?$`)
+// {{/* version: consent-de-2026-11-28 */ -}} (trim markers optional). Compiled on first use,
+// when templates are loaded, not at every start.
+var versionLine = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^\{\{(?:- )?/\* version: ([A-Za-z0-9][A-Za-z0-9._+-]{0,63}) \*/(?: -)?\}\}\r?$`)
+})
 
 // LoadTemplates parses the templates for every language: invite.LANG.tmpl
 // and consent.LANG.tmpl from embedded, each replaced by a file of the same
@@ -122,7 +126,7 @@ func load(embedded fs.FS, overrideDir, file string) (*template.Template, string,
 		}
 	}
 	first, _, _ := strings.Cut(string(src), "\n")
-	m := versionLine.FindStringSubmatch(first)
+	m := versionLine().FindStringSubmatch(first)
 	if m == nil {
 		return nil, "", fmt.Errorf("invite: %s:1: the first line must be {{/* version: NAME */}}", name)
 	}

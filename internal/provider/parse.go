@@ -151,7 +151,7 @@ func parse(name string, b []byte) ([]record, error) {
 	return recs, nil
 }
 
-var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+var yamlLineRE = lazyRE(`^yaml: line (\d+): (.*)$`)
 
 // decodeDocument parses exactly one YAML document into a node tree. It
 // returns (nil, true) for an empty file.
@@ -207,7 +207,7 @@ var yamlParserProblems = []string{
 
 func addYAMLError(el *errList, err error) {
 	msg := err.Error()
-	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
+	if m := yamlLineRE().FindStringSubmatch(msg); m != nil {
 		if n, convErr := strconv.Atoi(m[1]); convErr == nil {
 			for _, p := range yamlParserProblems {
 				if m[2] == p {
@@ -262,12 +262,12 @@ func decodeStruct(el *errList, n *yaml.Node, v reflect.Value, prefix string, lin
 	}
 }
 
-var plainKeyRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,40}$`)
+var plainKeyRE = lazyRE(`^[A-Za-z0-9_-]{1,40}$`)
 
 // shownKey is an unknown key as an error may show it: plain words as they
 // are, anything else quoted and cut short, so one error stays one line.
 func shownKey(k string) string {
-	if plainKeyRE.MatchString(k) {
+	if plainKeyRE().MatchString(k) {
 		return k
 	}
 	if r := []rune(k); len(r) > 40 {
@@ -393,11 +393,17 @@ func scalarString(n *yaml.Node) (string, bool) {
 	return "", false
 }
 
+// lazyRE compiles a pattern on first use: only a counsellor's own provider file is parsed, so
+// most runs never need one, and compiling them all at start cost every command.
+func lazyRE(expr string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
+}
+
 var (
-	idRE       = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
-	yearRE     = regexp.MustCompile(`^[0-9]{4}$`)
-	yearMonRE  = regexp.MustCompile(`^[0-9]{4}-(0[1-9]|1[0-2])$`)
-	fullDateRE = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}$`)
+	idRE       = lazyRE(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+	yearRE     = lazyRE(`^[0-9]{4}$`)
+	yearMonRE  = lazyRE(`^[0-9]{4}-(0[1-9]|1[0-2])$`)
+	fullDateRE = lazyRE(`^[0-9]{4}-[0-9]{2}-[0-9]{2}$`)
 )
 
 // validate checks one record; every message names the field it is about.
@@ -450,7 +456,7 @@ func validate(el *errList, r record) {
 	}
 
 	if line("id", p.ID, true, maxLine) {
-		if len(p.ID) > maxIDLen || !idRE.MatchString(p.ID) {
+		if len(p.ID) > maxIDLen || !idRE().MatchString(p.ID) {
 			el.add(at("id"), "id", "want a lower-case slug of letters, digits and single hyphens, at most %d characters (e.g. jitsi-example)", maxIDLen)
 		}
 	}
@@ -796,7 +802,7 @@ func checkText(s string, multiline bool, max int) string {
 }
 
 func parseDate(s string) (time.Time, bool) {
-	if !fullDateRE.MatchString(s) {
+	if !fullDateRE().MatchString(s) {
 		return time.Time{}, false
 	}
 	t, err := time.Parse(dateLayout, s)
@@ -807,7 +813,7 @@ func parseDate(s string) (time.Time, bool) {
 }
 
 func ratingDate(s string) bool {
-	if yearRE.MatchString(s) || yearMonRE.MatchString(s) {
+	if yearRE().MatchString(s) || yearMonRE().MatchString(s) {
 		return true
 	}
 	_, ok := parseDate(s)

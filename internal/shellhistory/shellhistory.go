@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"sync"
 
 	"github.com/expeerienced/counsel/internal/safefile"
 )
@@ -155,7 +156,7 @@ func read(path string) ([]byte, error) {
 	return b, nil
 }
 
-var bashTime = regexp.MustCompile(`^#[0-9]+\r?\n$`)
+var bashTime = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^#[0-9]+\r?\n$`) })
 
 // entries cuts a history file into entries, each with its line endings, so
 // that joining them gives the file back byte for byte. An entry is one
@@ -183,7 +184,7 @@ func entries(sh Shell, b []byte) [][]byte {
 		body := bytes.TrimRight(l, "\r\n")
 		switch sh {
 		case Bash:
-			joinNext = bashTime.Match(l)
+			joinNext = bashTime().Match(l)
 		case Zsh:
 			joinNext = bytes.HasSuffix(body, []byte(`\`))
 		case PowerShell:
