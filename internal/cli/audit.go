@@ -90,7 +90,7 @@ docs/auditing.md describes every key.
 	}
 	cmd.Flags().StringArrayVar(&opts.heads, "head", nil, "a head kept from an earlier export: its hash, or its side file or JSON export (repeatable)")
 	cmd.Flags().StringVar(&opts.file, "file", "", "verify this audit export instead of the database")
-	addEnumFlag(cmd.Flags(), &opts.format, "format", "text", "output format", "text", "json")
+	addFormatFlag(cmd, &opts.format, formatText, formatText, formatJSON)
 	return cmd
 }
 

@@ -250,7 +250,7 @@ the language counsel speaks to you in, and why.
 			return runConfigShow(a, opts)
 		},
 	}
-	addFormatFlag(cmd, &opts.format)
+	addListingFormatFlag(cmd, &opts.format)
 	return cmd
 }
 

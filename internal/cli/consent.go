@@ -434,7 +434,7 @@ withdraw, and when" (it needs the proof key, see docs/data-protection.md).
 			return runConsentShow(cmd.Context(), a, client, opts)
 		},
 	}
-	addEnumFlag(cmd.Flags(), &opts.format, "format", formatTable, "output format", formatTable, formatJSON)
+	addListingFormatFlag(cmd, &opts.format)
 	return cmd
 }
 

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -40,4 +41,46 @@ func CommandTreeIn(lang string) (*cobra.Command, *strings.Replacer) {
 	}
 	pairs = append(pairs, " (default ", " "+T("(default")+" ", " [flags]", " "+T("[flags]"), `"counsel manual"`, `"`+T("counsel manual")+`"`)
 	return root, strings.NewReplacer(pairs...)
+}
+
+// FormatReference is the --format vocabulary as a Markdown page in the
+// language CommandTreeIn last set: what each word means, and which words each
+// command offers (from the command tree, so the page cannot drift from it).
+func FormatReference(root *cobra.Command) string {
+	var b strings.Builder
+	b.WriteString("# " + T("Output formats (--format)") + "\n\n")
+	b.WriteString(T("Every command that prints data takes --format. A word means the same thing in every command; each command offers the words that fit what it prints, and the first one listed is its default.") + "\n\n")
+	b.WriteString("| --format | " + T("means") + " |\n|---|---|\n")
+	for _, f := range FormatWords {
+		b.WriteString("| `" + f.Word + "` | " + T(f.Meaning) + " |\n")
+	}
+	var aliases []string
+	for old, w := range formatAliases {
+		aliases = append(aliases, "`"+old+"` = `"+w+"`")
+	}
+	slices.Sort(aliases)
+	b.WriteString("\n" + T("Other spellings, accepted for scripts:") + " " + strings.Join(aliases, ", ") + ".\n\n")
+	b.WriteString("| " + T("command") + " | --format |\n|---|---|\n")
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		if f := c.Flags().Lookup("format"); f != nil {
+			if e, ok := f.Value.(*enumFlag); ok {
+				words := slices.Clone(e.allowed)
+				// The default first; an export's default comes from --out.
+				if i := slices.Index(words, f.DefValue); i > 0 {
+					words = append([]string{f.DefValue}, slices.Delete(words, i, i+1)...)
+				}
+				list := strings.Join(words, ", ")
+				if f.DefValue == "" {
+					list += " (" + T("default: from the --out file's extension") + ")"
+				}
+				b.WriteString("| `" + c.CommandPath() + "` | " + list + " |\n")
+			}
+		}
+		for _, s := range c.Commands() {
+			walk(s)
+		}
+	}
+	walk(root)
+	return b.String()
 }

@@ -54,7 +54,7 @@ check fails.
 			return nil
 		},
 	}
-	addEnumFlag(cmd.Flags(), &format, "format", "text", "output format", "text", "json")
+	addFormatFlag(cmd, &format, formatText, formatText, formatJSON)
 	return cmd
 }
 
@@ -122,7 +122,7 @@ func worst(cs []doctor.Check) doctor.Status {
 }
 
 func writeDoctor(w io.Writer, format string, cs []doctor.Check) error {
-	if format == "json" {
+	if format == formatJSON {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
 		return enc.Encode(doctorJSON{Status: string(worst(cs)), Failed: doctor.Failed(cs), Checks: cs})

@@ -46,7 +46,7 @@ func addExportFlags(cmd *cobra.Command, o *exportOptions, defaultFormat string) 
 	o.defaultFormat = defaultFormat
 	f := cmd.Flags()
 	// Not addEnumFlag: the default depends on --out, so the flag itself has none.
-	f.Var(&enumFlag{value: &o.format, allowed: export.Formats()}, "format",
+	f.Var(&enumFlag{value: &o.format, allowed: export.Formats(), aliases: formatAliases}, "format",
 		strings.Join(export.Formats(), "|")+"; default: from the --out extension (.csv, .json, .ndjson or .jsonl), "+
 			defaultFormat+" without one; another extension needs --format")
 	f.StringVar(&o.out, "out", "", `write to this file (0600) instead of stdout ("-" means stdout); CSV and NDJSON get a side file FILE.head.json`)

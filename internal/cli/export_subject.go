@@ -57,7 +57,7 @@ after.
 	}
 	cmd.Flags().StringVar(&opts.out, "out", "", `write to this file (0600) instead of stdout ("-" means stdout)`)
 	cmd.Flags().BoolVar(&opts.force, "force", false, "replace an existing --out file")
-	addEnumFlag(cmd.Flags(), &opts.format, "format", "json", "output format", "json", "letter")
+	addFormatFlag(cmd, &opts.format, formatJSON, formatJSON, formatLetter)
 	cmd.Flags().StringVar(&opts.lang, "lang", "", "language of the letter: de or en (default: config language)")
 	return cmd
 }
@@ -154,7 +154,7 @@ func runExportSubject(ctx context.Context, a *app, client string, opts *exportSu
 		to = "file"
 	}
 	var emit func(w io.Writer, s store.Subject, now time.Time) error
-	if opts.format == "letter" {
+	if opts.format == formatLetter {
 		emit = func(w io.Writer, s store.Subject, now time.Time) error {
 			_, err := io.WriteString(w, a.subjectLetter(s, now, lang, reg).Render())
 			return err

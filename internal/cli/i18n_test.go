@@ -135,6 +135,9 @@ func TestCatalogueComplete(t *testing.T) {
 	for _, k := range config.Keys {
 		need("config key "+k.Name, k.Help, false)
 	}
+	for _, f := range FormatWords {
+		need("--format word "+f.Word, f.Meaning, false)
+	}
 
 	// The source: the literal texts handed to the functions that print or
 	// return messages.

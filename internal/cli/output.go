@@ -14,16 +14,62 @@ import (
 	"github.com/expeerienced/counsel/internal/export"
 )
 
-// Output formats shared by every listing command.
+// The one --format vocabulary. A word means the same in every command; each
+// command offers the words that fit what it prints (formatFor lists them).
 const (
-	formatTable = "table"
-	formatJSON  = "json"
-	formatCSV   = "csv"
+	formatTable  = "table"  // rows and columns for people
+	formatText   = "text"   // prose for people: an e-mail, a report, a fact sheet
+	formatJSON   = "json"   // one JSON document with stable keys
+	formatNDJSON = "ndjson" // one JSON object per line
+	formatCSV    = "csv"    // comma-separated values with a header row
+	formatEML    = "eml"    // an e-mail draft (MIME) for a mail program
+	formatICS    = "ics"    // an iCalendar file
+	formatLetter = "letter" // a letter to print or send
 )
 
-// addFormatFlag adds the one --format flag every listing command shares.
-func addFormatFlag(cmd *cobra.Command, dst *string) {
-	addEnumFlag(cmd.Flags(), dst, "format", formatTable, "output format", formatTable, formatJSON, formatCSV)
+// FormatWords is the vocabulary in the order the docs list it, with what each
+// word means (English; the docs translate it).
+var FormatWords = []struct{ Word, Meaning string }{
+	{formatTable, "rows and columns for people"},
+	{formatText, "prose for people: an e-mail, a report, a fact sheet"},
+	{formatJSON, "one JSON document with stable keys, for scripts"},
+	{formatNDJSON, "one JSON object per line, for scripts and large exports"},
+	{formatCSV, "comma-separated values with a header row, for spreadsheets"},
+	{formatEML, "an e-mail draft to open in a mail program"},
+	{formatICS, "an iCalendar file for a calendar"},
+	{formatLetter, "a letter to print or send"},
+}
+
+// formatAliases are other spellings scripts may use; --format takes them and
+// stores the word they stand for.
+var formatAliases = map[string]string{
+	"jsonl": formatNDJSON, // the --out extension .jsonl already meant NDJSON
+}
+
+// addFormatFlag adds the --format flag with the default def and the words
+// this command offers; a word outside the vocabulary is a programming error.
+func addFormatFlag(cmd *cobra.Command, dst *string, def string, words ...string) {
+	for _, w := range append([]string{def}, words...) {
+		if !isFormatWord(w) {
+			panic("--format word outside the vocabulary: " + w)
+		}
+	}
+	addEnumFlag(cmd.Flags(), dst, "format", def, "output format", words...)
+	cmd.Flags().Lookup("format").Value.(*enumFlag).aliases = formatAliases
+}
+
+// addListingFormatFlag is --format of every listing command.
+func addListingFormatFlag(cmd *cobra.Command, dst *string) {
+	addFormatFlag(cmd, dst, formatTable, formatTable, formatJSON, formatCSV)
+}
+
+func isFormatWord(w string) bool {
+	for _, f := range FormatWords {
+		if f.Word == w {
+			return true
+		}
+	}
+	return false
 }
 
 // listing is one result rendered three ways: a table for people, CSV for

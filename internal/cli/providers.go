@@ -50,7 +50,7 @@ docs/providers.md.
 		},
 	}
 	cmd.Flags().BoolVar(&opts.all, "all", false, "include retired providers")
-	addFormatFlag(cmd, &opts.format)
+	addListingFormatFlag(cmd, &opts.format)
 	return cmd
 }
 
@@ -150,7 +150,7 @@ func newProvidersShowCmd(a *app) *cobra.Command {
 			return runProvidersShow(a, args[0], opts)
 		},
 	}
-	addEnumFlag(cmd.Flags(), &opts.format, "format", "text", "output format", "text", "json")
+	addFormatFlag(cmd, &opts.format, formatText, formatText, formatJSON)
 	return cmd
 }
 
@@ -164,7 +164,7 @@ func runProvidersShow(a *app, id string, opts *providersShowOptions) error {
 		return withHint(fmt.Errorf("unknown provider %q", id), "'counsel providers list --all' shows the ids")
 	}
 	w := p.Warnings(a.today())
-	if opts.format == "json" {
+	if opts.format == formatJSON {
 		if w == nil {
 			w = []string{}
 		}

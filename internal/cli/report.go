@@ -45,7 +45,7 @@ events are erased); the withdrawal counts.
 	cmd.Flags().StringVar(&opts.from, "from", "", "first day, e.g. 2026-01-01")
 	cmd.Flags().StringVar(&opts.to, "to", "", "last day, e.g. 2026-12-31")
 	addEnumFlag(cmd.Flags(), &opts.by, "by", store.ReportByMonth, "group counts by", store.ReportByMonth, store.ReportByProvider)
-	addFormatFlag(cmd, &opts.format)
+	addListingFormatFlag(cmd, &opts.format)
 	return cmd
 }
 

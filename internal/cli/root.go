@@ -221,11 +221,15 @@ func (a *app) privateDataDir(path string) error {
 type enumFlag struct {
 	value   *string
 	allowed []string
+	aliases map[string]string // other spelling -> allowed value
 }
 
 func (e *enumFlag) String() string { return *e.value }
 func (e *enumFlag) Type() string   { return "string" }
 func (e *enumFlag) Set(s string) error {
+	if v, ok := e.aliases[s]; ok {
+		s = v
+	}
 	for _, v := range e.allowed {
 		if s == v {
 			*e.value = s

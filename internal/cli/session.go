@@ -109,7 +109,7 @@ refused with both meanings: add the offset you mean, as in
 	f.BoolVar(&opts.allowPast, "allow-past", false, "accept a start in the past (to record a session afterwards)")
 	f.BoolVar(&opts.allowWeakRoom, "allow-weak-room", false, "accept a guessable Jitsi room name in --url (still warns)")
 	f.BoolVar(&opts.newConsent, "new-consent", false, "start a fresh consent for a client who withdrew earlier")
-	addEnumFlag(f, &opts.format, "format", "text", "output format", "text", "json")
+	addFormatFlag(cmd, &opts.format, formatText, formatText, formatJSON)
 	return cmd
 }
 
@@ -391,7 +391,7 @@ func runSessionNew(ctx context.Context, a *app, opts *sessionNewOptions) error {
 		a.changed = fmt.Sprintf("session %s is stored", short)
 		a.again = []string{fmt.Sprintf("'counsel session show %s --format text' prints the e-mail again (--format eml: the draft)", short)}
 	}
-	if opts.format == "json" {
+	if opts.format == formatJSON {
 		if err := writeSessionJSON(a.deps.Stdout, p, msg); err != nil {
 			return err
 		}

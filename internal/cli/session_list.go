@@ -40,7 +40,7 @@ on. --all adds past and cancelled sessions; --from and --to (dates such as
 	cmd.Flags().StringVar(&opts.from, "from", "", "first day, e.g. 2026-12-01")
 	cmd.Flags().StringVar(&opts.to, "to", "", "last day, e.g. 2026-12-31")
 	cmd.Flags().IntVar(&opts.limit, "limit", 50, "show at most N sessions (0: no limit)")
-	addEnumFlag(cmd.Flags(), &opts.format, "format", formatTable, "output format", formatTable, formatJSON, formatCSV, "text", "eml", "ics")
+	addListingFormatFlag(cmd, &opts.format)
 	return cmd
 }
 
@@ -222,7 +222,7 @@ so.
 			return runSessionShow(cmd.Context(), a, args[0], opts)
 		},
 	}
-	addEnumFlag(cmd.Flags(), &opts.format, "format", formatTable, "output format", formatTable, formatJSON, formatCSV, "text", "eml", "ics")
+	addFormatFlag(cmd, &opts.format, formatTable, formatTable, formatJSON, formatCSV, formatText, formatEML, formatICS)
 	return cmd
 }
 
@@ -237,7 +237,7 @@ func runSessionShow(ctx context.Context, a *app, ref string, opts *sessionShowOp
 		return sessionLookupError(err)
 	}
 	switch opts.format {
-	case "text", "eml", "ics":
+	case formatText, formatEML, formatICS:
 		if s.IsGroup() {
 			return a.showGroupMail(ctx, db, s, opts.format)
 		}

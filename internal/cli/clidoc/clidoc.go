@@ -43,6 +43,9 @@ func genDocs(lang, md, man string) error {
 	if err := doc.GenMarkdownTree(root, md); err != nil {
 		return fmt.Errorf("markdown reference: %w", err)
 	}
+	if err := os.WriteFile(filepath.Join(md, "formats.md"), []byte(cli.FormatReference(root)), 0o644); err != nil {
+		return err
+	}
 	date := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	header := &doc.GenManHeader{Title: "COUNSEL", Section: "1", Source: "counsel", Manual: "counsel manual", Date: &date}
 	if err := doc.GenManTree(root, header, man); err != nil {
