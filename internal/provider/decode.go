@@ -142,12 +142,12 @@ func decodeValue(el *errList, n *yaml.Node, f reflect.Value, path string, lines 
 		el.add(n.Line, path, "aliases are not supported")
 		return
 	}
-	null := n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null"
+	// A null value leaves the field as an absent one would, whatever its type.
+	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null" {
+		return
+	}
 	switch f.Kind() {
 	case reflect.String:
-		if null {
-			return
-		}
 		s, ok := scalarString(n)
 		if !ok {
 			el.add(n.Line, path, "want text")
@@ -155,9 +155,6 @@ func decodeValue(el *errList, n *yaml.Node, f reflect.Value, path string, lines 
 		}
 		f.SetString(s)
 	case reflect.Bool:
-		if null {
-			return
-		}
 		if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!bool" {
 			el.add(n.Line, path, "want true or false")
 			return
@@ -169,21 +166,12 @@ func decodeValue(el *errList, n *yaml.Node, f reflect.Value, path string, lines 
 		}
 		f.SetBool(b)
 	case reflect.Pointer:
-		if null {
-			return
-		}
 		p := reflect.New(f.Type().Elem())
 		decodeStruct(el, n, p.Elem(), path+".", lines)
 		f.Set(p)
 	case reflect.Struct:
-		if null {
-			return
-		}
 		decodeStruct(el, n, f, path+".", lines)
 	case reflect.Slice:
-		if null {
-			return
-		}
 		if n.Kind != yaml.SequenceNode {
 			el.add(n.Line, path, "want a list")
 			return
@@ -200,9 +188,6 @@ func decodeValue(el *errList, n *yaml.Node, f reflect.Value, path string, lines 
 		}
 		f.Set(s)
 	case reflect.Map:
-		if null {
-			return
-		}
 		decodeMap(el, n, f, path, lines)
 	default:
 		// Only reachable if Provider gains a field type this decoder lacks.

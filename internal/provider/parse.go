@@ -51,11 +51,15 @@ func Parse(name string, b []byte) ([]Provider, error) {
 	if err != nil {
 		return nil, err
 	}
+	return providersOf(recs), nil
+}
+
+func providersOf(recs []record) []Provider {
 	out := make([]Provider, len(recs))
 	for i, r := range recs {
 		out[i] = r.p
 	}
-	return out, nil
+	return out
 }
 
 // record is a parsed provider with the lines of its fields, kept so that
@@ -168,9 +172,5 @@ func Check(name string, b []byte) ([]Provider, error) {
 	if err := el.err(); err != nil {
 		return nil, err
 	}
-	out := make([]Provider, len(recs))
-	for i, r := range recs {
-		out[i] = r.p
-	}
-	return out, nil
+	return providersOf(recs), nil
 }

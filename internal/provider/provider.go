@@ -245,28 +245,46 @@ func (p Provider) Localized(lang string) Provider {
 	if !ok {
 		return p
 	}
-	for _, f := range []struct {
-		dst *string
-		v   string
-	}{
-		{&p.Name, t.Name},
-		{&p.Operator, t.Operator},
-		{&p.GDPRStatement, t.GDPRStatement},
-		{&p.DataCollected, t.DataCollected},
-		{&p.Encryption.Transport, t.Encryption.Transport},
-		{&p.Encryption.Limits, t.Encryption.Limits},
-		{&p.DataLocation, t.DataLocation},
-	} {
-		if f.v != "" {
-			*f.dst = f.v
-		}
-	}
 	if p.Rating != nil && t.Rating.Subject != "" {
 		r := *p.Rating
-		r.Subject = t.Rating.Subject
 		p.Rating = &r
 	}
+	for _, f := range translatedFields(&p, t) {
+		if f.v != "" && f.base != nil {
+			*f.base = f.v
+		}
+	}
 	return p
+}
+
+// translatedField is one field a Translation may replace: its name in the file, the base
+// field of the record (nil when the record has no rating to hold it), the translation's
+// value, and the rules of the base field (multi-line text, or one line of at most max).
+type translatedField struct {
+	name      string
+	base      *string
+	v         string
+	multiline bool
+	max       int
+}
+
+// translatedFields pairs t with the fields of p it replaces; Localized applies them and the
+// file check holds them to the rules of their base field.
+func translatedFields(p *Provider, t Translation) []translatedField {
+	var subject *string
+	if p.Rating != nil {
+		subject = &p.Rating.Subject
+	}
+	return []translatedField{
+		{"name", &p.Name, t.Name, false, maxName},
+		{"operator", &p.Operator, t.Operator, false, maxLine},
+		{"gdpr_statement", &p.GDPRStatement, t.GDPRStatement, true, maxText},
+		{"data_collected", &p.DataCollected, t.DataCollected, true, maxText},
+		{"encryption.transport", &p.Encryption.Transport, t.Encryption.Transport, true, maxText},
+		{"encryption.limits", &p.Encryption.Limits, t.Encryption.Limits, true, maxText},
+		{"data_location", &p.DataLocation, t.DataLocation, true, maxText},
+		{"authority_rating.subject", subject, t.Rating.Subject, false, maxLine},
+	}
 }
 
 // ReviewOverdue reports whether the review was due before today. today is

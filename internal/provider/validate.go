@@ -2,9 +2,10 @@ package provider
 
 import (
 	"fmt"
+	"maps"
 	"net/url"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -67,6 +68,15 @@ func validate(el *errList, r record) {
 		}
 		return t, ok
 	}
+	// choice checks a field that takes one of a few words, which words names.
+	choice := func(field, v, words string, allowed ...string) {
+		switch {
+		case v == "":
+			el.add(at(field), field, "required (%s)", words)
+		case !slices.Contains(allowed, v):
+			el.add(at(field), field, "want %s", words)
+		}
+	}
 
 	if line("id", p.ID, true, maxLine) {
 		if len(p.ID) > maxIDLen || !idRE().MatchString(p.ID) {
@@ -74,24 +84,14 @@ func validate(el *errList, r record) {
 		}
 	}
 	line("name", p.Name, true, maxName)
-	switch {
-	case p.Kind == "":
-		el.add(at("kind"), "kind", "required (jitsi or blizz)")
-	case p.Kind != KindJitsi && p.Kind != KindBlizz:
-		el.add(at("kind"), "kind", "want jitsi or blizz")
-	}
+	choice("kind", string(p.Kind), "jitsi or blizz", string(KindJitsi), string(KindBlizz))
 	line("operator", p.Operator, true, maxLine)
 	text("gdpr_statement", p.GDPRStatement, true)
 	link("privacy_policy_url", p.PrivacyPolicy, true)
 	text("data_collected", p.DataCollected, true)
 	text("encryption.transport", p.Encryption.Transport, true)
-	switch p.Encryption.E2E {
-	case "":
-		el.add(at("encryption.e2e"), "encryption.e2e", "required (%s)", e2eChoices)
-	case E2ENone, E2EOneToOne, E2EOptional, E2EDefault:
-	default:
-		el.add(at("encryption.e2e"), "encryption.e2e", "want one of %s", e2eChoices)
-	}
+	choice("encryption.e2e", p.Encryption.E2E, fmt.Sprintf("one of %q, %q, %q or %q", E2ENone, E2EOneToOne, E2EOptional, E2EDefault),
+		E2ENone, E2EOneToOne, E2EOptional, E2EDefault)
 	text("encryption.limits", p.Encryption.Limits, false)
 	text("data_location", p.DataLocation, true)
 	link("help_url", p.HelpURL, false)
@@ -117,13 +117,7 @@ func validate(el *errList, r record) {
 
 	if p.Rating != nil {
 		rt := *p.Rating
-		switch rt.Value {
-		case "":
-			el.add(at("authority_rating.value"), "authority_rating.value", "required (green, yellow or red)")
-		case RatingGreen, RatingYellow, RatingRed:
-		default:
-			el.add(at("authority_rating.value"), "authority_rating.value", "want green, yellow or red")
-		}
+		choice("authority_rating.value", rt.Value, "green, yellow or red", RatingGreen, RatingYellow, RatingRed)
 		line("authority_rating.authority", rt.Authority, true, maxLine)
 		if line("authority_rating.date", rt.Date, true, maxLine) && !ratingDate(rt.Date) {
 			el.add(at("authority_rating.date"), "authority_rating.date", "not a date (want YYYY, YYYY-MM or YYYY-MM-DD)")
@@ -137,13 +131,7 @@ func validate(el *errList, r record) {
 	if revOK && dueOK && !due.After(rev) {
 		el.add(at("review_due"), "review_due", "must be after reviewed_on")
 	}
-	switch p.Status {
-	case "":
-		el.add(at("status"), "status", "required (active, deprecated or retired)")
-	case StatusActive, StatusDeprecated, StatusRetired:
-	default:
-		el.add(at("status"), "status", "want active, deprecated or retired")
-	}
+	choice("status", string(p.Status), "active, deprecated or retired", string(StatusActive), string(StatusDeprecated), string(StatusRetired))
 	text("notes", p.Notes, false)
 	if p.Notes == "" && (p.Unverified || p.Status == StatusDeprecated || p.Status == StatusRetired) {
 		el.add(at("notes"), "notes", "required when a provider is deprecated, retired or unverified: say why")
@@ -198,18 +186,7 @@ func validateFacts(el *errList, r record, line func(field, v string, required bo
 		line(pre+"current", n.Current, true, maxLine)
 		link(pre+"source", n.Source, true)
 	}
-	langs := make([]string, 0, len(p.ClientLines))
-	for lang := range p.ClientLines {
-		langs = append(langs, lang)
-	}
-	sort.Strings(langs)
-	for _, lang := range langs {
-		pre := "client_lines." + shownKey(lang)
-		if !knownLang(lang) {
-			el.add(r.lineOf(pre), pre, "unknown language (want %s)", strings.Join(translationLangs(), " or "))
-			continue
-		}
-		ls := p.ClientLines[lang]
+	eachLang(el, r, "client_lines", p.ClientLines, func(pre string, ls []string) {
 		if len(ls) == 0 || len(ls) > MaxClientLines {
 			el.add(r.lineOf(pre), pre, "want 1 to %d lines", MaxClientLines)
 		}
@@ -222,7 +199,7 @@ func validateFacts(el *errList, r record, line func(field, v string, required bo
 				el.add(r.lineOf(field), field, "uses %q, which a client cannot be expected to know; say it in plain words", j[0])
 			}
 		}
-	}
+	})
 }
 
 // Jargon returns the ClientJargon terms in s, matched as whole words
@@ -271,43 +248,14 @@ func checkSourced(el *errList, r record) {
 // the base field they replace. A translation of a field the base leaves
 // empty is refused: it would tell a client more than the reviewed record.
 func validateTranslations(el *errList, r record, line func(field, v string, required bool, max int) bool, text func(field, v string, required bool)) {
-	langs := make([]string, 0, len(r.p.Translations))
-	for lang := range r.p.Translations {
-		langs = append(langs, lang)
-	}
-	sort.Strings(langs)
-	for _, lang := range langs {
-		t := r.p.Translations[lang]
-		pre := "translations." + shownKey(lang)
-		if !knownLang(lang) {
-			el.add(r.lineOf(pre), pre, "unknown language (want %s)", strings.Join(translationLangs(), " or "))
-			continue
-		}
+	p := r.p
+	eachLang(el, r, "translations", p.Translations, func(pre string, t Translation) {
 		pre += "."
-		var ratingSubject string
-		if r.p.Rating != nil {
-			ratingSubject = r.p.Rating.Subject
-		}
-		fields := []struct {
-			name      string
-			v, base   string
-			multiline bool
-			max       int
-		}{
-			{"name", t.Name, r.p.Name, false, maxName},
-			{"operator", t.Operator, r.p.Operator, false, maxLine},
-			{"gdpr_statement", t.GDPRStatement, r.p.GDPRStatement, true, maxText},
-			{"data_collected", t.DataCollected, r.p.DataCollected, true, maxText},
-			{"encryption.transport", t.Encryption.Transport, r.p.Encryption.Transport, true, maxText},
-			{"encryption.limits", t.Encryption.Limits, r.p.Encryption.Limits, true, maxText},
-			{"data_location", t.DataLocation, r.p.DataLocation, true, maxText},
-			{"authority_rating.subject", t.Rating.Subject, ratingSubject, false, maxLine},
-		}
-		for _, f := range fields {
+		for _, f := range translatedFields(&p, t) {
 			if f.v == "" {
 				continue
 			}
-			if f.base == "" {
+			if f.base == nil || *f.base == "" {
 				el.add(r.lineOf(pre+f.name), pre+f.name, "%s is empty, so there is nothing to translate", f.name)
 				continue
 			}
@@ -317,6 +265,20 @@ func validateTranslations(el *errList, r record, line func(field, v string, requ
 				line(pre+f.name, f.v, false, f.max)
 			}
 		}
+	})
+}
+
+// eachLang calls fn, in the order of the language codes, for each entry of m, a field of r
+// keyed by language, with the entry's path (field.lang); a language the e-mail is not
+// written in is an error instead.
+func eachLang[V any](el *errList, r record, field string, m map[string]V, fn func(path string, v V)) {
+	for _, lang := range slices.Sorted(maps.Keys(m)) {
+		path := field + "." + shownKey(lang)
+		if !knownLang(lang) {
+			el.add(r.lineOf(path), path, "unknown language (want %s)", strings.Join(translationLangs(), " or "))
+			continue
+		}
+		fn(path, m[lang])
 	}
 }
 
@@ -332,8 +294,6 @@ func knownLang(lang string) bool {
 	}
 	return false
 }
-
-var e2eChoices = fmt.Sprintf("%q, %q, %q or %q", E2ENone, E2EOneToOne, E2EOptional, E2EDefault)
 
 // checkUnique rejects two records with one id, and two Jitsi records on one
 // host (a hand-given URL must map to exactly one provider).
