@@ -115,14 +115,9 @@ refused with both meanings: add the offset you mean, as in
 
 // plannedSession is a session new request after every check passed.
 type plannedSession struct {
-	session  session.Session
-	provider provider.Provider
-	meeting  provider.BlizzID
-	loc      *time.Location
-	lang     string
-	to       string
+	session.Planned
+	to       []string // the --to addresses, checked
 	warnings []string
-	weakRoom bool          // a guessable --url kept with --allow-weak-room
 	person   store.Created // after storing: whose session it is
 }
 
@@ -162,139 +157,87 @@ func (a *app) templates() (*invite.Templates, error) {
 	return invite.LoadTemplates(data.Templates(), filepath.Join(dir, "templates"))
 }
 
-// planSession checks every input of session new; it stores nothing.
-func (a *app) planSession(opts *sessionNewOptions, now time.Time) (*plannedSession, error) {
-	p := &plannedSession{}
-	for _, req := range []struct{ flag, val string }{{"client", opts.client}, {"provider", opts.providerID}, {"at", opts.at}} {
-		if req.val == "" {
-			return nil, usageErrorf("--%s is required", req.flag)
-		}
-	}
-	name, err := session.NormaliseName(opts.client)
-	if err != nil {
-		return nil, flagError("client", fmt.Errorf("the name or pseudonym %w", err))
-	}
-	var nameWarnings []string
-	if scripts := session.MixedScripts(name); scripts != nil {
-		nameWarnings = append(nameWarnings, fmt.Sprintf("--client: the name mixes %s letters, which look alike; a look-alike letter makes another person: check it is spelled as before",
-			scriptMix(scripts)))
-	}
+// planSession checks every input of session new for clients (names, person
+// IDs resolved) and to (the --to addresses, one per client or none) through
+// session.Plan, and words a refusal by its flag; it stores nothing.
+func (a *app) planSession(opts *sessionNewOptions, clients, to []string, now time.Time) (*plannedSession, error) {
 	reg, err := a.providerRegistry()
 	if err != nil {
 		return nil, err
 	}
-	prov, ok := reg.Get(opts.providerID)
-	if !ok {
-		return nil, withHint(flagError("provider", errors.New("not a vetted provider id")),
-			"see 'counsel providers list' for the vetted providers")
-	}
-	warnings, err := prov.Usable(now.In(a.cfg.Location()))
-	if err != nil {
-		return nil, withHint(fmt.Errorf("provider %s: %w", prov.ID, err), "choose another provider from 'counsel providers list'")
-	}
-	p.provider, p.warnings = prov, append(nameWarnings, warnings...)
-
-	tz := a.cfg.Timezone
-	if opts.tz != "" {
-		tz = opts.tz
-	}
-	if p.loc, err = time.LoadLocation(tz); err != nil || tz == "" {
-		return nil, flagError("tz", fmt.Errorf("unknown time zone %q (want an IANA name such as Europe/Berlin)", tz))
-	}
-	start, err := session.ParseStart(opts.at, p.loc, now)
-	if err != nil {
-		return nil, flagError("at", err)
-	}
-	dur, err := session.ParseDuration(opts.duration)
-	if err != nil {
-		return nil, flagError("duration", err)
-	}
-	if err := a.planWindow(now, opts.allowPast).CheckStart(start, dur); err != nil {
-		return nil, startError(err, a.cfg)
-	}
-	p.lang = a.cfg.Language
+	lang := a.cfg.Language
 	if opts.lang != "" {
-		p.lang = opts.lang
+		lang = opts.lang
 	}
-	if p.lang != "de" && p.lang != "en" {
-		return nil, flagError("lang", errors.New("want de or en"))
+	req := session.Request{Clients: clients, ProviderID: opts.providerID, MeetingID: opts.meetingID, URL: opts.url,
+		AllowWeakRoom: opts.allowWeakRoom, At: opts.at, Duration: opts.duration, Timezone: a.cfg.Timezone,
+		Lang: lang, Place: a.cfg.PlaceFor(lang), Every: opts.every, Count: opts.count, Until: opts.until,
+		AllowPast: opts.allowPast, HorizonYears: a.cfg.HorizonYears, RetentionDays: a.cfg.RetentionSessionDays}
+	if opts.tz != "" {
+		req.Timezone = opts.tz
 	}
-	place := a.cfg.PlaceFor(p.lang)
 	if opts.place != "" {
-		place = opts.place
+		req.Place = opts.place
 	}
-	if err := session.CheckPlace(place); err != nil {
-		return nil, flagError("place", err)
+	planned, err := session.Plan(req, reg, now.In(a.cfg.Location()))
+	if err != nil {
+		return nil, a.planError(err)
 	}
-	if opts.to != "" {
-		addr, err := invite.ParseAddress(opts.to)
-		if err != nil {
+	p := &plannedSession{Planned: planned}
+	for _, scripts := range planned.LookAlike {
+		if scripts != nil {
+			p.warnings = append(p.warnings, fmt.Sprintf("--client: the name mixes %s letters, which look alike; a look-alike letter makes another person: check it is spelled as before",
+				scriptMix(scripts)))
+		}
+	}
+	p.warnings = append(p.warnings, planned.Warnings...)
+	for i, t := range to {
+		addr, err := invite.ParseAddress(t)
+		switch {
+		case err != nil && len(clients) == 1 && !opts.group():
 			return nil, flagError("to", errors.New("not a valid e-mail address"))
+		case err != nil:
+			return nil, flagError("to", fmt.Errorf("address %d is not a valid e-mail address", i+1))
 		}
-		p.to = addr.String()
+		p.to = append(p.to, addr.String())
 	}
-
-	s := session.Session{ClientName: name, ProviderID: prov.ID, Kind: string(prov.Kind),
-		Place: place, Start: start.UTC(), Timezone: p.loc.String(), Duration: dur}
-	switch prov.Kind {
-	case provider.KindBlizz:
-		if opts.url != "" {
-			return nil, flagError("url", errors.New("a Blizz meeting is given with --meeting-id"))
-		}
-		if opts.meetingID == "" {
-			return nil, withHint(usageErrorf("--meeting-id is required for Blizz"),
-				"create a scheduled meeting with a password in Blizz and pass its ID, e.g. --meeting-id m12-345-678")
-		}
-		id, err := provider.ParseBlizzID(opts.meetingID)
-		if err != nil {
-			return nil, flagError("meeting-id", err)
-		}
-		if s.JoinURL, err = prov.BlizzJoinURL(id); err != nil {
-			return nil, err
-		}
-		p.meeting, s.MeetingID = id, id.String()
-	case provider.KindJitsi:
-		if opts.meetingID != "" {
-			return nil, flagError("meeting-id", errors.New("only Blizz uses meeting IDs; Jitsi uses --url or a fresh room"))
-		}
-		room := ""
-		if opts.url != "" {
-			jr, err := reg.CheckJitsiURL(opts.url, opts.allowWeakRoom)
-			if errors.Is(err, provider.ErrWeakRoom) {
-				return nil, withHint(flagError("url", err),
-					"leave out --url: counsel then makes an unguessable room (or add --allow-weak-room to keep this one)")
-			}
-			if err != nil {
-				return nil, flagError("url", err)
-			}
-			if jr.Provider.ID != prov.ID {
-				return nil, flagError("url", fmt.Errorf("the address is on provider %s, not %s", jr.Provider.ID, prov.ID))
-			}
-			if session.RevealsName(jr.Room, name) {
-				return nil, flagError("url", errors.New("the room name contains part of the client's name; leave out --url for a fresh room"))
-			}
-			room, p.weakRoom = jr.Room, jr.Weak
-			p.warnings = append(p.warnings, jr.Warnings...)
-		} else if room, err = provider.NewRoom(rand.Reader); err != nil {
-			return nil, err
-		}
-		if s.JoinURL, err = prov.JitsiJoinURL(room); err != nil {
-			return nil, err
-		}
-	}
-	p.session = s
 	return p, nil
 }
 
-// planWindow is the range of starts session new accepts: from now (or, with
-// --allow-past, from the retention cut-off: an older session would be purged
-// by the next write) to horizon_years ahead.
-func (a *app) planWindow(now time.Time, allowPast bool) session.Window {
-	w := session.Window{Earliest: now, Latest: now.AddDate(a.cfg.HorizonYears, 0, 0), PastAllowed: allowPast}
-	if allowPast {
-		w.Earliest = consent.SessionCutoff(now, a.cfg.RetentionSessionDays)
+// planFlags are the flags of session new by the request field they give.
+var planFlags = map[session.Field]string{
+	session.FieldClient: "client", session.FieldProvider: "provider", session.FieldTimezone: "tz",
+	session.FieldAt: "at", session.FieldDuration: "duration", session.FieldLang: "lang", session.FieldPlace: "place",
+	session.FieldMeetingID: "meeting-id", session.FieldURL: "url", session.FieldEvery: "every",
+	session.FieldCount: "count", session.FieldUntil: "until",
+}
+
+// planError words a refused planning request by the flag that gave the
+// input, with the way out where there is one.
+func (a *app) planError(err error) error {
+	var in *session.InputError
+	if !errors.As(err, &in) {
+		return err
 	}
-	return w
+	var pe *session.ProviderError
+	var de *session.DateError
+	switch {
+	case errors.As(err, &pe):
+		return withHint(pe, "choose another provider from 'counsel providers list'")
+	case errors.Is(err, session.ErrUnknownProvider):
+		return withHint(flagError("provider", in.Err), "see 'counsel providers list' for the vetted providers")
+	case errors.Is(err, session.ErrMeetingIDRequired):
+		return withHint(usageErrorf("--meeting-id is required for Blizz"),
+			"create a scheduled meeting with a password in Blizz and pass its ID, e.g. --meeting-id m12-345-678")
+	case errors.Is(err, provider.ErrWeakRoom):
+		return withHint(flagError("url", in.Err),
+			"leave out --url: counsel then makes an unguessable room (or add --allow-weak-room to keep this one)")
+	case in.Field == session.FieldAt:
+		return startError(in.Err, a.cfg)
+	case in.Field == session.FieldEvery && errors.As(err, &de):
+		return withHint(flagError("every", in.Err), "shorten the series with --count or --until, or raise horizon_years in the config file")
+	}
+	return flagError(planFlags[in.Field], in.Err)
 }
 
 // startError words a start outside the plan window, with the way out.
@@ -329,57 +272,66 @@ func (a *app) inviteData(s session.Session, prov provider.Provider, meeting prov
 	}
 }
 
+// group reports whether session new plans a group or a series.
+func (opts *sessionNewOptions) group() bool {
+	return len(opts.clients) > 1 || opts.every != "" || opts.count != "" || opts.until != ""
+}
+
 func runSessionNew(ctx context.Context, a *app, opts *sessionNewOptions) error {
-	if len(opts.clients) > 1 || opts.every != "" || opts.count != "" || opts.until != "" {
+	if opts.group() {
 		return runSessionGroup(ctx, a, opts)
 	}
 	if len(opts.tos) > 1 {
 		return usageErrorf("--to is given %d times for one --client; give one --to per --client", len(opts.tos))
 	}
-	opts.client, opts.to = "", ""
+	client := ""
 	if len(opts.clients) == 1 {
-		opts.client = opts.clients[0]
-	}
-	if len(opts.tos) == 1 {
-		opts.to = opts.tos[0]
+		client = opts.clients[0]
 	}
 	now := a.deps.Now()
 	if opts.providerID != "" && opts.at != "" { // ask only once the rest is there
-		client, err := a.clientName(opts.client, "--client")
+		name, err := a.clientName(client, "--client")
 		if err != nil {
 			return err
 		}
-		if opts.client, err = a.personByID(ctx, client); err != nil {
+		if client, err = a.personByID(ctx, name); err != nil {
 			return err
 		}
 	}
-	p, err := a.planSession(opts, now)
+	for _, req := range []struct{ flag, val string }{{"client", client}, {"provider", opts.providerID}, {"at", opts.at}} {
+		if req.val == "" {
+			return usageErrorf("--%s is required", req.flag)
+		}
+	}
+	p, err := a.planSession(opts, []string{client}, opts.tos, now)
 	if err != nil {
 		return err
 	}
-	out := mailOutput{eml: opts.eml, ics: opts.ics, to: p.to, force: opts.force, dryRun: opts.dryRun}
-	if err := a.checkMailOutput(out, false); err != nil {
-		return err
+	to := ""
+	if len(p.to) == 1 {
+		to = p.to[0]
 	}
-	if p.session.ID, err = session.NewID(); err != nil {
+	out := mailOutput{eml: opts.eml, ics: opts.ics, to: to, force: opts.force, dryRun: opts.dryRun}
+	if err := a.checkMailOutput(out, false); err != nil {
 		return err
 	}
 	tmpl, err := a.templates()
 	if err != nil {
 		return err
 	}
-	d := a.inviteData(p.session, p.provider, p.meeting, p.loc, p.lang)
+	s := &p.Sessions[0]
+	d := a.inviteData(*s, p.Provider, p.Meeting, p.Location, p.Lang)
 	msg, err := tmpl.Render(d)
 	if err != nil {
 		return err
 	}
-	p.session.InviteVersion = msg.InviteVersion
-	ics, err := invite.ICS(d, calendarUID(p.session.ID), now)
+	s.InviteVersion = msg.InviteVersion
+	ics, err := invite.ICS(d, calendarUID(s.ID), now)
 	if err != nil {
 		return err
 	}
 
-	short := session.ShortID(p.session.ID)
+	short := session.ShortID(s.ID)
 	if opts.dryRun {
 		if err := a.checkSession(ctx, p, opts); err != nil {
 			return err
@@ -410,8 +362,8 @@ func runSessionNew(ctx context.Context, a *app, opts *sessionNewOptions) error {
 		a.info("dry run: session %s was not stored and no file was written", short)
 		return nil
 	}
-	a.info("session %s created for %s", short, when(p.session.Start.In(p.loc), "Mon 2 Jan 2006 15:04 MST"))
-	if p.provider.Kind == provider.KindBlizz {
+	a.info("session %s created for %s", short, when(s.Start.In(p.Location), "Mon 2 Jan 2006 15:04 MST"))
+	if p.Provider.Kind == provider.KindBlizz {
 		a.info("send the meeting password to the client separately, not in this e-mail")
 	}
 	return nil
@@ -423,7 +375,7 @@ func runSessionNew(ctx context.Context, a *app, opts *sessionNewOptions) error {
 // key. Without a key file the real run would make a new key, which matches no
 // proof; a throw-away key does the same here.
 func (a *app) checkSession(ctx context.Context, p *plannedSession, opts *sessionNewOptions) error {
-	c, err := a.checkNewSession(ctx, store.NewSession{Session: p.session, NewConsent: opts.newConsent})
+	c, err := a.checkNewSession(ctx, store.NewSession{Session: p.Sessions[0], NewConsent: opts.newConsent})
 	if err != nil {
 		return err
 	}
@@ -470,7 +422,7 @@ func (a *app) checkNewSession(ctx context.Context, ns store.NewSession) (store.C
 // then publishes the files: either the session and its files exist, or
 // neither does, and a file that --force would replace survives a failure.
 func (a *app) storeSession(ctx context.Context, p *plannedSession, msg invite.Message, ics []byte, out mailOutput, newConsent bool, now time.Time) error {
-	files, err := a.prepareMail(out, msg, ics, messageID(p.session.ID, 0), now)
+	files, err := a.prepareMail(out, msg, ics, messageID(p.Sessions[0].ID, 0), now)
 	if err != nil {
 		return err
 	}
@@ -488,12 +440,12 @@ func (a *app) storeSession(ctx context.Context, p *plannedSession, msg invite.Me
 		a.deps.Pause("session-new-write")
 	}
 	notice := consent.Notice{Language: msg.Lang, Version: msg.TemplateVersion, Hash: msg.ConsentSHA256}
-	pending, err := db.ConsentPending(ctx, p.session.ClientName)
+	pending, err := db.ConsentPending(ctx, p.Sessions[0].ClientName)
 	if err != nil {
 		return err
 	}
-	c, err := db.CreateSessionFor(ctx, store.NewSession{Session: p.session, Notice: notice, RecordedBy: a.recordedBy(),
-		ProofKey: key, NewConsent: newConsent, WeakRoom: p.weakRoom})
+	c, err := db.CreateSessionFor(ctx, store.NewSession{Session: p.Sessions[0], Notice: notice, RecordedBy: a.recordedBy(),
+		ProofKey: key, NewConsent: newConsent, WeakRoom: p.WeakRoom})
 	if err != nil {
 		return personError(err)
 	}
@@ -504,7 +456,7 @@ func (a *app) storeSession(ctx context.Context, p *plannedSession, msg invite.Me
 		a.info("this client's consent is still pending: no agreement is recorded for the earlier invitation")
 		a.info("when the client replies, record it with 'counsel consent confirm CLIENT --method email'")
 	}
-	return files.commit(session.ShortID(p.session.ID))
+	return files.commit(session.ShortID(p.Sessions[0].ID))
 }
 
 // recordedBy names the counsellor in consent records: the configured name,
@@ -517,7 +469,7 @@ func (a *app) recordedBy() string {
 }
 
 func writeSessionJSON(w io.Writer, p *plannedSession, msg invite.Message) error {
-	warnings := p.warnings
+	s, warnings := p.Sessions[0], p.warnings
 	if warnings == nil {
 		warnings = []string{}
 	}
@@ -534,8 +486,8 @@ func writeSessionJSON(w io.Writer, p *plannedSession, msg invite.Message) error 
 		Body      string   `json:"body"`
 		Warnings  []string `json:"warnings"`
 	}{
-		p.session.ID, p.session.ProviderID, p.session.Kind, p.session.JoinURL, p.meeting.Display(),
-		p.session.Start.In(p.loc).Format(time.RFC3339), p.loc.String(), p.session.Place,
+		s.ID, s.ProviderID, s.Kind, s.JoinURL, p.Meeting.Display(),
+		s.Start.In(p.Location).Format(time.RFC3339), p.Location.String(), s.Place,
 		msg.Subject, msg.Body, warnings,
 	}
 	enc := json.NewEncoder(w)

@@ -46,7 +46,7 @@ func runSessionGroup(ctx context.Context, a *app, opts *sessionNewOptions) error
 	}
 	var names []string
 	stdinUsed := false
-	for i, c := range opts.clients {
+	for _, c := range opts.clients {
 		if c == stdinName {
 			if stdinUsed {
 				return usageErrorf("--client - may be given once (standard input holds one name)")
@@ -60,72 +60,22 @@ func runSessionGroup(ctx context.Context, a *app, opts *sessionNewOptions) error
 		if name, err = a.personByID(ctx, name); err != nil {
 			return err
 		}
-		n, err := session.NormaliseName(name)
-		if err != nil {
-			return flagError("client", fmt.Errorf("client %d: the name or pseudonym %w", i+1, err))
-		}
-		names = append(names, n)
+		names = append(names, name)
 	}
-	seen := make(map[string]int)
-	for i, n := range names {
-		if j, ok := seen[session.NameKey(n)]; ok {
-			return flagError("client", fmt.Errorf("clients %d and %d are the same person (names compare ignoring case and invisible characters)", j+1, i+1))
-		}
-		seen[session.NameKey(n)] = i
-	}
-	var tos []string
-	for i, t := range opts.tos {
-		addr, err := invite.ParseAddress(t)
-		if err != nil {
-			return flagError("to", fmt.Errorf("address %d is not a valid e-mail address", i+1))
-		}
-		tos = append(tos, addr.String())
-	}
-
-	// Provider, time, place and room are checked as for one client.
-	one := *opts
-	one.client, one.to = names[0], ""
-	p, err := a.planSession(&one, now)
+	p, err := a.planSession(opts, names, opts.tos, now)
 	if err != nil {
 		return err
 	}
-	for _, n := range names[1:] {
-		if scripts := session.MixedScripts(n); scripts != nil {
-			p.warnings = append(p.warnings, fmt.Sprintf("--client: the name mixes %s letters, which look alike; a look-alike letter makes another person: check it is spelled as before",
-				scriptMix(scripts)))
-		}
-		if opts.url != "" && session.RevealsName(p.session.JoinURL, n) {
-			return flagError("url", errors.New("the room name contains part of the client's name; leave out --url for a fresh room"))
-		}
-	}
-	dates, err := a.seriesDates(opts, p, now)
-	if err != nil {
-		return err
-	}
+	names = p.Clients
 	if err := a.checkMailOutput(mailOutput{eml: opts.eml, ics: opts.ics, to: "", force: opts.force, dryRun: opts.dryRun}, true); err != nil {
 		return err
 	}
 
 	// One session per date, one e-mail per participant.
-	first := p.session
-	if first.ID, err = session.NewID(); err != nil {
-		return err
-	}
-	var later []session.Session
-	uids := []string{calendarUID(first.ID)}
-	for _, d := range dates[1:] {
-		id, err := session.NewID()
-		if err != nil {
-			return err
-		}
-		later = append(later, session.Session{ID: id, Start: d})
-		uids = append(uids, calendarUID(id))
-	}
-	seriesID := ""
-	if len(dates) > 1 {
-		if seriesID, err = session.NewID(); err != nil {
-			return err
-		}
+	first, dates := p.Sessions[0], p.Dates()
+	var uids []string
+	for _, s := range p.Sessions {
+		uids = append(uids, calendarUID(s.ID))
 	}
 	tmpl, err := a.templates()
 	if err != nil {
@@ -136,7 +86,7 @@ func runSessionGroup(ctx context.Context, a *app, opts *sessionNewOptions) error
 	for i, n := range names {
 		s := first
 		s.ClientName = n
-		d := a.inviteData(s, p.provider, p.meeting, p.loc, p.lang)
+		d := a.inviteData(s, p.Provider, p.Meeting, p.Location, p.Lang)
 		d.Participants = len(names)
 		if len(dates) > 1 {
 			d.Dates = dates
@@ -150,16 +100,16 @@ func runSessionGroup(ctx context.Context, a *app, opts *sessionNewOptions) error
 			return err
 		}
 		m := groupMail{msg: msg, ics: ics}
-		if len(tos) > 0 {
-			m.to = tos[i]
+		if len(p.to) > 0 {
+			m.to = p.to[i]
 		}
 		mails = append(mails, m)
 		notices = append(notices, consent.Notice{Language: msg.Lang, Version: msg.TemplateVersion, Hash: msg.ConsentSHA256})
 	}
 	first.InviteVersion = mails[0].msg.InviteVersion
 	first.ClientName = names[0]
-	ns := store.NewSession{Session: first, Clients: names, Notices: notices, Later: later, SeriesID: seriesID,
-		RecordedBy: a.recordedBy(), NewConsent: opts.newConsent, WeakRoom: p.weakRoom}
+	ns := store.NewSession{Session: first, Clients: names, Notices: notices, Later: p.Sessions[1:], SeriesID: p.SeriesID,
+		RecordedBy: a.recordedBy(), NewConsent: opts.newConsent, WeakRoom: p.WeakRoom}
 
 	short := session.ShortID(first.ID)
 	if opts.dryRun {
@@ -186,7 +136,7 @@ func runSessionGroup(ctx context.Context, a *app, opts *sessionNewOptions) error
 	for _, w := range p.warnings {
 		a.warn("%s", w)
 	}
-	if p.provider.Kind == provider.KindJitsi && len(names) > 1 {
+	if p.Provider.Kind == provider.KindJitsi && len(names) > 1 {
 		a.warn("a Jitsi call of three or more people is not end-to-end encrypted by default; the group e-mail says so")
 		a.info("to switch it on: in the meeting, open the shield icon (security options) and turn on end-to-end encryption; every participant needs a browser that supports it")
 		a.info("it cannot be switched on from 20 participants, and from 25 it is switched off")
@@ -196,50 +146,11 @@ func runSessionGroup(ctx context.Context, a *app, opts *sessionNewOptions) error
 		return nil
 	}
 	a.info("session %s created: %d date(s) from %s, %d participant(s), one room", short, len(dates),
-		when(first.Start.In(p.loc), "Mon 2 Jan 2006 15:04 MST"), len(names))
-	if p.provider.Kind == provider.KindBlizz {
+		when(first.Start.In(p.Location), "Mon 2 Jan 2006 15:04 MST"), len(names))
+	if p.Provider.Kind == provider.KindBlizz {
 		a.info("send the meeting password to each client separately, not in this e-mail")
 	}
 	return nil
-}
-
-// seriesDates expands --every, --count and --until from the first start,
-// every date inside the plan window.
-func (a *app) seriesDates(opts *sessionNewOptions, p *plannedSession, now time.Time) ([]time.Time, error) {
-	var weeks, count int
-	var until time.Time
-	var err error
-	if opts.every != "" {
-		if weeks, err = session.ParseEvery(opts.every); err != nil {
-			return nil, flagError("every", err)
-		}
-	}
-	if opts.count != "" {
-		if count, err = session.ParseCount(opts.count); err != nil {
-			return nil, flagError("count", err)
-		}
-	}
-	if opts.until != "" {
-		if until, err = session.ParseDate(opts.until, p.loc); err != nil {
-			return nil, flagError("until", err)
-		}
-	}
-	rule, err := session.NewSeries(weeks, count, until)
-	if err != nil {
-		return nil, flagError("every", err)
-	}
-	dates, err := rule.Dates(p.session.Start, p.loc)
-	if err != nil {
-		return nil, flagError("every", err)
-	}
-	if err := a.planWindow(now, opts.allowPast).CheckDates(dates, p.session.Duration); err != nil {
-		var de *session.DateError
-		if errors.As(err, &de) {
-			return nil, withHint(flagError("every", err), "shorten the series with --count or --until, or raise horizon_years in the config file")
-		}
-		return nil, startError(err, a.cfg)
-	}
-	return dates, nil
 }
 
 // checkGroupOutput checks --eml and --ics of a group or series: folders,
@@ -581,7 +492,7 @@ func (a *app) moveSeries(ctx context.Context, db *store.DB, s session.Session, s
 	if err != nil {
 		return flagError("at", err)
 	}
-	if err := a.planWindow(now, false).CheckDates(news, dur); err != nil {
+	if err := session.PlanWindow(now, a.cfg.HorizonYears, a.cfg.RetentionSessionDays, false).CheckDates(news, dur); err != nil {
 		return startError(err, a.cfg)
 	}
 	if start.Equal(s.Start) && dur == s.Duration {

@@ -366,7 +366,7 @@ func runSessionMove(ctx context.Context, a *app, ref string, opts *sessionMoveOp
 	if opts.series {
 		return a.moveSeries(ctx, db, s, start, dur, opts, warnings, loc, now)
 	}
-	if err := a.planWindow(now, false).CheckStart(start, dur); err != nil {
+	if err := session.PlanWindow(now, a.cfg.HorizonYears, a.cfg.RetentionSessionDays, false).CheckStart(start, dur); err != nil {
 		return startError(err, a.cfg)
 	}
 	if start.Equal(s.Start) && dur == s.Duration {

@@ -1,6 +1,10 @@
 package consent
 
-import "time"
+import (
+	"time"
+
+	"github.com/expeerienced/counsel/internal/session"
+)
 
 // RetainUntil is the instant from which the proof of a withdrawal made at
 // withdrawn may be deleted: the end of the calendar year of the withdrawal
@@ -19,7 +23,7 @@ func RetainUntil(withdrawn time.Time, years int, loc *time.Location) time.Time {
 // ended before the cutoff has been kept for days full days after it and is
 // due for deletion.
 func SessionCutoff(now time.Time, days int) time.Time {
-	return now.UTC().AddDate(0, 0, -days)
+	return session.RetentionCutoff(now, days) // the rule planning keeps to as well
 }
 
 // AuditCutoff is the end of retention for audit events, in line with

@@ -1,5 +1,7 @@
-// Package session holds the planned video consultation and the rules for
-// what a counsellor may type when creating one. It knows no SQL and no CLI.
+// Package session holds the planned video consultation, the rules for what a
+// counsellor may type when creating one, and the planning itself (Plan: the
+// provider's meeting or room, the plan window, a series' dates). It knows no
+// SQL and no CLI.
 package session
 
 import (
