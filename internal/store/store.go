@@ -256,9 +256,14 @@ func inspect(ctx context.Context, path, dsn string, beforeProbe func() error) (i
 	}
 	defer probe.Close()
 	var version, tables int
-	// One statement reads both in one snapshot: read apart, another counsel
-	// creating the schema between them made a new database look foreign.
 	err = retryBusy(ctx, func() error {
+		// The version is in the file's header: reading it alone does not parse the schema,
+		// which the write connection parses again anyway. Only version 0 needs the tables
+		// counted, and then one statement reads both in one snapshot: read apart, another
+		// counsel creating the schema between them made a new database look foreign.
+		if err := probe.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil || version != 0 {
+			return err
+		}
 		return probe.QueryRowContext(ctx, "SELECT (SELECT user_version FROM pragma_user_version), (SELECT count(*) FROM sqlite_master)").Scan(&version, &tables)
 	})
 	if err != nil {
