@@ -83,9 +83,9 @@ func (t *Templates) Render(d Data) (Message, error) {
 	if err != nil {
 		return Message{}, err
 	}
-	set, ok := t.sets[lang]
-	if !ok {
-		return Message{}, fmt.Errorf("invite: no templates for language %s", lang)
+	set, err := t.set(lang)
+	if err != nil {
+		return Message{}, err
 	}
 	v := newView(lang, d)
 
@@ -141,9 +141,9 @@ func (t *Templates) RenderCancel(d Data) (Message, error) {
 	if err != nil {
 		return Message{}, err
 	}
-	set, ok := t.sets[lang]
-	if !ok {
-		return Message{}, fmt.Errorf("invite: no templates for language %s", lang)
+	set, err := t.set(lang)
+	if err != nil {
+		return Message{}, err
 	}
 	v := newView(lang, d)
 	subject, err := execute(set.cancel, "subject", v.subjectData())
@@ -165,7 +165,7 @@ func (t *Templates) RenderCancel(d Data) (Message, error) {
 // for lang, so a caller can tell whether a stored invitation would render
 // the same today.
 func (t *Templates) Versions(lang string) (inviteVersion, consentVersion string) {
-	set := t.sets[lang]
+	set, _ := t.set(lang)
 	return set.inviteVersion, set.consentVersion
 }
 

@@ -23,7 +23,16 @@ const maxTemplateSize = 256 << 10
 // Templates are the parsed e-mail templates, one invite and one consent
 // template per language. They are read-only once loaded.
 type Templates struct {
-	sets map[string]langSet
+	sets map[string]func() (langSet, error)
+}
+
+// set returns the templates of lang, parsing the built-in ones on first use.
+func (t *Templates) set(lang string) (langSet, error) {
+	get, ok := t.sets[lang]
+	if !ok {
+		return langSet{}, fmt.Errorf("invite: no templates for language %s", lang)
+	}
+	return get()
 }
 
 type langSet struct {
@@ -38,54 +47,81 @@ var versionLine = sync.OnceValue(func() *regexp.Regexp {
 	return regexp.MustCompile(`^\{\{(?:- )?/\* version: ([A-Za-z0-9][A-Za-z0-9._+-]{0,63}) \*/(?: -)?\}\}\r?$`)
 })
 
-// LoadTemplates parses the templates for every language: invite.LANG.tmpl
-// and consent.LANG.tmpl from embedded, each replaced by a file of the same
-// name in overrideDir when there is one. A missing overrideDir (or "") means
-// no overrides. Errors name the file (the override's path) and line.
+// LoadTemplates reads the templates for every language: invite.LANG.tmpl,
+// consent.LANG.tmpl and cancel.LANG.tmpl from embedded, each replaced by a file of the
+// same name in overrideDir when there is one. A missing overrideDir (or "") means no
+// overrides. Errors name the file (the override's path) and line.
 //
-// Every template is also rendered once with sample data for both kinds of
-// provider, so a misspelt field fails here, not in front of a client.
+// When a counsellor's own template takes part, every template is parsed and rendered
+// once with sample data for both kinds of provider, so a misspelt field fails here, not
+// in front of a client. The built-in ones alone are checked by go test and parsed when
+// their language is first rendered.
 func LoadTemplates(embedded fs.FS, overrideDir string) (*Templates, error) {
 	if embedded == nil {
 		return nil, errors.New("invite: no embedded templates")
 	}
-	t := &Templates{sets: make(map[string]langSet)}
+	t := &Templates{sets: make(map[string]func() (langSet, error))}
 	own := false // a counsellor's own template takes part
-	load := func(embedded fs.FS, overrideDir, file string) (*template.Template, string, error) {
-		tmpl, version, err := load(embedded, overrideDir, file)
-		if err == nil && tmpl.Name() != file {
-			own = true
-		}
-		return tmpl, version, err
-	}
+	srcs := map[string][3]source{}
 	for _, lang := range Langs() {
-		var set langSet
-		var err error
-		if set.invite, set.inviteVersion, err = load(embedded, overrideDir, "invite."+lang+".tmpl"); err != nil {
-			return nil, err
+		var s [3]source
+		for i, kind := range []string{"invite", "consent", "cancel"} {
+			var err error
+			if s[i], err = read(embedded, overrideDir, kind+"."+lang+".tmpl"); err != nil {
+				return nil, err
+			}
+			own = own || s[i].own
 		}
-		if set.invite.Lookup("subject") == nil {
-			return nil, fmt.Errorf(`invite: %s: no {{define "subject"}} block`, set.invite.Name())
-		}
-		if set.consent, set.consentVersion, err = load(embedded, overrideDir, "consent."+lang+".tmpl"); err != nil {
-			return nil, err
-		}
-		if set.cancel, set.cancelVersion, err = load(embedded, overrideDir, "cancel."+lang+".tmpl"); err != nil {
-			return nil, err
-		}
-		if set.cancel.Lookup("subject") == nil {
-			return nil, fmt.Errorf(`invite: %s: no {{define "subject"}} block`, set.cancel.Name())
-		}
-		t.sets[lang] = set
+		srcs[lang] = s
 	}
-	// The built-in templates are checked by go test (TestBuiltInTemplatesRender); a
-	// counsellor's own template is checked here, before it can fail on a client's e-mail.
+	// The built-in templates are checked by go test (TestBuiltInTemplatesRender) and parsed
+	// when a language is first used; a counsellor's own template is parsed and checked here,
+	// with all the others, before it can fail on a client's e-mail.
+	for _, lang := range Langs() {
+		s := srcs[lang]
+		t.sets[lang] = sync.OnceValues(func() (langSet, error) { return parseSet(s) })
+		if own {
+			if _, err := t.sets[lang](); err != nil {
+				return nil, err
+			}
+		}
+	}
 	if own {
 		if err := t.check(); err != nil {
 			return nil, err
 		}
 	}
 	return t, nil
+}
+
+// source is one template's text, its name (the override's path or the embedded file's
+// name) and the version from its first line.
+type source struct {
+	name, version, text string
+	own                 bool
+}
+
+// parseSet parses the invite, consent and cancel templates of one language.
+func parseSet(s [3]source) (langSet, error) {
+	var set langSet
+	var err error
+	if set.invite, err = parse(s[0]); err != nil {
+		return langSet{}, err
+	}
+	if set.invite.Lookup("subject") == nil {
+		return langSet{}, fmt.Errorf(`invite: %s: no {{define "subject"}} block`, set.invite.Name())
+	}
+	if set.consent, err = parse(s[1]); err != nil {
+		return langSet{}, err
+	}
+	if set.cancel, err = parse(s[2]); err != nil {
+		return langSet{}, err
+	}
+	if set.cancel.Lookup("subject") == nil {
+		return langSet{}, fmt.Errorf(`invite: %s: no {{define "subject"}} block`, set.cancel.Name())
+	}
+	set.inviteVersion, set.consentVersion, set.cancelVersion = s[0].version, s[1].version, s[2].version
+	return set, nil
 }
 
 // check renders every template with sample data: an invitation, a moved invitation and a
@@ -112,29 +148,33 @@ func (t *Templates) check() error {
 // load reads and parses one template file. Its name inside text/template is
 // the override's path or the embedded file name, so parse and execution
 // errors ("template: NAME:LINE: ...") point at the right file.
-func load(embedded fs.FS, overrideDir, file string) (*template.Template, string, error) {
+func read(embedded fs.FS, overrideDir, file string) (source, error) {
 	name := file
 	src, err := readOverride(overrideDir, file)
 	switch {
 	case err != nil:
-		return nil, "", err
+		return source{}, err
 	case src != nil:
 		name = filepath.Join(overrideDir, file)
 	default:
 		if src, err = fs.ReadFile(embedded, file); err != nil {
-			return nil, "", fmt.Errorf("invite: embedded template %s: %w", file, err)
+			return source{}, fmt.Errorf("invite: embedded template %s: %w", file, err)
 		}
 	}
 	first, _, _ := strings.Cut(string(src), "\n")
 	m := versionLine().FindStringSubmatch(first)
 	if m == nil {
-		return nil, "", fmt.Errorf("invite: %s:1: the first line must be {{/* version: NAME */}}", name)
+		return source{}, fmt.Errorf("invite: %s:1: the first line must be {{/* version: NAME */}}", name)
 	}
-	tmpl, err := template.New(name).Option("missingkey=error").Parse(string(src))
+	return source{name: name, version: m[1], text: string(src), own: name != file}, nil
+}
+
+func parse(s source) (*template.Template, error) {
+	tmpl, err := template.New(s.name).Option("missingkey=error").Parse(s.text)
 	if err != nil {
-		return nil, "", fmt.Errorf("invite: %w", err)
+		return nil, fmt.Errorf("invite: %w", err)
 	}
-	return tmpl, m[1], nil
+	return tmpl, nil
 }
 
 // readOverride returns the override file's content, or nil when there is none.
