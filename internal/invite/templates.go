@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"sync"
 	"text/template"
@@ -40,12 +39,38 @@ type langSet struct {
 	inviteVersion, consentVersion, cancelVersion string
 }
 
-// versionLine is the required first line of every template, for example
-// {{/* version: consent-de-2026-11-28 */ -}} (trim markers optional). Compiled on first use,
-// when templates are loaded, not at every start.
-var versionLine = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`^\{\{(?:- )?/\* version: ([A-Za-z0-9][A-Za-z0-9._+-]{0,63}) \*/(?: -)?\}\}\r?$`)
-})
+// templateVersion reads the required first line of every template, for example
+// {{/* version: consent-de-2026-11-28 */ -}} (trim markers optional): the version is a
+// letter or digit and up to 63 more of letters, digits and ._+-. Written out rather than
+// as a regular expression, which cost every session command its compilation; the test
+// checks it against that expression.
+func templateVersion(line string) (string, bool) {
+	s, ok := strings.CutPrefix(strings.TrimSuffix(line, "\r"), "{{")
+	if !ok {
+		return "", false
+	}
+	s = strings.TrimPrefix(s, "- ")
+	if s, ok = strings.CutPrefix(s, "/* version: "); !ok {
+		return "", false
+	}
+	if s, ok = strings.CutSuffix(s, "}}"); !ok {
+		return "", false
+	}
+	if s, ok = strings.CutSuffix(strings.TrimSuffix(s, " -"), " */"); !ok {
+		return "", false
+	}
+	if len(s) == 0 || len(s) > 64 {
+		return "", false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		alnum := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+		if !alnum && (i == 0 || c != '.' && c != '_' && c != '+' && c != '-') {
+			return "", false
+		}
+	}
+	return s, true
+}
 
 // LoadTemplates reads the templates for every language: invite.LANG.tmpl,
 // consent.LANG.tmpl and cancel.LANG.tmpl from embedded, each replaced by a file of the
@@ -162,11 +187,11 @@ func read(embedded fs.FS, overrideDir, file string) (source, error) {
 		}
 	}
 	first, _, _ := strings.Cut(string(src), "\n")
-	m := versionLine().FindStringSubmatch(first)
-	if m == nil {
+	version, ok := templateVersion(first)
+	if !ok {
 		return source{}, fmt.Errorf("invite: %s:1: the first line must be {{/* version: NAME */}}", name)
 	}
-	return source{name: name, version: m[1], text: string(src), own: name != file}, nil
+	return source{name: name, version: version, text: string(src), own: name != file}, nil
 }
 
 func parse(s source) (*template.Template, error) {
