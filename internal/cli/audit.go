@@ -135,7 +135,7 @@ func runAuditVerify(ctx context.Context, a *app, opts *auditVerifyOptions) error
 			failure = v.Finish()
 		}
 	} else {
-		db, err := a.openReadStore(ctx)
+		db, _, err := a.openStore(ctx, storeUse{access: readDB})
 		if err != nil {
 			return err
 		}
@@ -219,7 +219,7 @@ func runAuditVerify(ctx context.Context, a *app, opts *auditVerifyOptions) error
 // checkProofKey compares the proof key file with the fingerprint the database recorded; see
 // verifyResult.ProofKey. A differing or unreadable key is a problem of the result.
 func (a *app) checkProofKey(ctx context.Context, db *store.DB) (string, *audit.Problem, error) {
-	path, err := a.proofKeyPath()
+	kf, err := a.keyFile()
 	if err != nil {
 		return "", nil, err
 	}
@@ -230,25 +230,12 @@ func (a *app) checkProofKey(ctx context.Context, db *store.DB) (string, *audit.P
 	problem := func(msg string) *audit.Problem {
 		return &audit.Problem{Table: "settings", ID: "proof_key_fingerprint", Kind: audit.ProblemProofKey, Message: msg}
 	}
-	key, err := a.readProofKeyFile(path)
-	switch {
-	case err != nil:
-		return "unreadable", problem(err.Error()), nil
-	case key == nil && (st.Fingerprint != "" || st.Proofs > 0):
-		return "missing", nil, nil
-	case key == nil:
-		return "none", nil, nil
-	case st.Fingerprint == "":
-		return "unrecorded", nil, nil
+	// A missing key is no problem of the trail: the commands that need it say so.
+	_, status, err := kf.Status(st)
+	if err != nil && (status == consent.KeyUnreadable || status == consent.KeyDiffers) {
+		return string(status), problem(err.Error()), nil
 	}
-	fp, err := consent.KeyFingerprint(key)
-	if err != nil {
-		return "", nil, err
-	}
-	if fp != st.Fingerprint {
-		return "differs", problem(keyMismatch(path, st.Fingerprint).Error()), nil
-	}
-	return "matches", nil, nil
+	return string(status), nil, nil
 }
 
 // rowCounts writes the rows per table in the order verify checks them.
@@ -366,33 +353,4 @@ func readSummary(path string) (export.Summary, error) {
 		return export.Summary{}, fmt.Errorf("side file %s: %w", filepath.Base(path), err)
 	}
 	return s, nil
-}
-
-// openExistingStore opens the database only if it exists, for a command that
-// changes records: checking, exporting or reporting on a database that is not
-// there would create an empty one and report on that.
-func (a *app) openExistingStore(ctx context.Context) (*store.DB, error) {
-	path, err := a.dbPath()
-	if err != nil {
-		return nil, err
-	}
-	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-		return nil, dbError(path, store.ErrNoDatabase)
-	}
-	return a.openStore(ctx)
-}
-
-// openReadStore opens the database for a command that only reads: it never
-// creates one, and a database this user may not write (a read-only file or
-// folder) is opened read-only.
-func (a *app) openReadStore(ctx context.Context) (*store.DB, error) {
-	path, err := a.dbPath()
-	if err != nil {
-		return nil, err
-	}
-	db, err := store.OpenExisting(ctx, path, a.deps.Now)
-	if err != nil {
-		return nil, dbError(path, err)
-	}
-	return db, nil
 }

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -191,14 +192,23 @@ type hintError struct {
 	hints []string
 }
 
-func (e *hintError) Error() string { return e.err.Error() }
-func (e *hintError) Unwrap() error { return e.err }
+func (e *hintError) Error() string   { return e.err.Error() }
+func (e *hintError) Unwrap() error   { return e.err }
+func (e *hintError) Hints() []string { return e.hints }
+
+// hinter is an error with advice: withHint's, or a domain package's own
+// (consent.KeyError), which cannot know this package.
+type hinter interface{ Hints() []string }
 
 func withHint(err error, hints ...string) error {
 	var he *hintError
 	if errors.As(err, &he) {
 		he.hints = append(he.hints, hints...)
 		return err
+	}
+	var h hinter
+	if errors.As(err, &h) {
+		hints = append(slices.Clone(h.Hints()), hints...)
 	}
 	return &hintError{err: err, hints: hints}
 }
@@ -211,10 +221,10 @@ func printError(w io.Writer, err error) {
 	for _, line := range strings.Split(err.Error(), "\n") {
 		fmt.Fprintf(w, "counsel: error: %s\n", tr.message(line))
 	}
-	var he *hintError
-	if errors.As(err, &he) {
-		for _, h := range he.hints {
-			fmt.Fprintf(w, "counsel: hint: %s\n", tr.message(h))
+	var h hinter
+	if errors.As(err, &h) {
+		for _, hint := range h.Hints() {
+			fmt.Fprintf(w, "counsel: hint: %s\n", tr.message(hint))
 		}
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -119,16 +118,12 @@ func (a *app) personByID(ctx context.Context, ref string) (string, error) {
 	if !personIDShaped(ref) {
 		return ref, nil
 	}
-	path, err := a.dbPath()
+	db, _, err := a.openStore(ctx, storeUse{access: readDB, missingOK: true})
 	if err != nil {
 		return "", err
 	}
-	if _, err := os.Stat(path); err != nil {
+	if db == nil {
 		return "", noPersonID(ref) // no database yet: no person has an ID
-	}
-	db, err := a.openReadStore(ctx)
-	if err != nil {
-		return "", err
 	}
 	defer db.Close()
 	sub, err := db.FindSubject(ctx, store.SubjectQuery{Ref: ref})

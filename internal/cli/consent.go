@@ -2,22 +2,17 @@ package cli
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/expeerienced/counsel/internal/config"
 	"github.com/expeerienced/counsel/internal/consent"
-	"github.com/expeerienced/counsel/internal/safefile"
 	"github.com/expeerienced/counsel/internal/session"
 	"github.com/expeerienced/counsel/internal/store"
 )
@@ -67,185 +62,6 @@ func personError(err error) error {
 	return err
 }
 
-// proofKeyPath is the key file of withdrawal proofs: in the user's data
-// folder, never inside the database, so that a copy of the database alone
-// cannot be used to test guessed names against the proofs.
-func (a *app) proofKeyPath() (string, error) {
-	dir, err := config.DataDir(a.deps.Getenv)
-	if err != nil {
-		return "", err
-	}
-	return filepath.Join(dir, "proof.key"), nil
-}
-
-// maxKeyFile is the largest proof key file: the key in hex and a line end.
-const maxKeyFile = 2*consent.KeySize + 2
-
-// readProofKeyFile reads the proof key; it returns nil, nil when there is no
-// file. Anything but a regular file of at most a key's size (a symlink to
-// /dev/zero, a directory, a fifo, a large file) is refused before a byte is
-// read, so a wrong path can neither hang counsel nor fill its memory.
-func (a *app) readProofKeyFile(path string) ([]byte, error) {
-	fi, err := os.Stat(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("proof key: %w", err)
-	}
-	restore := "restore it from your backup; docs/data-protection.md explains what a lost key means"
-	if !fi.Mode().IsRegular() {
-		return nil, withHint(fmt.Errorf("proof key %s is not a regular file (%s); it was not read", path, fileKind(fi.Mode())), restore)
-	}
-	if fi.Size() > maxKeyFile {
-		return nil, withHint(fmt.Errorf("proof key %s is larger than a key (%d bytes, at most %d); it was not read", path, fi.Size(), maxKeyFile), restore)
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("proof key: %w", err)
-	}
-	defer f.Close()
-	// The file that was opened must be the one that was checked.
-	if ofi, err := f.Stat(); err != nil || !os.SameFile(fi, ofi) {
-		return nil, fmt.Errorf("proof key %s changed while it was read", path)
-	}
-	b, err := io.ReadAll(io.LimitReader(f, maxKeyFile+1))
-	if err != nil {
-		return nil, fmt.Errorf("proof key: %w", err)
-	}
-	key, err := hex.DecodeString(strings.TrimSpace(string(b)))
-	if err != nil || len(key) != consent.KeySize || len(b) > maxKeyFile {
-		return nil, withHint(fmt.Errorf("proof key %s is damaged (want %d hex digits)", path, 2*consent.KeySize), restore)
-	}
-	if fi.Mode().Perm()&0o077 != 0 {
-		a.warn("proof key %s is readable by others (mode %#o); run: chmod 600 %s", path, fi.Mode().Perm(), path)
-	}
-	return key, nil
-}
-
-func fileKind(m fs.FileMode) string {
-	switch {
-	case m.IsDir():
-		return "a directory"
-	case m&fs.ModeNamedPipe != 0:
-		return "a fifo"
-	case m&fs.ModeDevice != 0:
-		return "a device"
-	case m&fs.ModeSocket != 0:
-		return "a socket"
-	}
-	return "mode " + m.String()
-}
-
-// proofKey reads the proof key and checks it against the fingerprint the
-// database recorded when the key was made: a key changed, truncated or
-// replaced is an error naming the file, never a silently different key
-// (which would match no proof, so withdrawn clients would be accepted
-// again). It returns nil, nil only when there is no key file and the
-// database has never needed one. A key without a recorded fingerprint (a
-// database from before fingerprints) is recorded on this first use.
-func (a *app) proofKey(ctx context.Context, db *store.DB) ([]byte, error) {
-	return a.checkedProofKey(ctx, db, true)
-}
-
-// checkedProofKey is proofKey; record false leaves an unrecorded
-// fingerprint unrecorded (a dry run changes nothing).
-func (a *app) checkedProofKey(ctx context.Context, db *store.DB, record bool) ([]byte, error) {
-	path, err := a.proofKeyPath()
-	if err != nil {
-		return nil, err
-	}
-	key, err := a.readProofKeyFile(path)
-	if err != nil {
-		return nil, err
-	}
-	st, err := db.ProofKeyState(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if key == nil {
-		if st.Fingerprint == "" && st.Proofs == 0 {
-			return nil, nil
-		}
-		what := fmt.Sprintf("this database holds %d withdrawal proof(s) made with it", st.Proofs)
-		if st.Proofs == 0 {
-			what = "this database was used with one (fingerprint " + st.Fingerprint[:16] + ")"
-		}
-		return nil, withHint(fmt.Errorf("proof key %s is missing, but %s", path, what),
-			"restore "+path+" from your backup: without it, clients who withdrew consent cannot be recognised; counsel will not make a new key while the database expects one",
-			"only if the key is lost for good: 'counsel consent new-key --lost'")
-	}
-	fp, err := consent.KeyFingerprint(key)
-	if err != nil {
-		return nil, err
-	}
-	if st.Fingerprint == "" {
-		// A read-only copy cannot record it; the next writing command will.
-		if record && !db.ReadOnly() {
-			if err := db.RecordProofKey(ctx, fp); err != nil {
-				return nil, err
-			}
-		}
-		return key, nil
-	}
-	if fp != st.Fingerprint {
-		return nil, keyMismatch(path, st.Fingerprint)
-	}
-	return key, nil
-}
-
-func keyMismatch(path, want string) error {
-	return withHint(fmt.Errorf("proof key %s is not the key this database was used with (it was changed or replaced)", path),
-		"restore "+path+" from your backup: the right key has the fingerprint "+want[:16]+"… (docs/data-protection.md)")
-}
-
-// ensureProofKey returns the checked proof key, creating it on first need:
-// 32 random bytes, hex, in a 0600 file in a 0700 folder, with its
-// fingerprint recorded in the database.
-func (a *app) ensureProofKey(ctx context.Context, db *store.DB) ([]byte, error) {
-	key, err := a.proofKey(ctx, db)
-	if err != nil || key != nil {
-		return key, err
-	}
-	path, err := a.proofKeyPath()
-	if err != nil {
-		return nil, err
-	}
-	if err := a.privateDataDir(path); err != nil {
-		return nil, err
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return nil, fmt.Errorf("proof key folder: %w", err)
-	}
-	key = make([]byte, consent.KeySize)
-	if _, err := rand.Read(key); err != nil {
-		return nil, err
-	}
-	// Atomic and exclusive: a crash cannot leave an empty or half-written key (which would
-	// read as damaged), and of two counsel processes racing here exactly one key wins.
-	err = safefile.Write(path, false, func(w io.Writer) error {
-		_, err := fmt.Fprintln(w, hex.EncodeToString(key))
-		return err
-	})
-	if errors.Is(err, safefile.ErrExists) { // another counsel made it just now: use that one
-		return a.proofKey(ctx, db)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("proof key: %w", err)
-	}
-	fp, err := consent.KeyFingerprint(key)
-	if err != nil {
-		return nil, err
-	}
-	if err := db.RecordProofKey(ctx, fp); err != nil {
-		if errors.Is(err, store.ErrProofKeyMismatch) {
-			return nil, keyMismatch(path, fp)
-		}
-		return nil, err
-	}
-	return key, nil
-}
-
 // --- consent new-key ---
 
 func newConsentNewKeyCmd(a *app) *cobra.Command {
@@ -279,43 +95,28 @@ replaced.
 }
 
 func runConsentNewKey(ctx context.Context, a *app) error {
-	path, err := a.proofKeyPath()
+	kf, err := a.keyFile()
 	if err != nil {
 		return err
 	}
+	path := kf.Path
 	if _, err := os.Lstat(path); err == nil {
 		return withHint(fmt.Errorf("proof key %s exists; it is not replaced", path),
 			"if counsel says the key is not the one the database was used with, restore the right key from your backup")
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("proof key: %w", err)
 	}
-	db, err := a.openExistingStore(ctx)
+	db, _, err := a.openStore(ctx, storeUse{access: changeDB})
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if err := a.privateDataDir(path); err != nil {
-		return err
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return fmt.Errorf("proof key folder: %w", err)
-	}
-	key := make([]byte, consent.KeySize)
-	if _, err := rand.Read(key); err != nil {
-		return err
-	}
-	fp, err := consent.KeyFingerprint(key)
-	if err != nil {
-		return err
-	}
 	// The key file first: if recording fails, a key the database does not
 	// know is refused by every command, and this command can be run again
 	// after deleting it.
-	if err := safefile.Write(path, false, func(w io.Writer) error {
-		_, err := fmt.Fprintln(w, hex.EncodeToString(key))
+	_, fp, err := kf.Create()
+	if err != nil {
 		return err
-	}); err != nil {
-		return fmt.Errorf("proof key: %w", err)
 	}
 	n, err := db.ReplaceLostProofKey(ctx, fp)
 	if err != nil {
@@ -384,16 +185,11 @@ func runConsentConfirm(ctx context.Context, a *app, client string, opts *consent
 			return flagError("at", errors.New("consent cannot be given in the future"))
 		}
 	}
-	db, err := a.openExistingStore(ctx)
+	db, key, err := a.openStore(ctx, storeUse{access: changeDB, key: checkKey, purge: true})
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	key, err := a.proofKey(ctx, db)
-	if err != nil {
-		return err
-	}
-	a.autoPurge(ctx, db)
 	e, err := db.ConfirmConsent(ctx, store.Confirmation{Name: name, Method: opts.method, At: at,
 		RecordedBy: a.recordedBy(), ProofKey: key})
 	if err != nil {
@@ -454,7 +250,7 @@ type consentEventJSON struct {
 	RecordedBy       string `json:"recorded_by,omitempty"`
 }
 
-func toConsentEventJSON(e store.ConsentEvent) consentEventJSON {
+func toConsentEventJSON(e consent.ConsentEvent) consentEventJSON {
 	return consentEventJSON{ID: e.ID, Event: e.Event, Timestamp: e.Timestamp.UTC().Format(time.RFC3339),
 		SessionID: e.SessionID, Jurisdiction: e.Jurisdiction, LegalBasis: e.LegalBasis, Purpose: e.Purpose,
 		NoticeLanguage: e.NoticeLanguage, NoticeVersion: e.NoticeVersion, NoticeHash: e.NoticeHash,
@@ -470,7 +266,7 @@ type withdrawalJSON struct {
 	RetainUntil  string   `json:"retain_until"`
 }
 
-func toWithdrawalJSON(w store.Withdrawal) withdrawalJSON {
+func toWithdrawalJSON(w consent.Withdrawal) withdrawalJSON {
 	return withdrawalJSON{ID: w.ID, SubjectHMAC: w.SubjectHMAC, WithdrawnAt: w.WithdrawnAt.UTC().Format(time.RFC3339),
 		NoticeHashes: w.NoticeHashes, RetainUntil: w.RetainUntil.UTC().Format(time.RFC3339)}
 }
@@ -484,7 +280,7 @@ type personJSON struct {
 	ErasedAt  string `json:"erased_at,omitempty"`
 }
 
-func toPersonJSON(p store.Person) *personJSON {
+func toPersonJSON(p consent.Person) *personJSON {
 	if p.ID == "" {
 		return nil
 	}
@@ -504,15 +300,11 @@ func runConsentShow(ctx context.Context, a *app, client string, opts *consentSho
 	if _, err := clientArg(client); err != nil {
 		return err
 	}
-	db, err := a.openReadStore(ctx)
+	db, key, err := a.openStore(ctx, storeUse{access: readDB, key: checkKey})
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	key, err := a.proofKey(ctx, db)
-	if err != nil {
-		return err
-	}
 	sub, err := db.FindSubject(ctx, store.SubjectQuery{Ref: client, ProofKey: key})
 	if err != nil {
 		return personError(err)
@@ -633,18 +425,14 @@ func runConsentRevoke(ctx context.Context, a *app, ref string, opts *consentRevo
 		return withHint(usageErrorf("not at a terminal, so counsel cannot ask: confirm with --yes"),
 			"try --dry-run first to see what would happen")
 	}
-	db, err := a.openExistingStore(ctx)
+	// Retention runs after the withdrawal (below), not here: a purge first
+	// could delete the person (say, whose only session has an unreadable
+	// date) and leave the withdrawal unrecorded.
+	db, key, err := a.openStore(ctx, storeUse{access: changeDB, key: checkKey})
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	key, err := a.proofKey(ctx, db)
-	if err != nil {
-		return err
-	}
-	// Retention runs after the withdrawal, not before: a purge first could
-	// delete the person (say, whose only session has an unreadable date) and
-	// leave the withdrawal unrecorded.
 	sub, err := db.FindSubject(ctx, store.SubjectQuery{Ref: ref, AllowSession: true, ProofKey: key})
 	if err != nil {
 		return personError(err)
@@ -652,7 +440,7 @@ func runConsentRevoke(ctx context.Context, a *app, ref string, opts *consentRevo
 	loc := a.cfg.Location()
 	if sub.Person.ID == "" || sub.Person.Erased() {
 		at := sub.Person.ErasedAt
-		if w, ok := lastOf(sub.Withdrawals); ok && sub.Person.ID == "" {
+		if w, ok := consent.LastWithdrawal(sub.Withdrawals); ok && sub.Person.ID == "" {
 			at = w.WithdrawnAt
 		}
 		a.info("consent was already withdrawn on %s; nothing changed", showWhen(at, loc, "2006-01-02 15:04 MST"))
@@ -691,7 +479,11 @@ func runConsentRevoke(ctx context.Context, a *app, ref string, opts *consentRevo
 		return err // the plan was not shown: change nothing
 	}
 	if key == nil {
-		if key, err = a.ensureProofKey(ctx, db); err != nil {
+		kf, err := a.keyFile()
+		if err != nil {
+			return err
+		}
+		if key, err = kf.Ensure(ctx, db); err != nil {
 			return err
 		}
 	}
@@ -720,13 +512,6 @@ func runConsentRevoke(ctx context.Context, a *app, ref string, opts *consentRevo
 			"(the -wal file); they are overwritten when it closes: run 'counsel purge' once it has")
 	}
 	return nil
-}
-
-func lastOf(ws []store.Withdrawal) (store.Withdrawal, bool) {
-	if len(ws) == 0 {
-		return store.Withdrawal{}, false
-	}
-	return ws[len(ws)-1], true
 }
 
 // confirm asks a yes/no question on stderr and reads the answer from stdin;
@@ -804,12 +589,8 @@ func writeRevokeReport(w io.Writer, r revokeReport, done bool, loc *time.Locatio
 
 func writeRevokePlan(w io.Writer, sub store.Subject, plan consent.RevokePlan, until time.Time, days int, loc *time.Location) {
 	fprintf(w, "Withdrawing consent of person %s would:\n", session.ShortID(sub.Person.ID))
-	var hashes []string
-	for _, e := range sub.Events {
-		hashes = append(hashes, e.NoticeHash)
-	}
 	writeRevokeReport(w, revokeReport{person: sub.Person.ID, plan: plan, events: len(sub.Events),
-		texts: len(consent.SplitNoticeHashes(consent.JoinNoticeHashes(hashes))), proofUntil: until, sessionDays: days}, false, loc)
+		texts: len(consent.NoticeHashesOf(sub.Events)), proofUntil: until, sessionDays: days}, false, loc)
 }
 
 func writeRevokeDone(w io.Writer, res store.Revoked, days int, loc *time.Location) {

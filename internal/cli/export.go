@@ -259,7 +259,7 @@ func (a *app) runExport(ctx context.Context, opts exportOptions, job exportJob) 
 			}
 		}
 	}
-	db, err := a.openReadStore(ctx)
+	db, _, err := a.openStore(ctx, storeUse{access: readDB})
 	if err != nil {
 		return err
 	}

@@ -138,16 +138,11 @@ func runExportSubject(ctx context.Context, a *app, client string, opts *exportSu
 			return outputFileError("out", err)
 		}
 	}
-	db, err := a.openExistingStore(ctx)
+	db, key, err := a.openStore(ctx, storeUse{access: changeDB, key: checkKey, purge: true})
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	key, err := a.proofKey(ctx, db)
-	if err != nil {
-		return err
-	}
-	a.autoPurge(ctx, db)
 
 	to := "stdout"
 	if opts.out != "" {

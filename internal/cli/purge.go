@@ -51,7 +51,7 @@ func (a *app) retention() store.Retention {
 }
 
 func runPurge(ctx context.Context, a *app, opts *purgeOptions) error {
-	db, err := a.openExistingStore(ctx)
+	db, _, err := a.openStore(ctx, storeUse{access: changeDB})
 	if err != nil {
 		return err
 	}
@@ -111,15 +111,4 @@ func (a *app) autoPurge(ctx context.Context, db *store.DB) {
 	if p.Total() > 0 {
 		a.info("retention: deleted %s", purgedCounts(p))
 	}
-}
-
-// openStoreForWrite opens (creating if needed) the database for a command
-// that changes records, after deleting what is due.
-func (a *app) openStoreForWrite(ctx context.Context) (*store.DB, error) {
-	db, err := a.openStore(ctx)
-	if err != nil {
-		return nil, err
-	}
-	a.autoPurge(ctx, db)
-	return db, nil
 }

@@ -60,15 +60,11 @@ func runConsentRename(ctx context.Context, a *app, ref, newName string) error {
 	if err != nil {
 		return usageErrorf("NEW-NAME: the name or pseudonym %v", err)
 	}
-	db, err := a.openExistingStore(ctx)
+	db, key, err := a.openStore(ctx, storeUse{access: changeDB, key: checkKey})
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	key, err := a.proofKey(ctx, db)
-	if err != nil {
-		return err
-	}
 	res, err := db.RenamePerson(ctx, store.Rename{Ref: ref, NewName: name, ProofKey: key})
 	switch {
 	case errors.Is(err, store.ErrNameTaken):

@@ -99,7 +99,7 @@ func runReport(ctx context.Context, a *app, opts *reportOptions) error {
 	if !f.From.IsZero() && !f.To.IsZero() && !f.To.After(f.From) {
 		return usageErrorf("--to is before --from")
 	}
-	db, err := a.openReadStore(ctx)
+	db, _, err := a.openStore(ctx, storeUse{access: readDB})
 	if err != nil {
 		return err
 	}

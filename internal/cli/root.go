@@ -2,20 +2,13 @@ package cli
 
 import (
 	"bufio"
-	"context"
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
-	"runtime"
 	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"github.com/expeerienced/counsel/internal/config"
-	"github.com/expeerienced/counsel/internal/store"
 )
 
 // app is the state one run shares between commands: dependencies, the
@@ -146,74 +139,6 @@ func groupCmd(use, short, long string, subs ...*cobra.Command) *cobra.Command {
 	}
 	c.AddCommand(subs...)
 	return c
-}
-
-// dbPath is the effective database file.
-func (a *app) dbPath() (string, error) {
-	if a.cfg.DB != "" {
-		return filepath.Clean(a.cfg.DB), nil
-	}
-	dir, err := config.DataDir(a.deps.Getenv)
-	if err != nil {
-		return "", err
-	}
-	return filepath.Join(dir, "counsel.db"), nil
-}
-
-// openStore opens the database for a command that changes records, creating
-// it if needed; the caller closes it.
-func (a *app) openStore(ctx context.Context) (*store.DB, error) {
-	path, err := a.dbPath()
-	if err != nil {
-		return nil, err
-	}
-	if err := a.privateDataDir(path); err != nil {
-		return nil, err
-	}
-	db, err := store.Open(ctx, path, a.deps.Now)
-	if err != nil {
-		return nil, dbError(path, err)
-	}
-	return db, nil
-}
-
-// dbError words a database that cannot be opened, with the advice that fits.
-func dbError(path string, err error) error {
-	if errors.Is(err, store.ErrNoDatabase) {
-		return withHint(fmt.Errorf("database %s does not exist", path),
-			"the database is chosen by --db, COUNSEL_DB or the config key db; 'counsel session new' creates it")
-	}
-	err = fmt.Errorf("database %s: %w", path, err)
-	switch {
-	case errors.Is(err, store.ErrNotCounsel), errors.Is(err, store.ErrUnknownSchema):
-		return withHint(err, "nothing was changed in the file; check --db, COUNSEL_DB or the config key db")
-	case errors.Is(err, store.ErrReadOnlyOld):
-		return withHint(err, "make the file and its folder writable and run the command again")
-	case errors.Is(err, fs.ErrPermission):
-		return withHint(err, "the file or its folder is read-only: listing, showing, exporting and 'audit verify' still work",
-			"the database is chosen by --db, COUNSEL_DB or the config key db")
-	}
-	return withHint(err, "the database is chosen by --db, COUNSEL_DB or the config key db")
-}
-
-// privateDataDir makes counsel's own data folder (where the default database
-// and the proof key live) private: 0700. A --db elsewhere is the user's own
-// choice of folder and is left alone.
-func (a *app) privateDataDir(path string) error {
-	dir, err := config.DataDir(a.deps.Getenv)
-	if err != nil || filepath.Clean(filepath.Dir(path)) != filepath.Clean(dir) || runtime.GOOS == "windows" {
-		return nil
-	}
-	fi, err := os.Stat(dir)
-	if err != nil || fi.Mode().Perm()&0o077 == 0 {
-		return nil // missing: created 0700 when needed
-	}
-	if err := os.Chmod(dir, 0o700); err != nil {
-		return withHint(fmt.Errorf("data folder %s is readable by others (mode %#o) and cannot be made private: %w", dir, fi.Mode().Perm(), err),
-			"run: chmod 700 "+dir)
-	}
-	a.info("made the data folder %s private (mode 0700; it was %#o)", dir, fi.Mode().Perm())
-	return nil
 }
 
 // enumFlag is a string flag limited to a set of values; a wrong value is a

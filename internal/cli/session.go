@@ -7,8 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -388,22 +386,11 @@ func (a *app) checkSession(ctx context.Context, p *plannedSession, opts *session
 // Without a database there is nothing to refuse; without a proof key a throwaway one stands in
 // (no withdrawal can exist without the real one).
 func (a *app) checkNewSession(ctx context.Context, ns store.NewSession) (store.Created, error) {
-	path, err := a.dbPath()
-	if err != nil {
-		return store.Created{}, err
-	}
-	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-		return store.Created{}, nil
-	}
-	db, err := a.openStore(ctx)
-	if err != nil {
+	db, key, err := a.openStore(ctx, storeUse{access: changeDB, key: peekKey, missingOK: true})
+	if err != nil || db == nil {
 		return store.Created{}, err
 	}
 	defer db.Close()
-	key, err := a.checkedProofKey(ctx, db, false)
-	if err != nil {
-		return store.Created{}, err
-	}
 	if key == nil {
 		key = make([]byte, consent.KeySize)
 		if _, err := rand.Read(key); err != nil {
@@ -427,15 +414,11 @@ func (a *app) storeSession(ctx context.Context, p *plannedSession, msg invite.Me
 		return err
 	}
 	defer files.discard()
-	db, err := a.openStoreForWrite(ctx)
+	db, key, err := a.openStore(ctx, storeUse{access: createDB, key: ensureKey, purge: true})
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	key, err := a.ensureProofKey(ctx, db)
-	if err != nil {
-		return err
-	}
 	if a.deps.Pause != nil {
 		a.deps.Pause("session-new-write")
 	}

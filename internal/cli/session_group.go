@@ -233,14 +233,12 @@ func (a *app) storeGroup(ctx context.Context, ns store.NewSession, mails []group
 			files = append(files, f)
 		}
 	}
-	db, err := a.openStoreForWrite(ctx)
+	db, key, err := a.openStore(ctx, storeUse{access: createDB, key: ensureKey, purge: true})
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if ns.ProofKey, err = a.ensureProofKey(ctx, db); err != nil {
-		return err
-	}
+	ns.ProofKey = key
 	if _, err := db.CreateSessionFor(ctx, ns); err != nil {
 		return personError(err)
 	}

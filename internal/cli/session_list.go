@@ -70,7 +70,7 @@ func runSessionList(ctx context.Context, a *app, opts *sessionListOptions) error
 	if !f.To.IsZero() && !f.From.IsZero() && !f.To.After(f.From) {
 		return usageErrorf("--to is before --from")
 	}
-	db, err := a.openReadStore(ctx)
+	db, _, err := a.openStore(ctx, storeUse{access: readDB})
 	if err != nil {
 		return err
 	}
@@ -227,7 +227,7 @@ so.
 }
 
 func runSessionShow(ctx context.Context, a *app, ref string, opts *sessionShowOptions) error {
-	db, err := a.openReadStore(ctx)
+	db, _, err := a.openStore(ctx, storeUse{access: readDB})
 	if err != nil {
 		return err
 	}

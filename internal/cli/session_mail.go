@@ -208,7 +208,7 @@ date of the session's series still to come.
 
 func runSessionCancel(ctx context.Context, a *app, ref string, out mailOutput, series bool) error {
 	now := a.deps.Now()
-	db, err := a.openStoreForWrite(ctx)
+	db, _, err := a.openStore(ctx, storeUse{access: createDB, purge: true})
 	if err != nil {
 		return err
 	}
@@ -319,7 +319,7 @@ func runSessionMove(ctx context.Context, a *app, ref string, opts *sessionMoveOp
 		return usageErrorf("--at is required")
 	}
 	now := a.deps.Now()
-	db, err := a.openStoreForWrite(ctx)
+	db, _, err := a.openStore(ctx, storeUse{access: createDB, purge: true})
 	if err != nil {
 		return err
 	}

@@ -218,3 +218,88 @@ func FuzzNoticeHashes(f *testing.F) {
 		}
 	})
 }
+
+func TestWithdraw(t *testing.T) {
+	key := bytes.Repeat([]byte{7}, consent.KeySize)
+	now := time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC)
+	proofs := consent.Proofs{Key: key, RetentionYears: 3, Location: time.UTC}
+	events := []consent.ConsentEvent{{NoticeHash: "bb"}, {NoticeHash: ""}, {NoticeHash: "aa"}, {NoticeHash: "bb"}}
+	w, err := proofs.Withdraw(consent.Person{ID: "p1", Name: "Client  Zeta"}, events, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The proof names the person by the keyed hash of the comparison key,
+	// recomputed here independently, never by the name.
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte("counsel-subject-v1\x00" + session.NameKey("Client  Zeta")))
+	if want := hex.EncodeToString(m.Sum(nil)); w.SubjectHMAC != want {
+		t.Errorf("subject %s, want %s", w.SubjectHMAC, want)
+	}
+	if w.ID == "" || !w.WithdrawnAt.Equal(now) || !w.RetainUntil.Equal(time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)) {
+		t.Errorf("proof %+v", w)
+	}
+	if !slices.Equal(w.NoticeHashes, []string{"aa", "bb"}) || !slices.Equal(consent.NoticeHashesOf(events), w.NoticeHashes) {
+		t.Errorf("notice hashes %q", w.NoticeHashes)
+	}
+	// Every spelling of the person finds the proof under the first subject;
+	// the second is the spelling's own (proofs of schema 1).
+	for _, spelling := range []string{"client zeta", "CLIENT ZETA", "Client Zeta"} {
+		subjects, err := consent.ProofSubjects(key, spelling)
+		if err != nil || len(subjects) != 2 || subjects[0] != w.SubjectHMAC {
+			t.Errorf("ProofSubjects(%q) = %q, %v", spelling, subjects, err)
+		}
+		if own, _ := consent.SubjectHMAC(key, spelling); subjects[1] != own {
+			t.Errorf("ProofSubjects(%q)[1] is not the spelling's own hash", spelling)
+		}
+	}
+	other, _ := proofs.Withdraw(consent.Person{ID: "p2", Name: "Client Zeta"}, nil, now)
+	if other.ID == w.ID || other.NoticeHashes == nil || len(other.NoticeHashes) != 0 {
+		t.Errorf("second proof %+v", other)
+	}
+
+	for name, bad := range map[string]consent.Proofs{
+		"NoKey":      {RetentionYears: 3},
+		"ShortKey":   {Key: key[:16], RetentionYears: 3},
+		"NoYears":    {Key: key},
+		"NegYears":   {Key: key, RetentionYears: -1},
+		"ZeroYears0": {Key: key, RetentionYears: 0, Location: time.UTC},
+	} {
+		t.Run(name, func(t *testing.T) {
+			if err := bad.Check(); err == nil {
+				t.Error("Check: no error")
+			}
+			if _, err := bad.Withdraw(consent.Person{ID: "p", Name: "Client-A"}, nil, now); err == nil {
+				t.Error("Withdraw: no error")
+			}
+		})
+	}
+	if _, err := consent.ProofSubjects(nil, "Client-A"); !errors.Is(err, consent.ErrKeySize) {
+		t.Errorf("ProofSubjects without a key: %v", err)
+	}
+}
+
+func TestLastWithdrawal(t *testing.T) {
+	if _, ok := consent.LastWithdrawal(nil); ok {
+		t.Error("none: ok")
+	}
+	ws := []consent.Withdrawal{{ID: "a"}, {ID: "b"}}
+	if w, ok := consent.LastWithdrawal(ws); !ok || w.ID != "b" {
+		t.Errorf("last %+v, %v", w, ok)
+	}
+}
+
+func TestPersonErased(t *testing.T) {
+	for _, tc := range []struct {
+		p    consent.Person
+		want bool
+	}{
+		{consent.Person{}, false},
+		{consent.Person{ID: "p", Name: "Client-A"}, false},
+		{consent.Person{ID: "p"}, true},
+		{consent.Person{ID: "p", Name: "Client-A", ErasedAt: time.Unix(1, 0)}, true},
+	} {
+		if got := tc.p.Erased(); got != tc.want {
+			t.Errorf("%+v.Erased() = %v", tc.p, got)
+		}
+	}
+}

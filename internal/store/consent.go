@@ -34,52 +34,15 @@ func (e *WithdrawnError) Error() string {
 // Is makes errors.Is(err, ErrWithdrawn) hold.
 func (e *WithdrawnError) Is(target error) bool { return target == ErrWithdrawn }
 
-// Person is one row of people. Name is empty once erased.
-type Person struct {
-	ID        string
-	Name      string
-	CreatedAt time.Time
-	ErasedAt  time.Time // zero unless erased
-}
-
-// Erased reports whether the name was erased after a withdrawal.
-func (p Person) Erased() bool { return !p.ErasedAt.IsZero() || (p.ID != "" && p.Name == "") }
-
-// ConsentEvent is one appended entry of a person's consent record.
-type ConsentEvent struct {
-	ID               string
-	PersonID         string
-	SessionID        string // empty for events about the person, not a session
-	Event            string // consent.NoticeSent, Given or Withdrawn
-	Timestamp        time.Time
-	Jurisdiction     string
-	LegalBasis       string
-	Purpose          string
-	NoticeLanguage   string
-	NoticeVersion    string
-	NoticeHash       string
-	CollectionMethod string
-	RecordedBy       string
-}
-
-// Withdrawal is the proof entry that remains after a withdrawal.
-type Withdrawal struct {
-	ID           string
-	SubjectHMAC  string
-	WithdrawnAt  time.Time
-	NoticeHashes []string
-	RetainUntil  time.Time
-}
-
 // Subject is everything stored about one person, as found by a name (and
 // the proof key) or a session ID.
 type Subject struct {
-	Person   Person // zero when only withdrawal proofs match
+	Person   consent.Person // zero when only withdrawal proofs match
 	Sessions []session.Session
-	Events   []ConsentEvent
+	Events   []consent.ConsentEvent
 	// Withdrawals are proof entries whose keyed hash matches the name. A
 	// person who withdrew and later gave fresh consent has both.
-	Withdrawals []Withdrawal
+	Withdrawals []consent.Withdrawal
 	// ByID is true when the argument was the person's ID, not their name.
 	ByID bool
 }
@@ -110,7 +73,7 @@ func (d *DB) FindSubject(ctx context.Context, q SubjectQuery) (Subject, error) {
 func findSubject(ctx context.Context, tx querier, q SubjectQuery) (Subject, error) {
 	var s Subject
 	name, nameErr := session.NormaliseName(q.Ref)
-	var byName, bySession Person
+	var byName, bySession consent.Person
 	if nameErr == nil {
 		p, err := personByKey(ctx, tx, session.NameKey(name))
 		if err != nil && !errors.Is(err, ErrNoPerson) {
@@ -137,7 +100,7 @@ func findSubject(ctx context.Context, tx querier, q SubjectQuery) (Subject, erro
 	if idErr != nil && !errors.Is(idErr, ErrNoPerson) {
 		return s, idErr
 	}
-	for _, p := range []Person{byName, bySession, byID} {
+	for _, p := range []consent.Person{byName, bySession, byID} {
 		switch {
 		case p.ID == "":
 		case s.Person.ID == "":
@@ -169,8 +132,8 @@ func findSubject(ctx context.Context, tx querier, q SubjectQuery) (Subject, erro
 
 const personColumns = "id, COALESCE(name, ''), created_at, COALESCE(erased_at, '')"
 
-func scanPerson(r scanner) (Person, error) {
-	var p Person
+func scanPerson(r scanner) (consent.Person, error) {
+	var p consent.Person
 	var created, erased string
 	if err := r.Scan(&p.ID, &p.Name, &created, &erased); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
@@ -185,54 +148,54 @@ func scanPerson(r scanner) (Person, error) {
 	return p, nil
 }
 
-func personByID(ctx context.Context, tx querier, id string) (Person, error) {
+func personByID(ctx context.Context, tx querier, id string) (consent.Person, error) {
 	return scanPerson(tx.QueryRowContext(ctx, "SELECT "+personColumns+" FROM people WHERE id = ?", id))
 }
 
 // personByIDRef finds a person by their full ID or their short ID (as
 // session list shows it). Unlike session IDs, no shorter beginning is taken:
 // a name can look like one (Bede, Cafe), and a person must not be mistaken.
-func personByIDRef(ctx context.Context, tx querier, ref string) (Person, error) {
+func personByIDRef(ctx context.Context, tx querier, ref string) (consent.Person, error) {
 	ref = strings.ToLower(strings.TrimSpace(ref))
 	if !idShaped(ref) || (len(ref) != session.ShortIDLen && len(ref) != 36) {
-		return Person{}, ErrNoPerson
+		return consent.Person{}, ErrNoPerson
 	}
 	var ids []string
 	rows, err := tx.QueryContext(ctx, "SELECT id FROM people WHERE id = ?1 OR substr(id, -?2) = ?1 LIMIT 2", ref, session.ShortIDLen)
 	if err != nil {
-		return Person{}, err
+		return consent.Person{}, err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var id string
 		if err := rows.Scan(&id); err != nil {
-			return Person{}, err
+			return consent.Person{}, err
 		}
 		ids = append(ids, id)
 	}
 	if err := rows.Err(); err != nil {
-		return Person{}, err
+		return consent.Person{}, err
 	}
 	switch len(ids) {
 	case 0:
-		return Person{}, ErrNoPerson
+		return consent.Person{}, ErrNoPerson
 	case 1:
 		return personByID(ctx, tx, ids[0])
 	}
-	return Person{}, ErrAmbiguousPerson
+	return consent.Person{}, ErrAmbiguousPerson
 }
 
 // ErrGroupSession: a session ID was given for a person, but the session has
 // several participants.
 var ErrGroupSession = errors.New("is a group session; name the person instead of the session")
 
-func personBySession(ctx context.Context, tx querier, ref string) (Person, error) {
+func personBySession(ctx context.Context, tx querier, ref string) (consent.Person, error) {
 	s, err := findSession(ctx, tx, ref)
 	if err != nil {
-		return Person{}, err
+		return consent.Person{}, err
 	}
 	if s.IsGroup() {
-		return Person{}, fmt.Errorf("session %s %w", session.ShortID(s.ID), ErrGroupSession)
+		return consent.Person{}, fmt.Errorf("session %s %w", session.ShortID(s.ID), ErrGroupSession)
 	}
 	return scanPerson(tx.QueryRowContext(ctx, "SELECT "+personColumns+
 		" FROM people WHERE id = (SELECT person_id FROM session_participants WHERE session_id = ?)", s.ID))
@@ -259,16 +222,16 @@ func sessionsOfPerson(ctx context.Context, tx querier, personID string) ([]sessi
 const consentColumns = `id, person_id, COALESCE(session_id, ''), event, timestamp, jurisdiction, legal_basis,
 	purpose, notice_language, notice_version, notice_hash, collection_method, recorded_by`
 
-func consentEventsOfPerson(ctx context.Context, tx querier, personID string) ([]ConsentEvent, error) {
+func consentEventsOfPerson(ctx context.Context, tx querier, personID string) ([]consent.ConsentEvent, error) {
 	rows, err := tx.QueryContext(ctx, "SELECT "+consentColumns+
 		" FROM consent_events WHERE person_id = ? ORDER BY timestamp, id", personID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []ConsentEvent
+	var out []consent.ConsentEvent
 	for rows.Next() {
-		var e ConsentEvent
+		var e consent.ConsentEvent
 		var ts string
 		if err := rows.Scan(&e.ID, &e.PersonID, &e.SessionID, &e.Event, &ts, &e.Jurisdiction, &e.LegalBasis,
 			&e.Purpose, &e.NoticeLanguage, &e.NoticeVersion, &e.NoticeHash, &e.CollectionMethod, &e.RecordedBy); err != nil {
@@ -281,27 +244,22 @@ func consentEventsOfPerson(ctx context.Context, tx querier, personID string) ([]
 }
 
 // withdrawalsByName finds the withdrawal proofs of a name (normalised,
-// session.NormaliseName): proofs are keyed hashes of the name's comparison
-// key, so every spelling finds them. Proofs made before names had a key
-// (schema 1) hash the spelling itself; they are found by that spelling.
-func withdrawalsByName(ctx context.Context, tx querier, proofKey []byte, name string) ([]Withdrawal, error) {
-	byKey, err := consent.SubjectHMAC(proofKey, session.NameKey(name))
-	if err != nil {
-		return nil, err
-	}
-	bySpelling, err := consent.SubjectHMAC(proofKey, name)
+// session.NormaliseName), under every hash consent.ProofSubjects says one may
+// be stored by.
+func withdrawalsByName(ctx context.Context, tx querier, proofKey []byte, name string) ([]consent.Withdrawal, error) {
+	subjects, err := consent.ProofSubjects(proofKey, name)
 	if err != nil {
 		return nil, err
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT id, subject_hmac, withdrawn_at, notice_hashes, retain_until
-		FROM withdrawals WHERE subject_hmac IN (?, ?) ORDER BY withdrawn_at, id`, byKey, bySpelling)
+		FROM withdrawals WHERE subject_hmac IN (?, ?) ORDER BY withdrawn_at, id`, subjects[0], subjects[1])
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []Withdrawal
+	var out []consent.Withdrawal
 	for rows.Next() {
-		var w Withdrawal
+		var w consent.Withdrawal
 		var at, until, hashes string
 		if err := rows.Scan(&w.ID, &w.SubjectHMAC, &at, &hashes, &until); err != nil {
 			return nil, err
@@ -311,14 +269,6 @@ func withdrawalsByName(ctx context.Context, tx querier, proofKey []byte, name st
 		out = append(out, w)
 	}
 	return out, rows.Err()
-}
-
-// lastWithdrawal is the latest of ws; ok is false when ws is empty.
-func lastWithdrawal(ws []Withdrawal) (Withdrawal, bool) {
-	if len(ws) == 0 {
-		return Withdrawal{}, false
-	}
-	return ws[len(ws)-1], true
 }
 
 // refuseWithdrawn is CreateSession's guard (design rule 3) for a name no
@@ -338,7 +288,7 @@ func refuseWithdrawn(ctx context.Context, tx querier, name string, key []byte, n
 	if err != nil {
 		return err
 	}
-	if w, ok := lastWithdrawal(ws); ok {
+	if w, ok := consent.LastWithdrawal(ws); ok {
 		return &WithdrawnError{At: w.WithdrawnAt}
 	}
 	return nil
@@ -356,8 +306,8 @@ type Confirmation struct {
 // ConfirmConsent appends a `given` event to a person's consent record, with
 // its audit event. The person must have a session (that is where the record
 // starts) and must not have withdrawn.
-func (d *DB) ConfirmConsent(ctx context.Context, c Confirmation) (ConsentEvent, error) {
-	var e ConsentEvent
+func (d *DB) ConfirmConsent(ctx context.Context, c Confirmation) (consent.ConsentEvent, error) {
+	var e consent.ConsentEvent
 	method, err := consent.ParseMethod(c.Method)
 	if err != nil {
 		return e, err
@@ -368,7 +318,7 @@ func (d *DB) ConfirmConsent(ctx context.Context, c Confirmation) (ConsentEvent, 
 			return err
 		}
 		if s.Person.ID == "" {
-			w, _ := lastWithdrawal(s.Withdrawals)
+			w, _ := consent.LastWithdrawal(s.Withdrawals)
 			return &WithdrawnError{At: w.WithdrawnAt}
 		}
 		at := c.At.UTC().Truncate(time.Second)
@@ -389,7 +339,7 @@ func (d *DB) ConfirmConsent(ctx context.Context, c Confirmation) (ConsentEvent, 
 		if err != nil {
 			return err
 		}
-		e = ConsentEvent{ID: id, PersonID: s.Person.ID, Event: consent.Given, Timestamp: at,
+		e = consent.ConsentEvent{ID: id, PersonID: s.Person.ID, Event: consent.Given, Timestamp: at,
 			Jurisdiction: consent.Jurisdiction, LegalBasis: consent.LegalBasis, Purpose: consent.Purpose,
 			NoticeLanguage: lang, NoticeVersion: version, NoticeHash: hash,
 			CollectionMethod: method, RecordedBy: c.RecordedBy}
@@ -408,7 +358,7 @@ func (d *DB) ConfirmConsent(ctx context.Context, c Confirmation) (ConsentEvent, 
 	return e, err
 }
 
-func insertConsentEvent(ctx context.Context, tx querier, e ConsentEvent) error {
+func insertConsentEvent(ctx context.Context, tx querier, e consent.ConsentEvent) error {
 	var sessionID any
 	if e.SessionID != "" {
 		sessionID = e.SessionID
@@ -442,9 +392,9 @@ type Revocation struct {
 // session has a new room (OldJoinURL was the one the person knew); for
 // Blizz the meeting stays and its password must change.
 type GroupLeft struct {
-	Session    session.Session // as it is now: participants counted without the person
-	OldJoinURL string          // the room before (equal to Session.JoinURL when kept)
-	Remaining  []Person        // the participants who stay, for their new invitations
+	Session    session.Session  // as it is now: participants counted without the person
+	OldJoinURL string           // the room before (equal to Session.JoinURL when kept)
+	Remaining  []consent.Person // the participants who stay, for their new invitations
 }
 
 // RoomChanged reports whether the withdrawal gave the session a new room.
@@ -462,7 +412,7 @@ type Revoked struct {
 	// PersonDeleted: no session was kept, so the person's row went too;
 	// otherwise it stays without name.
 	PersonDeleted bool
-	Withdrawal    Withdrawal
+	Withdrawal    consent.Withdrawal
 	// Checkpointed is false when another process kept the write-ahead log
 	// busy: the erased bytes then stay in the -wal file until a later
 	// checkpoint (any counsel command's close, or `counsel purge`).
@@ -477,11 +427,9 @@ type Revoked struct {
 // (see docs/data-protection.md, "Physical erasure").
 func (d *DB) RevokeConsent(ctx context.Context, r Revocation) (Revoked, error) {
 	res := Revoked{PersonID: r.PersonID}
-	if len(r.ProofKey) != consent.KeySize {
-		return res, consent.ErrKeySize
-	}
-	if r.RetentionYears < 1 {
-		return res, errors.New("retention of withdrawal proofs must be at least one year")
+	proofs := consent.Proofs{Key: r.ProofKey, RetentionYears: r.RetentionYears, Location: r.Location}
+	if err := proofs.Check(); err != nil {
+		return res, err
 	}
 	err := d.inTx(ctx, func(tx *sql.Tx, now time.Time) error {
 		p, err := personByID(ctx, tx, r.PersonID)
@@ -511,25 +459,18 @@ func (d *DB) RevokeConsent(ctx context.Context, r Revocation) (Revoked, error) {
 		if err != nil {
 			return err
 		}
-		var hashes, eventIDs []string
+		var eventIDs []string
 		for _, e := range events {
-			hashes = append(hashes, e.NoticeHash)
 			eventIDs = append(eventIDs, e.ID)
 		}
-		mac, err := consent.SubjectHMAC(r.ProofKey, session.NameKey(p.Name))
-		if err != nil {
+		// The proof is consent's to make; the store only keeps it.
+		if res.Withdrawal, err = proofs.Withdraw(p, events, now); err != nil {
 			return err
 		}
-		wid, err := session.NewID()
-		if err != nil {
-			return err
-		}
-		res.Withdrawal = Withdrawal{ID: wid, SubjectHMAC: mac, WithdrawnAt: now,
-			NoticeHashes: consent.SplitNoticeHashes(consent.JoinNoticeHashes(hashes)),
-			RetainUntil:  consent.RetainUntil(now, r.RetentionYears, r.Location)}
+		w := res.Withdrawal
 		if _, err := tx.ExecContext(ctx, `INSERT INTO withdrawals (id, subject_hmac, withdrawn_at, notice_hashes, retain_until)
-			VALUES (?, ?, ?, ?, ?)`, wid, mac, formatTime(now), strings.Join(res.Withdrawal.NoticeHashes, ","),
-			formatTime(res.Withdrawal.RetainUntil)); err != nil {
+			VALUES (?, ?, ?, ?, ?)`, w.ID, w.SubjectHMAC, formatTime(w.WithdrawnAt), strings.Join(w.NoticeHashes, ","),
+			formatTime(w.RetainUntil)); err != nil {
 			return fmt.Errorf("store withdrawal proof: %w", err)
 		}
 		del, err := tx.ExecContext(ctx, "DELETE FROM consent_events WHERE person_id = ?", p.ID)
@@ -592,7 +533,7 @@ func (d *DB) RevokeConsent(ctx context.Context, r Revocation) (Revoked, error) {
 		if err := recordRows(ctx, tx, now, tableSessions, deleted); err != nil {
 			return err
 		}
-		if err := recordRow(ctx, tx, now, tableWithdrawals, wid); err != nil {
+		if err := recordRow(ctx, tx, now, tableWithdrawals, res.Withdrawal.ID); err != nil {
 			return err
 		}
 		return recordRow(ctx, tx, now, tablePeople, p.ID)

@@ -198,7 +198,7 @@ func fixtureConsent(ctx context.Context, tx *sql.Tx, now time.Time, name string,
 	if err != nil {
 		return err
 	}
-	e := ConsentEvent{ID: id, PersonID: p.ID, Event: consent.Given, Timestamp: now,
+	e := consent.ConsentEvent{ID: id, PersonID: p.ID, Event: consent.Given, Timestamp: now,
 		Jurisdiction: consent.Jurisdiction, LegalBasis: consent.LegalBasis, Purpose: consent.Purpose,
 		NoticeLanguage: n.Language, NoticeVersion: n.Version, NoticeHash: n.Hash,
 		CollectionMethod: consent.MethodEmail, RecordedBy: "Muster Person"}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/expeerienced/counsel/internal/audit"
+	"github.com/expeerienced/counsel/internal/consent"
 	"github.com/expeerienced/counsel/internal/session"
 )
 
@@ -90,14 +91,14 @@ func roomOf(joinURL string) string {
 }
 
 // participantsOf lists the people of a session in the order they were added.
-func participantsOf(ctx context.Context, tx querier, sessionID string) ([]Person, error) {
+func participantsOf(ctx context.Context, tx querier, sessionID string) ([]consent.Person, error) {
 	rows, err := tx.QueryContext(ctx, "SELECT "+personColumns+
 		" FROM people WHERE id IN (SELECT person_id FROM session_participants WHERE session_id = ?) ORDER BY created_at, id", sessionID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []Person
+	var out []consent.Person
 	for rows.Next() {
 		p, err := scanPerson(rows)
 		if err != nil {
@@ -110,7 +111,7 @@ func participantsOf(ctx context.Context, tx querier, sessionID string) ([]Person
 
 // Participants lists the people taking part in a session (names as stored;
 // an erased person has none).
-func (d *DB) Participants(ctx context.Context, sessionID string) ([]Person, error) {
+func (d *DB) Participants(ctx context.Context, sessionID string) ([]consent.Person, error) {
 	ps, err := participantsOf(ctx, d.db, sessionID)
 	return ps, mapErr(err)
 }

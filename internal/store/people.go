@@ -8,12 +8,13 @@ import (
 	"time"
 
 	"github.com/expeerienced/counsel/internal/audit"
+	"github.com/expeerienced/counsel/internal/consent"
 	"github.com/expeerienced/counsel/internal/session"
 )
 
 // personByKey finds the person (not erased) whose name has this comparison
 // key (session.NameKey).
-func personByKey(ctx context.Context, tx querier, key string) (Person, error) {
+func personByKey(ctx context.Context, tx querier, key string) (consent.Person, error) {
 	return scanPerson(tx.QueryRowContext(ctx, "SELECT "+personColumns+" FROM people WHERE name_key = ?", key))
 }
 

@@ -8,28 +8,22 @@ import (
 	"time"
 
 	"github.com/expeerienced/counsel/internal/audit"
+	"github.com/expeerienced/counsel/internal/consent"
 )
 
 // proofKeySetting is the settings row that holds the proof key's fingerprint.
 const proofKeySetting = "proof_key_fingerprint"
 
-// ErrProofKeyMismatch means a different proof key fingerprint is already recorded.
-var ErrProofKeyMismatch = errors.New("a different proof key is recorded for this database")
-
 // ErrFingerprintRemoved means the trail recorded a fingerprint that the settings table no
 // longer holds: it was deleted outside counsel, and a key is not accepted in its place.
 var ErrFingerprintRemoved = errors.New("the proof key fingerprint this database recorded was deleted outside counsel; run 'counsel audit verify' and restore the database and the key from your backup")
 
-// ProofKeyState is what the database knows of the proof key: the fingerprint recorded when
-// the key was made or first used ("" if none) and how many withdrawal proofs depend on it.
-type ProofKeyState struct {
-	Fingerprint string
-	Proofs      int
-}
+// The database is where consent.KeyFile checks and records the key.
+var _ consent.KeyStore = (*DB)(nil)
 
 // ProofKeyState reads the recorded fingerprint and the number of withdrawal proofs.
-func (d *DB) ProofKeyState(ctx context.Context) (ProofKeyState, error) {
-	var st ProofKeyState
+func (d *DB) ProofKeyState(ctx context.Context) (consent.KeyState, error) {
+	var st consent.KeyState
 	err := d.db.QueryRowContext(ctx, `SELECT COALESCE((SELECT value FROM settings WHERE name = ?), ''),
 		(SELECT count(*) FROM withdrawals)`, proofKeySetting).Scan(&st.Fingerprint, &st.Proofs)
 	return st, mapErr(err)
@@ -37,7 +31,7 @@ func (d *DB) ProofKeyState(ctx context.Context) (ProofKeyState, error) {
 
 // RecordProofKey records the fingerprint of the proof key, with its record event, when none is
 // recorded yet. The same fingerprint again changes nothing; a different one is
-// ErrProofKeyMismatch.
+// consent.ErrOtherKeyRecorded.
 func (d *DB) RecordProofKey(ctx context.Context, fingerprint string) error {
 	if len(fingerprint) != 64 {
 		return errors.New("proof key fingerprint must be 64 hex digits")
@@ -49,7 +43,7 @@ func (d *DB) RecordProofKey(ctx context.Context, fingerprint string) error {
 		case err == nil && have == fingerprint:
 			return nil
 		case err == nil:
-			return ErrProofKeyMismatch
+			return consent.ErrOtherKeyRecorded
 		case !errors.Is(err, sql.ErrNoRows):
 			return err
 		}

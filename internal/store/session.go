@@ -163,12 +163,12 @@ func (d *DB) CheckNewSession(ctx context.Context, ns NewSession) (Created, error
 // meeting room belongs to no other session or series with other
 // participants. It returns the known people (a zero Person for a new name),
 // in the order of the clients.
-func admitSession(ctx context.Context, tx querier, ns NewSession) ([]Person, error) {
+func admitSession(ctx context.Context, tx querier, ns NewSession) ([]consent.Person, error) {
 	names, _, err := ns.clients()
 	if err != nil {
 		return nil, err
 	}
-	var known []Person
+	var known []consent.Person
 	seen := make(map[string]bool)
 	for _, name := range names {
 		key := session.NameKey(name)
