@@ -9,7 +9,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/trustelem/zxcvbn/match"
-	"github.com/trustelem/zxcvbn/scoring"
 
 	"github.com/expeerienced/counsel/internal/provider/internal/zxmatch"
 )
@@ -130,7 +129,7 @@ func minGuessBits(s string, matches []*match.Match, bitsPerChar float64) (float6
 	}
 	for k := 1; k <= n; k++ {
 		for _, m := range byEnd[k] {
-			g := math.Log2(scoring.EstimateGuesses(m, s))
+			g := math.Log2(zxmatch.EstimateGuesses(m, s))
 			for l := 1; l <= k; l++ {
 				if v := best[m.I][l-1] + g; v < best[k][l] {
 					best[k][l], from[k][l], start[k][l] = v, m, m.I
@@ -147,7 +146,7 @@ func minGuessBits(s string, matches []*match.Match, bitsPerChar float64) (float6
 		}
 	}
 	total, bestL := inf, 0
-	lgD := math.Log2(scoring.MinGuessesBeforeGrowingSequence)
+	lgD := math.Log2(zxmatch.MinGuessesBeforeGrowingSequence)
 	for l := 1; l <= n; l++ {
 		if math.IsInf(best[n][l], 1) {
 			continue
@@ -171,9 +170,9 @@ func minGuessBits(s string, matches []*match.Match, bitsPerChar float64) (float6
 // bruteforceBits is log2 of the guesses for n unexplained characters, at
 // least zxcvbn's floor that lets a pattern over the same span win.
 func bruteforceBits(n int, bitsPerChar float64) float64 {
-	floor := float64(scoring.MinSubmatchGuessesMultiChar + 1)
+	floor := float64(zxmatch.MinSubmatchGuessesMultiChar + 1)
 	if n == 1 {
-		floor = scoring.MinSubmatchGuessesSingleChar + 1
+		floor = zxmatch.MinSubmatchGuessesSingleChar + 1
 	}
 	return math.Max(float64(n)*bitsPerChar, math.Log2(floor))
 }

@@ -6,7 +6,6 @@ import (
 
 	"github.com/dlclark/regexp2"
 	"github.com/trustelem/zxcvbn/match"
-	"github.com/trustelem/zxcvbn/scoring"
 )
 
 const dateMaxYear = 2050
@@ -180,7 +179,7 @@ func (dm dateMatch) Matches(password string) []*match.Match {
 }
 
 func dateMatchMetric(c *dateMatchCandidate) int {
-	d := c.Year - scoring.ReferenceYear
+	d := c.Year - ReferenceYear
 	if d < 0 {
 		d = -d
 	}

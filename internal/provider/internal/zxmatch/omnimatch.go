@@ -1,7 +1,8 @@
 // Package zxmatch is the pattern matcher of github.com/trustelem/zxcvbn
 // v1.0.1 (package matching, with the word lists of its package frequency
-// as text files in lists/; MIT licence, see LICENSE.txt), copied so that
-// nothing is built at program start: upstream builds its dictionaries and
+// as text files in lists/, and its packages scoring and adjacency; MIT
+// licence, see LICENSE.txt), copied so that nothing is built at program
+// start: upstream builds its dictionaries and
 // regular expressions in package variables, which costs every counsel
 // command about 19 ms and 14 MB although only a hand-given Jitsi room ever
 // needs them. Here they are built on first use. The other changes: callers
@@ -16,7 +17,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/trustelem/zxcvbn/adjacency"
 	"github.com/trustelem/zxcvbn/match"
 )
 
@@ -36,10 +36,10 @@ func Omnimatch(password string, userInputs []string) (matches []*match.Match) {
 		dictMatcher,
 		reverseDictionnaryMatch{dm: dictMatcher},
 		l33tMatch{dm: dictMatcher, table: l33tTable},
-		spatialMatch{graphs: defaultGraphs},
+		spatialMatch{graphs: defaultGraphs()},
 		repeatMatch{},
 		sequenceMatch{},
-		regexpMatch{regexes: defaultRegexpMatch},
+		regexpMatch{regexes: defaultRegexpMatch()},
 		dateMatch{},
 	}
 
@@ -92,21 +92,13 @@ var (
 	})
 	defaults = sync.OnceValue(func() dictionaryMatch { return newDictionaryMatch(wordLists()) })
 
-	defaultGraphs = []*adjacency.Graph{
-		adjacency.Graphs["qwerty"],
-		adjacency.Graphs["dvorak"],
-		adjacency.Graphs["keypad"],
-		adjacency.Graphs["mac_keypad"],
-	}
-	defaultRegexpMatch = []struct {
-		Name   string
-		Regexp *regexp.Regexp
-	}{
-		{
-			Name:   "recent_year",
-			Regexp: regexp.MustCompile(`19\d\d|20[0-3]\d`),
-		},
-	}
+	defaultGraphs = sync.OnceValue(func() []*Graph {
+		g := graphs()
+		return []*Graph{g["qwerty"], g["dvorak"], g["keypad"], g["mac_keypad"]}
+	})
+	defaultRegexpMatch = sync.OnceValue(func() []namedRegexp {
+		return []namedRegexp{{Name: "recent_year", Regexp: regexp.MustCompile(`19\d\d|20[0-3]\d`)}}
+	})
 	l33tTable = map[string][]string{
 		"a": {"4", "@"},
 		"b": {"8"},

@@ -5,11 +5,13 @@ import (
 	"regexp"
 )
 
+type namedRegexp struct {
+	Name   string
+	Regexp *regexp.Regexp
+}
+
 type regexpMatch struct {
-	regexes []struct {
-		Name   string
-		Regexp *regexp.Regexp
-	}
+	regexes []namedRegexp
 }
 
 func (r regexpMatch) Matches(password string) []*match.Match {

@@ -3,7 +3,6 @@ package zxmatch
 import (
 	"github.com/dlclark/regexp2"
 	"github.com/trustelem/zxcvbn/match"
-	"github.com/trustelem/zxcvbn/scoring"
 	"sync"
 )
 
@@ -64,7 +63,7 @@ func (repeatMatch) Matches(password string) []*match.Match {
 		j := runeToStringIndex(rmatch.Index+rmatch.Captures[0].Length-1, password)
 
 		// recursively match and score the base string
-		baseAnalysis := scoring.MostGuessableMatchSequence(
+		baseAnalysis := MostGuessableMatchSequence(
 			baseToken,
 			Omnimatch(baseToken, nil),
 			false,

@@ -2,13 +2,13 @@ package zxmatch
 
 import (
 	"strings"
+	"sync"
 
-	"github.com/trustelem/zxcvbn/adjacency"
 	"github.com/trustelem/zxcvbn/match"
 )
 
 type spatialMatch struct {
-	graphs []*adjacency.Graph
+	graphs []*Graph
 }
 
 func (s spatialMatch) Matches(password string) (matches []*match.Match) {
@@ -21,10 +21,12 @@ func (s spatialMatch) Matches(password string) (matches []*match.Match) {
 	return matches
 }
 
-var shiftedChars = map[string]map[byte]bool{
-	"qwerty": stringToSet(`~!@#$%^&*()_+QWERTYUIOP{}|ASDFGHJKL:"ZXCVBNM<>?`),
-	"dvorak": stringToSet(`~!@#$%^&*()_+QWERTYUIOP{}|ASDFGHJKL:"ZXCVBNM<>?`),
-}
+var shiftedChars = sync.OnceValue(func() map[string]map[byte]bool {
+	return map[string]map[byte]bool{
+		"qwerty": stringToSet(`~!@#$%^&*()_+QWERTYUIOP{}|ASDFGHJKL:"ZXCVBNM<>?`),
+		"dvorak": stringToSet(`~!@#$%^&*()_+QWERTYUIOP{}|ASDFGHJKL:"ZXCVBNM<>?`),
+	}
+})
 
 func stringToSet(s string) map[byte]bool {
 	set := make(map[byte]bool)
@@ -34,8 +36,8 @@ func stringToSet(s string) map[byte]bool {
 	return set
 }
 
-func spatialMatchHelper(password string, graph *adjacency.Graph) (matches []*match.Match) {
-	shifted := shiftedChars[graph.Name]
+func spatialMatchHelper(password string, graph *Graph) (matches []*match.Match) {
+	shifted := shiftedChars()[graph.Name]
 
 	i := 0
 	for i < len(password)-1 {
