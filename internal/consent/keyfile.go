@@ -147,10 +147,10 @@ func (f KeyFile) Status(st KeyState) ([]byte, KeyStatus, error) {
 	case key == nil && (st.Fingerprint != "" || st.Proofs > 0):
 		what := fmt.Sprintf("this database holds %d withdrawal proof(s) made with it", st.Proofs)
 		if st.Proofs == 0 {
-			what = "this database was used with one (fingerprint " + short(st.Fingerprint) + ")"
+			what = fmt.Sprintf("this database was used with one (fingerprint %s)", short(st.Fingerprint))
 		}
 		return nil, KeyMissing, &KeyError{fmt.Errorf("proof key %s is missing, but %s", f.Path, what), []string{
-			"restore " + f.Path + " from your backup: without it, clients who withdrew consent cannot be recognised; counsel will not make a new key while the database expects one",
+			fmt.Sprintf("restore %s from your backup: without it, clients who withdrew consent cannot be recognised; counsel will not make a new key while the database expects one", f.Path),
 			"only if the key is lost for good: 'counsel consent new-key --lost'"}}
 	case key == nil:
 		return nil, KeyNone, nil
@@ -171,7 +171,7 @@ func (f KeyFile) Status(st KeyState) ([]byte, KeyStatus, error) {
 // fingerprint the database recorded (want).
 func (f KeyFile) mismatch(want string) error {
 	return &KeyError{fmt.Errorf("proof key %s is not the key this database was used with (it was changed or replaced)", f.Path),
-		[]string{"restore " + f.Path + " from your backup: the right key has the fingerprint " + short(want) + "… (docs/data-protection.md)"}}
+		[]string{fmt.Sprintf("restore %s from your backup: the right key has the fingerprint %s… (docs/data-protection.md)", f.Path, short(want))}}
 }
 
 // short is the beginning of a fingerprint that identifies it to a person.
