@@ -186,7 +186,11 @@ func (a *app) checkHistory(w io.Writer, name string, scrub, dryRun bool) {
 	var where []string
 	total := 0
 	for _, h := range hits {
-		where = append(where, Tf("%s (%d entries)", tildePath(h.Path, home), h.Entries))
+		if h.Entries == 1 {
+			where = append(where, Tf("%s (1 entry)", tildePath(h.Path, home)))
+		} else {
+			where = append(where, Tf("%s (%d entries)", tildePath(h.Path, home), h.Entries))
+		}
 		total += h.Entries
 	}
 	fprintf(w, "  - remove the name from your shell history: %s\n", strings.Join(where, ", "))
@@ -210,7 +214,11 @@ func (a *app) checkHistory(w io.Writer, name string, scrub, dryRun bool) {
 			a.warn("%v", err)
 			continue
 		}
-		a.info("removed %d entries from %s", n, tildePath(h.Path, home))
+		if n == 1 {
+			a.info("removed 1 entry from %s", tildePath(h.Path, home))
+		} else {
+			a.info("removed %d entries from %s", n, tildePath(h.Path, home))
+		}
 	}
 }
 
