@@ -374,7 +374,9 @@ func (a *app) runExport(ctx context.Context, opts exportOptions, job exportJob) 
 
 	var sum string
 	var emitErr error
-	data, err := safefile.Prepare(opts.out, opts.force, func(w io.Writer) error {
+	files := &outputFiles{}
+	defer files.discard()
+	err = files.prepare("out", opts.out, opts.force, func(w io.Writer) error {
 		hw := export.NewHashWriter(w)
 		if emitErr = emit(hw, func() {}); emitErr != nil {
 			return emitErr
@@ -386,31 +388,27 @@ func (a *app) runExport(ctx context.Context, opts exportOptions, job exportJob) 
 		return emitErr // the export itself failed, not the file
 	}
 	if err != nil {
-		return outputFileError("out", err)
+		return err
 	}
-	defer data.Discard() // does nothing once committed
 	summary.Count, summary.AuditHead = rows, ev.Head()
-	var sideData *safefile.Pending
 	if side != "" {
 		summary.File, summary.SHA256 = filepath.Base(opts.out), sum
-		sideData, err = safefile.Prepare(side, opts.force, func(w io.Writer) error {
+		if err := files.prepare("out", side, opts.force, func(w io.Writer) error {
 			_, err := summary.WriteTo(w)
 			return err
-		})
-		if err != nil {
-			return outputFileError("out", err)
+		}); err != nil {
+			return err
 		}
-		defer sideData.Discard()
 	}
 	if err := x.Commit(); err != nil {
 		return err
 	}
 	stopProgress()
 	recorded := fmt.Sprintf("the export is recorded in the audit trail (head seq %d hash %s)", ev.Seq, ev.Hash)
-	if err := publishCommitted(recorded, preparedFile{opts.out, data}, preparedFile{side, sideData}); err != nil {
+	if err := files.publish(recorded, exportAgain); err != nil {
 		return err
 	}
-	if sideData != nil {
+	if side != "" {
 		a.info("wrote %s (%d rows) and %s; audit head seq %d hash %s", opts.out, rows, side, ev.Seq, ev.Hash)
 	} else {
 		a.info("wrote %s (%d rows); audit head seq %d hash %s", opts.out, rows, ev.Seq, ev.Hash)

@@ -161,26 +161,21 @@ func runExportSubject(ctx context.Context, a *app, client string, opts *exportSu
 			return enc.Encode(a.subjectDocument(s, now))
 		}
 	}
-	var file *safefile.Pending
-	defer func() { file.Discard() }() // does nothing once committed
+	files := &outputFiles{}
+	defer files.discard()
 	err = db.ExportSubject(ctx, store.SubjectQuery{Ref: client, ProofKey: key}, to, func(s store.Subject, now time.Time) error {
 		if opts.out == "" {
 			return emit(a.deps.Stdout, s, now)
 		}
-		f, err := safefile.Prepare(opts.out, opts.force, func(w io.Writer) error { return emit(w, s, now) })
-		if err != nil {
-			return outputFileError("out", err)
-		}
-		file = f
-		return nil
+		return files.prepare("out", opts.out, opts.force, func(w io.Writer) error { return emit(w, s, now) })
 	})
 	if err != nil {
 		return personError(err)
 	}
-	if file == nil {
+	if len(files.files) == 0 { // written to stdout
 		return nil
 	}
-	if err := publishCommitted("the export is recorded in the audit trail", preparedFile{opts.out, file}); err != nil {
+	if err := files.publish("the export is recorded in the audit trail", exportAgain); err != nil {
 		return err
 	}
 	a.info("wrote %s; send it to the client by a secure channel and delete your copy afterwards", opts.out)

@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"strings"
 
@@ -26,6 +27,16 @@ func outputFileError(flag string, err error) error {
 	return err
 }
 
+// exportAgain is how to get an export file that could not be published.
+const exportAgain = "to get the missing file, run the export again; the audit trail will show both exports"
+
+// outputFiles is the one way a command writes files that belong to a database change: prepare
+// each file (complete, in a temporary file, 0600) before the change, commit the change, then
+// publish the files (rename into place, never over an existing file without --force). A file
+// that cannot be made refuses the change; a change never half-publishes silently. Callers
+// defer discard, which drops what was not published.
+type outputFiles struct{ files []preparedFile }
+
 // preparedFile is an output file written to a temporary file, waiting for the database commit
 // it belongs to.
 type preparedFile struct {
@@ -33,35 +44,48 @@ type preparedFile struct {
 	file *safefile.Pending
 }
 
-// publishCommitted publishes files prepared before a database commit that has succeeded, in
-// order: a side file comes after the file it describes, so it never describes a missing file.
-// recorded says what the commit recorded. On a failure the remaining files are discarded, and
-// the error says what is recorded, what was written and what was not: the change cannot be
-// undone, so the error must not read as if nothing happened.
-func publishCommitted(recorded string, files ...preparedFile) error {
-	for i, f := range files {
-		if f.file == nil {
-			continue
-		}
+// prepare writes path's content to a temporary file; flag (without dashes) is the flag that
+// named path, for the error.
+func (o *outputFiles) prepare(flag, path string, force bool, write func(io.Writer) error) error {
+	f, err := safefile.Prepare(path, force, write)
+	if err != nil {
+		return outputFileError(flag, err)
+	}
+	o.files = append(o.files, preparedFile{path, f})
+	return nil
+}
+
+// discard removes the files not published yet.
+func (o *outputFiles) discard() {
+	for _, f := range o.files {
+		f.file.Discard() // no-op once committed
+	}
+}
+
+// publish publishes the files after the database commit has succeeded, in the order prepared:
+// a side file comes after the file it describes, so it never describes a missing file.
+// recorded says what the commit recorded, hints how to get a missing file. On a failure the
+// remaining files are discarded, and the error says what is recorded, what was written and
+// what was not: the change cannot be undone, so the error must not read as if nothing happened.
+func (o *outputFiles) publish(recorded string, hints ...string) error {
+	for i, f := range o.files {
 		err := f.file.Commit()
 		if err == nil {
 			continue
 		}
-		for _, rest := range files[i+1:] {
+		for _, rest := range o.files[i+1:] {
 			rest.file.Discard()
 		}
 		var written []string
-		for _, w := range files[:i] {
-			if w.file != nil {
-				written = append(written, w.path)
-			}
+		for _, w := range o.files[:i] {
+			written = append(written, w.path)
 		}
 		if len(written) > 0 {
 			err = fmt.Errorf("%s and %s written, but %s was not: %w", recorded, strings.Join(written, ", "), f.path, err)
 		} else {
 			err = fmt.Errorf("%s, but %s was not written: %w", recorded, f.path, err)
 		}
-		return withHint(err, "to get the missing file, run the export again; the audit trail will show both exports")
+		return withHint(err, hints...)
 	}
 	return nil
 }

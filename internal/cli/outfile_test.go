@@ -56,7 +56,9 @@ func TestOutputFileError(t *testing.T) {
 	}
 }
 
-func TestPublishCommitted(t *testing.T) {
+// TestOutputFilesPublish: files are published in the order prepared; a failure says what is
+// recorded, what was written and what was not, and leaves no temporary file behind.
+func TestOutputFilesPublish(t *testing.T) {
 	const recorded = "the export is recorded"
 	for _, tc := range []struct {
 		name      string
@@ -72,21 +74,20 @@ func TestPublishCommitted(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
-			prepare := func(name string) preparedFile {
-				path := filepath.Join(dir, name)
-				p, err := safefile.Prepare(path, false, func(w io.Writer) error { _, err := io.WriteString(w, "new "+name); return err })
+			files := &outputFiles{}
+			defer files.discard()
+			for _, name := range []string{"a.csv", "a.csv.head.json"} {
+				err := files.prepare("out", filepath.Join(dir, name), false, func(w io.Writer) error { _, err := io.WriteString(w, "new "+name); return err })
 				if err != nil {
 					t.Fatal(err)
 				}
-				return preparedFile{path, p}
 			}
-			data, side := prepare("a.csv"), prepare("a.csv.head.json")
 			if tc.inTheWay != "" {
 				if err := os.WriteFile(filepath.Join(dir, tc.inTheWay), []byte("other"), 0o600); err != nil {
 					t.Fatal(err)
 				}
 			}
-			err := publishCommitted(recorded, data, side, preparedFile{"unused", nil})
+			err := files.publish(recorded, "to get the missing file, run the export again")
 			switch {
 			case tc.wantErr == "" && err != nil:
 				t.Fatalf("error %v", err)

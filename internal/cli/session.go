@@ -338,8 +338,6 @@ func runSessionNew(ctx context.Context, a *app, opts *sessionNewOptions) error {
 		if err := a.storeSession(ctx, p, msg, ics, out, opts.newConsent, now); err != nil {
 			return err
 		}
-		a.changed = fmt.Sprintf("session %s is stored", short)
-		a.again = []string{fmt.Sprintf("'counsel session show %s --format text' prints the e-mail again (--format eml: the draft)", short)}
 	}
 	if opts.format == formatJSON {
 		if err := writeSessionJSON(a.deps.Stdout, p, msg); err != nil {
@@ -406,14 +404,15 @@ func (a *app) checkNewSession(ctx context.Context, ns store.NewSession) (store.C
 }
 
 // storeSession prepares the requested files, stores the session, and only
-// then publishes the files: either the session and its files exist, or
-// neither does, and a file that --force would replace survives a failure.
+// then publishes the files (outputFiles): a file that cannot be made refuses
+// the session, and a file that --force would replace survives a failure.
 func (a *app) storeSession(ctx context.Context, p *plannedSession, msg invite.Message, ics []byte, out mailOutput, newConsent bool, now time.Time) error {
-	files, err := a.prepareMail(out, msg, ics, messageID(p.Sessions[0].ID, 0), now)
-	if err != nil {
+	s := p.Sessions[0]
+	files := &outputFiles{}
+	defer files.discard()
+	if err := a.prepareMail(files, out.ics, out.eml, out.force, msg, ics, messageID(s.ID, 0), out.to, now); err != nil {
 		return err
 	}
-	defer files.discard()
 	db, key, err := a.openStore(ctx, storeUse{access: createDB, key: ensureKey, purge: true})
 	if err != nil {
 		return err
@@ -423,11 +422,11 @@ func (a *app) storeSession(ctx context.Context, p *plannedSession, msg invite.Me
 		a.deps.Pause("session-new-write")
 	}
 	notice := consent.Notice{Language: msg.Lang, Version: msg.TemplateVersion, Hash: msg.ConsentSHA256}
-	pending, err := db.ConsentPending(ctx, p.Sessions[0].ClientName)
+	pending, err := db.ConsentPending(ctx, s.ClientName)
 	if err != nil {
 		return err
 	}
-	c, err := db.CreateSessionFor(ctx, store.NewSession{Session: p.Sessions[0], Notice: notice, RecordedBy: a.recordedBy(),
+	c, err := db.CreateSessionFor(ctx, store.NewSession{Session: s, Notice: notice, RecordedBy: a.recordedBy(),
 		ProofKey: key, NewConsent: newConsent, WeakRoom: p.WeakRoom})
 	if err != nil {
 		return personError(err)
@@ -439,7 +438,10 @@ func (a *app) storeSession(ctx context.Context, p *plannedSession, msg invite.Me
 		a.info("this client's consent is still pending: no agreement is recorded for the earlier invitation")
 		a.info("when the client replies, record it with 'counsel consent confirm CLIENT --method email'")
 	}
-	return files.commit(session.ShortID(p.Sessions[0].ID))
+	short := session.ShortID(s.ID)
+	a.changed = fmt.Sprintf("session %s is stored", short)
+	a.again = []string{fmt.Sprintf("'counsel session show %s --format text' prints the e-mail again (--format eml: the draft)", short)}
+	return files.publish(a.changed, sessionAgain(short))
 }
 
 // recordedBy names the counsellor in consent records: the configured name,

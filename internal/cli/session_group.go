@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -13,7 +12,6 @@ import (
 	"github.com/expeerienced/counsel/internal/consent"
 	"github.com/expeerienced/counsel/internal/invite"
 	"github.com/expeerienced/counsel/internal/provider"
-	"github.com/expeerienced/counsel/internal/safefile"
 	"github.com/expeerienced/counsel/internal/session"
 	"github.com/expeerienced/counsel/internal/store"
 )
@@ -187,51 +185,13 @@ func groupFileName(i int, sessionID, ext string, seq int) string {
 }
 
 // storeGroup prepares every participant's files, stores the sessions, then
-// publishes the files.
+// publishes the files (outputFiles).
 func (a *app) storeGroup(ctx context.Context, ns store.NewSession, mails []groupMail, opts *sessionNewOptions, now time.Time) error {
-	var files []*safefile.Pending
-	defer func() {
-		for _, f := range files {
-			f.Discard()
-		}
-	}()
-	for _, dir := range []string{opts.eml, opts.ics} {
-		if dir != "" {
-			if err := os.MkdirAll(dir, 0o700); err != nil {
-				return err
-			}
-		}
-	}
-	var from *invite.Header
-	if opts.eml != "" {
-		addr, err := invite.ParseAddress(a.cfg.Counsellor)
-		if err != nil {
-			return err
-		}
-		from = &invite.Header{From: addr, Date: now}
-	}
-	for i, m := range mails {
-		if opts.ics != "" {
-			f, err := safefile.Prepare(filepath.Join(opts.ics, groupFileName(i, ns.Session.ID, "ics", 0)), opts.force,
-				func(w io.Writer) error { _, err := w.Write(m.ics); return err })
-			if err != nil {
-				return fmt.Errorf("--ics: %w", err)
-			}
-			files = append(files, f)
-		}
-		if opts.eml != "" {
-			h := *from
-			h.MessageID = fmt.Sprintf("%s.%d@counsel.invalid", ns.Session.ID, i+1)
-			if m.to != "" {
-				h.To, _ = invite.ParseAddress(m.to)
-			}
-			f, err := safefile.Prepare(filepath.Join(opts.eml, groupFileName(i, ns.Session.ID, "eml", 0)), opts.force,
-				func(w io.Writer) error { return invite.EML(w, m.msg, h, m.ics) })
-			if err != nil {
-				return fmt.Errorf("--eml: %w", err)
-			}
-			files = append(files, f)
-		}
+	files := &outputFiles{}
+	defer files.discard()
+	out := mailOutput{eml: opts.eml, ics: opts.ics, force: opts.force}
+	if err := a.prepareGroupFiles(files, out, mails, ns.Session.ID, 0, now); err != nil {
+		return err
 	}
 	db, key, err := a.openStore(ctx, storeUse{access: createDB, key: ensureKey, purge: true})
 	if err != nil {
@@ -242,21 +202,15 @@ func (a *app) storeGroup(ctx context.Context, ns store.NewSession, mails []group
 	if _, err := db.CreateSessionFor(ctx, ns); err != nil {
 		return personError(err)
 	}
-	short := session.ShortID(ns.Session.ID)
-	for _, f := range files {
-		if err := f.Commit(); err != nil {
-			return withHint(fmt.Errorf("session %s is stored, but a file could not be written: %w", short, err),
-				"cancel the sessions and plan them again to get the files")
-		}
-	}
-	return nil
+	a.changed = fmt.Sprintf("session %s is stored", session.ShortID(ns.Session.ID))
+	return files.publish(a.changed, "cancel the sessions and plan them again to get the files")
 }
 
 // participantMails renders one e-mail per participant of a stored group
-// session: render gets the session's data with the participant's name and
-// the group's size.
+// session: msg words it from the session's data base with the participant's
+// name and the group's size, ev is its calendar event.
 func (a *app) participantMails(ctx context.Context, db *store.DB, s session.Session, base invite.Data,
-	render func(d invite.Data) (invite.Message, []byte, error)) ([]groupMail, error) {
+	msg func(invite.Data) (invite.Message, error), ev invite.Event, now time.Time) ([]groupMail, error) {
 	people, err := db.Participants(ctx, s.ID)
 	if err != nil {
 		return nil, err
@@ -268,61 +222,90 @@ func (a *app) participantMails(ctx context.Context, db *store.DB, s session.Sess
 		}
 		d := base
 		d.ClientName, d.Participants = p.Name, len(people)
-		msg, ics, err := render(d)
+		m, err := msg(d)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, groupMail{msg: msg, ics: ics})
+		ics, err := invite.Calendar(d, ev, now)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, groupMail{msg: m, ics: ics})
 	}
 	return out, nil
 }
 
-// prepareGroupFiles prepares one .eml and one .ics per participant in the
-// --eml and --ics folders, named by number, session and change number.
-func (a *app) prepareGroupFiles(out mailOutput, mails []groupMail, sessionID string, seq int, now time.Time) (*mailFiles, error) {
-	m := &mailFiles{}
+// groupChange gathers every participant's e-mail and prepared files of a
+// change to dates of a group session, all before the change is stored: a
+// file that cannot be made (it exists, the folder is missing) refuses the
+// change instead of leaving it recorded without its e-mails.
+type groupChange struct {
+	out   mailOutput
+	now   time.Time
+	files outputFiles
+	mails []groupMail
+}
+
+// addDate renders every participant's e-mail of date x from base (msg words
+// it, ev is the calendar event of the change) and prepares their files.
+func (a *app) addDate(ctx context.Context, db *store.DB, g *groupChange, x session.Session, base invite.Data,
+	msg func(invite.Data) (invite.Message, error), ev invite.Event) ([]groupMail, error) {
+	ms, err := a.participantMails(ctx, db, x, base, msg, ev, g.now)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.prepareGroupFiles(&g.files, g.out, ms, x.ID, ev.Sequence, g.now); err != nil {
+		return nil, err
+	}
+	g.mails = append(g.mails, ms...)
+	return ms, nil
+}
+
+// prepareGroupFiles adds one .eml and one .ics per participant in the --eml
+// and --ics folders to files, named by number, session and change number.
+func (a *app) prepareGroupFiles(files *outputFiles, out mailOutput, mails []groupMail, sessionID string, seq int, now time.Time) error {
 	if out.dryRun {
-		return m, nil
+		return nil
 	}
 	for _, dir := range []string{out.eml, out.ics} {
 		if dir == "" {
 			continue
 		}
 		if fi, err := os.Stat(dir); err == nil && !fi.IsDir() {
-			return nil, withHint(usageErrorf("for a group session, --eml and --ics take a folder: it gets one file per participant"),
+			return withHint(usageErrorf("for a group session, --eml and --ics take a folder: it gets one file per participant"),
 				"the files are named by number and session ID, never by a name")
 		}
 		if err := os.MkdirAll(dir, 0o700); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	for i, g := range mails {
+		var icsPath, emlPath string
 		if out.ics != "" {
-			f, err := safefile.Prepare(filepath.Join(out.ics, groupFileName(i, sessionID, "ics", seq)), out.force,
-				func(w io.Writer) error { _, err := w.Write(g.ics); return err })
-			if err != nil {
-				m.discard()
-				return nil, fmt.Errorf("--ics: %w", err)
-			}
-			m.files = append(m.files, f)
+			icsPath = filepath.Join(out.ics, groupFileName(i, sessionID, "ics", seq))
 		}
 		if out.eml != "" {
-			from, err := invite.ParseAddress(a.cfg.Counsellor)
-			if err != nil {
-				m.discard()
-				return nil, err
-			}
-			h := invite.Header{From: from, Date: now, MessageID: fmt.Sprintf("%s.%d.%d@counsel.invalid", sessionID, seq, i+1)}
-			f, err := safefile.Prepare(filepath.Join(out.eml, groupFileName(i, sessionID, "eml", seq)), out.force,
-				func(w io.Writer) error { return invite.EML(w, g.msg, h, g.ics) })
-			if err != nil {
-				m.discard()
-				return nil, fmt.Errorf("--eml: %w", err)
-			}
-			m.files = append(m.files, f)
+			emlPath = filepath.Join(out.eml, groupFileName(i, sessionID, "eml", seq))
+		}
+		if err := a.prepareMail(files, icsPath, emlPath, out.force, g.msg, g.ics, groupMessageID(sessionID, seq, i), g.to, now); err != nil {
+			return err
 		}
 	}
-	return m, nil
+	return nil
+}
+
+// groupMessageID is the Message-ID of participant i's e-mail of a session's
+// change seq (0: the invitation).
+func groupMessageID(sessionID string, seq, i int) string {
+	if seq == 0 {
+		return fmt.Sprintf("%s.%d@counsel.invalid", sessionID, i+1)
+	}
+	return fmt.Sprintf("%s.%d.%d@counsel.invalid", sessionID, seq, i+1)
+}
+
+// groupAgain is how to get the files of a group session's change again.
+func groupAgain(short string) string {
+	return fmt.Sprintf("'counsel session show %s' shows each participant's e-mail again (--format ics: the calendar events)", short)
 }
 
 // printGroupMails writes every participant's e-mail to stdout.
@@ -356,40 +339,18 @@ func (a *app) cancelGroup(ctx context.Context, db *store.DB, s session.Session, 
 	if err != nil {
 		return err
 	}
-	// Every e-mail and file is made before anything changes: a file that cannot be
-	// written (it exists, the folder is missing) refuses the cancellation instead of
-	// leaving it recorded without its e-mails.
-	var mails []groupMail
-	var files []*mailFiles
-	defer func() {
-		for _, f := range files {
-			f.discard()
-		}
-	}()
+	g := &groupChange{out: out, now: now}
+	defer g.files.discard()
 	for _, c := range planned {
 		c.Status, c.CancelledAt, c.Sequence = session.Cancelled, now, c.Sequence+1
 		m, err := a.mailFor(c, false)
 		if err != nil {
 			return err
 		}
-		render := func(d invite.Data) (invite.Message, []byte, error) {
-			msg, err := tmpl.RenderCancel(d)
-			if err != nil {
-				return msg, nil, err
-			}
-			ics, err := invite.Calendar(d, invite.Event{UID: calendarUID(c.ID), Sequence: c.Sequence, Cancel: true}, now)
-			return msg, ics, err
-		}
-		ms, err := a.participantMails(ctx, db, c, m.data, render)
-		if err != nil {
+		ev := invite.Event{UID: calendarUID(c.ID), Sequence: c.Sequence, Cancel: true}
+		if _, err := a.addDate(ctx, db, g, c, m.data, tmpl.RenderCancel, ev); err != nil {
 			return err
 		}
-		f, err := a.prepareGroupFiles(out, ms, c.ID, c.Sequence, now)
-		if err != nil {
-			return err
-		}
-		files = append(files, f)
-		mails = append(mails, ms...)
 	}
 	var cancelled []session.Session
 	if series {
@@ -402,14 +363,12 @@ func (a *app) cancelGroup(ctx context.Context, db *store.DB, s session.Session, 
 	if err != nil {
 		return sessionLookupError(err)
 	}
-	for i, f := range files {
-		if err := f.commit(session.ShortID(cancelled[i].ID)); err != nil {
-			return err
-		}
-	}
 	short := session.ShortID(s.ID)
 	a.changed = fmt.Sprintf("%d session(s) of %s are cancelled", len(cancelled), short)
-	if err := a.printGroupMails(mails); err != nil {
+	if err := g.files.publish(a.changed, groupAgain(short)); err != nil {
+		return err
+	}
+	if err := a.printGroupMails(g.mails); err != nil {
 		return err
 	}
 	loc := a.cfg.Location()
@@ -438,27 +397,14 @@ func (a *app) showGroupMail(ctx context.Context, db *store.DB, s session.Session
 	if err != nil {
 		return err
 	}
-	now := a.deps.Now()
 	ev := invite.Event{UID: calendarUID(s.ID), Sequence: s.Sequence}
-	render := func(d invite.Data) (invite.Message, []byte, error) {
-		if s.Status == session.Cancelled {
-			ev.Cancel, ev.Sequence = true, max(ev.Sequence, 1)
-			msg, err := tmpl.RenderCancel(d)
-			if err != nil {
-				return msg, nil, err
-			}
-			ics, err := invite.Calendar(d, ev, now)
-			return msg, ics, err
-		}
-		d.Moved = s.Sequence > 0
-		msg, err := tmpl.Render(d)
-		if err != nil {
-			return msg, nil, err
-		}
-		ics, err := invite.Calendar(d, ev, now)
-		return msg, ics, err
+	base, msg := m.data, tmpl.Render
+	if s.Status == session.Cancelled {
+		ev.Cancel, ev.Sequence, msg = true, max(ev.Sequence, 1), tmpl.RenderCancel
+	} else {
+		base.Moved = s.Sequence > 0
 	}
-	mails, err := a.participantMails(ctx, db, s, m.data, render)
+	mails, err := a.participantMails(ctx, db, s, base, msg, ev, a.deps.Now())
 	if err != nil {
 		return err
 	}
@@ -508,13 +454,8 @@ func (a *app) moveDates(ctx context.Context, db *store.DB, s session.Session, da
 	if err != nil {
 		return err
 	}
-	var mails []groupMail
-	var files []*mailFiles
-	defer func() {
-		for _, f := range files {
-			f.discard()
-		}
-	}()
+	g := &groupChange{out: opts.out, now: now}
+	defer g.files.discard()
 	moves := make([]store.Move, 0, len(dates))
 	for i, x := range dates {
 		m, err := a.mailFor(x, true)
@@ -523,32 +464,17 @@ func (a *app) moveDates(ctx context.Context, db *store.DB, s session.Session, da
 		}
 		d := m.data
 		d.Start, d.Duration, d.Moved, d.PreviousStart = news[i], dur, true, x.Start
-		seq := x.Sequence + 1
-		render := func(d invite.Data) (invite.Message, []byte, error) {
-			msg, err := tmpl.Render(d)
-			if err != nil {
-				return msg, nil, err
-			}
-			ics, err := invite.Calendar(d, invite.Event{UID: calendarUID(x.ID), Sequence: seq}, now)
-			return msg, ics, err
-		}
-		ms, err := a.participantMails(ctx, db, x, d, render)
+		ms, err := a.addDate(ctx, db, g, x, d, tmpl.Render, invite.Event{UID: calendarUID(x.ID), Sequence: x.Sequence + 1})
 		if err != nil {
 			return err
 		}
 		if len(ms) == 0 {
 			return fmt.Errorf("session %s has no participant to write to", session.ShortID(x.ID))
 		}
-		f, err := a.prepareGroupFiles(opts.out, ms, x.ID, seq, now)
-		if err != nil {
-			return err
-		}
-		files = append(files, f)
 		msg := ms[0].msg
 		moves = append(moves, store.Move{Ref: x.ID, Sequence: x.Sequence, Start: news[i], Duration: dur,
 			Notice:  consent.Notice{Language: msg.Lang, Version: msg.TemplateVersion, Hash: msg.ConsentSHA256},
 			Version: msg.InviteVersion, RecordedBy: a.recordedBy()})
-		mails = append(mails, ms...)
 	}
 	short := session.ShortID(s.ID)
 	if !opts.out.dryRun {
@@ -560,13 +486,11 @@ func (a *app) moveDates(ctx context.Context, db *store.DB, s session.Session, da
 		} else {
 			a.changed = fmt.Sprintf("session %s is moved", short)
 		}
-		for i, f := range files {
-			if err := f.commit(session.ShortID(dates[i].ID)); err != nil {
-				return err
-			}
+		if err := g.files.publish(a.changed, groupAgain(short)); err != nil {
+			return err
 		}
 	}
-	if err := a.printGroupMails(mails); err != nil {
+	if err := a.printGroupMails(g.mails); err != nil {
 		return err
 	}
 	for _, w := range warnings {

@@ -80,56 +80,41 @@ func messageID(sessionID string, seq int) string {
 	return sessionID + "." + strconv.Itoa(seq) + "@counsel.invalid"
 }
 
-// mailFiles are the prepared --eml / --ics files of one e-mail: written to
-// temporary files before the change is stored, published after it.
-type mailFiles struct{ files []*safefile.Pending }
-
-func (a *app) prepareMail(out mailOutput, msg invite.Message, ics []byte, msgID string, now time.Time) (*mailFiles, error) {
-	m := &mailFiles{}
-	if out.dryRun {
-		return m, nil
+// mailHeader is the header of a draft from the counsellor; to may be empty.
+func (a *app) mailHeader(msgID, to string, now time.Time) (invite.Header, error) {
+	from, err := invite.ParseAddress(a.cfg.Counsellor)
+	if err != nil {
+		return invite.Header{}, err
 	}
-	if out.ics != "" {
-		f, err := safefile.Prepare(out.ics, out.force, func(w io.Writer) error { _, err := w.Write(ics); return err })
-		if err != nil {
-			return nil, fmt.Errorf("--ics: %w", err)
-		}
-		m.files = append(m.files, f)
+	h := invite.Header{From: from, Date: now, MessageID: msgID}
+	if to != "" {
+		h.To, _ = invite.ParseAddress(to)
 	}
-	if out.eml != "" {
-		from, err := invite.ParseAddress(a.cfg.Counsellor)
-		if err != nil {
-			m.discard()
-			return nil, err
-		}
-		h := invite.Header{From: from, Date: now, MessageID: msgID}
-		if out.to != "" {
-			h.To, _ = invite.ParseAddress(out.to)
-		}
-		f, err := safefile.Prepare(out.eml, out.force, func(w io.Writer) error { return invite.EML(w, msg, h, ics) })
-		if err != nil {
-			m.discard()
-			return nil, fmt.Errorf("--eml: %w", err)
-		}
-		m.files = append(m.files, f)
-	}
-	return m, nil
+	return h, nil
 }
 
-func (m *mailFiles) discard() {
-	for _, f := range m.files {
-		f.Discard() // no-op once committed
-	}
-}
-
-func (m *mailFiles) commit(short string) error {
-	for _, f := range m.files {
-		if err := f.Commit(); err != nil {
-			return withHint(fmt.Errorf("session %s is stored, but a file could not be written: %w", short, err),
-				fmt.Sprintf("'counsel session show %s --format eml' writes the e-mail again", short))
+// prepareMail adds one e-mail's files to files: the calendar event at icsPath and the draft
+// with the event attached at emlPath (each only when its path is given).
+func (a *app) prepareMail(files *outputFiles, icsPath, emlPath string, force bool, msg invite.Message, ics []byte,
+	msgID, to string, now time.Time) error {
+	if icsPath != "" {
+		if err := files.prepare("ics", icsPath, force, func(w io.Writer) error { _, err := w.Write(ics); return err }); err != nil {
+			return err
 		}
 	}
-	return nil
+	if emlPath == "" {
+		return nil
+	}
+	h, err := a.mailHeader(msgID, to, now)
+	if err != nil {
+		return err
+	}
+	return files.prepare("eml", emlPath, force, func(w io.Writer) error { return invite.EML(w, msg, h, ics) })
+}
+
+// sessionAgain is how to get the files of a one-client session again.
+func sessionAgain(short string) string {
+	return fmt.Sprintf("'counsel session show %s --format eml' writes the e-mail again", short)
 }
 
 // sessionMail is what a stored session's e-mails are rendered from.
@@ -206,17 +191,28 @@ date of the session's series still to come.
 	return cmd
 }
 
+// sessionToChange opens the database for a change to the session ref names
+// (cancel, move) and finds it.
+func (a *app) sessionToChange(ctx context.Context, ref string) (*store.DB, session.Session, error) {
+	db, _, err := a.openStore(ctx, storeUse{access: createDB, purge: true})
+	if err != nil {
+		return nil, session.Session{}, err
+	}
+	s, err := db.FindSession(ctx, ref)
+	if err != nil {
+		db.Close()
+		return nil, session.Session{}, sessionLookupError(err)
+	}
+	return db, s, nil
+}
+
 func runSessionCancel(ctx context.Context, a *app, ref string, out mailOutput, series bool) error {
 	now := a.deps.Now()
-	db, _, err := a.openStore(ctx, storeUse{access: createDB, purge: true})
+	db, s, err := a.sessionToChange(ctx, ref)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	s, err := db.FindSession(ctx, ref)
-	if err != nil {
-		return sessionLookupError(err)
-	}
 	// Only the session tells whether --eml and --ics are files or folders.
 	if err := a.checkMailOutput(out, series || s.IsGroup()); err != nil {
 		return err
@@ -244,18 +240,18 @@ func runSessionCancel(ctx context.Context, a *app, ref string, out mailOutput, s
 	if err != nil {
 		return err
 	}
-	files, err := a.prepareMail(out, msg, ics, messageID(s.ID, seq), now)
-	if err != nil {
+	files := &outputFiles{}
+	defer files.discard()
+	if err := a.prepareMail(files, out.ics, out.eml, out.force, msg, ics, messageID(s.ID, seq), out.to, now); err != nil {
 		return err
 	}
-	defer files.discard()
 	if s, err = db.CancelSessionAt(ctx, s.ID, s.Sequence); err != nil {
 		return sessionLookupError(err)
 	}
 	short := session.ShortID(s.ID)
 	a.changed = fmt.Sprintf("session %s is cancelled", short)
 	a.again = []string{fmt.Sprintf("'counsel session show %s --format text' shows the cancellation e-mail again", short)}
-	if err := files.commit(short); err != nil {
+	if err := files.publish(a.changed, sessionAgain(short)); err != nil {
 		return err
 	}
 	if err := printMail(a.deps.Stdout, msg); err != nil {
@@ -319,15 +315,11 @@ func runSessionMove(ctx context.Context, a *app, ref string, opts *sessionMoveOp
 		return usageErrorf("--at is required")
 	}
 	now := a.deps.Now()
-	db, _, err := a.openStore(ctx, storeUse{access: createDB, purge: true})
+	db, s, err := a.sessionToChange(ctx, ref)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	s, err := db.FindSession(ctx, ref)
-	if err != nil {
-		return sessionLookupError(err)
-	}
 	if opts.series && s.SeriesID == "" {
 		return flagError("series", fmt.Errorf("session %s is not part of a series", session.ShortID(s.ID)))
 	}
@@ -393,11 +385,11 @@ func runSessionMove(ctx context.Context, a *app, ref string, opts *sessionMoveOp
 	}
 	short := session.ShortID(s.ID)
 	if !opts.out.dryRun {
-		files, err := a.prepareMail(opts.out, msg, ics, messageID(s.ID, seq), now)
-		if err != nil {
+		files := &outputFiles{}
+		defer files.discard()
+		if err := a.prepareMail(files, opts.out.ics, opts.out.eml, opts.out.force, msg, ics, messageID(s.ID, seq), opts.out.to, now); err != nil {
 			return err
 		}
-		defer files.discard()
 		notice := consent.Notice{Language: msg.Lang, Version: msg.TemplateVersion, Hash: msg.ConsentSHA256}
 		if _, _, err := db.MoveSession(ctx, store.Move{Ref: s.ID, Sequence: s.Sequence, Start: start.UTC(), Duration: dur,
 			Notice: notice, Version: msg.InviteVersion, RecordedBy: a.recordedBy()}); err != nil {
@@ -405,7 +397,7 @@ func runSessionMove(ctx context.Context, a *app, ref string, opts *sessionMoveOp
 		}
 		a.changed = fmt.Sprintf("session %s is moved", short)
 		a.again = []string{fmt.Sprintf("'counsel session show %s --format text' shows the updated invitation again", short)}
-		if err := files.commit(short); err != nil {
+		if err := files.publish(a.changed, sessionAgain(short)); err != nil {
 			return err
 		}
 	}
