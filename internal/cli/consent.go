@@ -393,6 +393,11 @@ At a terminal it asks before it changes anything; otherwise add --yes.
 was already withdrawn says so, changes nothing and exits 0. A later
 'counsel session new' for this person is refused unless --new-consent.
 
+In a group the person's link to each group session goes; the others stay. A
+Jitsi group session still to come gets a new room, and each remaining
+participant a new invitation (--reinvite FOLDER, else on stdout); for Blizz it
+lists the meetings whose password you must change.
+
 It also lists your shell history files (bash, zsh, fish, PowerShell) that
 still hold the name, without printing it, and offers to remove those entries;
 --scrub-history removes them without asking (--yes does not). See

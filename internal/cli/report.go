@@ -34,6 +34,9 @@ The report counts what is still stored: records purged after their retention
 period no longer count, so report on a period before its records expire. A
 person who withdrew no longer counts as having given consent (their consent
 events are erased); the withdrawal counts.
+
+group_sessions counts held and planned sessions with several participants,
+participants their participants summed over held and planned sessions.
 ` + exitStatusHelp,
 		Example: `  $ counsel report --from 2026-01-01 --to 2026-12-31
   $ counsel report --by provider --format csv`,
