@@ -8,7 +8,9 @@
 // needs them. Here they are built on first use. The other changes: callers
 // may add ranked dictionaries of their own (German words), all
 // dictionaries share one index (dictionary.go), a year up to 2039 counts as
-// a recent year, and mathutils (an internal package upstream) is inlined.
+// a recent year, mathutils (an internal package upstream) is inlined, and
+// the three expressions upstream runs with github.com/dlclark/regexp2 are
+// written out in Go (patterns.go), so no second regex engine is linked.
 package zxmatch
 
 import (

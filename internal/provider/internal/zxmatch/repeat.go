@@ -1,16 +1,12 @@
 package zxmatch
 
 import (
-	"github.com/dlclark/regexp2"
+	"unicode/utf8"
+
 	"github.com/trustelem/zxcvbn/match"
-	"sync"
 )
 
 type repeatMatch struct{}
-
-var greedy = sync.OnceValue(func() *regexp2.Regexp { return regexp2.MustCompile(`(.+)\1+`, 0) })
-var lazy = sync.OnceValue(func() *regexp2.Regexp { return regexp2.MustCompile(`(.+?)\1+`, 0) })
-var lazyAnchored = sync.OnceValue(func() *regexp2.Regexp { return regexp2.MustCompile(`^(.+?)\1+$`, 0) })
 
 func runeToStringIndex(index int, password string) int {
 	runes := 0
@@ -27,40 +23,39 @@ func runeToStringIndex(index int, password string) int {
 func (repeatMatch) Matches(password string) []*match.Match {
 	var matches []*match.Match
 
+	runes := []rune(password)
 	lastIndex := 0
 	for lastIndex < len(password) {
-		greedyMatch, err := greedy().FindStringMatchStartingAt(password, lastIndex)
-		if err != nil || greedyMatch == nil {
+		start := utf8.RuneCountInString(password[:lastIndex])
+		gAt, gLen, _, found := repeatAt(runes, start, false)
+		if !found {
 			break
 		}
-		lazyMatch, _ := lazy().FindStringMatchStartingAt(password, lastIndex)
+		lAt, lLen, lPart, _ := repeatAt(runes, start, true)
 
-		var rmatch *regexp2.Match
+		var at, length int
 		var baseToken string
-		if greedyMatch.Captures[0].Length > lazyMatch.Captures[0].Length {
+		if gLen > lLen {
 			// greedy beats lazy for 'aabaab'
 			//   greedy: [aabaab, aab]
 			//   lazy:   [aa,     a]
-			rmatch = greedyMatch
+			at, length = gAt, gLen
 			// greedy's repeated string might itself be repeated, eg.
 			// aabaab in aabaabaabaab.
 			// run an anchored lazy match on greedy's repeated string
 			// to find the shortest repeated string
-			if m, err := lazyAnchored().FindStringMatch(rmatch.Captures[0].String()); err == nil {
-				baseToken = m.GroupByNumber(1).String()
-			}
+			baseToken = string(repeatedPart(runes[at : at+length]))
 		} else {
 			// lazy beats greedy for 'aaaaa'
 			//   greedy: [aaaa,  aa]
 			//   lazy:   [aaaaa, a]
-			rmatch = lazyMatch
-			baseToken = rmatch.GroupByNumber(1).String()
+			at, length = lAt, lLen
+			baseToken = string(runes[at : at+lPart])
 		}
-		// FindStringMatchStartingAt takes an index into the string (basically an offset
-		// into a byte array). rmatch indices will be rune offsets and so need to be converted
-		// to string offsets
-		i := runeToStringIndex(rmatch.Index, password)
-		j := runeToStringIndex(rmatch.Index+rmatch.Captures[0].Length-1, password)
+		// the match's positions count runes; the match needs byte offsets
+		i := runeToStringIndex(at, password)
+		j := runeToStringIndex(at+length-1, password)
+		token := string(runes[at : at+length])
 
 		// recursively match and score the base string
 		baseAnalysis := MostGuessableMatchSequence(
@@ -72,11 +67,11 @@ func (repeatMatch) Matches(password string) []*match.Match {
 			Pattern:     "repeat",
 			I:           i,
 			J:           j,
-			Token:       rmatch.Captures[0].String(),
+			Token:       token,
 			BaseToken:   baseToken,
 			BaseGuesses: baseAnalysis.Guesses,
 			BaseMatches: baseAnalysis.Sequence,
-			RepeatCount: rmatch.Captures[0].Length / len(baseToken),
+			RepeatCount: length / len(baseToken),
 		})
 		lastIndex = j + 1
 
