@@ -3,7 +3,6 @@ package audit
 import (
 	"crypto/hmac"
 	"crypto/sha256"
-	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -254,13 +253,12 @@ type recordState struct {
 // verified it), then every row of every record table with Check, then call Missing.
 // Memory grows with the number of rows recorded, time with the number of events and rows.
 type Records struct {
-	rows   map[string]*recordState
-	tables map[string]int
+	rows map[string]*recordState
 }
 
 // NewRecords returns an empty replay.
 func NewRecords() *Records {
-	return &Records{rows: make(map[string]*recordState), tables: make(map[string]int)}
+	return &Records{rows: make(map[string]*recordState)}
 }
 
 // ErrRecordEvent reports a record event whose details are not as counsel writes them.
@@ -305,7 +303,6 @@ func (r *Records) Track(e Event) error {
 // problem and true when they differ; for a changed row, the caller fills Columns by
 // comparing hints (see DiffHints) with the event at Problem.Seq.
 func (r *Records) Check(table, id string, digest *[sha256.Size]byte) (Problem, bool) {
-	r.tables[table]++
 	st := r.rows[recordKey(table, id)]
 	switch {
 	case st == nil:
@@ -344,9 +341,6 @@ func (r *Records) Missing() []Problem {
 	return out
 }
 
-// Counts returns how many rows of each table Check saw.
-func (r *Records) Counts() map[string]int { return r.tables }
-
 // DiffHints names the columns whose hints differ between a recorded hint string and the
 // current row's. It returns nil when they cannot be compared (different column count).
 func DiffHints(recorded, current string, names []string) []string {
@@ -361,22 +355,4 @@ func DiffHints(recorded, current string, names []string) []string {
 		}
 	}
 	return out
-}
-
-// ParseRecordHints checks the form of a hint string (n groups of 8 hex digits joined by
-// '.'); the fuzz target decodes through it.
-func ParseRecordHints(s string) ([]uint32, error) {
-	if s == "" {
-		return nil, nil
-	}
-	parts := strings.Split(s, ".")
-	out := make([]uint32, len(parts))
-	for i, p := range parts {
-		b, err := hex.DecodeString(p)
-		if err != nil || len(b) != 4 || strings.ToLower(p) != p {
-			return nil, fmt.Errorf("column hint %d is not 8 lower-case hex digits", i+1)
-		}
-		out[i] = binary.BigEndian.Uint32(b)
-	}
-	return out, nil
 }

@@ -307,29 +307,6 @@ func compilePattern(en, de string) (pattern, bool) {
 	return p, true
 }
 
-// verbs lists the verbs of a format by argument: index -> verb letter, for
-// the test that German and English take the same arguments.
-func verbs(format string) map[int]string {
-	out := map[int]string{}
-	seq := 0
-	for _, m := range verbRE().FindAllStringSubmatch(format, -1) {
-		if m[5] == "%" {
-			continue
-		}
-		idx := seq + 1
-		if m[2] != "" {
-			fmt.Sscan(m[2], &idx)
-		}
-		seq = idx
-		v := m[5]
-		if v == "w" {
-			v = "v"
-		}
-		out[idx] = v
-	}
-	return out
-}
-
 // --- choosing the language ---
 
 // langChoice is the language of counsel's messages and why.
@@ -422,9 +399,6 @@ func cell(english, local string) string {
 
 // word is a cell word from a fixed vocabulary (a status, a source).
 func word(s string) string { return cell(s, T(s)) }
-
-// cellTime is a time that the table shows in the run's language.
-func cellTime(t time.Time, layout string) string { return cell(t.Format(layout), when(t, layout)) }
 
 // unpackCell returns the table or the CSV form of a cell.
 func unpackCell(s string, table bool) string {

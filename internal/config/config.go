@@ -109,8 +109,6 @@ type FieldError struct {
 	Problem string
 }
 
-func (e *FieldError) Error() string { return e.Key + ": " + e.Problem }
-
 // Validate checks values whose mistakes would otherwise surface later, in
 // the middle of a command. Each problem names its key.
 func (c Config) Validate() []*FieldError {

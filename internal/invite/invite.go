@@ -161,14 +161,6 @@ func (t *Templates) RenderCancel(d Data) (Message, error) {
 	return Message{Subject: subject, Body: normalise(body), InviteVersion: set.cancelVersion, Lang: lang}, nil
 }
 
-// Versions returns the versions of the invite and consent templates loaded
-// for lang, so a caller can tell whether a stored invitation would render
-// the same today.
-func (t *Templates) Versions(lang string) (inviteVersion, consentVersion string) {
-	set, _ := t.set(lang)
-	return set.inviteVersion, set.consentVersion
-}
-
 // validate checks d and returns its language. Errors name fields, never values.
 func validate(d Data) (string, error) {
 	lang, err := checkLang(d.Lang)

@@ -65,9 +65,6 @@ func JudgeRoom(room string) RoomStrength {
 	return RoomStrength{Bits: bits, Reasons: reasons(seq)}
 }
 
-// RoomBits is JudgeRoom(room).Bits.
-func RoomBits(room string) float64 { return JudgeRoom(room).Bits }
-
 // alphabetSize is the size of the alphabet the name seems drawn from.
 func alphabetSize(s string) int {
 	var letter, digit, other bool

@@ -545,14 +545,6 @@ func (d *DB) RevokeConsent(ctx context.Context, r Revocation) (Revoked, error) {
 	return res, err
 }
 
-// ProofCount is the number of withdrawal proofs stored: with a lost proof
-// key they can no longer be matched to a name.
-func (d *DB) ProofCount(ctx context.Context) (int, error) {
-	var n int
-	err := d.db.QueryRowContext(ctx, "SELECT count(*) FROM withdrawals").Scan(&n)
-	return n, mapErr(err)
-}
-
 // ExportSubject hands everything stored about one person to write (GDPR
 // Art. 15) and records the export in the audit trail, in one transaction:
 // if write fails, no event is recorded. to says where the data went
