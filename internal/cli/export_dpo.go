@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -72,13 +71,12 @@ audit events like any export. The folder appears only when complete.
 // the audit export comes after the exports it records, and the
 // verification after it.
 const (
-	dpoSessions   = "sessions.csv"
-	dpoReportM    = "report-by-month.csv"
-	dpoReportP    = "report-by-provider.csv"
-	dpoDoctor     = "doctor.json"
-	dpoAudit      = "audit.json"
-	dpoVerify     = "audit-verify.json"
-	dpoTempPrefix = ".counsel-dpo-"
+	dpoSessions = "sessions.csv"
+	dpoReportM  = "report-by-month.csv"
+	dpoReportP  = "report-by-provider.csv"
+	dpoDoctor   = "doctor.json"
+	dpoAudit    = "audit.json"
+	dpoVerify   = "audit-verify.json"
 )
 
 func runExportDPO(ctx context.Context, a *app, opts *exportDPOOptions) (err error) {
@@ -105,17 +103,12 @@ func runExportDPO(ctx context.Context, a *app, opts *exportDPOOptions) (err erro
 		return err
 	}
 	// Everything is written into a private folder beside the target and
-	// renamed into place at the end, so the pack appears whole or not at all.
-	tmp, err := os.MkdirTemp(parent, dpoTempPrefix)
+	// renamed into place at the end (outputFiles), so the pack appears whole
+	// or not at all.
+	out := &outputFiles{}
+	defer out.discard()
+	tmp, err := out.prepareFolder("out", dir)
 	if err != nil {
-		return fmt.Errorf("--out: %w", err)
-	}
-	defer func() {
-		if tmp != "" {
-			os.RemoveAll(tmp)
-		}
-	}()
-	if err := os.Chmod(tmp, 0o700); err != nil {
 		return err
 	}
 
@@ -212,13 +205,10 @@ func runExportDPO(ctx context.Context, a *app, opts *exportDPOOptions) (err erro
 	if err := os.WriteFile(filepath.Join(tmp, dpo.ManifestName), manifest.Bytes(), 0o600); err != nil {
 		return err
 	}
-	if _, err := os.Lstat(dir); !errors.Is(err, fs.ErrNotExist) {
-		return flagError("out", errors.New("appeared while the pack was made; nothing written there"))
+	if err := out.publish("the exports of the pack are recorded in the audit trail",
+		"to get the pack, run the export again; the audit trail will show both exports"); err != nil {
+		return err
 	}
-	if err := os.Rename(tmp, dir); err != nil {
-		return fmt.Errorf("--out: %w", err)
-	}
-	tmp = ""
 	a.deps.Stderr = stderr
 	a.info("wrote the data protection pack to %s (%d files); check it there with: sha256sum -c MANIFEST", dir, len(files)+1)
 	if opts.withNames {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/expeerienced/counsel/internal/safefile"
@@ -37,11 +39,42 @@ const exportAgain = "to get the missing file, run the export again; the audit tr
 // defer discard, which drops what was not published.
 type outputFiles struct{ files []preparedFile }
 
-// preparedFile is an output file written to a temporary file, waiting for the database commit
-// it belongs to.
+// preparedFile is an output written to a temporary file (or folder), waiting for the database
+// commit it belongs to.
 type preparedFile struct {
 	path string
-	file *safefile.Pending
+	file pendingOutput
+}
+
+// pendingOutput is a prepared output: a file (*safefile.Pending) or a folder (pendingFolder).
+type pendingOutput interface {
+	Commit() error
+	Discard()
+}
+
+// pendingFolder is a folder made complete under a temporary name beside path.
+type pendingFolder struct{ tmp, path string }
+
+// Commit renames the folder into place; a folder that appeared at path since is kept.
+func (f *pendingFolder) Commit() error {
+	if _, err := os.Lstat(f.path); !errors.Is(err, fs.ErrNotExist) {
+		f.Discard()
+		return fmt.Errorf("%s appeared while the folder was made: %w", f.path, fs.ErrExist)
+	}
+	if err := os.Rename(f.tmp, f.path); err != nil {
+		f.Discard()
+		return err
+	}
+	f.tmp = ""
+	return nil
+}
+
+// Discard removes the folder unless it was published.
+func (f *pendingFolder) Discard() {
+	if f.tmp != "" {
+		os.RemoveAll(f.tmp)
+		f.tmp = ""
+	}
 }
 
 // prepare writes path's content to a temporary file; flag (without dashes) is the flag that
@@ -53,6 +86,20 @@ func (o *outputFiles) prepare(flag, path string, force bool, write func(io.Write
 	}
 	o.files = append(o.files, preparedFile{path, f})
 	return nil
+}
+
+// prepareFolder makes a private folder (0700) beside path, for the caller to fill; publish
+// renames it to path. A folder at path is never replaced.
+func (o *outputFiles) prepareFolder(flag, path string) (string, error) {
+	tmp, err := os.MkdirTemp(filepath.Dir(path), ".counsel-"+filepath.Base(path)+"-")
+	if err != nil {
+		return "", fmt.Errorf("--%s: %w", flag, err)
+	}
+	o.files = append(o.files, preparedFile{path, &pendingFolder{tmp: tmp, path: path}})
+	if err := os.Chmod(tmp, 0o700); err != nil {
+		return "", err
+	}
+	return tmp, nil
 }
 
 // discard removes the files not published yet.

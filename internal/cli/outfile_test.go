@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -113,6 +114,75 @@ func TestOutputFilesPublish(t *testing.T) {
 				if b, _ := os.ReadFile(filepath.Join(dir, tc.inTheWay)); string(b) != "other" {
 					t.Errorf("%s = %q, want it untouched", tc.inTheWay, b)
 				}
+			}
+		})
+	}
+}
+
+// TestOutputFilesFolder: a folder (the DPO pack) is made under a private temporary name beside
+// its path and renamed into place on publish; one that appeared at the path meanwhile, even an
+// empty one (which a rename would replace), is kept, and nothing temporary is left behind.
+func TestOutputFilesFolder(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		appear  bool // an empty folder appears at the path before publishing
+		publish bool
+	}{
+		{"Published", false, true},
+		{"Appeared", true, true},
+		{"Discarded", false, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			parent := t.TempDir()
+			path := filepath.Join(parent, "pack")
+			files := &outputFiles{}
+			tmp, err := files.prepareFolder("out", path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fi, err := os.Stat(tmp); err != nil || fi.Mode().Perm() != 0o700 || filepath.Dir(tmp) != parent {
+				t.Fatalf("temporary folder %s: %v, %v", tmp, fi, err)
+			}
+			if err := os.WriteFile(filepath.Join(tmp, "MANIFEST"), []byte("x"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if tc.appear {
+				if err := os.Mkdir(path, 0o700); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if tc.publish {
+				err = files.publish("the exports are recorded", "run the export again")
+			}
+			files.discard()
+			switch {
+			case tc.appear:
+				want := "the exports are recorded, but " + path + " was not written: " + path + " appeared while the folder was made: " + fs.ErrExist.Error()
+				if err == nil || err.Error() != want || !slices.Equal(hintsOf(err), []string{"run the export again"}) {
+					t.Errorf("error %v (hints %q), want %s", err, hintsOf(err), want)
+				}
+				if entries, _ := os.ReadDir(path); len(entries) != 0 {
+					t.Errorf("the folder that appeared holds %d entries, want it untouched", len(entries))
+				}
+			case tc.publish:
+				if err != nil {
+					t.Fatal(err)
+				}
+				if b, err := os.ReadFile(filepath.Join(path, "MANIFEST")); err != nil || string(b) != "x" {
+					t.Errorf("published folder: %q, %v", b, err)
+				}
+			default:
+				if _, err := os.Lstat(path); !errors.Is(err, fs.ErrNotExist) {
+					t.Errorf("a discarded folder is at the path: %v", err)
+				}
+			}
+			var names []string
+			entries, _ := os.ReadDir(parent)
+			for _, e := range entries {
+				names = append(names, e.Name())
+			}
+			if want := map[bool][]string{true: {"pack"}, false: nil}[tc.publish || tc.appear]; !slices.Equal(names, want) {
+				t.Errorf("beside the pack: %q, want %q (no temporary folder left)", names, want)
 			}
 		})
 	}
