@@ -419,32 +419,6 @@ func (a *app) showGroupMail(ctx context.Context, db *store.DB, s session.Session
 	return a.printGroupMails(mails)
 }
 
-// moveSeries moves s and every later date of its series as s moves to start: the same number
-// of days, to start's time of day. Every date is checked and every e-mail and file made before
-// anything changes; the dates then move in one transaction.
-func (a *app) moveSeries(ctx context.Context, db *store.DB, s session.Session, start time.Time, dur time.Duration,
-	opts *sessionMoveOptions, warnings []string, loc *time.Location, now time.Time) error {
-	dates, err := db.PlanSeriesMove(ctx, s)
-	if err != nil {
-		return sessionLookupError(err)
-	}
-	olds := make([]time.Time, len(dates))
-	for i, x := range dates {
-		olds[i] = x.Start
-	}
-	news, err := session.ShiftDates(olds, s.Start, start, loc)
-	if err != nil {
-		return flagError("at", err)
-	}
-	if err := session.PlanWindow(now, a.cfg.HorizonYears, a.cfg.RetentionSessionDays, false).CheckDates(news, dur); err != nil {
-		return startError(err, a.cfg)
-	}
-	if start.Equal(s.Start) && dur == s.Duration {
-		return flagError("at", errors.New("the session already starts then, with this length"))
-	}
-	return a.moveDates(ctx, db, s, dates, news, dur, opts, warnings, loc, now)
-}
-
 // moveDates moves each of dates to its new start in news, with the length dur, and writes every
 // participant's updated invitation: all e-mails and files are made first, then the dates move in
 // one transaction. A group session moved alone is one date; --series gives the later ones too.

@@ -334,39 +334,30 @@ func runSessionMove(ctx context.Context, a *app, ref string, opts *sessionMoveOp
 	if err != nil {
 		return err
 	}
-	// The provider is checked as for a new session: a retired one is refused.
-	warnings, err := m.prov.Usable(now.In(a.cfg.Location()))
-	if err != nil {
-		return withHint(fmt.Errorf("provider %s: %w", m.prov.ID, err), "cancel the session and plan a new one with another provider")
-	}
-	loc := m.loc
-	if opts.tz != "" {
-		if loc, err = time.LoadLocation(opts.tz); err != nil {
-			return flagError("tz", fmt.Errorf("unknown time zone %q (want an IANA name such as Europe/Berlin)", opts.tz))
-		}
-	}
-	start, err := session.ParseStart(opts.at, loc, now)
-	if err != nil {
-		return flagError("at", err)
-	}
-	dur := s.Duration
-	if opts.duration != "" {
-		if dur, err = session.ParseDuration(opts.duration); err != nil {
-			return flagError("duration", err)
-		}
-	}
+	var series []session.Session
 	if opts.series {
-		return a.moveSeries(ctx, db, s, start, dur, opts, warnings, loc, now)
+		if series, err = db.PlanSeriesMove(ctx, s); err != nil {
+			return sessionLookupError(err)
+		}
 	}
-	if err := session.PlanWindow(now, a.cfg.HorizonYears, a.cfg.RetentionSessionDays, false).CheckStart(start, dur); err != nil {
-		return startError(err, a.cfg)
+	// Checked as for a new session: a retired provider is refused.
+	mv, err := session.PlanMove(session.MoveRequest{At: opts.at, Duration: opts.duration, Timezone: opts.tz,
+		Location: m.loc, HorizonYears: a.cfg.HorizonYears}, s, series, m.prov, now.In(a.cfg.Location()))
+	var pe *session.ProviderError
+	switch {
+	case errors.As(err, &pe):
+		return withHint(pe, "cancel the session and plan a new one with another provider")
+	case err != nil:
+		return a.planError(err)
 	}
-	if start.Equal(s.Start) && dur == s.Duration {
-		return flagError("at", errors.New("the session already starts then, with this length"))
+	warnings, loc, dur := mv.Warnings, mv.Location, mv.Duration
+	if opts.series {
+		return a.moveDates(ctx, db, s, series, mv.Starts, dur, opts, warnings, loc, now)
 	}
+	start := mv.Starts[0]
 
 	d := m.data
-	d.Start, d.Duration, d.Moved, d.PreviousStart = start.UTC(), dur, true, s.Start
+	d.Start, d.Duration, d.Moved, d.PreviousStart = start, dur, true, s.Start
 	if s.IsGroup() {
 		return a.moveDates(ctx, db, s, []session.Session{s}, []time.Time{d.Start}, dur, opts, warnings, loc, now)
 	}

@@ -311,3 +311,68 @@ func seriesDates(req Request, start time.Time, loc *time.Location, dur time.Dura
 	}
 	return dates, nil
 }
+
+// MoveRequest is what a counsellor asks 'session move' for, as typed.
+type MoveRequest struct {
+	At       string // the new start of the session moved
+	Duration string // the new length; empty: unchanged
+	// Timezone is the zone At is read in; empty: Location, the session's.
+	Timezone     string
+	Location     *time.Location
+	HorizonYears int
+}
+
+// Moved is a move after every check passed: nothing is stored yet.
+type Moved struct {
+	Starts   []time.Time // the new start of each date moved, in order (UTC)
+	Duration time.Duration
+	Location *time.Location
+	Warnings []string // the provider's
+}
+
+// PlanMove checks a move of s to a new start, as Plan checks a new session: the provider
+// (usable at now), the start and length inside the plan window (a move never goes into the
+// past), and that something changes. series, when not nil, are the dates of s's series that
+// move with it, s first: each is shifted by the same number of days to the new time of day.
+// Refusals are InputErrors naming the field.
+func PlanMove(req MoveRequest, s Session, series []Session, prov provider.Provider, now time.Time) (Moved, error) {
+	var m Moved
+	warnings, err := prov.Usable(now)
+	if err != nil {
+		return Moved{}, inputError(FieldProvider, &ProviderError{ID: prov.ID, Err: err})
+	}
+	m.Warnings, m.Location = warnings, req.Location
+	if req.Timezone != "" {
+		if m.Location, err = time.LoadLocation(req.Timezone); err != nil {
+			return Moved{}, inputError(FieldTimezone, fmt.Errorf("unknown time zone %q (want an IANA name such as Europe/Berlin)", req.Timezone))
+		}
+	}
+	start, err := ParseStart(req.At, m.Location, now)
+	if err != nil {
+		return Moved{}, inputError(FieldAt, err)
+	}
+	m.Duration = s.Duration
+	if req.Duration != "" {
+		if m.Duration, err = ParseDuration(req.Duration); err != nil {
+			return Moved{}, inputError(FieldDuration, err)
+		}
+	}
+	if series == nil {
+		m.Starts = []time.Time{start.UTC()}
+	} else {
+		olds := make([]time.Time, len(series))
+		for i, x := range series {
+			olds[i] = x.Start
+		}
+		if m.Starts, err = ShiftDates(olds, s.Start, start, m.Location); err != nil {
+			return Moved{}, inputError(FieldAt, err)
+		}
+	}
+	if err := PlanWindow(now, req.HorizonYears, 0, false).CheckDates(m.Starts, m.Duration); err != nil {
+		return Moved{}, inputError(FieldAt, err)
+	}
+	if start.Equal(s.Start) && m.Duration == s.Duration {
+		return Moved{}, inputError(FieldAt, errors.New("the session already starts then, with this length"))
+	}
+	return m, nil
+}

@@ -281,3 +281,64 @@ func TestPlanWindow(t *testing.T) {
 		t.Errorf("ends at the cut-off: %v", err)
 	}
 }
+
+func TestPlanMove(t *testing.T) {
+	reg := registry(t)
+	prov, _ := reg.Get("sichere-videokonferenz")
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	s := session.Session{ID: "s1", Start: time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC), Duration: 50 * time.Minute}
+	req := session.MoveRequest{At: "2026-12-10 16:00", Location: berlin, HorizonYears: 2}
+
+	m, err := session.PlanMove(req, s, nil, prov, planNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Starts) != 1 || !m.Starts[0].Equal(time.Date(2026, 12, 10, 15, 0, 0, 0, time.UTC)) || m.Duration != s.Duration || m.Location != berlin {
+		t.Errorf("moved %+v", m)
+	}
+
+	// A series moves by the same number of days, to the new wall time, across the clock change.
+	series := []session.Session{s, {ID: "s2", Start: time.Date(2027, 3, 25, 9, 0, 0, 0, time.UTC)}, {ID: "s3", Start: time.Date(2027, 4, 1, 8, 0, 0, 0, time.UTC)}}
+	req.Duration = "1h"
+	m, err = session.PlanMove(req, s, series, prov, planNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []time.Time{
+		time.Date(2026, 12, 10, 15, 0, 0, 0, time.UTC), time.Date(2027, 4, 1, 14, 0, 0, 0, time.UTC), time.Date(2027, 4, 8, 14, 0, 0, 0, time.UTC),
+	} {
+		if !m.Starts[i].Equal(want) {
+			t.Errorf("date %d moved to %v, want %v", i+1, m.Starts[i], want)
+		}
+	}
+	if m.Duration != time.Hour {
+		t.Errorf("duration %v", m.Duration)
+	}
+
+	for _, tc := range []struct {
+		name   string
+		req    session.MoveRequest
+		series []session.Session
+		field  session.Field
+		is     error
+	}{
+		{"Past", session.MoveRequest{At: "2026-11-30 10:00", Location: berlin, HorizonYears: 2}, nil, session.FieldAt, session.ErrStartPast},
+		{"Horizon", session.MoveRequest{At: "2029-01-01 10:00", Location: berlin, HorizonYears: 2}, nil, session.FieldAt, session.ErrStartTooFarAway},
+		{"SeriesBeyondHorizon", session.MoveRequest{At: "2028-11-25 10:00", Location: berlin, HorizonYears: 2},
+			[]session.Session{s, {Start: s.Start.AddDate(0, 0, 7)}, {Start: s.Start.AddDate(0, 0, 14)}}, session.FieldAt, session.ErrStartTooFarAway},
+		{"Unchanged", session.MoveRequest{At: "2026-12-03 10:00", Location: berlin, HorizonYears: 2}, nil, session.FieldAt, nil},
+		{"Timezone", session.MoveRequest{At: "2026-12-10 16:00", Timezone: "Mars/Base", Location: berlin, HorizonYears: 2}, nil, session.FieldTimezone, nil},
+		{"Duration", session.MoveRequest{At: "2026-12-10 16:00", Duration: "2m", Location: berlin, HorizonYears: 2}, nil, session.FieldDuration, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m, err := session.PlanMove(tc.req, s, tc.series, prov, planNow)
+			var in *session.InputError
+			if !errors.As(err, &in) || in.Field != tc.field {
+				t.Fatalf("error %v, want an InputError of field %d; moved %+v", err, tc.field, m)
+			}
+			if tc.is != nil && !errors.Is(err, tc.is) {
+				t.Errorf("error %v, want %v", err, tc.is)
+			}
+		})
+	}
+}
