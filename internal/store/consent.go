@@ -160,20 +160,8 @@ func personByIDRef(ctx context.Context, tx querier, ref string) (consent.Person,
 	if !idShaped(ref) || (len(ref) != session.ShortIDLen && len(ref) != 36) {
 		return consent.Person{}, ErrNoPerson
 	}
-	var ids []string
-	rows, err := tx.QueryContext(ctx, "SELECT id FROM people WHERE id = ?1 OR substr(id, -?2) = ?1 LIMIT 2", ref, session.ShortIDLen)
+	ids, err := selectStrings(ctx, tx, "SELECT id FROM people WHERE id = ?1 OR substr(id, -?2) = ?1 LIMIT 2", ref, session.ShortIDLen)
 	if err != nil {
-		return consent.Person{}, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return consent.Person{}, err
-		}
-		ids = append(ids, id)
-	}
-	if err := rows.Err(); err != nil {
 		return consent.Person{}, err
 	}
 	switch len(ids) {
@@ -202,45 +190,25 @@ func personBySession(ctx context.Context, tx querier, ref string) (consent.Perso
 }
 
 func sessionsOfPerson(ctx context.Context, tx querier, personID string) ([]session.Session, error) {
-	rows, err := tx.QueryContext(ctx, "SELECT "+sessionColumns+` FROM sessions s
+	return selectAll(ctx, tx, scanSession, "SELECT "+sessionColumns+` FROM sessions s
 		WHERE s.id IN (SELECT session_id FROM session_participants WHERE person_id = ?) ORDER BY s.starts_at, s.id`, personID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []session.Session
-	for rows.Next() {
-		s, err := scanSession(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
 }
 
 const consentColumns = `id, person_id, COALESCE(session_id, ''), event, timestamp, jurisdiction, legal_basis,
 	purpose, notice_language, notice_version, notice_hash, collection_method, recorded_by`
 
 func consentEventsOfPerson(ctx context.Context, tx querier, personID string) ([]consent.ConsentEvent, error) {
-	rows, err := tx.QueryContext(ctx, "SELECT "+consentColumns+
+	return selectAll(ctx, tx, scanConsentEvent, "SELECT "+consentColumns+
 		" FROM consent_events WHERE person_id = ? ORDER BY timestamp, id", personID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []consent.ConsentEvent
-	for rows.Next() {
-		var e consent.ConsentEvent
-		var ts string
-		if err := rows.Scan(&e.ID, &e.PersonID, &e.SessionID, &e.Event, &ts, &e.Jurisdiction, &e.LegalBasis,
-			&e.Purpose, &e.NoticeLanguage, &e.NoticeVersion, &e.NoticeHash, &e.CollectionMethod, &e.RecordedBy); err != nil {
-			return nil, err
-		}
-		e.Timestamp = readTime(ts)
-		out = append(out, e)
-	}
-	return out, rows.Err()
+}
+
+func scanConsentEvent(r scanner) (consent.ConsentEvent, error) {
+	var e consent.ConsentEvent
+	var ts string
+	err := r.Scan(&e.ID, &e.PersonID, &e.SessionID, &e.Event, &ts, &e.Jurisdiction, &e.LegalBasis,
+		&e.Purpose, &e.NoticeLanguage, &e.NoticeVersion, &e.NoticeHash, &e.CollectionMethod, &e.RecordedBy)
+	e.Timestamp = readTime(ts)
+	return e, err
 }
 
 // withdrawalsByName finds the withdrawal proofs of a name (normalised,
@@ -251,24 +219,17 @@ func withdrawalsByName(ctx context.Context, tx querier, proofKey []byte, name st
 	if err != nil {
 		return nil, err
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT id, subject_hmac, withdrawn_at, notice_hashes, retain_until
+	return selectAll(ctx, tx, scanWithdrawal, `SELECT id, subject_hmac, withdrawn_at, notice_hashes, retain_until
 		FROM withdrawals WHERE subject_hmac IN (?, ?) ORDER BY withdrawn_at, id`, subjects[0], subjects[1])
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []consent.Withdrawal
-	for rows.Next() {
-		var w consent.Withdrawal
-		var at, until, hashes string
-		if err := rows.Scan(&w.ID, &w.SubjectHMAC, &at, &hashes, &until); err != nil {
-			return nil, err
-		}
-		w.WithdrawnAt, w.RetainUntil = readTime(at), readTime(until)
-		w.NoticeHashes = consent.SplitNoticeHashes(hashes)
-		out = append(out, w)
-	}
-	return out, rows.Err()
+}
+
+func scanWithdrawal(r scanner) (consent.Withdrawal, error) {
+	var w consent.Withdrawal
+	var at, until, hashes string
+	err := r.Scan(&w.ID, &w.SubjectHMAC, &at, &hashes, &until)
+	w.WithdrawnAt, w.RetainUntil = readTime(at), readTime(until)
+	w.NoticeHashes = consent.SplitNoticeHashes(hashes)
+	return w, err
 }
 
 // refuseWithdrawn is CreateSession's guard (design rule 3) for a name no
@@ -485,7 +446,7 @@ func (d *DB) RevokeConsent(ctx context.Context, r Revocation) (Revoked, error) {
 		var deleted []string
 		var links []string
 		for _, s := range res.Plan.Delete {
-			ids, err := selectIDs(ctx, tx, "SELECT id FROM session_participants WHERE session_id = ?", s.ID)
+			ids, err := selectStrings(ctx, tx, "SELECT id FROM session_participants WHERE session_id = ?", s.ID)
 			if err != nil {
 				return err
 			}

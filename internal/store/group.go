@@ -22,7 +22,7 @@ func leaveGroups(ctx context.Context, tx *sql.Tx, now time.Time, personID string
 	newURL func(session.Session) (string, error), res *Revoked) error {
 	rooms := make(map[string]string) // old room -> new
 	for _, s := range groups {
-		ids, err := selectIDs(ctx, tx, "SELECT id FROM session_participants WHERE session_id = ? AND person_id = ?", s.ID, personID)
+		ids, err := selectStrings(ctx, tx, "SELECT id FROM session_participants WHERE session_id = ? AND person_id = ?", s.ID, personID)
 		if err != nil {
 			return err
 		}
@@ -92,21 +92,8 @@ func roomOf(joinURL string) string {
 
 // participantsOf lists the people of a session in the order they were added.
 func participantsOf(ctx context.Context, tx querier, sessionID string) ([]consent.Person, error) {
-	rows, err := tx.QueryContext(ctx, "SELECT "+personColumns+
+	return selectAll(ctx, tx, scanPerson, "SELECT "+personColumns+
 		" FROM people WHERE id IN (SELECT person_id FROM session_participants WHERE session_id = ?) ORDER BY created_at, id", sessionID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []consent.Person
-	for rows.Next() {
-		p, err := scanPerson(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
 }
 
 // Participants lists the people taking part in a session (names as stored;
@@ -173,21 +160,9 @@ func seriesDatesFrom(ctx context.Context, q querier, ref string, from time.Time)
 	if s.SeriesID == "" {
 		return nil, fmt.Errorf("session %s %w", session.ShortID(s.ID), ErrNoSeries)
 	}
-	rows, err := q.QueryContext(ctx, "SELECT "+sessionColumns+` FROM sessions s
+	out, err := selectAll(ctx, q, scanSession, "SELECT "+sessionColumns+` FROM sessions s
 		WHERE s.series_id = ? AND s.status = 'scheduled' AND s.starts_at >= ? ORDER BY s.starts_at, s.id`, s.SeriesID, formatTime(from))
 	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []session.Session
-	for rows.Next() {
-		x, err := scanSession(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, x)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	if len(out) == 0 {

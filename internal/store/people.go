@@ -61,22 +61,10 @@ func findOrCreatePerson(ctx context.Context, tx *sql.Tx, now time.Time, name str
 // whose key is empty (only invisible characters, accepted by earlier
 // versions) keeps no key: that person is found by a session ID.
 func fillNameKeys(ctx context.Context, tx *sql.Tx, now time.Time) error {
-	rows, err := tx.QueryContext(ctx, "SELECT id, name FROM people WHERE name IS NOT NULL AND name_key IS NULL ORDER BY created_at, id")
-	if err != nil {
-		return err
-	}
 	type row struct{ id, name string }
-	var people []row
-	for rows.Next() {
-		var r row
-		if err := rows.Scan(&r.id, &r.name); err != nil {
-			rows.Close()
-			return err
-		}
-		people = append(people, r)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	people, err := selectAll(ctx, tx, func(s scanner) (r row, err error) { return r, s.Scan(&r.id, &r.name) },
+		"SELECT id, name FROM people WHERE name IS NOT NULL AND name_key IS NULL ORDER BY created_at, id")
+	if err != nil {
 		return err
 	}
 	owner := make(map[string]string) // key -> the earliest person with it
@@ -106,7 +94,7 @@ func mergePerson(ctx context.Context, tx *sql.Tx, now time.Time, into, from stri
 	var rows [][]string // IDs of the moved rows, per table, for the trail
 	tables := []string{tableSessions, tableConsentEvents}
 	for _, table := range tables {
-		ids, err := selectIDs(ctx, tx, "SELECT id FROM "+table+" WHERE person_id = ? ORDER BY id", from)
+		ids, err := selectStrings(ctx, tx, "SELECT id FROM "+table+" WHERE person_id = ? ORDER BY id", from)
 		if err != nil {
 			return fmt.Errorf("merge person %s into %s: %w", from, into, err)
 		}

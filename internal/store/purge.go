@@ -145,7 +145,7 @@ func (d *DB) Purge(ctx context.Context, r Retention, dryRun bool, trigger string
 			proofs
 		)
 		ids := func(i int, q string, args ...any) error {
-			list, err := selectIDs(ctx, tx, q, args...)
+			list, err := selectStrings(ctx, tx, q, args...)
 			changed[i] = list
 			return err
 		}
@@ -285,40 +285,29 @@ func pruneAudit(ctx context.Context, tx *sql.Tx, now, cutoff time.Time) (int, in
 		action, object, details string
 	}
 	lastOf := make(map[string]recorded)
-	rows, err := tx.QueryContext(ctx, `SELECT action, object, details, json_extract(details, '$.table') FROM audit_events
-		WHERE seq <= ? AND action IN (?, ?) ORDER BY seq`, end, audit.ActionRecordPut, audit.ActionRecordDeleted)
-	if err != nil {
-		return 0, 0, err
-	}
-	for rows.Next() {
+	if err := eachRow(ctx, tx, func(row scanner) error {
 		var r recorded
 		var table sql.NullString
-		if err := rows.Scan(&r.action, &r.object, &r.details, &table); err != nil {
-			rows.Close()
-			return 0, 0, err
+		if err := row.Scan(&r.action, &r.object, &r.details, &table); err != nil {
+			return err
 		}
 		lastOf[table.String+"\x00"+r.object] = r
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		return nil
+	}, `SELECT action, object, details, json_extract(details, '$.table') FROM audit_events
+		WHERE seq <= ? AND action IN (?, ?) ORDER BY seq`, end, audit.ActionRecordPut, audit.ActionRecordDeleted); err != nil {
 		return 0, 0, err
 	}
-	later, err := tx.QueryContext(ctx, `SELECT object, json_extract(details, '$.table') FROM audit_events
-		WHERE seq > ? AND action IN (?, ?)`, end, audit.ActionRecordPut, audit.ActionRecordDeleted)
-	if err != nil {
-		return 0, 0, err
-	}
-	for later.Next() {
+	// A row recorded again after the cut carries its own event.
+	if err := eachRow(ctx, tx, func(row scanner) error {
 		var object string
 		var table sql.NullString
-		if err := later.Scan(&object, &table); err != nil {
-			later.Close()
-			return 0, 0, err
+		if err := row.Scan(&object, &table); err != nil {
+			return err
 		}
 		delete(lastOf, table.String+"\x00"+object)
-	}
-	later.Close()
-	if err := later.Err(); err != nil {
+		return nil
+	}, `SELECT object, json_extract(details, '$.table') FROM audit_events
+		WHERE seq > ? AND action IN (?, ?)`, end, audit.ActionRecordPut, audit.ActionRecordDeleted); err != nil {
 		return 0, 0, err
 	}
 	keys := make([]string, 0, len(lastOf))

@@ -16,6 +16,40 @@ type querier interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 }
 
+// eachRow hands every row of query to fn, and stops at the first error.
+func eachRow(ctx context.Context, q querier, fn func(scanner) error, query string, args ...any) error {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// selectAll returns every row of query, each read by scan.
+func selectAll[T any](ctx context.Context, q querier, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
+	var out []T
+	err := eachRow(ctx, q, func(r scanner) error {
+		v, err := scan(r)
+		out = append(out, v)
+		return err
+	}, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// selectStrings returns the first column of every row of query, as text.
+func selectStrings(ctx context.Context, q querier, query string, args ...any) ([]string, error) {
+	return selectAll(ctx, q, func(r scanner) (s string, err error) { return s, r.Scan(&s) }, query, args...)
+}
+
 // scanner is one result row, *sql.Row or *sql.Rows: not a way to query but what a query
 // gives back, so that one scan function reads a row whether it came alone or in a set.
 type scanner interface{ Scan(dest ...any) error }

@@ -199,15 +199,21 @@ func recordDigester(ctx context.Context, q querier) (*audit.RecordDigester, erro
 // after a DELETE (the row is gone) a record.deleted event. Every write to a record table calls
 // it once per row it changed, after the change; `audit verify` reports any row that differs.
 func recordRow(ctx context.Context, tx *sql.Tx, now time.Time, table, id string) error {
-	t, ok := recordTableNamed(table)
-	if !ok {
-		return fmt.Errorf("record %s: not a record table", table)
-	}
-	dg, err := recordDigester(ctx, tx)
+	t, dg, err := recordTableAndDigester(ctx, tx, table)
 	if err != nil {
 		return err
 	}
 	return recordRowWith(ctx, tx, now, dg, t, newRowBuffer(t), id)
+}
+
+// recordTableAndDigester is what recordRow and recordRows need to record rows of table.
+func recordTableAndDigester(ctx context.Context, tx *sql.Tx, table string) (*recordTable, *audit.RecordDigester, error) {
+	t, ok := recordTableNamed(table)
+	if !ok {
+		return nil, nil, fmt.Errorf("record %s: not a record table", table)
+	}
+	dg, err := recordDigester(ctx, tx)
+	return t, dg, err
 }
 
 func recordRowWith(ctx context.Context, tx *sql.Tx, now time.Time, dg *audit.RecordDigester, t *recordTable, b *rowBuffer, id string) error {
@@ -230,11 +236,7 @@ func recordRows(ctx context.Context, tx *sql.Tx, now time.Time, table string, id
 	if len(ids) == 0 {
 		return nil
 	}
-	t, ok := recordTableNamed(table)
-	if !ok {
-		return fmt.Errorf("record %s: not a record table", table)
-	}
-	dg, err := recordDigester(ctx, tx)
+	t, dg, err := recordTableAndDigester(ctx, tx, table)
 	if err != nil {
 		return err
 	}
@@ -254,24 +256,6 @@ func recordRows(ctx context.Context, tx *sql.Tx, now time.Time, table string, id
 	return nil
 }
 
-// selectIDs returns the first column of every row of query.
-func selectIDs(ctx context.Context, tx querier, query string, args ...any) ([]string, error) {
-	rows, err := tx.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
-}
-
 // baseline records every row of tables as they are, after a record.baseline event that says
 // why (schema is the schema version being applied) and how many rows of each table follow.
 // A database whose tables are all empty gets no event.
@@ -281,7 +265,7 @@ func baseline(ctx context.Context, tx *sql.Tx, now time.Time, schema int, tables
 	total := 0
 	for _, name := range tables {
 		t, _ := recordTableNamed(name)
-		list, err := selectIDs(ctx, tx, "SELECT "+t.key+" FROM "+t.name+" ORDER BY "+t.key)
+		list, err := selectStrings(ctx, tx, "SELECT "+t.key+" FROM "+t.name+" ORDER BY "+t.key)
 		if err != nil {
 			return fmt.Errorf("baseline %s: %w", name, err)
 		}
@@ -317,20 +301,7 @@ func baseline(ctx context.Context, tx *sql.Tx, now time.Time, schema int, tables
 
 // tableColumns returns the columns of a table in declaration order (nil if it does not exist).
 func tableColumns(ctx context.Context, q querier, table string) ([]string, error) {
-	rows, err := q.QueryContext(ctx, "SELECT name FROM pragma_table_info(?) ORDER BY cid", table)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			return nil, err
-		}
-		out = append(out, n)
-	}
-	return out, rows.Err()
+	return selectStrings(ctx, q, "SELECT name FROM pragma_table_info(?) ORDER BY cid", table)
 }
 
 // recordSchema is the column sets of the record tables, to notice a migration that changes one.

@@ -360,20 +360,8 @@ func (d *DB) ListSessions(ctx context.Context, f SessionFilter) ([]session.Sessi
 	if f.Limit > 0 {
 		q += " LIMIT " + strconv.Itoa(f.Limit+1) // one more tells whether more exist
 	}
-	rows, err := d.db.QueryContext(ctx, q, c.args...)
+	out, err := selectAll(ctx, d.db, scanSession, q, c.args...)
 	if err != nil {
-		return nil, false, mapErr(err)
-	}
-	defer rows.Close()
-	var out []session.Session
-	for rows.Next() {
-		s, err := scanSession(rows)
-		if err != nil {
-			return nil, false, err
-		}
-		out = append(out, s)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, false, mapErr(err)
 	}
 	more := f.Limit > 0 && len(out) > f.Limit
@@ -398,21 +386,9 @@ func findSession(ctx context.Context, q querier, ref string) (session.Session, e
 	}
 	// The full ID, its beginning, or (as lists show the last characters) the
 	// short ID or its beginning.
-	rows, err := q.QueryContext(ctx, "SELECT "+sessionColumns+` FROM sessions s
+	found, err := selectAll(ctx, q, scanSession, "SELECT "+sessionColumns+` FROM sessions s
 		WHERE s.id LIKE ?1 || '%' OR substr(s.id, -?2) LIKE ?1 || '%' LIMIT 2`, ref, session.ShortIDLen)
 	if err != nil {
-		return session.Session{}, mapErr(err)
-	}
-	defer rows.Close()
-	var found []session.Session
-	for rows.Next() {
-		s, err := scanSession(rows)
-		if err != nil {
-			return session.Session{}, err
-		}
-		found = append(found, s)
-	}
-	if err := rows.Err(); err != nil {
 		return session.Session{}, mapErr(err)
 	}
 	switch len(found) {
@@ -545,7 +521,7 @@ func moveSession(ctx context.Context, tx *sql.Tx, now time.Time, m Move) (before
 	after = before
 	after.Start, after.Duration, after.Sequence, after.InviteVersion = m.Start.UTC(), m.Duration, before.Sequence+1, m.Version
 	after.Lang, after.NoticeVersion = m.Notice.Language, m.Notice.Version
-	people, err := selectIDs(ctx, tx, "SELECT person_id FROM session_participants WHERE session_id = ? ORDER BY id", before.ID)
+	people, err := selectStrings(ctx, tx, "SELECT person_id FROM session_participants WHERE session_id = ? ORDER BY id", before.ID)
 	if err != nil {
 		return before, after, err
 	}
