@@ -7,6 +7,7 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -83,7 +84,14 @@ func Open(ctx context.Context, path string, now func() time.Time) (*DB, error) {
 		}
 		return f.Close()
 	}
-	if _, err := inspect(ctx, path, path+"?_pragma=busy_timeout(10000)", writable); err != nil {
+	// A file whose header already names a schema this counsel knows is a counsel database
+	// in WAL mode; the write connection reads the version again, from the newest snapshot,
+	// before it changes anything. Any other file, new, foreign or newer, is probed first.
+	if v, ok := headerVersion(path); ok && v >= 1 && v <= SchemaVersion() {
+		if err := writable(); err != nil {
+			return nil, err
+		}
+	} else if _, err := inspect(ctx, path, path+"?_pragma=busy_timeout(10000)", writable); err != nil {
 		return nil, err
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
@@ -278,6 +286,28 @@ func inspect(ctx context.Context, path, dsn string, beforeProbe func() error) (i
 		return 0, fmt.Errorf("%w: an SQLite database of another program", ErrNotCounsel)
 	}
 	return version, nil
+}
+
+// headerVersion reads the schema version (user_version) from the header of the SQLite file
+// at path as the last checkpoint left it, without opening a connection; ok is false for
+// anything but a regular file starting with an SQLite header in WAL mode.
+func headerVersion(path string) (version int, ok bool) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, false
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+		return 0, false
+	}
+	var head [100]byte
+	if _, err := io.ReadFull(f, head[:]); err != nil || string(head[:len(sqliteMagic)]) != sqliteMagic {
+		return 0, false
+	}
+	if head[18] != 2 || head[19] != 2 { // file format versions: 2 is WAL
+		return 0, false
+	}
+	return int(int32(binary.BigEndian.Uint32(head[60:64]))), true
 }
 
 // Close checkpoints the WAL into the main file and closes the database.

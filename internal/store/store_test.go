@@ -101,6 +101,50 @@ func TestNewerSchemaIsRefused(t *testing.T) {
 	}
 }
 
+// Open trusts the version in the file's header only to skip its probe: a newer schema that
+// another process has committed to the log but not yet copied into the file is still refused,
+// by the write connection, before anything is written.
+func TestNewerSchemaOnlyInTheLogIsRefused(t *testing.T) {
+	db := mustOpen(t)
+	path := db.Path()
+	db.Close()
+	raw := rawOpen(t, path)
+	raw.SetMaxOpenConns(1)
+	for _, q := range []string{"PRAGMA wal_autocheckpoint = 0", "PRAGMA user_version = 999"} {
+		if _, err := raw.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	head := make([]byte, 64)
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.ReadAt(head, 0)
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := int(head[60])<<24 | int(head[61])<<16 | int(head[62])<<8 | int(head[63]); v != store.SchemaVersion() {
+		t.Fatalf("the file's header says schema %d, want the old %d (the new version only in the log)", v, store.SchemaVersion())
+	}
+	var events int
+	if err := raw.QueryRow("SELECT count(*) FROM audit_events").Scan(&events); err != nil {
+		t.Fatal(err)
+	}
+	_, err = store.Open(context.Background(), path, time.Now)
+	if !errors.Is(err, store.ErrNewerSchema) {
+		t.Fatalf("err = %v, want ErrNewerSchema", err)
+	}
+	var v, after int
+	if err := raw.QueryRow("SELECT (SELECT user_version FROM pragma_user_version), (SELECT count(*) FROM audit_events)").Scan(&v, &after); err != nil {
+		t.Fatal(err)
+	}
+	if v != 999 || after != events {
+		t.Fatalf("after the refusal: user_version %d, %d audit events (before %d)", v, after, events)
+	}
+}
+
 func TestNotADatabase(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "x.db")
 	if err := os.WriteFile(path, []byte("this is not sqlite, just text that is long enough to be a header"), 0o600); err != nil {
