@@ -273,27 +273,30 @@ func (r *Records) Track(e Event) error {
 	default:
 		return nil
 	}
-	table := e.Details["table"]
-	if table == "" || e.Object == "" {
-		return &BrokenError{Seq: e.Seq, ID: e.ID, Reason: ErrRecordEvent.Error()}
+	return r.track(e.Seq, e.ID, e.Action, e.Object, e.Details["table"], e.Details["digest"])
+}
+
+// track replays one record event, given its table and digest details.
+func (r *Records) track(seq int64, id, action, object, table, digest string) error {
+	if table == "" || object == "" {
+		return &BrokenError{Seq: seq, ID: id, Reason: ErrRecordEvent.Error()}
 	}
-	k := recordKey(table, e.Object)
+	k := recordKey(table, object)
 	st := r.rows[k]
 	if st == nil {
 		st = &recordState{}
 		r.rows[k] = st
 	}
-	st.seq = e.Seq
-	if e.Action == ActionRecordDeleted {
+	st.seq = seq
+	if action == ActionRecordDeleted {
 		st.deleted = true
 		return nil
 	}
-	d := e.Details["digest"]
-	if len(d) != 2*sha256.Size {
-		return &BrokenError{Seq: e.Seq, ID: e.ID, Reason: ErrRecordEvent.Error()}
+	if len(digest) != 2*sha256.Size {
+		return &BrokenError{Seq: seq, ID: id, Reason: ErrRecordEvent.Error()}
 	}
-	if _, err := hex.Decode(st.digest[:], []byte(d)); err != nil {
-		return &BrokenError{Seq: e.Seq, ID: e.ID, Reason: ErrRecordEvent.Error()}
+	if _, err := hex.Decode(st.digest[:], []byte(digest)); err != nil {
+		return &BrokenError{Seq: seq, ID: id, Reason: ErrRecordEvent.Error()}
 	}
 	st.deleted = false
 	return nil

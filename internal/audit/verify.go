@@ -81,28 +81,8 @@ func (v *Verifier) Add(e Event) error {
 	if v.err != nil {
 		return v.err
 	}
-	if v.count == 0 && v.head.Seq == 0 && e.Seq > 1 {
-		// A trail that begins after seq 1: only a checkpoint may say so (checked by Finish).
-		v.start = Head{Seq: e.Seq - 1, Hash: e.PrevHash}
-		v.head = v.start
-	}
-	if v.count == 0 {
-		v.firstID = e.ID
-	}
-	wantPrev := v.head.Hash
-	if v.head.Seq == 0 {
-		wantPrev = GenesisHash
-	}
-	switch {
-	case e.Seq != v.head.Seq+1:
-		v.err = &BrokenError{Seq: e.Seq, ID: e.ID,
-			Reason: fmt.Sprintf("sequence gap: expected seq %d after %d (event deleted, inserted or reordered)", v.head.Seq+1, v.head.Seq)}
-	case e.PrevHash != wantPrev:
-		v.err = &BrokenError{Seq: e.Seq, ID: e.ID,
-			Reason: fmt.Sprintf("previous hash does not match the hash of seq %d (event deleted, inserted or replaced)", v.head.Seq)}
-	case !v.hashMatches(e):
-		v.err = &BrokenError{Seq: e.Seq, ID: e.ID,
-			Reason: "hash does not match the event's contents (event edited)"}
+	if v.err = v.link(e.Seq, e.ID, e.PrevHash); v.err == nil && !v.hashMatches(e) {
+		v.err = errHashMismatch(e.Seq, e.ID)
 	}
 	if v.err != nil {
 		return v.err
@@ -117,12 +97,47 @@ func (v *Verifier) Add(e Event) error {
 		}
 		v.checkpoint = &cp
 	}
+	v.noteKnown(e.Hash)
+	return nil
+}
+
+// link checks that an event with seq and prevHash follows the head; the first event fixes
+// where the trail starts.
+func (v *Verifier) link(seq int64, id, prevHash string) error {
+	if v.count == 0 && v.head.Seq == 0 && seq > 1 {
+		// A trail that begins after seq 1: only a checkpoint may say so (checked by Finish).
+		v.start = Head{Seq: seq - 1, Hash: prevHash}
+		v.head = v.start
+	}
+	if v.count == 0 {
+		v.firstID = id
+	}
+	wantPrev := v.head.Hash
+	if v.head.Seq == 0 {
+		wantPrev = GenesisHash
+	}
+	switch {
+	case seq != v.head.Seq+1:
+		return &BrokenError{Seq: seq, ID: id,
+			Reason: fmt.Sprintf("sequence gap: expected seq %d after %d (event deleted, inserted or reordered)", v.head.Seq+1, v.head.Seq)}
+	case prevHash != wantPrev:
+		return &BrokenError{Seq: seq, ID: id,
+			Reason: fmt.Sprintf("previous hash does not match the hash of seq %d (event deleted, inserted or replaced)", v.head.Seq)}
+	}
+	return nil
+}
+
+func errHashMismatch(seq int64, id string) error {
+	return &BrokenError{Seq: seq, ID: id, Reason: "hash does not match the event's contents (event edited)"}
+}
+
+// noteKnown marks an expected head as seen.
+func (v *Verifier) noteKnown(hash string) {
 	for i := range v.known {
-		if v.known[i].hash == e.Hash {
+		if v.known[i].hash == hash {
 			v.known[i].seen = true
 		}
 	}
-	return nil
 }
 
 func (v *Verifier) hashMatches(e Event) bool {

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/expeerienced/counsel/internal/audit"
 )
@@ -81,4 +83,141 @@ func scanEvent(r scanner) (audit.Event, error) {
 		e.Details = nil
 	}
 	return e, nil
+}
+
+// Verifying a long trail is dominated by fetching its rows through the driver (SQLite
+// compiled to Go). verifyTrail fetches each event as one text value, its columns joined by
+// the unit separator (the export's technique), on a goroutine of its own, while the caller's
+// goroutine splits the rows, hashes their stored bytes and checks the links in order.
+// counsel never writes the separator into an event; a row holding it (an edited file) is
+// read again column by column, so the outcome is the exact path's.
+const (
+	storedLine    = "concat_ws(char(31), seq, id, at, action, object, details, prev_hash, hash)"
+	storedFields  = 8
+	storedBatch   = 512
+	storedBatches = 4
+)
+
+// storedBatchOf is a run of rows as one string and where each row ends.
+type storedBatchOf struct {
+	text string
+	ends []int
+	err  error
+}
+
+// verifyTrail feeds every event of the trail, in seq order, to v and then to recs (when v
+// took it), as walkAudit with v.Add and recs.Track would: the same error at the same event.
+func verifyTrail(parent context.Context, q querier, v *audit.Verifier, recs *audit.Records) error {
+	ctx, cancel := context.WithCancel(parent)
+	defer cancel()
+	rows, err := q.QueryContext(ctx, "SELECT "+storedLine+" FROM audit_events ORDER BY seq")
+	if err != nil {
+		return fmt.Errorf("read audit trail: %w", mapErr(err))
+	}
+	out := make(chan storedBatchOf, storedBatches)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		defer close(out)
+		defer rows.Close()
+		var raw sql.RawBytes
+		buf := make([]byte, 0, storedBatch*400)
+		ends := make([]int, 0, storedBatch)
+		send := func(b storedBatchOf) bool {
+			select {
+			case out <- b:
+				return true
+			case <-ctx.Done():
+				return false
+			}
+		}
+		for rows.Next() {
+			if err := rows.Scan(&raw); err != nil {
+				send(storedBatchOf{err: fmt.Errorf("read audit event: %w", mapErr(err))})
+				return
+			}
+			buf = append(buf, raw...)
+			ends = append(ends, len(buf))
+			if len(ends) == storedBatch {
+				if !send(storedBatchOf{text: string(buf), ends: ends}) {
+					return
+				}
+				buf, ends = buf[:0], make([]int, 0, storedBatch)
+			}
+		}
+		if err := rows.Err(); err != nil {
+			send(storedBatchOf{err: fmt.Errorf("read audit trail: %w", mapErr(err))})
+			return
+		}
+		if len(ends) > 0 {
+			send(storedBatchOf{text: string(buf), ends: ends})
+		}
+	}()
+	// The reader holds the connection until it ends: reading a row again needs it back.
+	var refetch int64
+	var s audit.Stored
+	err = func() error {
+		for b := range out {
+			if b.err != nil {
+				return b.err
+			}
+			start := 0
+			for _, end := range b.ends {
+				line := b.text[start:end]
+				start = end
+				if !splitStored(&s, line) {
+					seq, _, _ := strings.Cut(line, sep)
+					n, err := strconv.ParseInt(seq, 10, 64)
+					if err != nil {
+						return fmt.Errorf("read audit trail: a row without a seq")
+					}
+					refetch = n
+					return errRefetch
+				}
+				if err := v.AddStored(&s, false); err != nil {
+					return err
+				}
+				if err := recs.TrackStored(&s); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}()
+	cancel()
+	<-done
+	if errors.Is(err, errRefetch) {
+		// A row that does not split: go on from it with the exact path.
+		return walkAuditAfter(parent, q, refetch-1, func(e audit.Event) error {
+			if err := v.Add(e); err != nil {
+				return err
+			}
+			return recs.Track(e)
+		})
+	}
+	return err
+}
+
+var errRefetch = errors.New("refetch")
+
+// splitStored reads a row of storedLine into s; false when it does not have the fields.
+func splitStored(s *audit.Stored, line string) bool {
+	var f [storedFields]string
+	rest := line
+	for i := range storedFields - 1 {
+		var ok bool
+		if f[i], rest, ok = strings.Cut(rest, sep); !ok {
+			return false
+		}
+	}
+	if strings.Contains(rest, sep) {
+		return false
+	}
+	f[storedFields-1] = rest
+	seq, err := strconv.ParseInt(f[0], 10, 64)
+	if err != nil {
+		return false
+	}
+	*s = audit.Stored{Seq: seq, ID: f[1], At: f[2], Action: f[3], Object: f[4], Details: f[5], PrevHash: f[6], Hash: f[7]}
+	return true
 }

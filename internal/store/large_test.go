@@ -79,3 +79,30 @@ func BenchmarkExportSessions(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N**largeN), "ns/row")
 }
+
+// BenchmarkVerifyRecords checks the trail and the records of -large-n sessions, the path of
+// `counsel audit verify`. With -large-db it reads that (already filled) database instead.
+func BenchmarkVerifyRecords(b *testing.B) {
+	var db *store.DB
+	if *largeDB != "" {
+		var err error
+		if db, err = store.Open(context.Background(), *largeDB, func() time.Time { return fixedNow }); err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { db.Close() })
+	} else {
+		db = mustOpen(b)
+		fillSessions(b, db, *largeN)
+	}
+	ctx := context.Background()
+	var events int64
+	b.ResetTimer()
+	for b.Loop() {
+		var v audit.Verifier
+		if _, err := db.VerifyRecords(ctx, &v); err != nil {
+			b.Fatal(err)
+		}
+		events = v.Count()
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(int64(b.N)*events), "ns/event")
+}

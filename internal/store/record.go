@@ -356,13 +356,7 @@ type RecordReport struct {
 func (d *DB) VerifyRecords(ctx context.Context, v *audit.Verifier) (RecordReport, error) {
 	rep := RecordReport{Rows: make(map[string]int)}
 	recs := audit.NewRecords()
-	err := walkAudit(ctx, d.db, func(e audit.Event) error {
-		if err := v.Add(e); err != nil {
-			return err
-		}
-		return recs.Track(e)
-	})
-	if err != nil {
+	if err := verifyTrail(ctx, d.db, v, recs); err != nil {
 		return rep, err
 	}
 	if err := v.Finish(); err != nil {
