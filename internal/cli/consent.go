@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
 	"strings"
 	"time"
 
@@ -99,32 +97,21 @@ func runConsentNewKey(ctx context.Context, a *app) error {
 	if err != nil {
 		return err
 	}
-	path := kf.Path
-	if _, err := os.Lstat(path); err == nil {
-		return withHint(fmt.Errorf("proof key %s exists; it is not replaced", path),
-			"if counsel says the key is not the one the database was used with, restore the right key from your backup")
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("proof key: %w", err)
+	// Refused before the database is opened: nothing is touched.
+	if err := kf.Absent(); err != nil {
+		return err
 	}
 	db, _, err := a.openStore(ctx, storeUse{access: changeDB})
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	// The key file first: if recording fails, a key the database does not
-	// know is refused by every command, and this command can be run again
-	// after deleting it.
-	_, fp, err := kf.Create()
+	n, err := kf.ReplaceLost(ctx, db)
 	if err != nil {
-		return err
-	}
-	n, err := db.ReplaceLostProofKey(ctx, fp)
-	if err != nil {
-		os.Remove(path)
 		return err
 	}
 	a.changed = "a new proof key is made and recorded"
-	fprintf(a.deps.Stdout, "made a new proof key %s; %d earlier withdrawal proof(s) can no longer be matched to a name\n", path, n)
+	fprintf(a.deps.Stdout, "made a new proof key %s; %d earlier withdrawal proof(s) can no longer be matched to a name\n", kf.Path, n)
 	return nil
 }
 

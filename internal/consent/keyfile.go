@@ -262,3 +262,43 @@ func (f KeyFile) Create() (key []byte, fingerprint string, err error) {
 	}
 	return key, fingerprint, nil
 }
+
+// Absent refuses a key file that exists (whatever it holds): a key is only
+// ever made where there is none.
+func (f KeyFile) Absent() error {
+	_, err := os.Lstat(f.Path)
+	switch {
+	case err == nil:
+		return &KeyError{fmt.Errorf("proof key %s exists; it is not replaced", f.Path),
+			[]string{"if counsel says the key is not the one the database was used with, restore the right key from your backup"}}
+	case !errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("proof key: %w", err)
+	}
+	return nil
+}
+
+// LostKeyStore records a new key's fingerprint in place of a lost key's and
+// says how many withdrawal proofs can no longer be matched.
+type LostKeyStore interface {
+	ReplaceLostProofKey(ctx context.Context, fingerprint string) (int, error)
+}
+
+// ReplaceLost makes a new key (see Create) in place of one that is lost for
+// good and records it, returning how many proofs the lost key leaves
+// unmatchable. The key file comes first: if recording fails it is removed
+// again, and a key the database does not know would be refused anyway.
+func (f KeyFile) ReplaceLost(ctx context.Context, db LostKeyStore) (int, error) {
+	if err := f.Absent(); err != nil {
+		return 0, err
+	}
+	_, fp, err := f.Create()
+	if err != nil {
+		return 0, err
+	}
+	n, err := db.ReplaceLostProofKey(ctx, fp)
+	if err != nil {
+		os.Remove(f.Path)
+		return 0, err
+	}
+	return n, nil
+}

@@ -370,3 +370,61 @@ func TestKeyStatus(t *testing.T) {
 		})
 	}
 }
+
+// lostKeyStore is the database's side of replacing a lost key.
+type lostKeyStore struct {
+	fingerprints []string
+	err          error
+}
+
+func (s *lostKeyStore) ReplaceLostProofKey(_ context.Context, fp string) (int, error) {
+	if s.err != nil {
+		return 0, s.err
+	}
+	s.fingerprints = append(s.fingerprints, fp)
+	return 4, nil
+}
+
+func TestKeyFileReplaceLost(t *testing.T) {
+	ctx := context.Background()
+	t.Run("Made", func(t *testing.T) {
+		f := consent.KeyFile{Path: filepath.Join(t.TempDir(), "proof.key")}
+		s := &lostKeyStore{}
+		n, err := f.ReplaceLost(ctx, s)
+		if err != nil || n != 4 {
+			t.Fatalf("ReplaceLost = %d, %v", n, err)
+		}
+		key, err := f.Read()
+		if err != nil || key == nil {
+			t.Fatalf("the new key reads as %x, %v", key, err)
+		}
+		if fp, _ := consent.KeyFingerprint(key); len(s.fingerprints) != 1 || s.fingerprints[0] != fp {
+			t.Errorf("recorded %q, want the new key's %s", s.fingerprints, fp)
+		}
+	})
+	t.Run("ExistingNeverReplaced", func(t *testing.T) {
+		// Whatever the file holds, even a damaged key, it stays.
+		f := writeKey(t, "damaged", 0o600)
+		s := &lostKeyStore{}
+		for _, err := range []error{f.Absent(), func() error { _, err := f.ReplaceLost(ctx, s); return err }()} {
+			want := fmt.Sprintf("proof key %s exists; it is not replaced", f.Path)
+			if err == nil || err.Error() != want {
+				t.Fatalf("err = %v, want %q", err, want)
+			}
+			hints(t, err)
+		}
+		if b, _ := os.ReadFile(f.Path); string(b) != "damaged" || len(s.fingerprints) != 0 {
+			t.Errorf("file %q, recorded %q", b, s.fingerprints)
+		}
+	})
+	t.Run("RecordFailsKeyRemoved", func(t *testing.T) {
+		f := consent.KeyFile{Path: filepath.Join(t.TempDir(), "proof.key")}
+		boom := errors.New("database is locked")
+		if _, err := f.ReplaceLost(ctx, &lostKeyStore{err: boom}); !errors.Is(err, boom) {
+			t.Fatalf("err = %v, want the store's", err)
+		}
+		if err := f.Absent(); err != nil {
+			t.Errorf("the unrecorded key file stayed: %v", err)
+		}
+	})
+}

@@ -19,7 +19,10 @@ const proofKeySetting = "proof_key_fingerprint"
 var ErrFingerprintRemoved = errors.New("the proof key fingerprint this database recorded was deleted outside counsel; run 'counsel audit verify' and restore the database and the key from your backup")
 
 // The database is where consent.KeyFile checks and records the key.
-var _ consent.KeyStore = (*DB)(nil)
+var (
+	_ consent.KeyStore     = (*DB)(nil)
+	_ consent.LostKeyStore = (*DB)(nil)
+)
 
 // ProofKeyState reads the recorded fingerprint and the number of withdrawal proofs.
 func (d *DB) ProofKeyState(ctx context.Context) (consent.KeyState, error) {
