@@ -12,7 +12,6 @@ import (
 
 	"github.com/expeerienced/counsel/internal/invite"
 	"github.com/expeerienced/counsel/internal/provider"
-	"github.com/expeerienced/counsel/internal/safefile"
 	"github.com/expeerienced/counsel/internal/session"
 	"github.com/expeerienced/counsel/internal/store"
 )
@@ -88,6 +87,9 @@ func (a *app) newJitsiRoom(s session.Session) (string, error) {
 	return prov.JitsiJoinURL(room)
 }
 
+// reinviteAgain is how to get new invitations that could not be written.
+const reinviteAgain = "'counsel session show ID' shows each remaining participant's invitation with the new link ('counsel session list' lists the sessions)"
+
 // reinvite writes a new invitation for every participant who stays in a
 // group whose room changed: one e-mail per participant, naming only them,
 // listing the dates still to come in the new room, with a calendar that
@@ -123,6 +125,10 @@ func (a *app) reinvite(w io.Writer, res store.Revoked, dir string, now time.Time
 			from = addr
 		}
 	}
+	// The invitations name the new rooms, so they are made after the withdrawal is recorded
+	// (a.changed), and published together.
+	files := &outputFiles{}
+	defer files.discard()
 	written := 0
 	for _, url := range order {
 		gs := rooms[url]
@@ -161,18 +167,22 @@ func (a *app) reinvite(w io.Writer, res store.Revoked, dir string, now time.Time
 				continue
 			}
 			base := filepath.Join(dir, groupFileName(i, first.ID, "", 0))
-			if err := safefile.Write(base+"ics", false, func(out io.Writer) error { _, err := out.Write(ics); return err }); err != nil {
-				return fmt.Errorf("--reinvite: %w", err)
+			if err := files.prepareAfter(a.changed, base+"ics", func(out io.Writer) error { _, err := out.Write(ics); return err }, reinviteAgain); err != nil {
+				return err
 			}
 			if from != nil {
 				h := invite.Header{From: from, Date: now, MessageID: fmt.Sprintf("%s.%d.%d@counsel.invalid", first.ID, first.Sequence, i+1)}
-				if err := safefile.Write(base+"eml", false, func(out io.Writer) error { return invite.EML(out, msg, h, ics) }); err != nil {
-					return fmt.Errorf("--reinvite: %w", err)
-				}
-			} else if err := safefile.Write(base+"txt", false, func(out io.Writer) error { return printMail(out, msg) }); err != nil {
-				return fmt.Errorf("--reinvite: %w", err)
+				err = files.prepareAfter(a.changed, base+"eml", func(out io.Writer) error { return invite.EML(out, msg, h, ics) }, reinviteAgain)
+			} else {
+				err = files.prepareAfter(a.changed, base+"txt", func(out io.Writer) error { return printMail(out, msg) }, reinviteAgain)
+			}
+			if err != nil {
+				return err
 			}
 		}
+	}
+	if err := files.publish(a.changed, reinviteAgain); err != nil {
+		return err
 	}
 	if dir != "" {
 		fprintf(w, "  - send the %d new invitation(s) in %s; the old link is no longer used\n", written, dir)

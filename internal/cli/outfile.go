@@ -102,6 +102,18 @@ func (o *outputFiles) prepareFolder(flag, path string) (string, error) {
 	return tmp, nil
 }
 
+// prepareAfter is prepare for a file that can only be made after its change is recorded (the
+// new invitations of consent revoke name the rooms its transaction makes): a file that cannot
+// be made is then worded as one that cannot be published, saying what is recorded.
+func (o *outputFiles) prepareAfter(recorded, path string, write func(io.Writer) error, hints ...string) error {
+	f, err := safefile.Prepare(path, false, write)
+	if err != nil {
+		return withHint(fmt.Errorf("%s, but %s was not written: %w", recorded, path, err), hints...)
+	}
+	o.files = append(o.files, preparedFile{path, f})
+	return nil
+}
+
 // discard removes the files not published yet.
 func (o *outputFiles) discard() {
 	for _, f := range o.files {

@@ -192,7 +192,7 @@ func (a *app) planSession(opts *sessionNewOptions, clients, to []string, now tim
 	for i, t := range to {
 		addr, err := invite.ParseAddress(t)
 		switch {
-		case err != nil && len(clients) == 1 && !opts.group():
+		case err != nil && !opts.group():
 			return nil, flagError("to", errors.New("not a valid e-mail address"))
 		case err != nil:
 			return nil, flagError("to", fmt.Errorf("address %d is not a valid e-mail address", i+1))
