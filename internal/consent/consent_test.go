@@ -303,3 +303,48 @@ func TestPersonErased(t *testing.T) {
 		}
 	}
 }
+
+func TestConsentEvents(t *testing.T) {
+	t0 := time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC)
+	n1 := consent.Notice{Language: "de", Version: "v1", Hash: "h1"}
+	n2 := consent.Notice{Language: "en", Version: "v2", Hash: "h2"}
+	sent1, err := consent.NoticeEvent("p1", "s1", n1, t0, "Counsellor")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sent2, _ := consent.NoticeEvent("p1", "s2", n2, t0.Add(48*time.Hour), "Counsellor")
+	// Every event carries the fixed facts of the consent and its own ID.
+	for _, e := range []consent.ConsentEvent{sent1, sent2} {
+		if e.ID == "" || e.Jurisdiction != consent.Jurisdiction || e.LegalBasis != consent.LegalBasis ||
+			e.Purpose != consent.Purpose || e.Event != consent.NoticeSent || e.CollectionMethod != "" {
+			t.Errorf("notice event %+v", e)
+		}
+	}
+	if sent1.ID == sent2.ID || sent1.SessionID != "s1" || sent1.NoticeHash != "h1" || !sent1.Timestamp.Equal(t0) {
+		t.Errorf("notice events %+v, %+v", sent1, sent2)
+	}
+	history := []consent.ConsentEvent{sent1, sent2}
+	// Consent given between the two notices agrees to the first text; after
+	// the second, to the second; before any, to none.
+	for _, tc := range []struct {
+		at   time.Time
+		want consent.Notice
+	}{
+		{t0.Add(-time.Minute), consent.Notice{}},
+		{t0, n1},
+		{t0.Add(24 * time.Hour), n1},
+		{t0.Add(72 * time.Hour), n2},
+	} {
+		if got := consent.NoticeBefore(history, tc.at); got != tc.want {
+			t.Errorf("NoticeBefore(%v) = %+v, want %+v", tc.at, got, tc.want)
+		}
+	}
+	given, err := consent.GivenEvent("p1", n1, consent.MethodVerbal, t0.Add(time.Hour), "Counsellor")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if given.Event != consent.Given || given.SessionID != "" || given.CollectionMethod != consent.MethodVerbal ||
+		given.NoticeVersion != "v1" || given.Jurisdiction != consent.Jurisdiction || given.ID == "" {
+		t.Errorf("given event %+v", given)
+	}
+}

@@ -1,6 +1,10 @@
 package consent
 
-import "time"
+import (
+	"time"
+
+	"github.com/expeerienced/counsel/internal/session"
+)
 
 // Person is one person a consent record belongs to. Name is empty once erased.
 type Person struct {
@@ -46,4 +50,43 @@ func LastWithdrawal(ws []Withdrawal) (Withdrawal, bool) {
 		return Withdrawal{}, false
 	}
 	return ws[len(ws)-1], true
+}
+
+// NoticeEvent is the record that a person was sent notice n with the
+// invitation to a session, at at.
+func NoticeEvent(personID, sessionID string, n Notice, at time.Time, recordedBy string) (ConsentEvent, error) {
+	return newEvent(ConsentEvent{PersonID: personID, SessionID: sessionID, Event: NoticeSent, Timestamp: at,
+		NoticeLanguage: n.Language, NoticeVersion: n.Version, NoticeHash: n.Hash, RecordedBy: recordedBy})
+}
+
+// GivenEvent is the record that a person gave consent at at, by method
+// (a collection method, see ParseMethod), to notice n: the text they last
+// received (NoticeBefore).
+func GivenEvent(personID string, n Notice, method string, at time.Time, recordedBy string) (ConsentEvent, error) {
+	return newEvent(ConsentEvent{PersonID: personID, Event: Given, Timestamp: at,
+		NoticeLanguage: n.Language, NoticeVersion: n.Version, NoticeHash: n.Hash,
+		CollectionMethod: method, RecordedBy: recordedBy})
+}
+
+// newEvent gives e its ID and the facts every consent counsel records shares.
+func newEvent(e ConsentEvent) (ConsentEvent, error) {
+	id, err := session.NewID()
+	if err != nil {
+		return ConsentEvent{}, err
+	}
+	e.ID, e.Jurisdiction, e.LegalBasis, e.Purpose = id, Jurisdiction, LegalBasis, Purpose
+	return e, nil
+}
+
+// NoticeBefore is the consent text a person last received at or before at,
+// of their events in time order: what consent given at at agreed to. It is
+// zero when no notice was sent before.
+func NoticeBefore(events []ConsentEvent, at time.Time) Notice {
+	var n Notice
+	for _, e := range events {
+		if e.Event == NoticeSent && !e.Timestamp.After(at) {
+			n = Notice{Language: e.NoticeLanguage, Version: e.NoticeVersion, Hash: e.NoticeHash}
+		}
+	}
+	return n
 }

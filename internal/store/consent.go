@@ -290,33 +290,27 @@ func (d *DB) ConfirmConsent(ctx context.Context, c Confirmation) (consent.Consen
 			return errors.New("consent cannot be given in the future")
 		}
 		// The notice the person last received is what they agreed to.
-		var lang, version, hash string
-		for _, ev := range s.Events {
-			if ev.Event == consent.NoticeSent && !ev.Timestamp.After(at) {
-				lang, version, hash = ev.NoticeLanguage, ev.NoticeVersion, ev.NoticeHash
-			}
-		}
-		id, err := session.NewID()
-		if err != nil {
+		if e, err = consent.GivenEvent(s.Person.ID, consent.NoticeBefore(s.Events, at), method, at, c.RecordedBy); err != nil {
 			return err
 		}
-		e = consent.ConsentEvent{ID: id, PersonID: s.Person.ID, Event: consent.Given, Timestamp: at,
-			Jurisdiction: consent.Jurisdiction, LegalBasis: consent.LegalBasis, Purpose: consent.Purpose,
-			NoticeLanguage: lang, NoticeVersion: version, NoticeHash: hash,
-			CollectionMethod: method, RecordedBy: c.RecordedBy}
-		if err := insertConsentEvent(ctx, tx, e); err != nil {
-			return err
-		}
-		details := map[string]string{"person": e.PersonID, "method": method, "given_at": formatTime(at)}
-		if hash != "" {
-			details["notice_hash"] = hash
-		}
-		if err := appendAudit(ctx, tx, now, audit.ActionConsentGiven, e.ID, details); err != nil {
-			return err
-		}
-		return recordRow(ctx, tx, now, tableConsentEvents, e.ID)
+		return consentGiven(ctx, tx, now, e)
 	})
 	return e, err
+}
+
+// consentGiven stores a `given` event with its audit event and record binding.
+func consentGiven(ctx context.Context, tx *sql.Tx, now time.Time, e consent.ConsentEvent) error {
+	if err := insertConsentEvent(ctx, tx, e); err != nil {
+		return err
+	}
+	details := map[string]string{"person": e.PersonID, "method": e.CollectionMethod, "given_at": formatTime(e.Timestamp)}
+	if e.NoticeHash != "" {
+		details["notice_hash"] = e.NoticeHash
+	}
+	if err := appendAudit(ctx, tx, now, audit.ActionConsentGiven, e.ID, details); err != nil {
+		return err
+	}
+	return recordRow(ctx, tx, now, tableConsentEvents, e.ID)
 }
 
 func insertConsentEvent(ctx context.Context, tx querier, e consent.ConsentEvent) error {

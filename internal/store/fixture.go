@@ -194,21 +194,9 @@ func fixtureConsent(ctx context.Context, tx *sql.Tx, now time.Time, name string,
 	if err != nil {
 		return err
 	}
-	id, err := session.NewID()
+	e, err := consent.GivenEvent(p.ID, n, consent.MethodEmail, now, "Muster Person")
 	if err != nil {
 		return err
 	}
-	e := consent.ConsentEvent{ID: id, PersonID: p.ID, Event: consent.Given, Timestamp: now,
-		Jurisdiction: consent.Jurisdiction, LegalBasis: consent.LegalBasis, Purpose: consent.Purpose,
-		NoticeLanguage: n.Language, NoticeVersion: n.Version, NoticeHash: n.Hash,
-		CollectionMethod: consent.MethodEmail, RecordedBy: "Muster Person"}
-	if err := insertConsentEvent(ctx, tx, e); err != nil {
-		return err
-	}
-	if err := appendAudit(ctx, tx, now, audit.ActionConsentGiven, e.ID, map[string]string{
-		"person": e.PersonID, "method": consent.MethodEmail, "given_at": formatTime(now), "notice_hash": n.Hash,
-	}); err != nil {
-		return err
-	}
-	return recordRow(ctx, tx, now, tableConsentEvents, e.ID)
+	return consentGiven(ctx, tx, now, e)
 }

@@ -291,25 +291,19 @@ func addParticipant(ctx context.Context, tx *sql.Tx, now time.Time, sessionID, p
 // noticeSent records that the e-mail for a session carried the consent
 // notice n: the consent event, its audit event and its record binding.
 func noticeSent(ctx context.Context, tx *sql.Tx, now time.Time, personID, sessionID string, n consent.Notice, recordedBy string) error {
-	eventID, err := session.NewID()
+	e, err := consent.NoticeEvent(personID, sessionID, n, now, recordedBy)
 	if err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO consent_events
-		(id, person_id, session_id, event, timestamp, jurisdiction, legal_basis, purpose,
-		 notice_language, notice_version, notice_hash, collection_method, recorded_by)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?)`,
-		eventID, personID, sessionID, consent.NoticeSent, formatTime(now), consent.Jurisdiction,
-		consent.LegalBasis, consent.Purpose, n.Language, n.Version, n.Hash, recordedBy)
-	if err != nil {
-		return fmt.Errorf("store consent notice: %w", err)
+	if err := insertConsentEvent(ctx, tx, e); err != nil {
+		return err
 	}
-	if err := appendAudit(ctx, tx, now, audit.ActionConsentNoticeSent, eventID, map[string]string{
+	if err := appendAudit(ctx, tx, now, audit.ActionConsentNoticeSent, e.ID, map[string]string{
 		"person": personID, "session": sessionID, "notice_version": n.Version, "notice_hash": n.Hash,
 	}); err != nil {
 		return err
 	}
-	return recordRow(ctx, tx, now, tableConsentEvents, eventID)
+	return recordRow(ctx, tx, now, tableConsentEvents, e.ID)
 }
 
 // SessionFilter selects sessions for ListSessions.
