@@ -75,6 +75,11 @@ func AppendTyped(dst []byte, v Value) []byte {
 func AppendRecord(dst []byte, table string, cols []Column) []byte {
 	dst = appendNetstring(dst, recordTag)
 	dst = appendNetstring(dst, table)
+	return appendColumns(dst, cols)
+}
+
+// appendColumns appends the number of columns, then each column's name and typed value.
+func appendColumns(dst []byte, cols []Column) []byte {
 	dst = appendNetInt(dst, int64(len(cols)))
 	var tb []byte
 	for _, c := range cols {
@@ -103,13 +108,7 @@ func SecretValue(key []byte, secrets []Column) Value {
 	}
 	var b []byte
 	b = appendNetstring(b, secretTag)
-	b = appendNetInt(b, int64(len(secrets)))
-	var tb []byte
-	for _, c := range secrets {
-		b = appendNetstring(b, c.Name)
-		tb = AppendTyped(tb[:0], c.Value)
-		b = appendNetBytes(b, tb)
-	}
+	b = appendColumns(b, secrets)
 	m := hmac.New(sha256.New, key)
 	m.Write(b)
 	return "K" + hex.EncodeToString(m.Sum(nil))

@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"text/template"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -76,18 +77,10 @@ func Langs() []string { return []string{"de", "en"} }
 
 // Render renders the invitation in d.Lang.
 func (t *Templates) Render(d Data) (Message, error) {
-	if t == nil {
-		return Message{}, errors.New("invite: no templates loaded")
-	}
-	lang, err := validate(d)
+	lang, set, v, err := t.prepare(d)
 	if err != nil {
 		return Message{}, err
 	}
-	set, err := t.set(lang)
-	if err != nil {
-		return Message{}, err
-	}
-	v := newView(lang, d)
 
 	consent, err := execute(set.consent, set.consent.Name(), v.consentData())
 	if err != nil {
@@ -98,13 +91,9 @@ func (t *Templates) Render(d Data) (Message, error) {
 		return Message{}, fmt.Errorf("invite: %s renders an empty consent notice", set.consent.Name())
 	}
 
-	subject, err := execute(set.invite, "subject", v.subjectData())
+	subject, err := renderSubject(set.invite, v)
 	if err != nil {
 		return Message{}, err
-	}
-	subject = oneLine(subject)
-	if subject == "" {
-		return Message{}, fmt.Errorf("invite: %s renders an empty subject", set.invite.Name())
 	}
 
 	v.ConsentText = consent
@@ -134,31 +123,49 @@ func (t *Templates) Render(d Data) (Message, error) {
 // in d.Lang (the language of the invitation). It carries no consent notice:
 // nothing new is asked of the client.
 func (t *Templates) RenderCancel(d Data) (Message, error) {
-	if t == nil {
-		return Message{}, errors.New("invite: no templates loaded")
-	}
-	lang, err := validate(d)
+	lang, set, v, err := t.prepare(d)
 	if err != nil {
 		return Message{}, err
 	}
-	set, err := t.set(lang)
+	subject, err := renderSubject(set.cancel, v)
 	if err != nil {
 		return Message{}, err
-	}
-	v := newView(lang, d)
-	subject, err := execute(set.cancel, "subject", v.subjectData())
-	if err != nil {
-		return Message{}, err
-	}
-	subject = oneLine(subject)
-	if subject == "" {
-		return Message{}, fmt.Errorf("invite: %s renders an empty subject", set.cancel.Name())
 	}
 	body, err := execute(set.cancel, set.cancel.Name(), v)
 	if err != nil {
 		return Message{}, err
 	}
 	return Message{Subject: subject, Body: normalise(body), InviteVersion: set.cancelVersion, Lang: lang}, nil
+}
+
+// prepare checks d and returns its language, that language's templates and the view they
+// render.
+func (t *Templates) prepare(d Data) (string, langSet, *view, error) {
+	if t == nil {
+		return "", langSet{}, nil, errors.New("invite: no templates loaded")
+	}
+	lang, err := validate(d)
+	if err != nil {
+		return "", langSet{}, nil, err
+	}
+	set, err := t.set(lang)
+	if err != nil {
+		return "", langSet{}, nil, err
+	}
+	return lang, set, newView(lang, d), nil
+}
+
+// renderSubject renders the subject block of tmpl as one line; an empty one is an error.
+func renderSubject(tmpl *template.Template, v *view) (string, error) {
+	subject, err := execute(tmpl, "subject", v.subjectData())
+	if err != nil {
+		return "", err
+	}
+	subject = oneLine(subject)
+	if subject == "" {
+		return "", fmt.Errorf("invite: %s renders an empty subject", tmpl.Name())
+	}
+	return subject, nil
 }
 
 // validate checks d and returns its language. Errors name fields, never values.
