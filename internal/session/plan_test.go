@@ -15,7 +15,7 @@ import (
 // planNow is a Tuesday, before every built-in provider's review is due.
 var planNow = time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
 
-func registry(t *testing.T) *provider.Registry {
+func registry(t testing.TB) *provider.Registry {
 	t.Helper()
 	reg, err := provider.LoadBuiltIn("")
 	if err != nil {
