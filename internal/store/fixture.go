@@ -89,6 +89,14 @@ func Fill(ctx context.Context, d *DB, spec FixtureSpec, progress func(done int))
 		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM audit_events").Scan(&eventsBefore); err != nil {
 			return err
 		}
+		// checkRoom looks for participant removals among the audit events of a room's
+		// sessions, which no index of the schema covers: a scan of the trail for every
+		// session booked into a room used before (a Blizz client's own meeting ID), which
+		// made filling quadratic. An index for the fill's while, dropped before the commit,
+		// keeps the fill linear and leaves the schema as counsel made it.
+		if _, err := tx.ExecContext(ctx, "CREATE INDEX fixture_audit_by_object ON audit_events (object, action)"); err != nil {
+			return err
+		}
 		for i := range spec.Sessions {
 			if i%1024 == 0 {
 				if err := ctx.Err(); err != nil {
@@ -137,6 +145,9 @@ func Fill(ctx context.Context, d *DB, spec FixtureSpec, progress func(done int))
 			return err
 		}
 		st.AuditEvents -= eventsBefore
+		if _, err := tx.ExecContext(ctx, "DROP INDEX fixture_audit_by_object"); err != nil {
+			return err
+		}
 		return tx.QueryRowContext(ctx, "SELECT count(*) FROM people").Scan(&st.People)
 	})
 	if err != nil {
