@@ -163,7 +163,7 @@ func runExportSessions(ctx context.Context, a *app, opts *exportSessionsOptions)
 		params:  params,
 		count:   func(x *store.Export) (int64, error) { return x.CountSessions(ctx, f) },
 		stream: func(x *store.Export, write func(export.Record) error) error {
-			return x.Sessions(ctx, f, func(s export.Session) error { return write(s) })
+			return x.Sessions(ctx, f, func(s store.SessionRow) error { return write(export.Session(s)) })
 		},
 	})
 	if err == nil && opts.withNames {

@@ -2,12 +2,11 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/expeerienced/counsel/internal/export"
 )
 
 // The parallel read of large session exports (readChunks) must give exactly the rows, in
@@ -31,7 +30,7 @@ func filledDB(t *testing.T, n int) *DB {
 }
 
 // referenceSessions reads the export the plain way: every column on its own, one cursor.
-func referenceSessions(t *testing.T, d *DB, f ExportFilter) []export.Session {
+func referenceSessions(t *testing.T, d *DB, f ExportFilter) []SessionRow {
 	t.Helper()
 	// Written apart from sessionsQuery: one row per session, the person when there is one.
 	cols := `s.id, CASE WHEN (SELECT count(*) FROM session_participants x WHERE x.session_id = s.id) = 1
@@ -54,9 +53,9 @@ func referenceSessions(t *testing.T, d *DB, f ExportFilter) []export.Session {
 		t.Fatal(err)
 	}
 	defer rows.Close()
-	var out []export.Session
+	var out []SessionRow
 	for rows.Next() {
-		var s export.Session
+		var s SessionRow
 		var name string
 		dest := []any{&s.SessionID, &s.SubjectID, &s.Provider, &s.Kind, &s.StartsAt, &s.Timezone,
 			&s.DurationMin, &s.Place, &s.Status, &s.CreatedAt, &s.CancelledAt, &s.Participants}
@@ -76,7 +75,7 @@ func referenceSessions(t *testing.T, d *DB, f ExportFilter) []export.Session {
 }
 
 // exportWith runs Sessions with readers readers (1: one cursor in the transaction).
-func exportWith(t *testing.T, d *DB, f ExportFilter, readers int) ([]export.Session, error) {
+func exportWith(t *testing.T, d *DB, f ExportFilter, readers int) ([]SessionRow, error) {
 	t.Helper()
 	ctx := context.Background()
 	x, err := d.BeginExport(ctx)
@@ -85,15 +84,15 @@ func exportWith(t *testing.T, d *DB, f ExportFilter, readers int) ([]export.Sess
 	}
 	defer x.Rollback()
 	x.readers, x.parallelMin, x.chunkRows = readers, 1, 37
-	var out []export.Session
-	err = x.Sessions(ctx, f, func(s export.Session) error {
+	var out []SessionRow
+	err = x.Sessions(ctx, f, func(s SessionRow) error {
 		out = append(out, s)
 		return nil
 	})
 	return out, err
 }
 
-func sameSessions(t *testing.T, what string, got, want []export.Session) {
+func sameSessions(t *testing.T, what string, got, want []SessionRow) {
 	t.Helper()
 	if len(got) != len(want) {
 		t.Fatalf("%s: %d rows, want %d", what, len(got), len(want))
@@ -229,7 +228,7 @@ func TestParallelSessionsStopWhenTheCallerFails(t *testing.T) {
 	defer x.Rollback()
 	x.readers, x.parallelMin, x.chunkRows = 2, 1, 10
 	n := 0
-	err = x.Sessions(ctx, ExportFilter{}, func(export.Session) error {
+	err = x.Sessions(ctx, ExportFilter{}, func(SessionRow) error {
 		n++
 		if n == 25 {
 			return errStop
@@ -264,4 +263,43 @@ func FuzzIsStoredTime(f *testing.F) {
 			t.Errorf("isStoredTime(%q) = %v, parseTime error %v", s, got, err)
 		}
 	})
+}
+
+// The rows streamed must be the snapshot's COUNT(*). Sessions written behind counsel's back
+// (the sqlite3 shell: no audit event, so the trail's head does not change) after the export
+// took its snapshot are seen by an extra reader that opens later; the export must fail
+// instead of streaming them, and record nothing.
+func TestSessionsMustMatchTheSnapshotCount(t *testing.T) {
+	d := filledDB(t, 200)
+	ctx := context.Background()
+	x, err := d.BeginExport(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Rollback()
+	x.readers, x.parallelMin, x.chunkRows = 2, 1, 37
+	n, err := x.CountSessions(ctx, ExportFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := sql.Open("sqlite", d.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	// Copies of every session, so that each reader's chunks hold some.
+	if _, err := raw.Exec(`INSERT INTO sessions (id, provider_id, kind, meeting_id, join_url, place, starts_at, timezone,
+		duration_min, status, created_at, cancelled_at, sequence, invite_version, series_id)
+		SELECT 'copy-' || id, provider_id, kind, meeting_id, join_url, place, starts_at, timezone,
+		duration_min, status, created_at, cancelled_at, sequence, invite_version, series_id FROM sessions`); err != nil {
+		t.Fatal(err)
+	}
+	var streamed int64
+	err = x.Sessions(ctx, ExportFilter{}, func(SessionRow) error { streamed++; return nil })
+	if err == nil || !strings.Contains(err.Error(), "rows read but the snapshot holds") {
+		t.Fatalf("streamed %d rows of a snapshot of %d, error %v; want the count check to fail", streamed, n, err)
+	}
+	if streamed <= n {
+		t.Fatalf("streamed %d rows: the extra reader did not see the later rows, so this test proves nothing", streamed)
+	}
 }

@@ -71,7 +71,7 @@ func exportSessions(t *testing.T, db *store.DB, format string, f store.ExportFil
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := x.Sessions(ctx, f, func(s export.Session) error { return w.Write(s) }); err != nil {
+	if err := x.Sessions(ctx, f, func(s store.SessionRow) error { return w.Write(export.Session(s)) }); err != nil {
 		t.Fatal(err)
 	}
 	if w.Rows() != want {
@@ -333,7 +333,7 @@ func TestExportRefusesBrokenTimes(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer x.Rollback()
-	err = x.Sessions(ctx, store.ExportFilter{}, func(export.Session) error { return nil })
+	err = x.Sessions(ctx, store.ExportFilter{}, func(store.SessionRow) error { return nil })
 	if err == nil || !strings.Contains(err.Error(), "stored starts_at is not a time") || strings.Contains(err.Error(), "soon") {
 		t.Fatalf("err = %v, want a refusal naming the field, not the value", err)
 	}

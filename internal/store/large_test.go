@@ -68,7 +68,7 @@ func BenchmarkExportSessions(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if err := x.Sessions(ctx, store.ExportFilter{}, func(s export.Session) error { return w.Write(s) }); err != nil {
+		if err := x.Sessions(ctx, store.ExportFilter{}, func(s store.SessionRow) error { return w.Write(export.Session(s)) }); err != nil {
 			b.Fatal(err)
 		}
 		if err := w.Close(audit.Head{}); err != nil {

@@ -1,0 +1,516 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// The parallel chunk reader behind Export.Sessions: the export's snapshot read by several
+// cursors at once, each over its own range of start times, the rows handed on in order.
+
+func (x *Export) sessions(ctx context.Context, f ExportFilter, fn func(SessionRow) error) error {
+	if x.readers > 1 {
+		bounds, err := x.planChunks(ctx, f, x.readers)
+		if err != nil {
+			return err
+		}
+		if bounds != nil {
+			readers, err := x.snapshotReaders(ctx, x.readers-1)
+			if err != nil {
+				return err
+			}
+			if readers != nil {
+				defer func() {
+					for _, r := range readers {
+						r.end()
+					}
+				}()
+				qs := []querier{x.tx}
+				for _, r := range readers {
+					qs = append(qs, r.tx)
+				}
+				return x.readChunks(ctx, f, bounds, qs, fn)
+			}
+		}
+	}
+	return scanSessions(ctx, x.tx, f, chunk{}, func(b []SessionRow) error {
+		for _, s := range b {
+			if err := fn(s); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// snapshotReader is an extra read transaction on its own connection.
+type snapshotReader struct {
+	conn *sql.Conn
+	tx   *sql.Tx
+}
+
+func (r snapshotReader) end() {
+	r.tx.Rollback()
+	r.conn.Close()
+}
+
+// snapshotReaders opens n extra read transactions that see the export's snapshot, or
+// returns nil when one of them sees a later state (a write committed since BeginExport):
+// then the snapshot's own cursor reads alone. Every write counsel makes appends an audit
+// event, so the same head is the same state.
+func (x *Export) snapshotReaders(ctx context.Context, n int) ([]snapshotReader, error) {
+	var rs []snapshotReader
+	fail := func(err error) ([]snapshotReader, error) {
+		for _, r := range rs {
+			r.end()
+		}
+		return nil, err
+	}
+	for range n {
+		conn, err := x.rdb.Conn(ctx)
+		if err != nil {
+			return fail(fmt.Errorf("read sessions: %w", mapErr(err)))
+		}
+		// See readerCacheKiB.
+		if _, err := conn.ExecContext(ctx, "PRAGMA cache_size = -"+strconv.Itoa(readerCacheKiB)); err != nil {
+			conn.Close()
+			return fail(fmt.Errorf("read sessions: %w", mapErr(err)))
+		}
+		tx, err := conn.BeginTx(ctx, nil)
+		if err != nil {
+			conn.Close()
+			return fail(fmt.Errorf("read sessions: %w", mapErr(err)))
+		}
+		rs = append(rs, snapshotReader{conn, tx})
+		head, err := auditHead(ctx, tx)
+		if err != nil {
+			return fail(err)
+		}
+		if head != x.snap {
+			return fail(nil)
+		}
+	}
+	return rs, nil
+}
+
+// Reading sessions is dominated by the driver's per-row and per-column work (SQLite
+// compiled to Go), not by encoding. Two measures make a large export keep up with the C
+// sqlite3 shell (docs/performance.md):
+//
+//   - each row is fetched as one text value, the columns joined by the unit separator
+//     (char 31), and split in Go: one column fetch instead of eleven. A row whose values
+//     themselves contain the separator (counsel never stores control characters, but the
+//     file may have been edited), or that lacks a value (concat_ws skips NULLs, which the
+//     schema does not allow), is read again column by column, so the output is the same;
+//   - the range of start times is cut into chunks that separate read connections scan at
+//     once, while the caller's goroutine takes the chunks in order.
+const (
+	sep = "\x1f"
+	// parallelMinRows: below this, opening read connections costs more than it saves.
+	parallelMinRows = 20_000
+	// chunkRows is the aimed-at size of a chunk. A reader can run ahead by readerQueue
+	// batches of batchRows rows while the caller takes another reader's chunk, so a chunk
+	// must fit in that queue or the readers take turns instead of working at once; many
+	// small chunks also keep them evenly busy however the sessions are spread over time.
+	// The queues bound the memory in flight (about half a MiB per reader).
+	chunkRows   = 512
+	maxChunks   = 8192
+	maxReaders  = 4
+	batchRows   = 256
+	readerQueue = 2 * chunkRows / batchRows
+)
+
+// readerCacheKiB is the page cache of an extra read connection. Rows are looked up in start
+// order, all over the table, so a larger cache saves next to nothing (measured up to
+// 32 MiB) while each MiB counts against the export's flat memory.
+const readerCacheKiB = 512
+
+// chunk is a range of starts_at: [lo, hi) as stored text; an empty bound is open. With eq
+// set it is the sessions starting at exactly eq instead.
+type chunk struct{ lo, hi, eq string }
+
+// sessionsQuery returns the query for f within c: rowid, then the export's columns joined
+// by sep, in export order.
+func sessionsQuery(f ExportFilter, c chunk) (string, []any) {
+	cols := []string{"s.rowid", "s.id", soleParticipant}
+	if f.WithNames {
+		cols = []string{"s.rowid", "s.id", "x.person_id", "COALESCE(p.name, '')"}
+	}
+	cols = append(cols, "s.provider_id", "s.kind", "s.starts_at", "s.timezone", "s.duration_min", "s.place",
+		"s.status", "s.created_at", "COALESCE(s.cancelled_at, '')", participantCount)
+	// concat_ws builds the row in one pass, where || copies it once per column.
+	q := "SELECT concat_ws(char(31), " + strings.Join(cols, ", ") + ") FROM sessions s"
+	if f.WithNames {
+		q += participantJoin
+	}
+	var w conds
+	w.startsWithin(f.From, f.To)
+	w.startsIn(c.lo, c.hi)
+	if c.eq != "" {
+		w.add("s.starts_at = ?", c.eq)
+	}
+	where, args := w.clause(), w.args
+	if c.eq != "" {
+		if f.WithNames {
+			return q + where + " ORDER BY s.starts_at, s.id, x.person_id", args
+		}
+		return q + where + " ORDER BY s.starts_at, s.id", args
+	}
+	// The index on starts_at gives this order without sorting; scanSessions orders the
+	// sessions that start at the same time by ID, as ORDER BY s.starts_at, s.id would.
+	return q + where + " ORDER BY s.starts_at", args
+}
+
+// maxGroupRows bounds the sessions starting at the same time that scanSessions holds to
+// order them by ID; a larger group is read again, sorted by SQLite.
+const maxGroupRows = 1024
+
+// scanSessions reads the sessions of f within c through q, in the order of
+// ORDER BY s.starts_at, s.id, and hands them to emit in batches of at most batchRows; emit
+// must not keep the slice. A row whose times are not in the stored form fails the scan at
+// its place in that order.
+func scanSessions(ctx context.Context, q querier, f ExportFilter, c chunk, emit func([]SessionRow) error) error {
+	query, args := sessionsQuery(f, c)
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return fmt.Errorf("read sessions: %w", mapErr(err))
+	}
+	defer rows.Close()
+	batch := make([]SessionRow, 0, batchRows)
+	add := func(s SessionRow) error {
+		batch = append(batch, s)
+		if len(batch) == batchRows {
+			if err := emit(batch); err != nil {
+				return err
+			}
+			batch = batch[:0]
+		}
+		return nil
+	}
+	// group holds the sessions that start at the same time, in index order, until the
+	// next start time shows up; skip is a start time whose sessions were read sorted.
+	var group []SessionRow
+	var skip string
+	flush := func() error {
+		if len(group) > 1 {
+			slices.SortFunc(group, func(a, b SessionRow) int {
+				if c := strings.Compare(a.SessionID, b.SessionID); c != 0 {
+					return c
+				}
+				return strings.Compare(a.SubjectID, b.SubjectID)
+			})
+		}
+		for _, s := range group {
+			if err := checkTimes(s); err != nil {
+				return err
+			}
+			if err := add(s); err != nil {
+				return err
+			}
+		}
+		group = group[:0]
+		return nil
+	}
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			return fmt.Errorf("read sessions: %w", mapErr(err))
+		}
+		s, err := splitSession(ctx, q, f.WithNames, line)
+		if err != nil {
+			return err
+		}
+		if c.eq != "" {
+			if err := checkTimes(s); err != nil {
+				return err
+			}
+			if err := add(s); err != nil {
+				return err
+			}
+			continue
+		}
+		if skip != "" && s.StartsAt == skip {
+			continue
+		}
+		if len(group) > 0 && s.StartsAt != group[0].StartsAt {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+		group = append(group, s)
+		if len(group) == maxGroupRows {
+			// Too many to hold: let SQLite sort this start time's sessions.
+			skip, group = s.StartsAt, group[:0]
+			if len(batch) > 0 {
+				if err := emit(batch); err != nil {
+					return err
+				}
+				batch = batch[:0]
+			}
+			if err := scanSessions(ctx, q, f, chunk{eq: skip}, emit); err != nil {
+				return err
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read sessions: %w", mapErr(err))
+	}
+	if err := flush(); err != nil {
+		return err
+	}
+	if len(batch) > 0 {
+		return emit(batch)
+	}
+	return nil
+}
+
+// splitSession turns one joined row into a session.
+func splitSession(ctx context.Context, q querier, withNames bool, line string) (SessionRow, error) {
+	want := 13
+	if withNames {
+		want = 14
+	}
+	var s SessionRow
+	if strings.Count(line, sep) != want-1 {
+		// A value holds the separator itself or is missing: read the row again, column by
+		// column.
+		rowid, _, _ := strings.Cut(line, sep)
+		var err error
+		if s, err = refetchSession(ctx, q, withNames, rowid); err != nil {
+			return s, err
+		}
+	} else {
+		var v [14]string
+		rest := line
+		for i := range want - 1 {
+			v[i], rest, _ = strings.Cut(rest, sep)
+		}
+		v[want-1] = rest
+		i := 1
+		next := func() string { i++; return v[i-1] }
+		s.SessionID, s.SubjectID = next(), next()
+		if withNames {
+			name := next()
+			s.Name = &name
+		}
+		s.Provider, s.Kind, s.StartsAt, s.Timezone = next(), next(), next(), next()
+		d, err := strconv.Atoi(next())
+		if err != nil {
+			return s, fmt.Errorf("session %s: stored duration_min is not a number", s.SessionID)
+		}
+		s.DurationMin = d
+		s.Place, s.Status, s.CreatedAt, s.CancelledAt = next(), next(), next(), next()
+		if s.Participants, err = strconv.Atoi(next()); err != nil {
+			return s, fmt.Errorf("session %s: participants is not a number", s.SessionID)
+		}
+	}
+	return s, nil
+}
+
+// checkTimes refuses a row whose times are not in the stored form: exports promise one.
+func checkTimes(s SessionRow) error {
+	for _, t := range [...]struct{ field, v string }{{"starts_at", s.StartsAt}, {"created_at", s.CreatedAt}, {"cancelled_at", s.CancelledAt}} {
+		if t.v == "" && t.field == "cancelled_at" {
+			continue
+		}
+		if !isStoredTime(t.v) {
+			return fmt.Errorf("session %s: stored %s is not a time", s.SessionID, t.field)
+		}
+	}
+	return nil
+}
+
+// refetchSession reads one session by rowid, column by column.
+func refetchSession(ctx context.Context, q querier, withNames bool, rowid string) (SessionRow, error) {
+	cols := "s.id, " + soleParticipant + ", s.provider_id, s.kind, s.starts_at, s.timezone, s.duration_min, s.place, s.status, s.created_at, COALESCE(s.cancelled_at, ''), " + participantCount
+	from := " FROM sessions s"
+	if withNames {
+		cols = strings.Replace(cols, soleParticipant, "x.person_id", 1) + ", COALESCE(p.name, '')"
+		from += participantJoin
+	}
+	var s SessionRow
+	var name string
+	dest := []any{&s.SessionID, &s.SubjectID, &s.Provider, &s.Kind, &s.StartsAt, &s.Timezone,
+		&s.DurationMin, &s.Place, &s.Status, &s.CreatedAt, &s.CancelledAt, &s.Participants}
+	if withNames {
+		dest = append(dest, &name)
+		s.Name = &name
+	}
+	if err := q.QueryRowContext(ctx, "SELECT "+cols+from+" WHERE s.rowid = ?", rowid).Scan(dest...); err != nil {
+		return s, fmt.Errorf("read sessions: %w", mapErr(err))
+	}
+	return s, nil
+}
+
+// isStoredTime reports whether v parses in timeFormat, as parseTime would. The fixed form
+// counsel writes is checked by hand (time.Parse dominated profiles of large exports);
+// anything else, even what time.Parse might accept, is left to time.Parse.
+func isStoredTime(v string) bool {
+	if len(v) == len(timeFormat) && v[4] == '-' && v[7] == '-' && v[10] == 'T' && v[13] == ':' && v[16] == ':' && v[19] == 'Z' {
+		num := func(i, n int) int {
+			x := 0
+			for _, c := range []byte(v[i : i+n]) {
+				if c < '0' || c > '9' {
+					return -1
+				}
+				x = x*10 + int(c-'0')
+			}
+			return x
+		}
+		year, month, day := num(0, 4), num(5, 2), num(8, 2)
+		hour, minute, second := num(11, 2), num(14, 2), num(17, 2)
+		if year >= 0 && month >= 1 && month <= 12 && day >= 1 && hour >= 0 && hour <= 23 &&
+			minute >= 0 && minute <= 59 && second >= 0 && second <= 59 &&
+			day <= time.Date(year, time.Month(month)+1, 0, 0, 0, 0, 0, time.UTC).Day() {
+			return true
+		}
+	}
+	_, err := parseTime(v)
+	return err == nil
+}
+
+// planChunks cuts the range of start times selected by f into chunks for readers, or
+// returns nil when the export is too small to gain from it or its start times are not all
+// in the stored form (then one cursor reads it and reports the bad row in order).
+func (x *Export) planChunks(ctx context.Context, f ExportFilter, readers int) ([]string, error) {
+	n, err := x.CountSessions(ctx, f)
+	if err != nil || n < int64(x.parallelMin) {
+		return nil, err
+	}
+	where, args := f.where()
+	var lo, hi sql.NullString
+	// Two queries: SQLite answers a lone min() or max() from the index.
+	if err := x.tx.QueryRowContext(ctx, "SELECT min(s.starts_at) FROM sessions s"+where, args...).Scan(&lo); err != nil {
+		return nil, fmt.Errorf("read sessions: %w", mapErr(err))
+	}
+	if err := x.tx.QueryRowContext(ctx, "SELECT max(s.starts_at) FROM sessions s"+where, args...).Scan(&hi); err != nil {
+		return nil, fmt.Errorf("read sessions: %w", mapErr(err))
+	}
+	tlo, err1 := parseTime(lo.String)
+	thi, err2 := parseTime(hi.String)
+	if err1 != nil || err2 != nil {
+		return nil, nil
+	}
+	k := min(max(n/int64(x.chunkRows), int64(readers)), maxChunks)
+	step := thi.Sub(tlo) / time.Duration(k)
+	if step < time.Second {
+		return nil, nil
+	}
+	bounds := make([]string, 0, k-1)
+	for i := int64(1); i < k; i++ {
+		bounds = append(bounds, formatTime(tlo.Add(time.Duration(i)*step)))
+	}
+	return bounds, nil
+}
+
+// batch is a run of rows of one chunk from a reader; last marks the chunk's end.
+type batch struct {
+	rows []SessionRow
+	err  error
+	last bool
+}
+
+// readChunks reads the chunks between bounds with one reader per transaction in qs (all in
+// the export's snapshot, see snapshotReaders), reader r taking chunks r, r+readers, …, and
+// calls fn with the rows in chunk order. All readers have finished when readChunks returns.
+func (x *Export) readChunks(ctx context.Context, f ExportFilter, bounds []string, qs []querier, fn func(SessionRow) error) error {
+	readers := len(qs)
+	// Reader 0 reads in the export's transaction: give its connection the readers' cache
+	// for the while (see readerCacheKiB), then SQLite's default again.
+	if _, err := x.tx.ExecContext(ctx, "PRAGMA cache_size = -"+strconv.Itoa(readerCacheKiB)); err != nil {
+		return fmt.Errorf("read sessions: %w", mapErr(err))
+	}
+	defer x.tx.ExecContext(context.WithoutCancel(ctx), "PRAGMA cache_size = -2000")
+	chunks := make([]chunk, len(bounds)+1)
+	for i := range chunks {
+		if i > 0 {
+			chunks[i].lo = bounds[i-1]
+		}
+		if i < len(bounds) {
+			chunks[i].hi = bounds[i]
+		}
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	defer wg.Wait() // after cancel (deferred later, so run first)
+	defer cancel()
+	queues := make([]chan batch, readers)
+	// Emptied batches go back to their reader, so that a large export allocates its batches
+	// once instead of once per batchRows rows.
+	spares := make([]chan []SessionRow, readers)
+	for r := range queues {
+		queues[r] = make(chan batch, readerQueue)
+		spares[r] = make(chan []SessionRow, readerQueue+2)
+		wg.Add(1)
+		go func(r int) {
+			defer wg.Done()
+			x.readChunksOf(ctx, qs[r], f, chunks, r, readers, queues[r], spares[r])
+		}(r)
+	}
+	for i := range chunks {
+		q, spare := queues[i%readers], spares[i%readers]
+		for {
+			var b batch
+			select {
+			case b = <-q:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			for _, s := range b.rows {
+				if err := fn(s); err != nil {
+					return err
+				}
+			}
+			if b.rows != nil {
+				select {
+				case spare <- b.rows[:0]:
+				default:
+				}
+			}
+			if b.err != nil {
+				return b.err
+			}
+			if b.last {
+				break
+			}
+		}
+	}
+	return nil
+}
+
+// readChunksOf is reader r: it scans its chunks in order and queues their rows, ending each
+// chunk (or the first failure) with a batch marked last.
+func (x *Export) readChunksOf(ctx context.Context, q querier, f ExportFilter, chunks []chunk, r, readers int,
+	out chan<- batch, spares <-chan []SessionRow) {
+	send := func(b batch) bool {
+		select {
+		case out <- b:
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	}
+	for i := r; i < len(chunks); i += readers {
+		err := scanSessions(ctx, q, f, chunks[i], func(rows []SessionRow) error {
+			var buf []SessionRow
+			select {
+			case buf = <-spares:
+			default:
+				buf = make([]SessionRow, 0, batchRows)
+			}
+			if !send(batch{rows: append(buf, rows...)}) {
+				return ctx.Err()
+			}
+			return nil
+		})
+		if !send(batch{err: err, last: true}) || err != nil {
+			return
+		}
+	}
+}
