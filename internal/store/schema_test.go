@@ -4,9 +4,12 @@ import (
 	"context"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/expeerienced/counsel/internal/store/sqlitedsn"
 )
 
 // personalColumns are the only columns that may hold personal data. Design
@@ -111,5 +114,12 @@ func TestForeignKeysHoldOnEveryConnection(t *testing.T) {
 		if got != pragma.want {
 			t.Errorf("PRAGMA %s = %s, want %s", pragma.name, got, pragma.want)
 		}
+	}
+}
+
+// The waits counsel does itself (retryBusy) last as long as SQLite's busy handler.
+func TestBusyTimeoutAgrees(t *testing.T) {
+	if want := "busy_timeout(" + strconv.FormatInt(busyTimeout.Milliseconds(), 10) + ")"; sqlitedsn.BusyTimeout != want {
+		t.Errorf("sqlitedsn.BusyTimeout = %q, busyTimeout says %q", sqlitedsn.BusyTimeout, want)
 	}
 }

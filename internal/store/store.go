@@ -91,7 +91,7 @@ func Open(ctx context.Context, path string, now func() time.Time) (*DB, error) {
 		if err := writable(); err != nil {
 			return nil, err
 		}
-	} else if _, err := inspect(ctx, path, path+"?_pragma=busy_timeout(10000)", writable); err != nil {
+	} else if _, err := inspect(ctx, path, sqlitedsn.Read(path), writable); err != nil {
 		return nil, err
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
@@ -126,7 +126,7 @@ func Open(ctx context.Context, path string, now func() time.Time) (*DB, error) {
 	// One writer at a time is what SQLite allows anyway; a single connection
 	// keeps transactions simple and avoids pool surprises.
 	sdb.SetMaxOpenConns(1)
-	d := &DB{db: sdb, path: path, now: now, readDSN: path + "?_pragma=busy_timeout(10000)"}
+	d := &DB{db: sdb, path: path, now: now, readDSN: sqlitedsn.Read(path)}
 	if err := d.migrate(ctx); err != nil {
 		sdb.Close()
 		return nil, err
@@ -218,7 +218,7 @@ func checkPath(path string) error {
 // could not hold. That is safe because nobody can be writing: a writer of a
 // database in WAL mode keeps a -wal file while it has the database open.
 func readOnlyDSN(path string) string {
-	u := "file:" + (&url.URL{Path: path}).EscapedPath() + "?mode=ro&_pragma=busy_timeout(10000)"
+	u := "file:" + (&url.URL{Path: path}).EscapedPath() + "?mode=ro&_pragma=" + sqlitedsn.BusyTimeout
 	if _, err := os.Stat(path + "-wal"); errors.Is(err, fs.ErrNotExist) {
 		u += "&immutable=1"
 	}
@@ -471,7 +471,7 @@ var ErrBusy = errors.New("the database is busy (another counsel is writing); try
 // answered "busy" without SQLite's busy handler waiting (the connection is still being set up:
 // its journal mode, or the other side's WAL recovery); seen once among 200 concurrent first
 // runs under heavy load. Later statements wait in the busy handler as usual.
-// busyTimeout is the busy_timeout(10000) of every connection, for waits counsel does itself.
+// busyTimeout is sqlitedsn.BusyTimeout, for waits counsel does itself.
 const busyTimeout = 10 * time.Second
 
 func retryBusy(ctx context.Context, read func() error) error {

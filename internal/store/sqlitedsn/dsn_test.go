@@ -25,3 +25,16 @@ func TestWriteSettings(t *testing.T) {
 		}
 	}
 }
+
+// A reading connection waits for a writer as long as the write connection does.
+func TestReadWaits(t *testing.T) {
+	db, err := sql.Open("sqlite", Read(filepath.Join(t.TempDir(), "x.db")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var got string
+	if err := db.QueryRow("PRAGMA busy_timeout").Scan(&got); err != nil || got != "10000" {
+		t.Errorf("busy_timeout = %q (%v), want 10000", got, err)
+	}
+}
