@@ -319,13 +319,24 @@ func recordSchema(ctx context.Context, q querier) (map[string]string, error) {
 }
 
 // checkRecordSchema fails when a record table has a column that recordTables does not list:
-// such a column would be written without the trail covering it.
+// such a column would be written without the trail covering it. It runs at every open, so one
+// statement reads the columns of every table.
 func checkRecordSchema(ctx context.Context, q querier) error {
-	for _, t := range recordTables {
-		cols, err := tableColumns(ctx, q, t.name)
-		if err != nil {
+	have := map[string][]string{}
+	err := eachRow(ctx, q, func(r scanner) error {
+		var table, col string
+		if err := r.Scan(&table, &col); err != nil {
 			return err
 		}
+		table = strings.ToLower(table) // as pragma_table_info finds a table
+		have[table] = append(have[table], col)
+		return nil
+	}, "SELECT m.name, p.name FROM sqlite_master AS m, pragma_table_info(m.name) AS p WHERE m.type = 'table' ORDER BY m.name, p.cid")
+	if err != nil {
+		return err
+	}
+	for _, t := range recordTables {
+		cols := have[t.name]
 		known := slices.Concat(t.columns, t.secrets, []string{t.secretKey})
 		for _, c := range cols {
 			if !slices.Contains(known, c) {

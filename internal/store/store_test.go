@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -227,5 +228,38 @@ func TestOpenReadOnlyWritesNothing(t *testing.T) {
 	}
 	if _, err := os.Stat(path + ".missing"); err == nil {
 		t.Error("a missing database was created")
+	}
+}
+
+// A column added to a record table behind counsel's back (with the sqlite3 shell) would be
+// stored without the trail covering it; a listed column that is gone would be read as
+// nothing. Either way Open refuses the database and writes nothing.
+func TestOpenRefusesRecordTableChangedOutside(t *testing.T) {
+	for _, c := range []struct{ name, alter, want string }{
+		{"added column", "ALTER TABLE sessions ADD COLUMN note TEXT", "column sessions.note is not covered by the audit trail"},
+		{"added column, table named in capitals", "ALTER TABLE people RENAME TO t; ALTER TABLE t RENAME TO PEOPLE; ALTER TABLE PEOPLE ADD COLUMN email TEXT", "column people.email is not covered"},
+		{"dropped column", "ALTER TABLE sessions DROP COLUMN place", "recordTables lists sessions.place, which the table does not have"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			db := mustOpen(t)
+			path := db.Path()
+			db.Close()
+			raw := rawOpen(t, path)
+			if _, err := raw.Exec(c.alter); err != nil {
+				t.Fatal(err)
+			}
+			var events int
+			if err := raw.QueryRow("SELECT count(*) FROM audit_events").Scan(&events); err != nil {
+				t.Fatal(err)
+			}
+			_, err := store.Open(context.Background(), path, time.Now)
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("err = %v, want %q", err, c.want)
+			}
+			var after int
+			if err := raw.QueryRow("SELECT count(*) FROM audit_events").Scan(&after); err != nil || after != events {
+				t.Fatalf("%d audit events after the refusal, %d before (%v)", after, events, err)
+			}
+		})
 	}
 }
