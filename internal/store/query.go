@@ -64,21 +64,27 @@ func (c *conds) add(cond string, args ...any) {
 	c.where, c.args = append(c.where, cond), append(c.args, args...)
 }
 
-// startsIn limits the sessions (aliased s) to those starting in [lo, hi), bounds in
-// the stored form; an empty bound is open.
-func (c *conds) startsIn(lo, hi string) {
+// in limits the stored time col to [lo, hi), bounds in the stored form; an empty bound is
+// open.
+func (c *conds) in(col, lo, hi string) {
 	if lo != "" {
-		c.add("s.starts_at >= ?", lo)
+		c.add(col+" >= ?", lo)
 	}
 	if hi != "" {
-		c.add("s.starts_at < ?", hi)
+		c.add(col+" < ?", hi)
 	}
 }
 
-// startsWithin is startsIn for times; a zero time is an open bound.
-func (c *conds) startsWithin(from, to time.Time) {
-	c.startsIn(timeBound(from), timeBound(to))
+// within is in for times; a zero time is an open bound.
+func (c *conds) within(col string, from, to time.Time) {
+	c.in(col, timeBound(from), timeBound(to))
 }
+
+// startsIn limits the sessions (aliased s) to those starting in [lo, hi), as in.
+func (c *conds) startsIn(lo, hi string) { c.in("s.starts_at", lo, hi) }
+
+// startsWithin is startsIn for times, as within.
+func (c *conds) startsWithin(from, to time.Time) { c.within("s.starts_at", from, to) }
 
 func timeBound(t time.Time) string {
 	if t.IsZero() {

@@ -98,32 +98,24 @@ func (d *DB) Report(ctx context.Context, f ReportFilter) ([]ReportRow, error) {
 					r.GroupSessions++
 				}
 			}},
-		{"consents", "SELECT c.timestamp, COALESCE(s.provider_id, ''), '' FROM consent_events c LEFT JOIN sessions s ON s.id = c.session_id WHERE c.event = 'given'",
+		{"consents", "SELECT c.timestamp, COALESCE(s.provider_id, ''), '' FROM consent_events c LEFT JOIN sessions s ON s.id = c.session_id",
 			func(r *ReportRow, _ string) { r.ConsentsGiven++ }},
 		{"withdrawals", "SELECT w.withdrawn_at, '', '' FROM withdrawals w",
 			func(r *ReportRow, _ string) { r.ConsentsWithdrawn++ }},
 	}
 	timeCol := map[string]string{"sessions": "s.starts_at", "consents": "c.timestamp", "withdrawals": "w.withdrawn_at"}
 	for _, src := range sources {
-		q := src.query
 		var args []any
 		if src.what == "sessions" {
-			args = append(args, now)
+			args = append(args, now) // the SELECT's own parameter comes first
 		}
-		var conds []string
-		if !f.From.IsZero() {
-			conds, args = append(conds, timeCol[src.what]+" >= ?"), append(args, formatTime(f.From))
+		var c conds
+		if src.what == "consents" {
+			c.add("c.event = 'given'")
 		}
-		if !f.To.IsZero() {
-			conds, args = append(conds, timeCol[src.what]+" < ?"), append(args, formatTime(f.To))
-		}
-		for i, c := range conds {
-			if i == 0 && src.what != "consents" {
-				q += " WHERE " + c
-			} else {
-				q += " AND " + c
-			}
-		}
+		c.within(timeCol[src.what], f.From, f.To)
+		q := src.query + c.clause()
+		args = append(args, c.args...)
 		if err := d.countRows(ctx, q, args, func(at, provider, kind string) error {
 			key := provider
 			if f.By == ReportByMonth {
