@@ -33,12 +33,12 @@ address, the place and date, and the client's name or pseudonym.
 }
 
 type sessionNewOptions struct {
-	clients, tos                                []string
-	every, count, until                         string
-	client, providerID, at, duration, tz, place string
-	meetingID, url, lang, to, eml, ics, format  string
-	force, dryRun, allowPast, allowWeakRoom     bool
-	newConsent                                  bool
+	clients, tos                            []string
+	every, count, until                     string
+	providerID, at, duration, tz, place     string
+	meetingID, url, lang, eml, ics, format  string
+	force, dryRun, allowPast, allowWeakRoom bool
+	newConsent                              bool
 }
 
 func newSessionNewCmd(a *app) *cobra.Command {
