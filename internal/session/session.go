@@ -142,9 +142,8 @@ func RevealsName(room, name string) bool {
 
 // Duration bounds: a consultation is at least 5 minutes and at most 8 hours.
 const (
-	MinDuration     = 5 * time.Minute
-	MaxDuration     = 8 * time.Hour
-	DefaultDuration = 50 * time.Minute
+	MinDuration = 5 * time.Minute
+	MaxDuration = 8 * time.Hour
 )
 
 // ParseDuration reads "50m", "1h", "1h30m" or a bare number of minutes ("50").
@@ -261,9 +260,6 @@ func ambiguousError(typed string, alts []time.Time) error {
 	return fmt.Errorf("that time happens twice in the time zone (clocks go back); add the offset you mean: %s",
 		strings.Join(opts, " or "))
 }
-
-// Plan window defaults: how far ahead a session may be planned.
-const DefaultHorizonYears = 2
 
 // Window is the range of starts a counsellor can mean: not before Earliest
 // (now, or the retention cut-off when recording a past session) and not after
