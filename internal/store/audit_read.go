@@ -86,11 +86,12 @@ func scanEvent(r scanner) (audit.Event, error) {
 }
 
 // Verifying a long trail is dominated by fetching its rows through the driver (SQLite
-// compiled to Go). verifyTrail fetches each event as one text value, its columns joined by
-// the unit separator (the export's technique), on a goroutine of its own, while the caller's
-// goroutine splits the rows, hashes their stored bytes and checks the links in order.
-// counsel never writes the separator into an event; a row holding it (an edited file) is
-// read again column by column, so the outcome is the exact path's.
+// compiled to Go) and hashing them. verifyTrail fetches each event as one text value, its
+// columns joined by the unit separator (the export's technique), on a goroutine of its own
+// that also computes each event's hash from its stored bytes (audit.StoredHash), while the
+// caller's goroutine checks the links from event to event in order and replays the record
+// events. counsel never writes the separator into an event; a row holding it (an edited
+// file) is read again column by column, so the outcome is the exact path's.
 const (
 	storedLine    = "concat_ws(char(31), seq, id, at, action, object, details, prev_hash, hash)"
 	storedFields  = 8
@@ -98,11 +99,14 @@ const (
 	storedBatches = 4
 )
 
-// storedBatchOf is a run of rows as one string and where each row ends.
+// storedBatchOf is a run of events with, for each, whether its hash was found matching.
 type storedBatchOf struct {
-	text string
-	ends []int
-	err  error
+	events  []audit.Stored
+	checked []bool
+	// refetch is the seq of a row that does not split, after the events (0: none); the
+	// reader stops there.
+	refetch int64
+	err     error
 }
 
 // verifyTrail feeds every event of the trail, in seq order, to v and then to recs (when v
@@ -121,65 +125,81 @@ func verifyTrail(parent context.Context, q querier, v *audit.Verifier, recs *aud
 		defer close(out)
 		defer rows.Close()
 		var raw sql.RawBytes
+		var hbuf []byte
 		buf := make([]byte, 0, storedBatch*400)
 		ends := make([]int, 0, storedBatch)
-		send := func(b storedBatchOf) bool {
+		send := func() bool {
+			text := string(buf)
+			b := storedBatchOf{events: make([]audit.Stored, 0, len(ends)), checked: make([]bool, 0, len(ends))}
+			start := 0
+			for _, end := range ends {
+				line := text[start:end]
+				start = end
+				var s audit.Stored
+				if !splitStored(&s, line) {
+					seq, _, _ := strings.Cut(line, sep)
+					n, err := strconv.ParseInt(seq, 10, 64)
+					if err != nil || n < 1 {
+						b.err = errors.New("read audit trail: a row without a valid seq")
+					}
+					b.refetch = n
+					break
+				}
+				var match, ok bool
+				match, ok, hbuf = audit.StoredHash(hbuf, &s)
+				b.events, b.checked = append(b.events, s), append(b.checked, match && ok)
+			}
+			buf, ends = buf[:0], ends[:0]
 			select {
 			case out <- b:
-				return true
+				return b.refetch == 0 && b.err == nil
 			case <-ctx.Done():
 				return false
 			}
 		}
+		fail := func(err error) {
+			select {
+			case out <- storedBatchOf{err: err}:
+			case <-ctx.Done():
+			}
+		}
 		for rows.Next() {
 			if err := rows.Scan(&raw); err != nil {
-				send(storedBatchOf{err: fmt.Errorf("read audit event: %w", mapErr(err))})
+				fail(fmt.Errorf("read audit event: %w", mapErr(err)))
 				return
 			}
 			buf = append(buf, raw...)
 			ends = append(ends, len(buf))
-			if len(ends) == storedBatch {
-				if !send(storedBatchOf{text: string(buf), ends: ends}) {
-					return
-				}
-				buf, ends = buf[:0], make([]int, 0, storedBatch)
+			if len(ends) == storedBatch && !send() {
+				return
 			}
 		}
 		if err := rows.Err(); err != nil {
-			send(storedBatchOf{err: fmt.Errorf("read audit trail: %w", mapErr(err))})
+			fail(fmt.Errorf("read audit trail: %w", mapErr(err)))
 			return
 		}
 		if len(ends) > 0 {
-			send(storedBatchOf{text: string(buf), ends: ends})
+			send()
 		}
 	}()
 	// The reader holds the connection until it ends: reading a row again needs it back.
 	var refetch int64
-	var s audit.Stored
 	err = func() error {
 		for b := range out {
+			for i := range b.events {
+				if err := v.AddStored(&b.events[i], b.checked[i]); err != nil {
+					return err
+				}
+				if err := recs.TrackStored(&b.events[i]); err != nil {
+					return err
+				}
+			}
 			if b.err != nil {
 				return b.err
 			}
-			start := 0
-			for _, end := range b.ends {
-				line := b.text[start:end]
-				start = end
-				if !splitStored(&s, line) {
-					seq, _, _ := strings.Cut(line, sep)
-					n, err := strconv.ParseInt(seq, 10, 64)
-					if err != nil {
-						return fmt.Errorf("read audit trail: a row without a seq")
-					}
-					refetch = n
-					return errRefetch
-				}
-				if err := v.AddStored(&s, false); err != nil {
-					return err
-				}
-				if err := recs.TrackStored(&s); err != nil {
-					return err
-				}
+			if b.refetch != 0 {
+				refetch = b.refetch
+				return errRefetch
 			}
 		}
 		return nil

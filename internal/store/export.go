@@ -24,16 +24,11 @@ var ErrExportDone = errors.New("export already committed or rolled back")
 // event, publish the output, and only then Commit; on any failure they Rollback, and the
 // trail shows no export.
 type Export struct {
-	d *DB
-	// rdb holds the snapshot's connection and the extra readers' (none for a read-only
-	// database, which reads through its own connection).
-	rdb *sql.DB
-	tx  *sql.Tx // the read snapshot
-	wtx *sql.Tx // the write transaction from Record (or Lock) to Commit
-	// snap is the trail's head in the snapshot: extra readers must see the same.
-	snap audit.Head
-	now  time.Time
-	done bool
+	d        *DB
+	snapshot         // the rows' snapshot and its readers
+	wtx      *sql.Tx // the write transaction from Record (or Lock) to Commit
+	now      time.Time
+	done     bool
 	// readers, parallelMin and chunkRows tune them (see Sessions); tests shrink them.
 	readers, parallelMin, chunkRows int
 	// counted remembers the last CountSessions, which Sessions needs again: counting a
@@ -51,34 +46,11 @@ type countedSessions struct {
 func (d *DB) BeginExport(ctx context.Context) (*Export, error) {
 	x := &Export{d: d, now: d.now().UTC().Truncate(time.Second),
 		readers: min(runtime.GOMAXPROCS(0), maxReaders), parallelMin: parallelMinRows, chunkRows: chunkRows}
-	// The store's own connection begins every transaction IMMEDIATE (a write lock); the
-	// snapshot needs a plain read transaction on a connection of its own.
-	rdb, err := sql.Open("sqlite", d.readDSN+"&_pragma=query_only(1)")
-	if err != nil {
-		return nil, fmt.Errorf("begin export: %w", err)
-	}
-	rdb.SetMaxOpenConns(maxReaders) // opened as needed
-	x.rdb = rdb
-	if x.tx, err = rdb.BeginTx(ctx, nil); err != nil {
-		rdb.Close()
-		return nil, fmt.Errorf("begin export: %w", mapErr(err))
-	}
-	// The first read fixes the snapshot.
-	if x.snap, err = auditHead(ctx, x.tx); err != nil {
-		x.tx.Rollback()
-		rdb.Close()
-		return nil, fmt.Errorf("begin export: %w", err)
+	var err error
+	if x.snapshot, err = d.beginSnapshot(ctx, maxReaders, "begin export"); err != nil {
+		return nil, err
 	}
 	return x, nil
-}
-
-// end closes the snapshot and its connections.
-func (x *Export) end() error {
-	err := x.tx.Rollback()
-	if cerr := x.rdb.Close(); err == nil {
-		err = cerr
-	}
-	return mapErr(err)
 }
 
 // Now is the time of the export: its audit event's time and the generated_at it states.
@@ -242,7 +214,7 @@ func (x *Export) AuditSince(ctx context.Context, fn func(audit.Event) error) err
 	if x.wtx == nil {
 		return errors.New("read audit trail: the export is not locked")
 	}
-	return walkAuditAfter(ctx, x.wtx, x.snap.Seq, fn)
+	return walkAuditAfter(ctx, x.wtx, x.head.Seq, fn)
 }
 
 // Record appends the export's audit event (action is one of the export actions) in the

@@ -21,7 +21,7 @@ func (x *Export) sessions(ctx context.Context, f ExportFilter, fn func(SessionRo
 			return err
 		}
 		if bounds != nil {
-			readers, err := x.snapshotReaders(ctx, x.readers-1)
+			readers, err := x.extraReaders(ctx, x.readers-1, readerCacheKiB, "read sessions")
 			if err != nil {
 				return err
 			}
@@ -47,56 +47,6 @@ func (x *Export) sessions(ctx context.Context, f ExportFilter, fn func(SessionRo
 		}
 		return nil
 	})
-}
-
-// snapshotReader is an extra read transaction on its own connection.
-type snapshotReader struct {
-	conn *sql.Conn
-	tx   *sql.Tx
-}
-
-func (r snapshotReader) end() {
-	r.tx.Rollback()
-	r.conn.Close()
-}
-
-// snapshotReaders opens n extra read transactions that see the export's snapshot, or
-// returns nil when one of them sees a later state (a write committed since BeginExport):
-// then the snapshot's own cursor reads alone. Every write counsel makes appends an audit
-// event, so the same head is the same state.
-func (x *Export) snapshotReaders(ctx context.Context, n int) ([]snapshotReader, error) {
-	var rs []snapshotReader
-	fail := func(err error) ([]snapshotReader, error) {
-		for _, r := range rs {
-			r.end()
-		}
-		return nil, err
-	}
-	for range n {
-		conn, err := x.rdb.Conn(ctx)
-		if err != nil {
-			return fail(fmt.Errorf("read sessions: %w", mapErr(err)))
-		}
-		// See readerCacheKiB.
-		if _, err := conn.ExecContext(ctx, "PRAGMA cache_size = -"+strconv.Itoa(readerCacheKiB)); err != nil {
-			conn.Close()
-			return fail(fmt.Errorf("read sessions: %w", mapErr(err)))
-		}
-		tx, err := conn.BeginTx(ctx, nil)
-		if err != nil {
-			conn.Close()
-			return fail(fmt.Errorf("read sessions: %w", mapErr(err)))
-		}
-		rs = append(rs, snapshotReader{conn, tx})
-		head, err := auditHead(ctx, tx)
-		if err != nil {
-			return fail(err)
-		}
-		if head != x.snap {
-			return fail(nil)
-		}
-	}
-	return rs, nil
 }
 
 // Reading sessions is dominated by the driver's per-row and per-column work (SQLite
@@ -417,7 +367,7 @@ type batch struct {
 }
 
 // readChunks reads the chunks between bounds with one reader per transaction in qs (all in
-// the export's snapshot, see snapshotReaders), reader r taking chunks r, r+readers, …, and
+// the export's snapshot, see extraReaders), reader r taking chunks r, r+readers, …, and
 // calls fn with the rows in chunk order. All readers have finished when readChunks returns.
 func (x *Export) readChunks(ctx context.Context, f ExportFilter, bounds []string, qs []querier, fn func(SessionRow) error) error {
 	readers := len(qs)

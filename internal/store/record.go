@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/expeerienced/counsel/internal/audit"
@@ -364,19 +365,36 @@ type RecordReport struct {
 // events; if the chain verifies, it compares every row of every record table with the
 // replay. A broken chain is returned as the error (its records are not compared: the trail
 // itself cannot be trusted). Time grows linearly with events and rows; memory with rows.
+// The trail and the tables are read in one read snapshot, so a write at the same moment
+// cannot show as a difference, and no lock is held.
 func (d *DB) VerifyRecords(ctx context.Context, v *audit.Verifier) (RecordReport, error) {
 	rep := RecordReport{Rows: make(map[string]int)}
+	s, err := d.beginSnapshot(ctx, 2, "verify")
+	if err != nil {
+		return rep, err
+	}
+	defer s.end()
 	recs := audit.NewRecords()
-	if err := verifyTrail(ctx, d.db, v, recs); err != nil {
+	if err := verifyTrail(ctx, s.tx, v, recs); err != nil {
 		return rep, err
 	}
 	if err := v.Finish(); err != nil {
 		return rep, err
 	}
-	if err := checkRecordSchema(ctx, d.db); err != nil {
+	if err := checkRecordSchema(ctx, s.tx); err != nil {
 		return rep, err
 	}
-	dg, err := recordDigester(ctx, d.db)
+	// Two cursors read the tables at once when a second connection sees the snapshot.
+	qs := []querier{s.tx}
+	extra, err := s.extraReaders(ctx, 1, 0, "verify")
+	if err != nil {
+		return rep, err
+	}
+	for _, r := range extra {
+		defer r.end()
+		qs = append(qs, r.tx)
+	}
+	checks, err := checkRecordTables(ctx, qs, recs)
 	if err != nil {
 		return rep, err
 	}
@@ -385,34 +403,13 @@ func (d *DB) VerifyRecords(ctx context.Context, v *audit.Verifier) (RecordReport
 		hints string
 	}
 	var diffs []changed
-	for ti := range recordTables {
-		t := &recordTables[ti]
-		rep.Rows[t.name] = 0
-		b := newRowBuffer(t)
-		rows, err := d.db.QueryContext(ctx, "SELECT "+t.selectList()+" FROM "+t.name)
-		if err != nil {
-			return rep, fmt.Errorf("read %s: %w", t.name, mapErr(err))
-		}
-		var sum [sha256.Size]byte
-		for rows.Next() {
-			id, cols, err := b.scan(rows)
-			if err != nil {
-				rows.Close()
-				return rep, fmt.Errorf("read %s: %w", t.name, mapErr(err))
+	for ti, c := range checks {
+		rep.Rows[recordTables[ti].name] = c.rows
+		for _, p := range c.problems {
+			if p.Kind == audit.ProblemChanged {
+				diffs = append(diffs, changed{len(rep.Problems), p.hints})
 			}
-			rep.Rows[t.name]++
-			dg.DigestTo(&sum, t.name, cols)
-			if p, bad := recs.Check(t.name, id, &sum); bad {
-				if p.Kind == audit.ProblemChanged {
-					diffs = append(diffs, changed{len(rep.Problems), dg.ColumnHints(t.name, cols)})
-				}
-				rep.Problems = append(rep.Problems, p)
-			}
-		}
-		err = rows.Err()
-		rows.Close()
-		if err != nil {
-			return rep, fmt.Errorf("read %s: %w", t.name, mapErr(err))
+			rep.Problems = append(rep.Problems, p.Problem)
 		}
 	}
 	rep.Problems = append(rep.Problems, recs.Missing()...)
@@ -421,7 +418,7 @@ func (d *DB) VerifyRecords(ctx context.Context, v *audit.Verifier) (RecordReport
 		p := &rep.Problems[c.i]
 		t, _ := recordTableNamed(p.Table)
 		var details string
-		if err := d.db.QueryRowContext(ctx, "SELECT details FROM audit_events WHERE seq = ?", p.Seq).Scan(&details); err != nil {
+		if err := s.tx.QueryRowContext(ctx, "SELECT details FROM audit_events WHERE seq = ?", p.Seq).Scan(&details); err != nil {
 			return rep, fmt.Errorf("read audit event %d: %w", p.Seq, mapErr(err))
 		}
 		var det map[string]string
@@ -430,4 +427,100 @@ func (d *DB) VerifyRecords(ctx context.Context, v *audit.Verifier) (RecordReport
 		}
 	}
 	return rep, nil
+}
+
+// tableCheck is what checking one record table found: its rows, and its problems in the
+// order of its rows, with the current column hints of a changed row.
+type tableCheck struct {
+	rows     int
+	problems []tableProblem
+}
+
+type tableProblem struct {
+	audit.Problem
+	hints string
+}
+
+// checkRecordTables compares every row of every record table with the replay, the tables
+// shared out among the cursors in qs (all in one snapshot), each reading its tables on a
+// goroutine of its own and checking their rows as it goes. The result is in the order of
+// recordTables, as one cursor reading table after table would give it.
+func checkRecordTables(ctx context.Context, qs []querier, recs *audit.Records) ([]tableCheck, error) {
+	out := make([]tableCheck, len(recordTables))
+	// Share the tables by their columns (what reading and digesting a row costs), the widest
+	// first, each to the cursor with the least so far.
+	order := make([]int, len(recordTables))
+	for i := range order {
+		order[i] = i
+	}
+	width := func(t *recordTable) int { return len(t.columns) + len(t.secrets) }
+	slices.SortStableFunc(order, func(a, b int) int { return width(&recordTables[b]) - width(&recordTables[a]) })
+	tables := make([][]int, len(qs))
+	load := make([]int, len(qs))
+	for _, ti := range order {
+		r := slices.Index(load, slices.Min(load))
+		tables[r] = append(tables[r], ti)
+		load[r] += width(&recordTables[ti])
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var mu sync.Mutex // recs is not safe for concurrent use
+	errs := make([]error, len(qs))
+	var wg sync.WaitGroup
+	for r, q := range qs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			dg, err := recordDigester(ctx, q)
+			for _, ti := range tables[r] {
+				if err != nil {
+					break
+				}
+				err = checkRecordTable(ctx, q, dg, &recordTables[ti], recs, &mu, &out[ti])
+			}
+			if err != nil {
+				errs[r] = err
+				cancel()
+			}
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// checkRecordTable reads every row of t through q and checks it against recs (under mu).
+func checkRecordTable(ctx context.Context, q querier, dg *audit.RecordDigester, t *recordTable, recs *audit.Records,
+	mu *sync.Mutex, out *tableCheck) error {
+	b := newRowBuffer(t)
+	rows, err := q.QueryContext(ctx, "SELECT "+t.selectList()+" FROM "+t.name)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", t.name, mapErr(err))
+	}
+	defer rows.Close()
+	var sum [sha256.Size]byte
+	for rows.Next() {
+		id, cols, err := b.scan(rows)
+		if err != nil {
+			return fmt.Errorf("read %s: %w", t.name, mapErr(err))
+		}
+		out.rows++
+		dg.DigestTo(&sum, t.name, cols)
+		mu.Lock()
+		p, bad := recs.Check(t.name, id, &sum)
+		mu.Unlock()
+		if bad {
+			tp := tableProblem{Problem: p}
+			if p.Kind == audit.ProblemChanged {
+				tp.hints = dg.ColumnHints(t.name, cols)
+			}
+			out.problems = append(out.problems, tp)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read %s: %w", t.name, mapErr(err))
+	}
+	return nil
 }
