@@ -53,10 +53,10 @@ func TestFillLargeDB(t *testing.T) {
 }
 
 // BenchmarkExportSessions streams -large-n sessions to CSV, the path of
-// `counsel export sessions --format csv`, without the file.
+// `counsel export sessions --format csv`, without the file. With -large-db it reads that
+// (already filled) database instead.
 func BenchmarkExportSessions(b *testing.B) {
-	db := mustOpen(b)
-	fillSessions(b, db, *largeN)
+	db := benchDB(b)
 	ctx := context.Background()
 	b.ResetTimer()
 	for b.Loop() {
@@ -83,17 +83,7 @@ func BenchmarkExportSessions(b *testing.B) {
 // BenchmarkVerifyRecords checks the trail and the records of -large-n sessions, the path of
 // `counsel audit verify`. With -large-db it reads that (already filled) database instead.
 func BenchmarkVerifyRecords(b *testing.B) {
-	var db *store.DB
-	if *largeDB != "" {
-		var err error
-		if db, err = store.Open(context.Background(), *largeDB, func() time.Time { return fixedNow }); err != nil {
-			b.Fatal(err)
-		}
-		b.Cleanup(func() { db.Close() })
-	} else {
-		db = mustOpen(b)
-		fillSessions(b, db, *largeN)
-	}
+	db := benchDB(b)
 	ctx := context.Background()
 	var events int64
 	b.ResetTimer()
@@ -105,4 +95,19 @@ func BenchmarkVerifyRecords(b *testing.B) {
 		events = v.Count()
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(int64(b.N)*events), "ns/event")
+}
+
+// benchDB opens -large-db, or fills a new database with -large-n sessions.
+func benchDB(b *testing.B) *store.DB {
+	if *largeDB == "" {
+		db := mustOpen(b)
+		fillSessions(b, db, *largeN)
+		return db
+	}
+	db, err := store.Open(context.Background(), *largeDB, func() time.Time { return fixedNow })
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	return db
 }
