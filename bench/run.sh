@@ -50,7 +50,7 @@ done
 median() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"][int(sys.argv[2])]["median"])' "$1" "$2"; }
 fastest() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"][int(sys.argv[2])]["min"])' "$1" "$2"; }
 # div A B [DIGITS]
-div() { python3 -c 'import sys; print(round(float(sys.argv[1])/float(sys.argv[2]), int(sys.argv[3])))' "$1" "$2" "${3:-2}"; }
+div() { python3 -c 'import sys; d = int(sys.argv[3]); r = round(float(sys.argv[1])/float(sys.argv[2]), d); print(int(r) if d == 0 else r)' "$1" "$2" "${3:-2}"; }
 ms() { python3 -c 'import sys; print(round(float(sys.argv[1])*1000, 1))' "$1"; }
 # hf NAME CMD...: hyperfine without a shell, results in $W/NAME.json.
 hf() { local name=$1; shift; hyperfine -N --style basic --export-json "$W/$name.json" "$@" >"$W/$name.txt" 2>&1 || { cat "$W/$name.txt"; exit 1; }; }
