@@ -67,30 +67,19 @@ func walkAuditAfter(ctx context.Context, q querier, after int64, fn func(audit.E
 }
 
 func scanEvent(r scanner) (audit.Event, error) {
-	var e audit.Event
-	var at, details string
-	if err := r.Scan(&e.Seq, &e.ID, &at, &e.Action, &e.Object, &details, &e.PrevHash, &e.Hash); err != nil {
-		return e, fmt.Errorf("read audit event: %w", mapErr(err))
+	var st audit.Stored
+	if err := r.Scan(&st.Seq, &st.ID, &st.At, &st.Action, &st.Object, &st.Details, &st.PrevHash, &st.Hash); err != nil {
+		return audit.Event{}, fmt.Errorf("read audit event: %w", mapErr(err))
 	}
-	var err error
-	if e.At, err = audit.ParseTime(at); err != nil {
-		return e, &audit.BrokenError{Seq: e.Seq, ID: e.ID, Reason: "the stored time is not in the form counsel writes (event edited)"}
-	}
-	if e.Details, err = audit.DecodeDetails(details); err != nil {
-		return e, &audit.BrokenError{Seq: e.Seq, ID: e.ID, Reason: "the stored details are not a JSON object of strings (event edited)"}
-	}
-	if len(e.Details) == 0 {
-		e.Details = nil
-	}
-	return e, nil
+	return st.Event()
 }
 
 // Verifying a long trail is dominated by fetching its rows through the driver (SQLite
 // compiled to Go) and hashing them. verifyTrail fetches each event as one text value, its
-// columns joined by the unit separator (the export's technique), on a goroutine of its own
-// that also computes each event's hash from its stored bytes (audit.StoredHash), while the
-// caller's goroutine checks the links from event to event in order and replays the record
-// events. counsel never writes the separator into an event; a row holding it (an edited
+// columns joined by the unit separator (the export's technique), on a goroutine of its own;
+// a second goroutine computes each event's hash from its stored bytes (audit.StoredHash);
+// the caller's goroutine checks the links from event to event in order and replays the
+// record events. counsel never writes the separator into an event; a row holding it (an edited
 // file) is read again column by column, so the outcome is the exact path's.
 const (
 	storedLine    = "concat_ws(char(31), seq, id, at, action, object, details, prev_hash, hash)"
