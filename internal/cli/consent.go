@@ -198,7 +198,7 @@ type consentShowOptions struct{ format string }
 func newConsentShowCmd(a *app) *cobra.Command {
 	opts := &consentShowOptions{}
 	cmd := &cobra.Command{
-		Use:   "show CLIENT [--format table|json]",
+		Use:   "show CLIENT [--format table|json|csv]",
 		Short: "Show a client's consent history",
 		Long: `Show a client's consent record, oldest event first: each notice sent (with
 the version and hash of the text), each consent given (when and how).

@@ -50,6 +50,13 @@ func TestFormatVocabulary(t *testing.T) {
 				t.Errorf("%s: --format %s accepted, but %s is not offered", c.CommandPath(), old, w)
 			}
 		}
+		// The usage line, when it names the formats, names the ones offered.
+		if _, rest, ok := strings.Cut(c.Use, "--format "); ok {
+			named := strings.Split(strings.TrimRight(strings.Fields(rest)[0], "]"), "|")
+			if !slices.Equal(slices.Sorted(slices.Values(named)), slices.Sorted(slices.Values(e.allowed))) {
+				t.Errorf("%s: usage names --format %s, the flag offers %s", c.CommandPath(), strings.Join(named, "|"), strings.Join(e.allowed, "|"))
+			}
+		}
 		err := f.Value.Set("yaml")
 		if err == nil || !strings.Contains(err.Error(), strings.Join(e.allowed, ", ")) {
 			t.Errorf("%s: --format yaml: %v; want an error listing %v", c.CommandPath(), err, e.allowed)
