@@ -26,7 +26,8 @@ func (existsError) Error() string { return "file exists, not overwritten" }
 func (existsError) Is(target error) bool { return target == fs.ErrExist }
 
 // Check reports early, before any expensive work, whether Write could create path: its
-// directory must exist, the path must not be a directory, and without force it must not exist.
+// directory must exist, the path must not be a directory, device, pipe or socket, and without
+// force it must not exist.
 // Write repeats these checks; Check only saves the caller from wasted work.
 func Check(path string, force bool) error {
 	dir := filepath.Dir(path)
@@ -49,6 +50,9 @@ func Check(path string, force bool) error {
 		return fmt.Errorf("check %s: %w", path, err)
 	case fi.IsDir():
 		return fmt.Errorf("%s is a directory", path)
+	case fi.Mode()&(fs.ModeDevice|fs.ModeNamedPipe|fs.ModeSocket|fs.ModeIrregular) != 0:
+		// --force replaces a file, never a device such as /dev/null (root may rename over it).
+		return fmt.Errorf("%s is not a regular file (a device, pipe or socket); it is never replaced", path)
 	case !force:
 		return fmt.Errorf("%s: %w", path, ErrExists)
 	}
