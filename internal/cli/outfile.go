@@ -37,7 +37,10 @@ const exportAgain = "to get the missing file, run the export again; the audit tr
 // publish the files (rename into place, never over an existing file without --force). A file
 // that cannot be made refuses the change; a change never half-publishes silently. Callers
 // defer discard, which drops what was not published.
-type outputFiles struct{ files []preparedFile }
+type outputFiles struct {
+	files []preparedFile
+	made  []string // folders mkdir made, innermost first
+}
 
 // preparedFile is an output written to a temporary file (or folder), waiting for the database
 // commit it belongs to.
@@ -114,10 +117,33 @@ func (o *outputFiles) prepareAfter(recorded, path string, write func(io.Writer) 
 	return nil
 }
 
-// discard removes the files not published yet.
+// mkdir makes the folder dir (0700) for files still to be prepared. The folders it makes are
+// removed by discard while they are empty, so a command refused after planning its files (a
+// withdrawn client, a missing proof key) leaves no trace of its --eml or --ics folder.
+func (o *outputFiles) mkdir(dir string) error {
+	var missing []string
+	for d := filepath.Clean(dir); ; d = filepath.Dir(d) {
+		if _, err := os.Lstat(d); err == nil || filepath.Dir(d) == d {
+			break
+		}
+		missing = append(missing, d)
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	o.made = append(o.made, missing...)
+	return nil
+}
+
+// discard removes the files not published yet, and the folders mkdir made that stayed empty.
 func (o *outputFiles) discard() {
 	for _, f := range o.files {
 		f.file.Discard() // no-op once committed
+	}
+	for _, d := range o.made {
+		if fi, err := os.Lstat(d); err == nil && fi.IsDir() {
+			_ = os.Remove(d) // fails, as it should, on a folder that holds a file
+		}
 	}
 }
 

@@ -275,7 +275,7 @@ func (a *app) prepareGroupFiles(files *outputFiles, out mailOutput, mails []grou
 			return withHint(usageErrorf("for a group session, --eml and --ics take a folder: it gets one file per participant"),
 				"the files are named by number and session ID, never by a name")
 		}
-		if err := os.MkdirAll(dir, 0o700); err != nil {
+		if err := files.mkdir(dir); err != nil {
 			return err
 		}
 	}
