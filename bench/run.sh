@@ -2,7 +2,7 @@
 # Reproduces every figure in docs/performance.md, side by side on the same database, and
 # writes them to $BENCH_DIR/results.md.
 #
-#   bench/run.sh                      # all sizes (the 1M fixture takes ~11 minutes to fill once)
+#   bench/run.sh                      # all sizes (the 1M fixture, 5.2M events, takes about 30 minutes to fill once)
 #   SIZES="10000 100000" bench/run.sh # quicker
 #
 # Environment: BENCH_DIR (default /tmp/counsel-bench: binaries, fixtures, results; fixtures
