@@ -265,6 +265,10 @@ func verifyError(err error) error {
 	var be *audit.BrokenError
 	var hn *audit.HeadNotFoundError
 	switch {
+	case errors.As(err, &be) && be.Seq <= 1:
+		// Nothing before the break to vouch for: seq 0 or below is never written by counsel.
+		return withHint(err, "no event before it verifies; keep a copy of the database file as evidence",
+			"docs/auditing.md explains what each kind of break means")
 	case errors.As(err, &be):
 		return withHint(err, fmt.Sprintf("the events before seq %d verify; keep a copy of the database file as evidence", be.Seq),
 			"docs/auditing.md explains what each kind of break means")

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/expeerienced/counsel/internal/audit"
 )
 
 // The parallel read of large session exports (readChunks) must give exactly the rows, in
@@ -301,5 +303,34 @@ func TestSessionsMustMatchTheSnapshotCount(t *testing.T) {
 	}
 	if streamed <= n {
 		t.Fatalf("streamed %d rows: the extra reader did not see the later rows, so this test proves nothing", streamed)
+	}
+}
+
+// TestAuditMustMatchTheSnapshotCount: an event moved below seq 1 with the
+// sqlite3 shell is not walked; the audit export fails, and says that trying
+// again cannot help (one transaction reads both, so no writer causes this).
+func TestAuditMustMatchTheSnapshotCount(t *testing.T) {
+	d := filledDB(t, 20)
+	ctx := context.Background()
+	raw, err := sql.Open("sqlite", d.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	if _, err := raw.Exec(`UPDATE audit_events SET seq = 0 WHERE seq = (SELECT max(seq) FROM audit_events)`); err != nil {
+		t.Fatal(err)
+	}
+	x, err := d.BeginExport(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Rollback()
+	var streamed int64
+	err = x.Audit(ctx, func(audit.Event) error { streamed++; return nil })
+	if err == nil || !strings.Contains(err.Error(), "events read but the table holds") {
+		t.Fatalf("walked %d events, error %v; want the count check to fail", streamed, err)
+	}
+	if strings.Contains(err.Error(), "try again") || !strings.Contains(err.Error(), "audit verify") {
+		t.Errorf("error %q: want the verify hint, not 'try again'", err)
 	}
 }
