@@ -29,6 +29,8 @@ fi
 
 mkdir -p "$DIR/bin" "$DIR/fixtures" "$DIR/work" "$DIR/home"
 # A private home: no personal config file or database takes part.
+# Go keeps its module and build caches where they were (else each run downloads again).
+export GOMODCACHE=${GOMODCACHE:-$(go env GOMODCACHE)} GOCACHE=${GOCACHE:-$(go env GOCACHE)}
 export HOME=$DIR/home XDG_CONFIG_HOME=$DIR/home/.config XDG_DATA_HOME=$DIR/home/.local/share
 unset COUNSEL_CONFIG COUNSEL_DB || true
 W=$DIR/work
