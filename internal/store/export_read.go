@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/expeerienced/counsel/internal/audit"
 )
 
 // The parallel chunk reader behind Export.Sessions: the export's snapshot read by several
@@ -302,22 +304,8 @@ func refetchSession(ctx context.Context, q querier, withNames bool, rowid string
 // counsel writes is checked by hand (time.Parse dominated profiles of large exports);
 // anything else, even what time.Parse might accept, is left to time.Parse.
 func isStoredTime(v string) bool {
-	if len(v) == len(timeFormat) && v[4] == '-' && v[7] == '-' && v[10] == 'T' && v[13] == ':' && v[16] == ':' && v[19] == 'Z' {
-		num := func(i, n int) int {
-			x := 0
-			for _, c := range []byte(v[i : i+n]) {
-				if c < '0' || c > '9' {
-					return -1
-				}
-				x = x*10 + int(c-'0')
-			}
-			return x
-		}
-		year, month, day := num(0, 4), num(5, 2), num(8, 2)
-		hour, minute, second := num(11, 2), num(14, 2), num(17, 2)
-		if year >= 0 && month >= 1 && month <= 12 && day >= 1 && hour >= 0 && hour <= 23 &&
-			minute >= 0 && minute <= 59 && second >= 0 && second <= 59 &&
-			day <= time.Date(year, time.Month(month)+1, 0, 0, 0, 0, 0, time.UTC).Day() {
+	if len(v) == len(timeFormat) && v[19] == 'Z' {
+		if _, ok := audit.ParseFixedDateTime(v[:19]); ok {
 			return true
 		}
 	}
