@@ -88,14 +88,16 @@ const readerCacheKiB = 512
 type chunk struct{ lo, hi, eq string }
 
 // sessionsQuery returns the query for f within c: rowid, then the export's columns joined
-// by sep, in export order.
+// by sep, in the layout splitSession reads: session, provider … cancelled_at, the number of
+// participants, then the subject (without names) or the person and name (with names).
 func sessionsQuery(f ExportFilter, c chunk) (string, []any) {
-	cols := []string{"s.rowid", "s.id", soleParticipant}
+	cols := []string{"s.rowid", "s.id", "s.provider_id", "s.kind", "s.starts_at", "s.timezone", "s.duration_min",
+		"s.place", "s.status", "s.created_at", "COALESCE(s.cancelled_at, '')"}
 	if f.WithNames {
-		cols = []string{"s.rowid", "s.id", "x.person_id", "COALESCE(p.name, '')"}
+		cols = append(cols, participantCount, "x.person_id", "COALESCE(p.name, '')")
+	} else {
+		cols = append(cols, countAndSubject)
 	}
-	cols = append(cols, "s.provider_id", "s.kind", "s.starts_at", "s.timezone", "s.duration_min", "s.place",
-		"s.status", "s.created_at", "COALESCE(s.cancelled_at, '')", participantCount)
 	// concat_ws builds the row in one pass, where || copies it once per column.
 	q := "SELECT concat_ws(char(31), " + strings.Join(cols, ", ") + ") FROM sessions s"
 	if f.WithNames {
@@ -244,22 +246,20 @@ func splitSession(ctx context.Context, q querier, withNames bool, line string) (
 			v[i], rest, _ = strings.Cut(rest, sep)
 		}
 		v[want-1] = rest
-		i := 1
-		next := func() string { i++; return v[i-1] }
-		s.SessionID, s.SubjectID = next(), next()
-		if withNames {
-			name := next()
-			s.Name = &name
-		}
-		s.Provider, s.Kind, s.StartsAt, s.Timezone = next(), next(), next(), next()
-		d, err := strconv.Atoi(next())
+		s.SessionID, s.Provider, s.Kind, s.StartsAt, s.Timezone = v[1], v[2], v[3], v[4], v[5]
+		d, err := strconv.Atoi(v[6])
 		if err != nil {
 			return s, fmt.Errorf("session %s: stored duration_min is not a number", s.SessionID)
 		}
 		s.DurationMin = d
-		s.Place, s.Status, s.CreatedAt, s.CancelledAt = next(), next(), next(), next()
-		if s.Participants, err = strconv.Atoi(next()); err != nil {
+		s.Place, s.Status, s.CreatedAt, s.CancelledAt = v[7], v[8], v[9], v[10]
+		if s.Participants, err = strconv.Atoi(v[11]); err != nil {
 			return s, fmt.Errorf("session %s: participants is not a number", s.SessionID)
+		}
+		s.SubjectID = v[12]
+		if withNames {
+			name := v[13]
+			s.Name = &name
 		}
 	}
 	return s, nil
