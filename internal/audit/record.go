@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"hash"
+	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -251,19 +253,117 @@ type recordState struct {
 // compares rows against it. Feed every event with Track (in seq order, after the chain
 // verified it), then every row of every record table with Check, then call Missing.
 // Memory grows with the number of rows recorded, time with the number of events and rows.
+//
+// A long trail records hundreds of thousands of rows, so the replay holds no pointers for
+// the garbage collector to scan: the states are in one slice, found by table number and ID.
+// An ID in the form counsel gives rows (a UUID in lower case) is a 16-byte key; any other ID
+// (a setting's name, or a key written behind counsel's back) is kept as a string in a second
+// map, so every ID is found exactly as written.
 type Records struct {
-	rows map[string]*recordState
+	tables []string // table names in the order first met; a key's table is its index
+	states []recordState
+	uuids  map[uuidKey]int32 // index into states
+	others map[string]int32  // recordKey(table, id) -> index into states
+}
+
+type uuidKey struct {
+	table uint8
+	id    [16]byte
 }
 
 // NewRecords returns an empty replay.
 func NewRecords() *Records {
-	return &Records{rows: make(map[string]*recordState)}
+	return &Records{uuids: make(map[uuidKey]int32), others: make(map[string]int32)}
 }
 
 // ErrRecordEvent reports a record event whose details are not as counsel writes them.
 var ErrRecordEvent = errors.New("record event without a valid table and digest")
 
 func recordKey(table, id string) string { return table + "\x00" + id }
+
+// parseUUID reads id when it is a UUID in canonical lower-case form (8-4-4-4-12 hex
+// digits), the one spelling formatUUID gives back.
+func parseUUID(id string) (u [16]byte, ok bool) {
+	if len(id) != 36 || id[8] != '-' || id[13] != '-' || id[18] != '-' || id[23] != '-' {
+		return u, false
+	}
+	j := 0
+	for i := 0; i < 36; {
+		if i == 8 || i == 13 || i == 18 || i == 23 {
+			i++
+			continue
+		}
+		hi, lo := lowerHex(id[i]), lowerHex(id[i+1])
+		if hi < 0 || lo < 0 {
+			return u, false
+		}
+		u[j] = byte(hi<<4 | lo)
+		i, j = i+2, j+1
+	}
+	return u, true
+}
+
+func lowerHex(c byte) int {
+	switch {
+	case '0' <= c && c <= '9':
+		return int(c - '0')
+	case 'a' <= c && c <= 'f':
+		return int(c-'a') + 10
+	}
+	return -1
+}
+
+func formatUUID(u [16]byte) string {
+	var b [36]byte
+	hex.Encode(b[0:8], u[0:4])
+	b[8] = '-'
+	hex.Encode(b[9:13], u[4:6])
+	b[13] = '-'
+	hex.Encode(b[14:18], u[6:8])
+	b[18] = '-'
+	hex.Encode(b[19:23], u[8:10])
+	b[23] = '-'
+	hex.Encode(b[24:36], u[10:16])
+	return string(b[:])
+}
+
+// find returns the state of the row id of table, or nil; with add, it makes a new one.
+func (r *Records) find(table, id string, add bool) *recordState {
+	ti := slices.Index(r.tables, table)
+	// A table name holding the separator of recordKey stays in others, where it always was.
+	if ti < 0 && add && len(r.tables) <= math.MaxUint8 && !strings.Contains(table, "\x00") {
+		ti = len(r.tables)
+		r.tables = append(r.tables, table)
+	}
+	if u, ok := parseUUID(id); ok && ti >= 0 {
+		k := uuidKey{table: uint8(ti), id: u}
+		if i, ok := r.uuids[k]; ok {
+			return &r.states[i]
+		}
+		if !add {
+			return nil
+		}
+		r.uuids[k] = r.add()
+		return &r.states[len(r.states)-1]
+	}
+	k := recordKey(table, id)
+	if i, ok := r.others[k]; ok {
+		return &r.states[i]
+	}
+	if !add {
+		return nil
+	}
+	r.others[k] = r.add()
+	return &r.states[len(r.states)-1]
+}
+
+func (r *Records) add() int32 {
+	if len(r.states) == math.MaxInt32 {
+		panic("audit: more recorded rows than a replay holds")
+	}
+	r.states = append(r.states, recordState{})
+	return int32(len(r.states) - 1)
+}
 
 // Track takes the next event of the trail. Events other than record events are ignored.
 func (r *Records) Track(e Event) error {
@@ -280,12 +380,7 @@ func (r *Records) track(seq int64, id, action, object, table, digest string) err
 	if table == "" || object == "" {
 		return &BrokenError{Seq: seq, ID: id, Reason: ErrRecordEvent.Error()}
 	}
-	k := recordKey(table, object)
-	st := r.rows[k]
-	if st == nil {
-		st = &recordState{}
-		r.rows[k] = st
-	}
+	st := r.find(table, object, true)
 	st.seq = seq
 	if action == ActionRecordDeleted {
 		st.deleted = true
@@ -305,7 +400,7 @@ func (r *Records) track(seq int64, id, action, object, table, digest string) err
 // problem and true when they differ; for a changed row, the caller fills Columns by
 // comparing hints (see DiffHints) with the event at Problem.Seq.
 func (r *Records) Check(table, id string, digest *[sha256.Size]byte) (Problem, bool) {
-	st := r.rows[recordKey(table, id)]
+	st := r.find(table, id, false)
 	switch {
 	case st == nil:
 		return Problem{Table: table, ID: SafeID(id), Kind: ProblemInserted}, true
@@ -327,12 +422,20 @@ func (r *Records) Check(table, id string, digest *[sha256.Size]byte) (Problem, b
 // ID. Only tables in checked are considered.
 func (r *Records) Missing() []Problem {
 	var out []Problem
-	for k, st := range r.rows {
-		if st.seen || st.deleted {
-			continue
+	missing := func(i int32) (*recordState, bool) {
+		st := &r.states[i]
+		return st, !st.seen && !st.deleted
+	}
+	for k, i := range r.uuids {
+		if st, ok := missing(i); ok {
+			out = append(out, Problem{Table: r.tables[k.table], ID: formatUUID(k.id), Kind: ProblemDeleted, Seq: st.seq})
 		}
-		table, id, _ := strings.Cut(k, "\x00")
-		out = append(out, Problem{Table: table, ID: id, Kind: ProblemDeleted, Seq: st.seq})
+	}
+	for k, i := range r.others {
+		if st, ok := missing(i); ok {
+			table, id, _ := strings.Cut(k, "\x00")
+			out = append(out, Problem{Table: table, ID: id, Kind: ProblemDeleted, Seq: st.seq})
+		}
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Table != out[j].Table {
