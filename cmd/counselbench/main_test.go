@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/expeerienced/counsel/internal/audit"
+	"github.com/expeerienced/counsel/internal/provider"
 	"github.com/expeerienced/counsel/internal/store"
 )
 
@@ -50,4 +51,45 @@ func TestFill(t *testing.T) {
 			}
 		}
 	})
+}
+
+// The fill's Blizz meeting IDs and links are in the form session new stores them, so that a
+// benchmark's session new with a fixture client's meeting ID goes into that client's room.
+func TestFillBlizzRoomsAsSessionNewStoresThem(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "bench.db")
+	clock := func() time.Time { return testNow }
+	if err := run(context.Background(), []string{"fill", "-db", path, "-n", "80", "-per-person", "8"}, &bytes.Buffer{}, clock); err != nil {
+		t.Fatal(err)
+	}
+	db, err := store.Open(context.Background(), path, clock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	reg, err := provider.LoadBuiltIn("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	blizz, _ := reg.Get("blizz")
+	list, _, err := db.ListSessions(context.Background(), store.SessionFilter{WithCancelled: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, s := range list {
+		if s.Kind != "blizz" {
+			continue
+		}
+		n++
+		id, err := provider.ParseBlizzID(s.MeetingID)
+		if err != nil || id.String() != s.MeetingID {
+			t.Fatalf("meeting ID %q is not in the stored form %q (%v)", s.MeetingID, id.String(), err)
+		}
+		if url, err := blizz.BlizzJoinURL(id); err != nil || url != s.JoinURL {
+			t.Fatalf("join URL %q, session new makes %q (%v)", s.JoinURL, url, err)
+		}
+	}
+	if n == 0 {
+		t.Fatal("no Blizz session in the fill")
+	}
 }

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -124,5 +125,65 @@ func TestMigrationMergesSpellings(t *testing.T) {
 	// The unique key holds from now on, also against a raw insert.
 	if _, err := raw.Exec("INSERT INTO people (id, name, name_key, created_at) VALUES ('p9', 'CLIENT-a', 'client-a', '2026-11-28T00:00:00Z')"); err == nil {
 		t.Error("a second live person with the same key was stored")
+	}
+}
+
+// TestMigration0006IndexesEarlierRemovals: a schema-5 database (as counsel left it before
+// the removal index: the same tables, no index) with a room left by a withdrawal is
+// upgraded: the index is made over the removals already in the trail, the room stays
+// refused, the migration writes no event (an index is no record), the trail and records
+// verify, and opening again changes nothing.
+func TestMigration0006IndexesEarlierRemovals(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	path := db.Path()
+	c, err := db.CreateSessionFor(ctx, groupSeries(t, "blizz", fixedNow.Add(24*time.Hour), 2, "Client-A", "Client-B", "Client-C"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.RevokeConsent(ctx, store.Revocation{PersonID: c.People[1].ID, ProofKey: testKey, RetentionYears: 3, Location: time.UTC}); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	raw := rawOpen(t, path)
+	for _, q := range []string{"DROP INDEX audit_events_participant_removed", "PRAGMA user_version = 5"} {
+		if _, err := raw.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	count := func(q string) int {
+		t.Helper()
+		var n int
+		if err := raw.QueryRow(q).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	events := count("SELECT count(*) FROM audit_events")
+	for round := range 2 {
+		db, err := store.Open(ctx, path, func() time.Time { return fixedNow })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v := userVersion(t, path); v != store.SchemaVersion() || v < 6 {
+			t.Fatalf("round %d: user_version %d", round, v)
+		}
+		if n := count("SELECT count(*) FROM audit_events INDEXED BY audit_events_participant_removed WHERE action = 'session.participant_removed' AND object <> ''"); n != 2 {
+			t.Errorf("round %d: the index holds %d removals, want the 2 made before the upgrade", round, n)
+		}
+		if n := count("SELECT count(*) FROM audit_events"); n != events {
+			t.Errorf("round %d: %d audit events, %d before the upgrade", round, n, events)
+		}
+		_, err = db.CreateSession(ctx, groupSeries(t, "blizz", fixedNow.AddDate(0, 1, 0), 1, "Client-A", "Client-C"))
+		if !errors.Is(err, store.ErrRoomTaken) {
+			t.Errorf("round %d: the room left before the upgrade: err = %v", round, err)
+		}
+		if _, err := verifyDB(db); err != nil {
+			t.Fatalf("round %d: %v", round, err)
+		}
+		if rep, err := verifyRecords(t, db); err != nil || len(rep.Problems) != 0 {
+			t.Fatalf("round %d: records: %+v, %v", round, rep.Problems, err)
+		}
+		db.Close()
 	}
 }

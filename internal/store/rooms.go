@@ -33,6 +33,26 @@ func (e *RoomTakenError) Is(target error) bool { return target == ErrRoomTaken }
 // indexed by migration 0003 (sessions_by_room).
 const roomKey = "lower(substr(join_url, 1, instr(join_url || '#', '#') - 1))"
 
+// participantRemoved selects the events of a participant leaving a session. The
+// action is a literal, not a parameter: SQLite uses the partial index of
+// migration 0006 (audit_events_participant_removed) only for a query whose
+// terms name its WHERE, which a bound value does not.
+const participantRemoved = "e.action = '" + audit.ActionParticipantRemoved + "'"
+
+// roomQuery finds a session in the room of join URL ?1 or Blizz meeting ID ?2 that
+// is not the new session's people's (a JSON array of IDs ?3, ?4 people in all):
+// the sessions in the room first (by the indexes of migration 0003), then their
+// participants compared with the new ones, then their removals (by the partial
+// index of migration 0006).
+const roomQuery = `WITH room AS (SELECT id FROM sessions WHERE ` + roomKey +
+	` = lower(substr(?1, 1, instr(?1 || '#', '#') - 1)) OR (?2 <> '' AND meeting_id = ?2))
+	SELECT room.id FROM room
+	WHERE (SELECT count(*) FROM session_participants x WHERE x.session_id = room.id) <> ?4
+		OR EXISTS (SELECT 1 FROM session_participants x WHERE x.session_id = room.id
+			AND x.person_id NOT IN (SELECT value FROM json_each(?3)))
+		OR EXISTS (SELECT 1 FROM audit_events e WHERE ` + participantRemoved + ` AND e.object = room.id)
+	ORDER BY room.id LIMIT 1`
+
 // checkRoom is the one place of the rule "one room belongs to one session
 // or one series and its participants": a Jitsi room or a Blizz meeting ID
 // stored for any session (any status: its clients keep the link) whose
@@ -54,17 +74,7 @@ func checkRoom(ctx context.Context, tx querier, s session.Session, personIDs []s
 		return err
 	}
 	var other string
-	// The sessions in the room first (by the indexes of migration 0003), then
-	// their participants compared with the new ones.
-	err = tx.QueryRowContext(ctx, `WITH room AS (SELECT id FROM sessions WHERE `+roomKey+
-		` = lower(substr(?1, 1, instr(?1 || '#', '#') - 1)) OR (?2 <> '' AND meeting_id = ?2))
-		SELECT room.id FROM room
-		WHERE (SELECT count(*) FROM session_participants x WHERE x.session_id = room.id) <> ?4
-			OR EXISTS (SELECT 1 FROM session_participants x WHERE x.session_id = room.id
-				AND x.person_id NOT IN (SELECT value FROM json_each(?3)))
-			OR EXISTS (SELECT 1 FROM audit_events e WHERE e.action = ?5 AND e.object = room.id)
-		ORDER BY room.id LIMIT 1`,
-		s.JoinURL, s.MeetingID, string(set), len(personIDs), audit.ActionParticipantRemoved).Scan(&other)
+	err = tx.QueryRowContext(ctx, roomQuery, s.JoinURL, s.MeetingID, string(set), len(personIDs)).Scan(&other)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return nil

@@ -1,0 +1,71 @@
+package store
+
+import (
+	"context"
+	"strings"
+	"testing"
+)
+
+// queryPlan is EXPLAIN QUERY PLAN of query, one line per step.
+func queryPlan(t *testing.T, d *DB, query string, args ...any) []string {
+	t.Helper()
+	var plan []string
+	err := eachRow(context.Background(), d.db, func(r scanner) error {
+		var id, parent, unused int
+		var detail string
+		if err := r.Scan(&id, &parent, &unused, &detail); err != nil {
+			return err
+		}
+		plan = append(plan, detail)
+		return nil
+	}, "EXPLAIN QUERY PLAN "+query, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return plan
+}
+
+// The room check finds the removals of a room's sessions through the partial index of
+// migration 0006, never by a scan of the trail (which made every session new into a reused
+// room read every audit event). It fails when the index is gone, or when the statement stops
+// naming the index's WHERE (a bound parameter instead of the literal action).
+func TestRoomCheckSearchesRemovalsByIndex(t *testing.T) {
+	d := filledDB(t, 300)
+	// Without statistics, and with them (as after a long use).
+	for _, analyzed := range []bool{false, true} {
+		if analyzed {
+			if _, err := d.db.Exec("ANALYZE"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		plan := queryPlan(t, d, roomQuery, "https://go.blizz.com/join/m00000001", "m00000001", "[]", 1)
+		joined := strings.Join(plan, "\n")
+		if !strings.Contains(joined, "SEARCH e USING INDEX audit_events_participant_removed (object=?)") &&
+			!strings.Contains(joined, "SEARCH e USING COVERING INDEX audit_events_participant_removed (object=?)") {
+			t.Errorf("analyzed %v: the room check does not search the removals by their index:\n%s", analyzed, joined)
+		}
+		for _, step := range plan {
+			if strings.HasPrefix(step, "SCAN") && !strings.Contains(step, "json_each") {
+				t.Errorf("analyzed %v: the room check scans a table: %q in\n%s", analyzed, step, joined)
+			}
+		}
+	}
+}
+
+// The index is partial, so reading or counting the trail (audit verify, the exports' counts,
+// the head) still reads the table itself: an index that was tampered with cannot change what
+// verify sees. Only a statement naming the action can use it.
+func TestTrailReadsDoNotUseTheRemovalIndex(t *testing.T) {
+	d := filledDB(t, 50)
+	for _, q := range []string{
+		"SELECT " + auditColumns + " FROM audit_events ORDER BY seq",
+		"SELECT " + auditColumns + " FROM audit_events WHERE seq > 3 ORDER BY seq",
+		"SELECT count(*) FROM audit_events",
+		"SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1",
+		"SELECT object FROM audit_events WHERE object = 'x'",
+	} {
+		if plan := strings.Join(queryPlan(t, d, q), "\n"); strings.Contains(plan, "audit_events_participant_removed") {
+			t.Errorf("%s reads through the removal index:\n%s", q, plan)
+		}
+	}
+}
