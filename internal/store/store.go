@@ -5,9 +5,11 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
 	"embed"
 	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -412,7 +414,46 @@ func (d *DB) migrate(ctx context.Context) error {
 			return err
 		}
 	}
-	return checkRecordSchema(ctx, d.db)
+	return checkRecordSchemaAtOpen(ctx, d.db)
+}
+
+// currentRecordSchema is the SHA-256 of the record tables' CREATE statements (recordSchemaDigest)
+// as the migrations of this build leave them; TestCurrentRecordSchema fails when a migration
+// changes them and gives the new value.
+const currentRecordSchema = "813ae8557eb90a30e6ed067697cee298224040fba87fd4ec893af6f51d6eb553"
+
+// checkRecordSchemaAtOpen is checkRecordSchema for every open: the record tables' statements
+// as sqlite_master holds them are compared first with those the migrations write, which is
+// one short read; only a database whose tables differ (edited outside counsel, or a digest
+// not yet updated) has its columns read and checked one by one. Statements equal to the
+// migrations' mean columns equal to theirs, which checkRecordSchema accepts
+// (TestCurrentRecordSchema), so the check refuses exactly what it refused before.
+func checkRecordSchemaAtOpen(ctx context.Context, q querier) error {
+	if digest, err := recordSchemaDigest(ctx, q); err != nil || digest != currentRecordSchema {
+		return checkRecordSchema(ctx, q)
+	}
+	return nil
+}
+
+// recordSchemaDigest is the SHA-256, in hex, of the names and CREATE statements of the record
+// tables in sqlite_master, in the order of their names. A table whose name differs in case
+// from recordTables' is left out, so it changes the digest.
+func recordSchemaDigest(ctx context.Context, q querier) (string, error) {
+	names := make([]any, len(recordTables))
+	marks := make([]string, len(recordTables))
+	for i, t := range recordTables {
+		names[i], marks[i] = t.name, "?"
+	}
+	h := sha256.New()
+	err := eachRow(ctx, q, func(r scanner) error {
+		var name, stmt string
+		if err := r.Scan(&name, &stmt); err != nil {
+			return err
+		}
+		h.Write([]byte(name + "\x00" + stmt + "\x00"))
+		return nil
+	}, "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name IN ("+strings.Join(marks, ", ")+") ORDER BY name", names...)
+	return hex.EncodeToString(h.Sum(nil)), err
 }
 
 // rebaseline records rows whose encoding a migration changed: every row when the migration
