@@ -422,17 +422,13 @@ func (a *app) storeSession(ctx context.Context, p *plannedSession, msg invite.Me
 		a.deps.Pause("session-new-write")
 	}
 	notice := consent.Notice{Language: msg.Lang, Version: msg.TemplateVersion, Hash: msg.ConsentSHA256}
-	pending, err := db.ConsentPending(ctx, s.ClientName)
-	if err != nil {
-		return err
-	}
 	c, err := db.CreateSessionFor(ctx, store.NewSession{Session: s, Notice: notice, RecordedBy: a.recordedBy(),
 		ProofKey: key, NewConsent: newConsent, WeakRoom: p.WeakRoom})
 	if err != nil {
 		return personError(err)
 	}
 	p.person = c
-	if pending {
+	if c.ConsentPending {
 		// A returning client who never replied: the new e-mail asks again,
 		// and the counsellor should know the earlier one went unanswered.
 		a.info("this client's consent is still pending: no agreement is recorded for the earlier invitation")

@@ -402,3 +402,34 @@ func TestRevokeWithoutPastSession(t *testing.T) {
 		t.Fatalf("new session after the revoke: %v", err)
 	}
 }
+
+// CreateSessionFor says whether the client's consent was pending before the new session: a
+// new client is not, a client with an unanswered invitation is, and one who agreed is not.
+func TestCreateSessionSaysConsentPending(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	create := func(name string, day int) store.Created {
+		t.Helper()
+		id, _ := session.NewID()
+		s := session.Session{ID: id, ClientName: name, ProviderID: "prov-jitsi", Kind: "jitsi", Place: "Videoberatung",
+			JoinURL: "https://jitsi.example.org/r" + strings.ReplaceAll(id, "-", ""), Start: fixedNow.AddDate(0, 0, day),
+			Timezone: "Europe/Berlin", Duration: 50 * time.Minute}
+		c, err := f.db.CreateSessionFor(ctx, store.NewSession{Session: s, Notice: notice(0), RecordedBy: "Counsellor X", ProofKey: testKey})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	if c := create("Client-A", 1); c.ConsentPending || c.People[0].ConsentPending {
+		t.Error("a new client is pending")
+	}
+	if c := create("client-a", 2); !c.ConsentPending || !c.People[0].ConsentPending {
+		t.Error("a client with an unanswered invitation is not pending")
+	}
+	if _, err := f.db.ConfirmConsent(ctx, store.Confirmation{Name: "Client-A", Method: "email", RecordedBy: "Counsellor X"}); err != nil {
+		t.Fatal(err)
+	}
+	if c := create("Client-A", 3); c.ConsentPending {
+		t.Error("a client who agreed is pending")
+	}
+}

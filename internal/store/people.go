@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 
@@ -28,18 +27,16 @@ type foundPerson struct {
 
 // findOrCreatePerson returns the person whose name has the key of name
 // (normalised, session.NormaliseName), creating the row with this spelling
-// if there is none.
-func findOrCreatePerson(ctx context.Context, tx *sql.Tx, now time.Time, name string) (foundPerson, error) {
+// if there is none. known is that person as admitSession found them in the
+// same transaction (a zero Person for a new name), so they are not looked up
+// twice.
+func findOrCreatePerson(ctx context.Context, tx *sql.Tx, now time.Time, name string, known consent.Person) (foundPerson, error) {
 	key := session.NameKey(name)
 	if key == "" {
 		return foundPerson{}, fmt.Errorf("the name or pseudonym %w", session.ErrNameEmpty)
 	}
-	p, err := personByKey(ctx, tx, key)
-	if err == nil {
-		return foundPerson{ID: p.ID, SpellingDiffers: p.Name != name}, nil
-	}
-	if !errors.Is(err, ErrNoPerson) {
-		return foundPerson{}, err
+	if known.ID != "" {
+		return foundPerson{ID: known.ID, SpellingDiffers: known.Name != name}, nil
 	}
 	id, err := session.NewID()
 	if err != nil {

@@ -99,6 +99,9 @@ type Created struct {
 	// NewPerson: the name was not known. Otherwise SpellingDiffers says the
 	// known person's name is stored in another spelling (same NameKey).
 	NewPerson, SpellingDiffers bool
+	// ConsentPending: the first client's consent was pending before this
+	// session (see CreatedPerson).
+	ConsentPending bool
 	// Sessions are all dates stored; People every client, in order.
 	Sessions []session.Session
 	People   []CreatedPerson
@@ -108,6 +111,10 @@ type Created struct {
 type CreatedPerson struct {
 	ID                         string
 	NewPerson, SpellingDiffers bool
+	// ConsentPending: a known client whose consent was pending before this
+	// session: an invitation was sent, and no agreement and no withdrawal is
+	// recorded. A new client is not pending: they had no record yet.
+	ConsentPending bool
 }
 
 // CreateSession stores the session, the person (found by name key or
@@ -206,7 +213,8 @@ func createSession(ctx context.Context, tx *sql.Tx, now time.Time, ns NewSession
 			return Created{}, fmt.Errorf("session start: %w", ErrBadTime)
 		}
 	}
-	if _, err := admitSession(ctx, tx, ns); err != nil {
+	known, err := admitSession(ctx, tx, ns)
+	if err != nil {
 		return Created{}, err
 	}
 	names, notices, err := ns.clients()
@@ -214,12 +222,18 @@ func createSession(ctx context.Context, tx *sql.Tx, now time.Time, ns NewSession
 		return Created{}, err
 	}
 	var c Created
-	for _, name := range names {
-		person, err := findOrCreatePerson(ctx, tx, now, name)
+	for i, name := range names {
+		person, err := findOrCreatePerson(ctx, tx, now, name, known[i])
 		if err != nil {
 			return Created{}, err
 		}
-		c.People = append(c.People, CreatedPerson{ID: person.ID, NewPerson: person.Created, SpellingDiffers: person.SpellingDiffers})
+		cp := CreatedPerson{ID: person.ID, NewPerson: person.Created, SpellingDiffers: person.SpellingDiffers}
+		if !person.Created && !known[i].Erased() {
+			if cp.ConsentPending, err = consentPending(ctx, tx, person.ID); err != nil {
+				return Created{}, err
+			}
+		}
+		c.People = append(c.People, cp)
 	}
 	for i := range dates {
 		s := &dates[i]
@@ -272,6 +286,7 @@ func createSession(ctx context.Context, tx *sql.Tx, now time.Time, ns NewSession
 	}
 	c.Session, c.Sessions = dates[0], dates
 	c.PersonID, c.NewPerson, c.SpellingDiffers = c.People[0].ID, c.People[0].NewPerson, c.People[0].SpellingDiffers
+	c.ConsentPending = c.People[0].ConsentPending
 	return c, nil
 }
 
@@ -562,21 +577,13 @@ func scanSession(r scanner) (session.Session, error) {
 	return s, nil
 }
 
-// ConsentPending reports whether a person with this name's key exists
-// whose consent is still pending: an invitation was sent, no agreement and no
-// withdrawal is recorded. A new name is not pending: it has no record yet.
-func (d *DB) ConsentPending(ctx context.Context, name string) (bool, error) {
-	p, err := personByKey(ctx, d.db, session.NameKey(name))
-	if errors.Is(err, ErrNoPerson) {
-		return false, nil
-	}
-	if err != nil || p.Erased() {
-		return false, err
-	}
+// consentPending reports whether the person's consent is pending: an
+// invitation was sent, no agreement and no withdrawal is recorded.
+func consentPending(ctx context.Context, tx querier, personID string) (bool, error) {
 	var pending bool
-	err = d.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM consent_events WHERE person_id = ?1 AND event = 'notice_sent')
-		AND NOT EXISTS (SELECT 1 FROM consent_events WHERE person_id = ?1 AND event IN ('given', 'withdrawn'))`, p.ID).Scan(&pending)
-	return pending, mapErr(err)
+	err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM consent_events WHERE person_id = ?1 AND event = 'notice_sent')
+		AND NOT EXISTS (SELECT 1 FROM consent_events WHERE person_id = ?1 AND event IN ('given', 'withdrawn'))`, personID).Scan(&pending)
+	return pending, err
 }
 
 // CancelSessionAt cancels like CancelSession, but only if the session's
