@@ -65,11 +65,6 @@ const soleParticipant = `COALESCE((SELECT CASE WHEN count(*) = 1 THEN max(x.pers
 // participantCount is a session's number of participants.
 const participantCount = "(SELECT count(*) FROM session_participants n WHERE n.session_id = s.id)"
 
-// countAndSubject is participantCount and soleParticipant joined by sep, from one look-up
-// of the session's participants instead of two (they were a third of a large export's read).
-const countAndSubject = `(SELECT count(*) || char(31) || CASE WHEN count(*) = 1 THEN max(x.person_id) ELSE '' END
-	FROM session_participants x WHERE x.session_id = s.id)`
-
 // participantJoin gives one row per participant, for an export with names.
 const participantJoin = " JOIN session_participants x ON x.session_id = s.id JOIN people p ON p.id = x.person_id"
 

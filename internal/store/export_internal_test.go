@@ -334,3 +334,51 @@ func TestAuditMustMatchTheSnapshotCount(t *testing.T) {
 		t.Errorf("error %q: want the verify hint, not 'try again'", err)
 	}
 }
+
+// Without names a session is read as one row per participant and folded into one: group
+// sessions, sessions without participants (an edited file) and a person ID holding the
+// separator (read again column by column) come out as the plain cursor reads them, with
+// one reader or several, also among sessions that start together.
+func TestSessionsFoldTheirParticipants(t *testing.T) {
+	d := filledDB(t, 300)
+	insertTies(t, d, "tie", 11, 6)
+	for _, q := range []string{
+		// Group sessions: two more participants each, one of them among the ties.
+		`INSERT INTO session_participants (id, session_id, person_id)
+			SELECT 'g1-' || s.id, s.id, (SELECT id FROM people WHERE rowid = 2) FROM sessions s WHERE s.rowid IN (5, 120, 299) OR s.id = 'tie-99997'`,
+		`INSERT INTO session_participants (id, session_id, person_id)
+			SELECT 'g2-' || s.id, s.id, (SELECT id FROM people WHERE rowid = 3) FROM sessions s WHERE s.rowid IN (5, 120, 299) OR s.id = 'tie-99997'`,
+		// No participants.
+		`DELETE FROM session_participants WHERE session_id IN (SELECT id FROM sessions WHERE rowid IN (7, 200) OR id = 'tie-99999')`,
+		// A person whose ID holds the separator, alone in one session and in a group in another.
+		`INSERT INTO people (id, name, created_at) VALUES ('odd' || char(31) || 'id', 'Client Zeta', '2026-01-01T00:00:00Z')`,
+		`UPDATE session_participants SET person_id = 'odd' || char(31) || 'id' WHERE session_id IN (SELECT id FROM sessions WHERE rowid IN (9, 120))
+			AND id NOT LIKE 'g_-%'`,
+	} {
+		if _, err := d.db.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	for _, f := range []ExportFilter{{}, {WithNames: true}} {
+		want := referenceSessions(t, d, f)
+		groups, empty := 0, 0
+		for _, s := range want {
+			if s.Participants > 1 {
+				groups++
+			}
+			if s.Participants == 0 {
+				empty++
+			}
+		}
+		if !f.WithNames && (groups != 4 || empty != 3) {
+			t.Fatalf("the fixture has %d group sessions and %d without participants, want 4 and 3", groups, empty)
+		}
+		for _, readers := range []int{1, 2, 3} {
+			got, err := exportWith(t, d, f, readers)
+			if err != nil {
+				t.Fatalf("%d readers: %v", readers, err)
+			}
+			sameSessions(t, "folded", got, want)
+		}
+	}
+}
