@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -332,6 +333,56 @@ func TestKilledExport(t *testing.T) {
 	if got := e.checkIntact(t); got != events+1 {
 		t.Errorf("audit trail has %d events, want %d", got, events+1)
 	}
+}
+
+// TestKilledExportDPO kills `export dpo --with-names` once its hidden folder beside --out holds
+// the session export with the names: the folder stays (nothing runs after SIGKILL), and the
+// next `export dpo` to the same folder removes it, says so, and writes the pack.
+func TestKilledExportDPO(t *testing.T) {
+	e := newCounselEnv(t)
+	e.fillDB(t, killSizes(), testNow.AddDate(0, 0, -60), testNow)
+	pack := filepath.Join(e.dir, "pack")
+	filled := func(int) bool {
+		for _, name := range leftovers(t, e.dir, ".counsel-pack-") {
+			if fi, err := os.Stat(filepath.Join(e.dir, name, "sessions.csv")); err == nil && fi.Size() > 0 {
+				return true
+			}
+		}
+		return false
+	}
+	killed := false
+	for try := 0; try < 5 && !killed; try++ {
+		killed = e.killWhen(t, filled, "export", "dpo", "--with-names", "--out", pack)
+		if !killed {
+			if err := os.RemoveAll(pack); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if !killed {
+		t.Fatal("the export always finished before the kill")
+	}
+	left := leftovers(t, e.dir, ".counsel-pack-")
+	if len(left) != 1 {
+		t.Fatalf("after the kill beside the pack: %v, want the one unfinished folder", left)
+	}
+	var stderr bytes.Buffer
+	cmd := e.command(context.Background(), "export", "dpo", "--out", pack)
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("the next export dpo: %v\n%s", err, stderr.String())
+	}
+	want := "counsel: removed " + filepath.Join(e.dir, left[0]) + ", the unfinished folder of an earlier run that was stopped\n"
+	if !strings.HasPrefix(stderr.String(), want) {
+		t.Errorf("stderr %q, want it to begin %q", stderr.String(), want)
+	}
+	if got := leftovers(t, e.dir, "pack"); !slices.Equal(got, []string{"pack"}) {
+		t.Errorf("beside the pack after the next export: %v", got)
+	}
+	if _, err := os.Stat(filepath.Join(pack, "MANIFEST")); err != nil {
+		t.Errorf("the next export wrote no pack: %v", err)
+	}
+	e.checkIntact(t)
 }
 
 // TestKilledPurge kills a purge while it deletes: afterwards either everything due is gone

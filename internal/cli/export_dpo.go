@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 
 	"github.com/spf13/cobra"
@@ -52,7 +53,10 @@ doctor.json. MANIFEST lists every file with its SHA-256 in the format of
 
 No client name is in the pack unless --with-names, which puts names into
 sessions.csv and is recorded in the audit trail. The exports in the pack are
-audit events like any export. The folder appears only when complete.
+audit events like any export. The folder appears only when complete; until
+then it is a hidden folder beside it (.counsel-NAME-digits), which an export
+that was stopped can leave behind: the next export to the same folder removes
+it, or names it if it holds anything else.
 ` + exitStatusHelp,
 		Example: `  $ counsel export dpo --out dpo-2026-12
   $ cd dpo-2026-12 && sha256sum -c MANIFEST`,
@@ -78,6 +82,16 @@ const (
 	dpoAudit    = "audit.json"
 	dpoVerify   = "audit-verify.json"
 )
+
+// dpoFile reports whether name is a file of the pack: a folder beside --out that a killed run
+// left is removed only if it holds nothing else.
+func dpoFile(name string) bool {
+	switch name {
+	case dpoSessions, export.SideFile(dpoSessions), dpoReportM, dpoReportP, dpoDoctor, dpoAudit, dpoVerify, dpo.ManifestName:
+		return true
+	}
+	return slices.Contains(dpo.DocumentNames(), name)
+}
 
 func runExportDPO(ctx context.Context, a *app, opts *exportDPOOptions) (err error) {
 	if opts.out == "" || opts.out == stdoutPath {
@@ -107,7 +121,7 @@ func runExportDPO(ctx context.Context, a *app, opts *exportDPOOptions) (err erro
 	// or not at all.
 	out := &outputFiles{}
 	defer out.discard()
-	tmp, err := out.prepareFolder("out", dir)
+	tmp, err := out.prepareFolder(a, "out", dir, dpoFile)
 	if err != nil {
 		return err
 	}

@@ -49,35 +49,10 @@ type preparedFile struct {
 	file pendingOutput
 }
 
-// pendingOutput is a prepared output: a file (*safefile.Pending) or a folder (pendingFolder).
+// pendingOutput is a prepared output: a file (*safefile.Pending) or a folder (*safefile.Folder).
 type pendingOutput interface {
 	Commit() error
 	Discard()
-}
-
-// pendingFolder is a folder made complete under a temporary name beside path.
-type pendingFolder struct{ tmp, path string }
-
-// Commit renames the folder into place; a folder that appeared at path since is kept.
-func (f *pendingFolder) Commit() error {
-	if _, err := os.Lstat(f.path); !errors.Is(err, fs.ErrNotExist) {
-		f.Discard()
-		return fmt.Errorf("%s appeared while the folder was made: %w", f.path, fs.ErrExist)
-	}
-	if err := os.Rename(f.tmp, f.path); err != nil {
-		f.Discard()
-		return err
-	}
-	f.tmp = ""
-	return nil
-}
-
-// Discard removes the folder unless it was published.
-func (f *pendingFolder) Discard() {
-	if f.tmp != "" {
-		os.RemoveAll(f.tmp)
-		f.tmp = ""
-	}
 }
 
 // prepare writes path's content to a temporary file; flag (without dashes) is the flag that
@@ -92,17 +67,48 @@ func (o *outputFiles) prepare(flag, path string, force bool, write func(io.Write
 }
 
 // prepareFolder makes a private folder (0700) beside path, for the caller to fill; publish
-// renames it to path. A folder at path is never replaced.
-func (o *outputFiles) prepareFolder(flag, path string) (string, error) {
-	tmp, err := os.MkdirTemp(filepath.Dir(path), ".counsel-"+filepath.Base(path)+"-")
+// renames it to path. A folder at path is never replaced. First it removes what a run for the
+// same path left when it was killed while filling its folder, if that holds only files known
+// accepts (safefile.CleanLeftovers), and reports what it removed or had to keep.
+func (o *outputFiles) prepareFolder(a *app, flag, path string, known func(name string) bool) (string, error) {
+	left, err := safefile.CleanLeftovers(path, known)
 	if err != nil {
 		return "", fmt.Errorf("--%s: %w", flag, err)
 	}
-	o.files = append(o.files, preparedFile{path, &pendingFolder{tmp: tmp, path: path}})
-	if err := os.Chmod(tmp, 0o700); err != nil {
-		return "", err
+	reportLeftovers(a, left)
+	f, err := safefile.PrepareFolder(path)
+	if err != nil {
+		return "", fmt.Errorf("--%s: %w", flag, err)
 	}
-	return tmp, nil
+	o.files = append(o.files, preparedFile{path, f})
+	return f.Dir(), nil
+}
+
+// reportLeftovers says what an earlier, killed run left beside the output folder: removed, or
+// kept and why (it may hold names, so the counsellor should look at it).
+func reportLeftovers(a *app, left []safefile.Leftover) {
+	for _, l := range left {
+		var why string
+		switch l.Kept {
+		case safefile.Removed:
+			a.info("removed %s, the unfinished folder of an earlier run that was stopped", l.Path)
+			continue
+		case safefile.KeptNotAFolder:
+			why = T("it is not a folder")
+		case safefile.KeptPermissions:
+			why = T("its permissions are not those counsel gives its folders (0700)")
+		case safefile.KeptOtherOwner:
+			why = T("it belongs to another user")
+		case safefile.KeptForeignContent:
+			why = T("it holds something counsel does not write there")
+		case safefile.KeptCannotTell:
+			why = T("this system cannot tell whether another counsel is still writing it")
+		}
+		if why == "" {
+			why = fmt.Sprint(l.Err)
+		}
+		a.warn("%s looks like the unfinished folder of an earlier run that was stopped, and may hold names; counsel left it (%s): look at it and delete it", l.Path, why)
+	}
 }
 
 // prepareAfter is prepare for a file that can only be made after its change is recorded (the

@@ -136,7 +136,7 @@ func TestOutputFilesFolder(t *testing.T) {
 			parent := t.TempDir()
 			path := filepath.Join(parent, "pack")
 			files := &outputFiles{}
-			tmp, err := files.prepareFolder("out", path)
+			tmp, err := files.prepareFolder(&app{deps: Deps{Stderr: io.Discard}}, "out", path, func(string) bool { return false })
 			if err != nil {
 				t.Fatal(err)
 			}

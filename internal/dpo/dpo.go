@@ -50,17 +50,36 @@ type Document struct {
 	Name, Body string
 }
 
+// documents are the pack's Markdown documents: their names and how each is written.
+var documents = []struct {
+	name  string
+	write func(Facts, *wordSet) string
+}{
+	{"README.md", readme},
+	{"01-record-of-processing.md", record},
+	{"02-technical-and-organisational-measures.md", measures},
+	{"03-dpia-screening.md", dpia},
+	{"04-recipients-and-processors.md", recipients},
+	{"05-retention-schedule.md", retention},
+}
+
 // Documents renders the pack's Markdown documents.
 func Documents(f Facts) []Document {
 	w := words(f.Lang)
-	return []Document{
-		{"README.md", readme(f, w)},
-		{"01-record-of-processing.md", record(f, w)},
-		{"02-technical-and-organisational-measures.md", measures(f, w)},
-		{"03-dpia-screening.md", dpia(f, w)},
-		{"04-recipients-and-processors.md", recipients(f, w)},
-		{"05-retention-schedule.md", retention(f, w)},
+	out := make([]Document, len(documents))
+	for i, d := range documents {
+		out[i] = Document{d.name, d.write(f, w)}
 	}
+	return out
+}
+
+// DocumentNames are the file names of Documents, in their order.
+func DocumentNames() []string {
+	names := make([]string, len(documents))
+	for i, d := range documents {
+		names[i] = d.name
+	}
+	return names
 }
 
 // ManifestName is the manifest's file name.
