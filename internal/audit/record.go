@@ -82,14 +82,124 @@ func AppendRecord(dst []byte, table string, cols []Column) []byte {
 
 // appendColumns appends the number of columns, then each column's name and typed value.
 func appendColumns(dst []byte, cols []Column) []byte {
-	dst = appendNetInt(dst, int64(len(cols)))
-	var tb []byte
+	var it Items
 	for _, c := range cols {
-		dst = appendNetstring(dst, c.Name)
-		tb = AppendTyped(tb[:0], c.Value)
-		dst = appendNetBytes(dst, tb)
+		it.Value(c.Value)
+	}
+	return it.appendNamed(dst, func(i int) string { return cols[i].Name })
+}
+
+// Items are the items of a row's encoding in their typed form (AppendTyped), each as a
+// netstring. Digests, secret values and column hints are computed from them, whether the
+// values were scanned one by one (Value) or read from one text per row (Null, Integer,
+// Text, Blob), so both ways encode a row through the same code. The zero value is empty.
+type Items struct {
+	b    []byte
+	ends []int
+	tmp  []byte
+}
+
+// Reset empties it for the next row, keeping its buffers.
+func (it *Items) Reset() { it.b, it.ends = it.b[:0], it.ends[:0] }
+
+// Len is the number of items.
+func (it *Items) Len() int { return len(it.ends) }
+
+// item returns item i as its netstring.
+func (it *Items) item(i int) []byte {
+	start := 0
+	if i > 0 {
+		start = it.ends[i-1]
+	}
+	return it.b[start:it.ends[i]]
+}
+
+// typed returns item i's typed form (AppendTyped), without its netstring frame.
+func (it *Items) typed(i int) []byte {
+	n := it.item(i)
+	colon := 0
+	for n[colon] != ':' {
+		colon++
+	}
+	return n[colon+1 : len(n)-1]
+}
+
+func (it *Items) head(tag byte, n int) {
+	it.b = strconv.AppendInt(it.b, int64(n+1), 10)
+	it.b = append(it.b, ':', tag)
+}
+
+func (it *Items) end() {
+	it.b = append(it.b, ',')
+	it.ends = append(it.ends, len(it.b))
+}
+
+// Value adds a scanned value (AppendTyped).
+func (it *Items) Value(v Value) {
+	it.tmp = AppendTyped(it.tmp[:0], v)
+	it.b = appendNetBytes(it.b, it.tmp)
+	it.ends = append(it.ends, len(it.b))
+}
+
+// Null adds NULL, as Value(nil).
+func (it *Items) Null() {
+	it.b = append(it.b, "1:N"...)
+	it.end()
+}
+
+// Integer adds an integer given in its shortest decimal form, as Value of that int64.
+func (it *Items) Integer(decimal string) {
+	it.head('I', len(decimal))
+	it.b = append(it.b, decimal...)
+	it.end()
+}
+
+// Text adds a text, as Value(s).
+func (it *Items) Text(s string) {
+	it.head('T', len(s))
+	it.b = append(it.b, s...)
+	it.end()
+}
+
+// Blob adds a blob given as its bytes, as Value([]byte(b)).
+func (it *Items) Blob(b string) {
+	it.head('B', 2*len(b))
+	it.b = hex.AppendEncode(it.b, []byte(b))
+	it.end()
+}
+
+// appendNamed appends the number of items, then each one's name and typed value.
+func (it *Items) appendNamed(dst []byte, name func(int) string) []byte {
+	dst = appendNetInt(dst, int64(len(it.ends)))
+	for i := range it.ends {
+		dst = appendNetstring(dst, name(i))
+		dst = append(dst, it.item(i)...)
 	}
 	return dst
+}
+
+// Secret adds the SecretValue of the items of secrets, named by names, under key.
+func (it *Items) Secret(key []byte, names []string, secrets *Items) {
+	if len(key) == 0 {
+		for i := range secrets.Len() {
+			if secrets.typed(i)[0] != 'N' {
+				it.Text("P")
+				return
+			}
+		}
+		it.Null()
+		return
+	}
+	it.Text(secretHMAC(key, secrets, func(i int) string { return names[i] }))
+}
+
+func secretHMAC(key []byte, secrets *Items, name func(int) string) string {
+	var b []byte
+	b = appendNetstring(b, secretTag)
+	b = secrets.appendNamed(b, name)
+	m := hmac.New(sha256.New, key)
+	m.Write(b)
+	return "K" + hex.EncodeToString(m.Sum(nil))
 }
 
 // SecretValue is the value that stands in a row's encoding for its secret columns (a
@@ -108,20 +218,21 @@ func SecretValue(key []byte, secrets []Column) Value {
 		}
 		return nil
 	}
-	var b []byte
-	b = appendNetstring(b, secretTag)
-	b = appendColumns(b, secrets)
-	m := hmac.New(sha256.New, key)
-	m.Write(b)
-	return "K" + hex.EncodeToString(m.Sum(nil))
+	var it Items
+	for _, c := range secrets {
+		it.Value(c.Value)
+	}
+	return secretHMAC(key, &it, func(i int) string { return secrets[i].Name })
 }
 
 // A RecordDigester computes row digests under one record key; it reuses its buffers, so it
 // is not safe for concurrent use.
 type RecordDigester struct {
-	mac hash.Hash
-	buf []byte
-	sum []byte
+	mac   hash.Hash
+	buf   []byte
+	sum   []byte
+	items Items
+	names []string
 }
 
 // NewRecordDigester returns a digester for the database's record key.
@@ -142,7 +253,25 @@ func (d *RecordDigester) Digest(table string, cols []Column) string {
 
 // DigestTo is Digest into a fixed array, for the verifier's comparisons.
 func (d *RecordDigester) DigestTo(out *[sha256.Size]byte, table string, cols []Column) {
-	d.buf = AppendRecord(d.buf[:0], table, cols)
+	d.DigestItems(out, table, d.itemsOf(cols), d.names)
+}
+
+// itemsOf fills d.items and d.names from cols.
+func (d *RecordDigester) itemsOf(cols []Column) *Items {
+	d.items.Reset()
+	d.names = d.names[:0]
+	for _, c := range cols {
+		d.items.Value(c.Value)
+		d.names = append(d.names, c.Name)
+	}
+	return &d.items
+}
+
+// DigestItems is DigestTo of a row given as its items, named by names.
+func (d *RecordDigester) DigestItems(out *[sha256.Size]byte, table string, it *Items, names []string) {
+	d.buf = appendNetstring(d.buf[:0], recordTag)
+	d.buf = appendNetstring(d.buf, table)
+	d.buf = it.appendNamed(d.buf, func(i int) string { return names[i] })
 	d.mac.Reset()
 	d.mac.Write(d.buf)
 	d.sum = d.mac.Sum(d.sum[:0])
@@ -154,14 +283,17 @@ func (d *RecordDigester) DigestTo(out *[sha256.Size]byte, table string, cols []C
 // typed value), joined by '.'. They only tell which columns of a changed row differ; the
 // row digest is what proves it changed.
 func (d *RecordDigester) ColumnHints(table string, cols []Column) string {
+	return d.ColumnHintsItems(table, d.itemsOf(cols), d.names)
+}
+
+// ColumnHintsItems is ColumnHints of a row given as its items, named by names.
+func (d *RecordDigester) ColumnHintsItems(table string, it *Items, names []string) string {
 	var sb strings.Builder
-	var tb []byte
-	for i, c := range cols {
+	for i := range it.Len() {
 		d.buf = appendNetstring(d.buf[:0], columnTag)
 		d.buf = appendNetstring(d.buf, table)
-		d.buf = appendNetstring(d.buf, c.Name)
-		tb = AppendTyped(tb[:0], c.Value)
-		d.buf = appendNetBytes(d.buf, tb)
+		d.buf = appendNetstring(d.buf, names[i])
+		d.buf = append(d.buf, it.item(i)...)
 		d.mac.Reset()
 		d.mac.Write(d.buf)
 		d.sum = d.mac.Sum(d.sum[:0])

@@ -491,33 +491,231 @@ func checkRecordTables(ctx context.Context, qs []querier, recs *audit.Records) (
 	return out, nil
 }
 
+// Reading a record table column by column costs several driver calls per column, each
+// taking the connection's mutex, and a value allocated per column. verify reads each row as
+// one text instead (typedLine): the rowid, the type of each column (typeof) and the values
+// that are not NULL, joined by the unit separator; the Go side builds the row's items
+// (audit.Items) from it as a scanned row gives them (Items.Value), so the digest and the
+// hints are the same. A row that the text cannot represent exactly (a REAL, whose text form
+// rounds; a value holding the separator) is read again by its rowid column by column; a
+// table SQLite cannot read that way (no rowid), a database not in UTF-8 and a column whose
+// declared type makes the driver turn text into a time are read column by column throughout.
+//
+// exactRecordRows reads every table column by column (tests compare both ways).
+var exactRecordRows bool
+
+// typedLine is the select list of one row as one text.
+func (t *recordTable) typedLine() string {
+	cols := strings.Split(t.selectList(), ", ")
+	parts := []string{"rowid"}
+	for _, c := range cols {
+		parts = append(parts, "typeof("+c+")")
+	}
+	return "concat_ws(char(31), " + strings.Join(append(parts, cols...), ", ") + ")"
+}
+
+// typedLineUsable reports whether t can be read through typedLine in q (see above).
+func typedLineUsable(ctx context.Context, q querier, t *recordTable) (bool, error) {
+	var enc string
+	if err := q.QueryRowContext(ctx, "PRAGMA encoding").Scan(&enc); err != nil {
+		return false, fmt.Errorf("read %s: %w", t.name, mapErr(err))
+	}
+	if enc != "UTF-8" {
+		return false, nil
+	}
+	rows, err := q.QueryContext(ctx, "SELECT "+t.selectList()+" FROM "+t.name+" LIMIT 0")
+	if err != nil {
+		return false, fmt.Errorf("read %s: %w", t.name, mapErr(err))
+	}
+	defer rows.Close()
+	types, err := rows.ColumnTypes()
+	if err != nil {
+		return false, fmt.Errorf("read %s: %w", t.name, mapErr(err))
+	}
+	for _, ct := range types {
+		switch ct.DatabaseTypeName() { // the driver's conversions of text and integers to times
+		case "DATE", "DATETIME", "TIMESTAMP":
+			return false, nil
+		}
+	}
+	return true, rows.Err()
+}
+
+// rowItems builds a row's items from a row of typedLine or a scanned row.
+type rowItems struct {
+	t       *recordTable
+	names   []string
+	items   audit.Items
+	secrets audit.Items
+	buf     *rowBuffer
+	fields  []string
+	types   []byte
+}
+
+func newRowItems(t *recordTable) *rowItems {
+	return &rowItems{t: t, names: t.itemNames(), buf: newRowBuffer(t)}
+}
+
+// fromLine reads a row of typedLine. It returns the row's rowid and ID; ok is false when
+// the row must be read column by column.
+func (r *rowItems) fromLine(line string) (rowid int64, id string, ok bool, err error) {
+	t := r.t
+	n := len(t.columns) + len(t.secrets)
+	if t.secretKey != "" {
+		n++
+	}
+	// At most the rowid, n types and n values; more is true when the line holds more.
+	r.fields = r.fields[:0]
+	more := true
+	for more && len(r.fields) <= 2*n {
+		var f string
+		f, line, more = strings.Cut(line, sep)
+		r.fields = append(r.fields, f)
+	}
+	if len(r.fields) < 1+n {
+		return 0, "", false, fmt.Errorf("read %s: a row without its column types", t.name)
+	}
+	if rowid, err = strconv.ParseInt(r.fields[0], 10, 64); err != nil {
+		return 0, "", false, fmt.Errorf("read %s: a row without a rowid", t.name)
+	}
+	r.types = r.types[:0]
+	values := 0
+	for _, name := range r.fields[1 : 1+n] {
+		var tag byte
+		switch name {
+		case "null":
+			tag = 'N'
+		case "integer":
+			tag = 'I'
+		case "text":
+			tag = 'T'
+		case "blob":
+			tag = 'B'
+		default:
+			return rowid, "", false, nil
+		}
+		if tag != 'N' {
+			values++
+		}
+		r.types = append(r.types, tag)
+	}
+	if more || len(r.fields) != 1+n+values {
+		return rowid, "", false, nil // a value holds the separator
+	}
+	vals := r.fields[1+n:]
+	next := func(it *audit.Items, tag byte) string {
+		switch tag {
+		case 'N':
+			it.Null()
+			return ""
+		case 'I':
+			it.Integer(vals[0])
+		case 'T':
+			it.Text(vals[0])
+		case 'B':
+			it.Blob(vals[0])
+		}
+		v := vals[0]
+		vals = vals[1:]
+		return v
+	}
+	r.items.Reset()
+	for i, c := range t.columns {
+		if v := next(&r.items, r.types[i]); c == t.key {
+			id = v // as keyString gives it: the text, the integer's decimal, a blob's bytes
+		}
+	}
+	if t.secretItem != "" {
+		r.secrets.Reset()
+		for i := range t.secrets {
+			next(&r.secrets, r.types[len(t.columns)+i])
+		}
+		var key []byte
+		if r.types[n-1] == 'B' {
+			key = []byte(vals[0])
+		}
+		r.items.Secret(key, t.secrets, &r.secrets)
+	}
+	return rowid, id, true, nil
+}
+
+// scan reads a row column by column.
+func (r *rowItems) scan(s scanner) (string, error) {
+	id, cols, err := r.buf.scan(s)
+	if err != nil {
+		return "", err
+	}
+	r.items.Reset()
+	for _, c := range cols {
+		r.items.Value(c.Value)
+	}
+	return id, nil
+}
+
 // checkRecordTable reads every row of t through q and checks it against recs (under mu).
 func checkRecordTable(ctx context.Context, q querier, dg *audit.RecordDigester, t *recordTable, recs *audit.Records,
 	mu *sync.Mutex, out *tableCheck) error {
-	b := newRowBuffer(t)
-	rows, err := q.QueryContext(ctx, "SELECT "+t.selectList()+" FROM "+t.name)
-	if err != nil {
-		return fmt.Errorf("read %s: %w", t.name, mapErr(err))
-	}
-	defer rows.Close()
+	r := newRowItems(t)
 	var sum [sha256.Size]byte
-	for rows.Next() {
-		id, cols, err := b.scan(rows)
-		if err != nil {
-			return fmt.Errorf("read %s: %w", t.name, mapErr(err))
-		}
+	check := func(id string) {
 		out.rows++
-		dg.DigestTo(&sum, t.name, cols)
+		dg.DigestItems(&sum, t.name, &r.items, r.names)
 		mu.Lock()
 		p, bad := recs.Check(t.name, id, &sum)
 		mu.Unlock()
 		if bad {
 			tp := tableProblem{Problem: p}
 			if p.Kind == audit.ProblemChanged {
-				tp.hints = dg.ColumnHints(t.name, cols)
+				tp.hints = dg.ColumnHintsItems(t.name, &r.items, r.names)
 			}
 			out.problems = append(out.problems, tp)
 		}
+	}
+	fast := !exactRecordRows
+	if fast {
+		var err error
+		if fast, err = typedLineUsable(ctx, q, t); err != nil {
+			return err
+		}
+	}
+	var rows *sql.Rows
+	if fast {
+		var err error
+		// Same columns, same table: SQLite scans the rows in the order of the query below.
+		if rows, err = q.QueryContext(ctx, "SELECT "+t.typedLine()+" FROM "+t.name); err != nil {
+			fast = false // a table without rowid
+		}
+	}
+	if !fast {
+		var err error
+		if rows, err = q.QueryContext(ctx, "SELECT "+t.selectList()+" FROM "+t.name); err != nil {
+			return fmt.Errorf("read %s: %w", t.name, mapErr(err))
+		}
+	}
+	defer rows.Close()
+	var line string // the driver's own copy: no second one
+	for rows.Next() {
+		if !fast {
+			id, err := r.scan(rows)
+			if err != nil {
+				return fmt.Errorf("read %s: %w", t.name, mapErr(err))
+			}
+			check(id)
+			continue
+		}
+		if err := rows.Scan(&line); err != nil {
+			return fmt.Errorf("read %s: %w", t.name, mapErr(err))
+		}
+		rowid, id, ok, err := r.fromLine(line)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			if id, err = r.scan(q.QueryRowContext(ctx, "SELECT "+t.selectList()+" FROM "+t.name+" WHERE rowid = ?", rowid)); err != nil {
+				return fmt.Errorf("read %s: %w", t.name, mapErr(err))
+			}
+		}
+		check(id)
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("read %s: %w", t.name, mapErr(err))

@@ -3,8 +3,10 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -28,7 +30,7 @@ type recordFixture struct {
 	link1                string // Client-A's participant row of session1
 }
 
-func newRecordFixture(t *testing.T) *recordFixture {
+func newRecordFixture(t testing.TB) *recordFixture {
 	t.Helper()
 	ctx := context.Background()
 	f := &recordFixture{db: mustOpen(t)}
@@ -82,10 +84,21 @@ func newRecordFixture(t *testing.T) *recordFixture {
 	return f
 }
 
+// verifyRecords verifies db with the record tables read as one text per row (verify's way)
+// and again column by column (the exact path), and fails the test unless both find the
+// same: the same rows, problems in the same order with the same columns, the same error.
 func verifyRecords(t *testing.T, db *store.DB) (store.RecordReport, error) {
 	t.Helper()
 	var v audit.Verifier
-	return db.VerifyRecords(context.Background(), &v)
+	rep, err := db.VerifyRecords(context.Background(), &v)
+	*store.ExactRecordRows = true
+	defer func() { *store.ExactRecordRows = false }()
+	var ve audit.Verifier
+	exact, eerr := db.VerifyRecords(context.Background(), &ve)
+	if fmt.Sprint(err) != fmt.Sprint(eerr) || !reflect.DeepEqual(rep, exact) {
+		t.Errorf("the record tables read as one text per row give %+v, %v;\ncolumn by column %+v, %v", rep, err, exact, eerr)
+	}
+	return rep, err
 }
 
 // TestRecordsVerifyUntouched: every write of the fixture recorded its rows.

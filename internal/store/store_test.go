@@ -27,7 +27,7 @@ func mustOpen(tb testing.TB) *store.DB {
 	return db
 }
 
-func rawOpen(t *testing.T, path string) *sql.DB {
+func rawOpen(t testing.TB, path string) *sql.DB {
 	t.Helper()
 	db, err := sql.Open("sqlite", path)
 	if err != nil {
