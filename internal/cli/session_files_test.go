@@ -70,3 +70,50 @@ func TestSessionNewFileLostAfterCommit(t *testing.T) {
 		t.Errorf("session show: exit %d, stderr:\n%s", code, stderr)
 	}
 }
+
+// TestSessionNewInterruptedWhileStoring: the database work of session new runs to its end once
+// begun (storeSession runs it without the run's cancellation). An interrupt that arrives while
+// it runs, here at the pause between reading the proof key and the write, leaves a stored
+// session, its e-mail printed and its file published, not an error after half the work.
+func TestSessionNewInterruptedWhileStoring(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("HOME", dir)
+	t.Setenv("XDG_CONFIG_HOME", filepath.Join(dir, "config"))
+	env := map[string]string{
+		"HOME": dir, "COUNSEL_DB": filepath.Join(dir, "db.sqlite"),
+		"COUNSEL_COUNSELLOR": "Berater Beispiel <berater@example.org>", "COUNSEL_LANG": "en",
+	}
+	ics := filepath.Join(dir, "a.ics")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stdout, stderr bytes.Buffer
+	code := Main(ctx, []string{"session", "new", "--client", "Client-A", "--provider", "sichere-videokonferenz",
+		"--at", "2026-12-03 10:00", "--ics", ics}, Deps{
+		Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr,
+		Getenv: func(k string) string { return env[k] },
+		Now:    func() time.Time { return time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC) },
+		Pause: func(point string) {
+			if point == "session-new-write" {
+				cancel()
+			}
+		},
+	})
+	if ctx.Err() == nil {
+		t.Fatal("the run never reached the pause before the write")
+	}
+	if code != exitOK || !strings.Contains(stdout.String(), "Berater Beispiel") || !strings.Contains(stderr.String(), " created for ") {
+		t.Fatalf("exit %d; stdout:\n%s\nstderr:\n%s", code, stdout.String(), stderr.String())
+	}
+	if b, err := os.ReadFile(ics); err != nil || !bytes.Contains(b, []byte("BEGIN:VCALENDAR")) {
+		t.Errorf("the calendar file: %v, %.40q", err, b)
+	}
+	stdout.Reset()
+	code = Main(context.Background(), []string{"session", "list", "--format", "json"}, Deps{
+		Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr,
+		Getenv: func(k string) string { return env[k] },
+		Now:    func() time.Time { return time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC) },
+	})
+	if code != exitOK || strings.Count(stdout.String(), `"id"`) != 1 {
+		t.Errorf("session list: exit %d, want one session; stdout:\n%s", code, stdout.String())
+	}
+}
