@@ -329,7 +329,6 @@ func runSessionNew(ctx context.Context, a *app, opts *sessionNewOptions) error {
 		return err
 	}
 
-	short := session.ShortID(s.ID)
 	if opts.dryRun {
 		if err := a.checkSession(ctx, p, opts); err != nil {
 			return err
@@ -339,12 +338,29 @@ func runSessionNew(ctx context.Context, a *app, opts *sessionNewOptions) error {
 			return err
 		}
 	}
-	if opts.format == formatJSON {
-		if err := writeSessionJSON(a.deps.Stdout, p, msg); err != nil {
+	return a.printNewSession(p, []groupMail{{msg: msg}}, opts)
+}
+
+// printNewSession is what session new prints once the session, group or series is stored (or
+// checked, with --dry-run): every e-mail on stdout (one session's also as JSON), then on stderr
+// the planning's warnings and what was done.
+func (a *app) printNewSession(p *plannedSession, mails []groupMail, opts *sessionNewOptions) error {
+	group := opts.group()
+	first := p.Sessions[0]
+	short := session.ShortID(first.ID)
+	switch {
+	case opts.format == formatJSON && !group:
+		if err := writeSessionJSON(a.deps.Stdout, p, mails[0].msg); err != nil {
 			return err
 		}
-	} else {
-		fmt.Fprintf(a.deps.Stdout, "%s\n\n%s", msg.Subject, msg.Body)
+	case len(mails) > 1:
+		if err := a.printGroupMails(mails); err != nil {
+			return err
+		}
+	default:
+		if err := printMail(a.deps.Stdout, mails[0].msg); err != nil {
+			return err
+		}
 	}
 	for _, w := range p.warnings {
 		a.warn("%s", w)
@@ -354,13 +370,27 @@ func runSessionNew(ctx context.Context, a *app, opts *sessionNewOptions) error {
 		a.info("the client is person %s, known under another spelling of this name; the session is theirs",
 			session.ShortID(p.person.PersonID))
 	}
+	if group && p.Provider.Kind == provider.KindJitsi && len(p.Clients) > 1 {
+		a.warn("a Jitsi call of three or more people is not end-to-end encrypted by default; the group e-mail says so")
+		a.info("to switch it on: in the meeting, open the shield icon (security options) and turn on end-to-end encryption; every participant needs a browser that supports it")
+		a.info("it cannot be switched on from 20 participants, and from 25 it is switched off")
+	}
 	if opts.dryRun {
 		a.info("dry run: session %s was not stored and no file was written", short)
 		return nil
 	}
-	a.info("session %s created for %s", short, when(s.Start.In(p.Location), "Mon 2 Jan 2006 15:04 MST"))
+	start := when(first.Start.In(p.Location), "Mon 2 Jan 2006 15:04 MST")
+	if group {
+		a.info("session %s created: %d date(s) from %s, %d participant(s), one room", short, len(p.Sessions), start, len(p.Clients))
+	} else {
+		a.info("session %s created for %s", short, start)
+	}
 	if p.Provider.Kind == provider.KindBlizz {
-		a.info("send the meeting password to the client separately, not in this e-mail")
+		if group {
+			a.info("send the meeting password to each client separately, not in this e-mail")
+		} else {
+			a.info("send the meeting password to the client separately, not in this e-mail")
+		}
 	}
 	return nil
 }

@@ -121,34 +121,7 @@ func runSessionGroup(ctx context.Context, a *app, opts *sessionNewOptions) error
 		a.changed = fmt.Sprintf("session %s is stored", short)
 		a.again = []string{fmt.Sprintf("'counsel session list' shows its %d dates", len(dates))}
 	}
-	for i, m := range mails {
-		if len(mails) > 1 {
-			if _, err := fmt.Fprint(a.deps.Stdout, Tf("=== e-mail %d of %d ===\n", i+1, len(mails))); err != nil {
-				return err
-			}
-		}
-		if err := printMail(a.deps.Stdout, m.msg); err != nil {
-			return err
-		}
-	}
-	for _, w := range p.warnings {
-		a.warn("%s", w)
-	}
-	if p.Provider.Kind == provider.KindJitsi && len(names) > 1 {
-		a.warn("a Jitsi call of three or more people is not end-to-end encrypted by default; the group e-mail says so")
-		a.info("to switch it on: in the meeting, open the shield icon (security options) and turn on end-to-end encryption; every participant needs a browser that supports it")
-		a.info("it cannot be switched on from 20 participants, and from 25 it is switched off")
-	}
-	if opts.dryRun {
-		a.info("dry run: session %s was not stored and no file was written", short)
-		return nil
-	}
-	a.info("session %s created: %d date(s) from %s, %d participant(s), one room", short, len(dates),
-		when(first.Start.In(p.Location), "Mon 2 Jan 2006 15:04 MST"), len(names))
-	if p.Provider.Kind == provider.KindBlizz {
-		a.info("send the meeting password to each client separately, not in this e-mail")
-	}
-	return nil
+	return a.printNewSession(p, mails, opts)
 }
 
 // checkGroupOutput checks --eml and --ics of a group or series: folders,
