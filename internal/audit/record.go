@@ -3,6 +3,7 @@ package audit
 import (
 	"crypto/hmac"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -379,6 +380,11 @@ type recordState struct {
 	seq     int64
 	deleted bool
 	seen    bool
+	// For a row found by UUID: its table and ID, and the next state under the same hash
+	// (-1: none).
+	table uint8
+	uuid  [16]byte
+	next  int32
 }
 
 // Records replays the record events of a trail into the state the tables must be in, and
@@ -387,25 +393,27 @@ type recordState struct {
 // Memory grows with the number of rows recorded, time with the number of events and rows.
 //
 // A long trail records hundreds of thousands of rows, so the replay holds no pointers for
-// the garbage collector to scan: the states are in one slice, found by table number and ID.
-// An ID in the form counsel gives rows (a UUID in lower case) is a 16-byte key; any other ID
-// (a setting's name, or a key written behind counsel's back) is kept as a string in a second
-// map, so every ID is found exactly as written.
+// the garbage collector to scan: the states are in one slice. A row whose ID has the form
+// counsel gives rows (a UUID in lower case) is found through a map from a 64-bit hash of its
+// table and ID to the first state with that hash, the states with the same hash chained,
+// each compared in full; any other ID (a setting's name, or a key written behind counsel's
+// back) is kept as a string in a second map. So every ID is found exactly as written.
 type Records struct {
-	tables []string // table names in the order first met; a key's table is its index
+	tables []string // table names in the order first met; a UUID key's table is its index
 	states []recordState
-	uuids  map[uuidKey]int32 // index into states
-	others map[string]int32  // recordKey(table, id) -> index into states
+	uuids  map[uint64]int32 // uuidHash -> the first state with that hash
+	others map[string]int32 // recordKey(table, id) -> its state
 }
 
-type uuidKey struct {
-	table uint8
-	id    [16]byte
+// uuidHash mixes the table into the UUID's last eight bytes (random in the UUIDs counsel
+// makes); a collision only costs a comparison.
+func uuidHash(table uint8, u *[16]byte) uint64 {
+	return binary.LittleEndian.Uint64(u[8:]) ^ binary.LittleEndian.Uint64(u[:8])*0x9e3779b97f4a7c15 ^ uint64(table)<<56
 }
 
 // NewRecords returns an empty replay.
 func NewRecords() *Records {
-	return &Records{uuids: make(map[uuidKey]int32), others: make(map[string]int32)}
+	return &Records{uuids: make(map[uint64]int32), others: make(map[string]int32)}
 }
 
 // ErrRecordEvent reports a record event whose details are not as counsel writes them.
@@ -468,15 +476,25 @@ func (r *Records) find(table, id string, add bool) *recordState {
 		r.tables = append(r.tables, table)
 	}
 	if u, ok := parseUUID(id); ok && ti >= 0 {
-		k := uuidKey{table: uint8(ti), id: u}
-		if i, ok := r.uuids[k]; ok {
-			return &r.states[i]
+		h := uuidHash(uint8(ti), &u)
+		first, ok := r.uuids[h]
+		if ok {
+			for i := first; i >= 0; i = r.states[i].next {
+				if st := &r.states[i]; st.uuid == u && st.table == uint8(ti) {
+					return st
+				}
+			}
+		} else {
+			first = -1
 		}
 		if !add {
 			return nil
 		}
-		r.uuids[k] = r.add()
-		return &r.states[len(r.states)-1]
+		i := r.add()
+		st := &r.states[i]
+		st.table, st.uuid, st.next = uint8(ti), u, first
+		r.uuids[h] = i
+		return st
 	}
 	k := recordKey(table, id)
 	if i, ok := r.others[k]; ok {
@@ -493,7 +511,7 @@ func (r *Records) add() int32 {
 	if len(r.states) == math.MaxInt32 {
 		panic("audit: more recorded rows than a replay holds")
 	}
-	r.states = append(r.states, recordState{})
+	r.states = append(r.states, recordState{next: -1})
 	return int32(len(r.states) - 1)
 }
 
@@ -558,9 +576,11 @@ func (r *Records) Missing() []Problem {
 		st := &r.states[i]
 		return st, !st.seen && !st.deleted
 	}
-	for k, i := range r.uuids {
-		if st, ok := missing(i); ok {
-			out = append(out, Problem{Table: r.tables[k.table], ID: formatUUID(k.id), Kind: ProblemDeleted, Seq: st.seq})
+	for _, first := range r.uuids {
+		for i := first; i >= 0; i = r.states[i].next {
+			if st, ok := missing(i); ok {
+				out = append(out, Problem{Table: r.tables[st.table], ID: formatUUID(st.uuid), Kind: ProblemDeleted, Seq: st.seq})
+			}
 		}
 	}
 	for k, i := range r.others {

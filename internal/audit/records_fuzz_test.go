@@ -2,6 +2,7 @@ package audit
 
 import (
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"reflect"
 	"sort"
@@ -131,5 +132,42 @@ func TestRecordsUUIDKeys(t *testing.T) {
 		if _, ok := parseUUID(id); ok {
 			t.Errorf("%s read as a canonical UUID", id)
 		}
+	}
+}
+
+// Rows whose IDs share a hash are told apart: each is checked against its own state and
+// reported missing under its own ID.
+func TestRecordsHashCollision(t *testing.T) {
+	var u1, u2, u3 [16]byte
+	binary.LittleEndian.PutUint64(u1[8:], 12345)
+	binary.LittleEndian.PutUint64(u2[:8], 1)
+	binary.LittleEndian.PutUint64(u2[8:], 12345^0x9e3779b97f4a7c15)
+	u3 = u1
+	u3[15] ^= 1 // the same hash in the second table as u1 in the first
+	if uuidHash(0, &u1) != uuidHash(0, &u2) || uuidHash(0, &u1) != uuidHash(1, &u3) {
+		t.Fatal("the IDs do not collide")
+	}
+	id1, id2, id3 := formatUUID(u1), formatUUID(u2), formatUUID(u3)
+	var d1, d2 [sha256.Size]byte
+	d2[0] = 1
+	r := NewRecords()
+	for i, ev := range []struct{ table, id string }{{"a", id1}, {"b", id3}, {"a", id2}, {"b", id1}} {
+		dg := d1
+		if i%2 == 1 {
+			dg = d2
+		}
+		if err := r.track(int64(i+1), "e", ActionRecordPut, ev.id, ev.table, hex.EncodeToString(dg[:])); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if p, bad := r.Check("a", id2, &d1); bad {
+		t.Errorf("a %s: %+v", id2, p)
+	}
+	if p, bad := r.Check("b", id3, &d1); !bad || p.Kind != ProblemChanged || p.Seq != 2 {
+		t.Errorf("b %s: %+v", id3, p)
+	}
+	want := []Problem{{Table: "a", ID: id1, Kind: ProblemDeleted, Seq: 1}, {Table: "b", ID: id1, Kind: ProblemDeleted, Seq: 4}}
+	if got := r.Missing(); !reflect.DeepEqual(got, want) {
+		t.Errorf("missing %+v, want %+v", got, want)
 	}
 }

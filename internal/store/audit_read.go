@@ -136,16 +136,12 @@ func verifyTrail(parent context.Context, q querier, v *audit.Verifier, recs *aud
 		defer func() { done <- struct{}{} }()
 		defer close(split)
 		defer rows.Close()
-		var raw sql.RawBytes
-		buf := make([]byte, 0, storedBatch*400)
-		ends := make([]int, 0, storedBatch)
+		// Each row is the driver's own fresh string: the events' fields are cut from it
+		// without copying.
+		lines := make([]string, 0, storedBatch)
 		send := func() bool {
-			text := string(buf)
-			b := storedBatchOf{events: make([]audit.Stored, 0, len(ends))}
-			start := 0
-			for _, end := range ends {
-				line := text[start:end]
-				start = end
+			b := storedBatchOf{events: make([]audit.Stored, 0, len(lines))}
+			for _, line := range lines {
 				var s audit.Stored
 				if !splitStored(&s, line) {
 					seq, _, _ := strings.Cut(line, sep)
@@ -158,7 +154,8 @@ func verifyTrail(parent context.Context, q querier, v *audit.Verifier, recs *aud
 				}
 				b.events = append(b.events, s)
 			}
-			buf, ends = buf[:0], ends[:0]
+			clear(lines)
+			lines = lines[:0]
 			select {
 			case split <- b:
 				return b.refetch == 0 && b.err == nil
@@ -172,14 +169,14 @@ func verifyTrail(parent context.Context, q querier, v *audit.Verifier, recs *aud
 			case <-ctx.Done():
 			}
 		}
+		var line string
 		for rows.Next() {
-			if err := rows.Scan(&raw); err != nil {
+			if err := rows.Scan(&line); err != nil {
 				fail(fmt.Errorf("read audit event: %w", mapErr(err)))
 				return
 			}
-			buf = append(buf, raw...)
-			ends = append(ends, len(buf))
-			if len(ends) == storedBatch && !send() {
+			lines = append(lines, line)
+			if len(lines) == storedBatch && !send() {
 				return
 			}
 		}
@@ -187,7 +184,7 @@ func verifyTrail(parent context.Context, q querier, v *audit.Verifier, recs *aud
 			fail(fmt.Errorf("read audit trail: %w", mapErr(err)))
 			return
 		}
-		if len(ends) > 0 {
+		if len(lines) > 0 {
 			send()
 		}
 	}()
