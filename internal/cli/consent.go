@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
 	"strings"
 	"time"
 
@@ -416,6 +418,18 @@ func runConsentRevoke(ctx context.Context, a *app, ref string, opts *consentRevo
 	if !opts.dryRun && !opts.yes && !a.deps.StdinTTY {
 		return withHint(usageErrorf("not at a terminal, so counsel cannot ask: confirm with --yes"),
 			"try --dry-run first to see what would happen")
+	}
+	if opts.reinvite != "" {
+		// Refused before anything changes: after the withdrawal the folder could only be
+		// reported missing.
+		fi, err := os.Stat(opts.reinvite)
+		switch {
+		case err == nil && !fi.IsDir():
+			return withHint(flagError("reinvite", errors.New("not a folder")),
+				"give a folder (new or existing): it gets one file per participant, named by number and session ID")
+		case err != nil && !errors.Is(err, fs.ErrNotExist):
+			return flagError("reinvite", err)
+		}
 	}
 	// Retention runs after the withdrawal (below), not here: a purge first
 	// could delete the person (say, whose only session has an unreadable

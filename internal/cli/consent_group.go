@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net/mail"
-	"os"
 	"path/filepath"
 	"sort"
 	"time"
@@ -114,11 +113,6 @@ func (a *app) reinvite(w io.Writer, res store.Revoked, dir string, now time.Time
 	if err != nil {
 		return err
 	}
-	if dir != "" {
-		if err := os.MkdirAll(dir, 0o700); err != nil {
-			return err
-		}
-	}
 	var from *mail.Address
 	if dir != "" && a.cfg.Counsellor != "" {
 		if addr, err := invite.ParseAddress(a.cfg.Counsellor); err == nil {
@@ -126,9 +120,15 @@ func (a *app) reinvite(w io.Writer, res store.Revoked, dir string, now time.Time
 		}
 	}
 	// The invitations name the new rooms, so they are made after the withdrawal is recorded
-	// (a.changed), and published together.
+	// (a.changed), and published together; a folder made for them goes again, while empty,
+	// when they cannot be.
 	files := &outputFiles{}
 	defer files.discard()
+	if dir != "" {
+		if err := files.mkdir(dir); err != nil {
+			return withHint(fmt.Errorf("%s, but the folder %s for the new invitations could not be made: %w", a.changed, dir, err), reinviteAgain)
+		}
+	}
 	written := 0
 	for _, url := range order {
 		gs := rooms[url]
