@@ -339,6 +339,9 @@ func TestKilledExport(t *testing.T) {
 // the session export with the names: the folder stays (nothing runs after SIGKILL), and the
 // next `export dpo` to the same folder removes it, says so, and writes the pack.
 func TestKilledExportDPO(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("Windows has no lock that tells a killed run's folder from one being filled: the folder is named, not removed")
+	}
 	e := newCounselEnv(t)
 	e.fillDB(t, killSizes(), testNow.AddDate(0, 0, -60), testNow)
 	pack := filepath.Join(e.dir, "pack")
