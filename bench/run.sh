@@ -72,38 +72,53 @@ hf() { local name=$1; shift; hyperfine -N --style basic --export-json "$W/$name.
 } >"$OUT"
 
 # The export's columns, computed as the export computes them (a session's sole participant as
-# subject, empty for a group; the number of participants).
+# subject, empty for a group; the number of participants), written two ways for the shell:
+# with a correlated subquery per session (sub) and as a join grouped by session (join). Both
+# give the same rows; each run takes the faster of the two as the baseline, so counsel is held
+# to the best the shell does, not to one way of asking it.
 SUBJ="COALESCE((SELECT CASE WHEN count(*) = 1 THEN max(x.person_id) ELSE '' END FROM session_participants x WHERE x.session_id = s.id), '')"
 NPART="(SELECT count(*) FROM session_participants n WHERE n.session_id = s.id)"
 COLS="s.id, $SUBJ, s.provider_id, s.kind, s.starts_at, s.timezone, s.duration_min, s.place, s.status, s.created_at, COALESCE(s.cancelled_at, ''), $NPART"
 JCOLS="s.id AS session_id, $SUBJ AS subject_id, s.provider_id AS provider, s.kind, s.starts_at, s.timezone, s.duration_min, s.place, s.status, s.created_at, COALESCE(s.cancelled_at, '') AS cancelled_at, $NPART AS participants"
+GSUBJ="CASE WHEN count(x.id) = 1 THEN max(x.person_id) ELSE '' END"
+GCOLS="s.id, $GSUBJ, s.provider_id, s.kind, s.starts_at, s.timezone, s.duration_min, s.place, s.status, s.created_at, COALESCE(s.cancelled_at, ''), count(x.id)"
+GJCOLS="s.id AS session_id, $GSUBJ AS subject_id, s.provider_id AS provider, s.kind, s.starts_at, s.timezone, s.duration_min, s.place, s.status, s.created_at, COALESCE(s.cancelled_at, '') AS cancelled_at, count(x.id) AS participants"
+SUB_FROM="FROM sessions s ORDER BY s.starts_at, s.id"
+JOIN_FROM="FROM sessions s LEFT JOIN session_participants x ON x.session_id = s.id GROUP BY s.id ORDER BY s.starts_at, s.id"
 
 echo "== export: counsel against the sqlite3 shell"
 {
   echo "## Export, 1 process each, same database, same columns and order (medians of $RUNS runs)"
   echo
-  echo "| rows | format | sqlite3 (s) | counsel (s) | counsel / sqlite3 | rows equal |"
-  echo "|---:|---|---:|---:|---:|---|"
+  echo "The shell runs the export's query two ways (a subquery per session; a join grouped by"
+  echo "session); the ratio is counsel's median over the faster of the two."
+  echo
+  echo "| rows | format | sqlite3 sub (s) | sqlite3 join (s) | counsel (s) | counsel / faster shell | rows equal |"
+  echo "|---:|---|---:|---:|---:|---:|---|"
 } >>"$OUT"
 for n in $SIZES; do
   db=$DIR/fixtures/$n.db
   for fmt in csv ndjson; do
     if [ $fmt = csv ]; then
-      shell=(sqlite3 -csv -header "$db" "SELECT $COLS FROM sessions s ORDER BY s.starts_at, s.id")
+      sub=(sqlite3 -csv -header "$db" "SELECT $COLS $SUB_FROM")
+      join=(sqlite3 -csv -header "$db" "SELECT $GCOLS $JOIN_FROM")
     else
-      shell=(sqlite3 -json "$db" "SELECT $JCOLS FROM sessions s ORDER BY s.starts_at, s.id")
+      sub=(sqlite3 -json "$db" "SELECT $JCOLS $SUB_FROM")
+      join=(sqlite3 -json "$db" "SELECT $GJCOLS $JOIN_FROM")
     fi
-    # Same rows? (The shell quotes CSV and frames JSON differently; the rows must match.)
-    a=$("${shell[@]}" | wc -l)
+    # Same rows? (The shell quotes CSV and frames JSON differently; the rows must match, and
+    # the two ways of asking the shell must give the same bytes but for the CSV header.)
+    a=$("${sub[@]}" | wc -l)
     b=$("$B/counsel" --db "$db" export sessions --format $fmt 2>/dev/null | wc -l)
     equal=no
     # CSV: header and one line per row on both sides; JSON: one line per row on both sides.
-    [ "$a" = "$b" ] && equal=yes
-    q=$(printf "%q " "${shell[@]}")
-    hf "export-$fmt-$n" -w 1 -r "$RUNS" "$q" "$B/counsel --db $db export sessions --format $fmt"
-    s=$(median "$W/export-$fmt-$n.json" 0)
-    c=$(median "$W/export-$fmt-$n.json" 1)
-    echo "| $n | $fmt | $(div "$s" 1 3) | $(div "$c" 1 3) | **$(div "$c" "$s")** | $equal ($a/$b lines) |" >>"$OUT"
+    [ "$a" = "$b" ] && [ "$("${sub[@]}" | tail -n +2 | md5sum)" = "$("${join[@]}" | tail -n +2 | md5sum)" ] && equal=yes
+    hf "export-$fmt-$n" -w 1 -r "$RUNS" "$(printf "%q " "${sub[@]}")" "$(printf "%q " "${join[@]}")" "$B/counsel --db $db export sessions --format $fmt"
+    s1=$(median "$W/export-$fmt-$n.json" 0)
+    s2=$(median "$W/export-$fmt-$n.json" 1)
+    c=$(median "$W/export-$fmt-$n.json" 2)
+    s=$(python3 -c 'import sys; print(min(float(sys.argv[1]), float(sys.argv[2])))' "$s1" "$s2")
+    echo "| $n | $fmt | $(div "$s1" 1 3) | $(div "$s2" 1 3) | $(div "$c" 1 3) | **$(div "$c" "$s")** | $equal ($a/$b lines) |" >>"$OUT"
   done
 done
 
