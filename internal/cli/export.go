@@ -5,7 +5,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -244,6 +246,13 @@ const (
 func (a *app) runExport(ctx context.Context, opts exportOptions, job exportJob) error {
 	if err := opts.resolve(); err != nil {
 		return err
+	}
+	if os.Getenv("GOGC") == "" {
+		// An export allocates a string per row and keeps about 2 MiB: with Go's default the
+		// heap's 4 MiB minimum set off a collection every 4,000 rows or so (26 at 100k rows,
+		// 6 % of the CPU). Twice the default target collects 10 times there, for about 3 MiB
+		// more at the peak. An explicit GOGC still wins.
+		defer debug.SetGCPercent(debug.SetGCPercent(200))
 	}
 	side := ""
 	if opts.out != "" {
