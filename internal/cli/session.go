@@ -71,6 +71,10 @@ with --count N or --until DATE; one session per date, all in one room, at
 the same local time, one e-mail listing every date and one calendar file
 with an event per date.
 
+--format json prints one object: the room, the first date, and for one
+client subject and body; for a group or a series also every date
+(sessions), series_id, participants and every e-mail (emails).
+
 The start must lie between now and horizon_years (default 2) ahead; with
 --allow-past it may lie in the past, but not so far that the session ended
 longer ago than retention_session_days (its record would be deleted at once).
@@ -349,8 +353,8 @@ func (a *app) printNewSession(p *plannedSession, mails []groupMail, opts *sessio
 	first := p.Sessions[0]
 	short := session.ShortID(first.ID)
 	switch {
-	case opts.format == formatJSON && !group:
-		if err := writeSessionJSON(a.deps.Stdout, p, mails[0].msg); err != nil {
+	case opts.format == formatJSON:
+		if err := writeSessionJSON(a.deps.Stdout, p, mails, group); err != nil {
 			return err
 		}
 	case len(mails) > 1:
@@ -485,27 +489,56 @@ func (a *app) recordedBy() string {
 	return "counsellor"
 }
 
-func writeSessionJSON(w io.Writer, p *plannedSession, msg invite.Message) error {
+// writeSessionJSON prints session new's result as one JSON object. One session for one client
+// keeps the shape scripts know: its e-mail as subject and body. A group or a series gives the
+// same keys about the room and its first date, then every date as sessions (id, starts_at),
+// the series ID (several dates only), the number of participants and every e-mail (subject,
+// body), in the order the text output prints them.
+func writeSessionJSON(w io.Writer, p *plannedSession, mails []groupMail, group bool) error {
 	s, warnings := p.Sessions[0], p.warnings
 	if warnings == nil {
 		warnings = []string{}
 	}
+	type dated struct {
+		ID       string `json:"id"`
+		StartsAt string `json:"starts_at"`
+	}
+	type mail struct {
+		Subject string `json:"subject"`
+		Body    string `json:"body"`
+	}
 	v := struct {
-		ID        string   `json:"id"`
-		Provider  string   `json:"provider"`
-		Kind      string   `json:"kind"`
-		JoinURL   string   `json:"join_url"`
-		MeetingID string   `json:"meeting_id"`
-		StartsAt  string   `json:"starts_at"`
-		Timezone  string   `json:"timezone"`
-		Place     string   `json:"place"`
-		Subject   string   `json:"subject"`
-		Body      string   `json:"body"`
-		Warnings  []string `json:"warnings"`
+		ID           string   `json:"id"`
+		Provider     string   `json:"provider"`
+		Kind         string   `json:"kind"`
+		JoinURL      string   `json:"join_url"`
+		MeetingID    string   `json:"meeting_id"`
+		StartsAt     string   `json:"starts_at"`
+		Timezone     string   `json:"timezone"`
+		Place        string   `json:"place"`
+		Subject      *string  `json:"subject,omitempty"`
+		Body         *string  `json:"body,omitempty"`
+		SeriesID     string   `json:"series_id,omitempty"`
+		Participants int      `json:"participants,omitempty"`
+		Sessions     []dated  `json:"sessions,omitempty"`
+		Emails       []mail   `json:"emails,omitempty"`
+		Warnings     []string `json:"warnings"`
 	}{
-		s.ID, s.ProviderID, s.Kind, s.JoinURL, p.Meeting.Display(),
-		s.Start.In(p.Location).Format(time.RFC3339), p.Location.String(), s.Place,
-		msg.Subject, msg.Body, warnings,
+		ID: s.ID, Provider: s.ProviderID, Kind: s.Kind, JoinURL: s.JoinURL, MeetingID: p.Meeting.Display(),
+		StartsAt: s.Start.In(p.Location).Format(time.RFC3339), Timezone: p.Location.String(), Place: s.Place,
+		Warnings: warnings,
+	}
+	if !group {
+		v.Subject, v.Body = &mails[0].msg.Subject, &mails[0].msg.Body
+	} else {
+		v.SeriesID = p.SeriesID // several dates only
+		v.Participants = len(p.Clients)
+		for _, d := range p.Sessions {
+			v.Sessions = append(v.Sessions, dated{d.ID, d.Start.In(p.Location).Format(time.RFC3339)})
+		}
+		for _, m := range mails {
+			v.Emails = append(v.Emails, mail{m.msg.Subject, m.msg.Body})
+		}
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
