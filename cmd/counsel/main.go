@@ -13,7 +13,6 @@ package main
 import (
 	"context"
 	"os"
-	"os/signal"
 
 	"github.com/expeerienced/counsel/internal/cli"
 )
@@ -27,8 +26,6 @@ var (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	code := cli.Main(ctx, os.Args[1:], cli.System(cli.Build{Version: version, Commit: commit, Date: date}))
-	stop()
-	os.Exit(code)
+	// cli.System listens for Ctrl-C once a command runs (Deps.Interrupt).
+	os.Exit(cli.Main(context.Background(), os.Args[1:], cli.System(cli.Build{Version: version, Commit: commit, Date: date})))
 }

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"slices"
 	"strings"
 	"time"
@@ -53,6 +54,12 @@ type Deps struct {
 	// write transaction not yet begun). Production leaves it nil; reliability
 	// tests widen race windows with it.
 	Pause func(point string)
+	// Interrupt, when set, derives the context of a command that runs from
+	// the context Main was given, ending it on an interrupt (Ctrl-C), and
+	// returns the function that stops listening. It is called only once a
+	// command is about to run: help texts and usage errors need no signal
+	// handling.
+	Interrupt func(context.Context) (context.Context, context.CancelFunc)
 }
 
 // System returns the real process streams, environment and clock.
@@ -66,6 +73,9 @@ func System(b Build) Deps {
 		Getenv:    os.Getenv,
 		Now:       time.Now,
 		Build:     b,
+		Interrupt: func(ctx context.Context) (context.Context, context.CancelFunc) {
+			return signal.NotifyContext(ctx, os.Interrupt)
+		},
 	}
 }
 
@@ -84,6 +94,9 @@ func Main(ctx context.Context, args []string, d Deps) int {
 	root.SetOut(d.Stdout)
 	root.SetErr(d.Stderr)
 	cmd, err := root.ExecuteContextC(ctx)
+	if a.stopInterrupt != nil {
+		a.stopInterrupt()
+	}
 	if out.err != nil {
 		err = a.lostOutput(cmd, out.err, err)
 	}

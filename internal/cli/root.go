@@ -29,6 +29,8 @@ type app struct {
 	again   []string
 	lang    langChoice // the language of messages, chosen before the tree is built
 
+	stopInterrupt func() // ends what Deps.Interrupt started, once a command runs
+
 	in      *bufio.Reader // see stdin
 	nameArg bool          // a client's name came as an argument (see checkHistory)
 }
@@ -64,6 +66,13 @@ de_DE.UTF-8); otherwise English. 'counsel config show' tells which rule applied.
 			return cmd.Help()
 		},
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			// Ctrl-C ends the context of a command that runs; help and usage errors never
+			// get here, so they do not start the signal handling (2-3% of 'counsel --help').
+			if a.deps.Interrupt != nil && a.stopInterrupt == nil {
+				ctx, stop := a.deps.Interrupt(cmd.Context())
+				cmd.SetContext(ctx)
+				a.stopInterrupt = stop
+			}
 			if cmd.Annotations[skipConfig] == "true" {
 				return nil
 			}
