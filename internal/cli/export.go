@@ -165,7 +165,13 @@ func runExportSessions(ctx context.Context, a *app, opts *exportSessionsOptions)
 		params:  params,
 		count:   func(x *store.Export) (int64, error) { return x.CountSessions(ctx, f) },
 		stream: func(x *store.Export, write func(export.Record) error) error {
-			return x.Sessions(ctx, f, func(s store.SessionRow) error { return write(export.Session(s)) })
+			// One row at a time, written before the next: a Session put in the Record
+			// interface by value would be a heap copy per row.
+			var row export.Session
+			return x.Sessions(ctx, f, func(s store.SessionRow) error {
+				row = export.Session(s)
+				return write(&row)
+			})
 		},
 	})
 	if err == nil && opts.withNames {

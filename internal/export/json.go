@@ -29,8 +29,12 @@ func newRowEncoder() *rowEncoder {
 
 // encode returns v's compact JSON without the trailing newline; valid until the next call.
 func (r *rowEncoder) encode(v any) ([]byte, error) {
-	if s, ok := v.(Session); ok {
+	switch s := v.(type) {
+	case Session:
 		r.fast = appendSessionJSON(r.fast[:0], s)
+		return r.fast, nil
+	case *Session:
+		r.fast = appendSessionJSON(r.fast[:0], *s)
 		return r.fast, nil
 	}
 	r.buf.Reset()

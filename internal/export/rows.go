@@ -54,8 +54,11 @@ func NewRowWriter(w io.Writer, format string, h Header, columns []string) (RowWr
 type csvRows struct{ *CSV }
 
 func (c csvRows) Write(r Record) error {
-	if s, ok := r.(Session); ok {
-		var cells [12]string
+	var cells [12]string
+	switch s := r.(type) {
+	case Session:
+		return c.CSV.Write(s.appendCells(cells[:0]))
+	case *Session:
 		return c.CSV.Write(s.appendCells(cells[:0]))
 	}
 	return c.CSV.Write(r.Cells())
