@@ -380,8 +380,8 @@ type recordState struct {
 	seq     int64
 	deleted bool
 	seen    bool
-	// For a row found by UUID: its table and ID, and the next state under the same hash
-	// (-1: none).
+	// For a row found by UUID: its table's index plus one (0: a row found by string), its
+	// ID, and the next state under the same hash (-1: none).
 	table uint8
 	uuid  [16]byte
 	next  int32
@@ -403,7 +403,14 @@ type Records struct {
 	states []recordState
 	uuids  map[uint64]int32 // uuidHash -> the first state with that hash
 	others map[string]int32 // recordKey(table, id) -> its state
+	// finger is, for each table, the state Check found last: a table's rows are mostly read
+	// in the order the trail recorded them, so the next row's state is usually a few states
+	// on, found without the map (whose lookups miss the caches).
+	finger []int32
 }
+
+// fingerReach is how many states on from a table's finger Check looks before the map.
+const fingerReach = 8
 
 // uuidHash mixes the table into the UUID's last eight bytes (random in the UUIDs counsel
 // makes); a collision only costs a comparison.
@@ -471,16 +478,29 @@ func formatUUID(u [16]byte) string {
 func (r *Records) find(table, id string, add bool) *recordState {
 	ti := slices.Index(r.tables, table)
 	// A table name holding the separator of recordKey stays in others, where it always was.
-	if ti < 0 && add && len(r.tables) <= math.MaxUint8 && !strings.Contains(table, "\x00") {
+	if ti < 0 && add && len(r.tables) < math.MaxUint8 && !strings.Contains(table, "\x00") {
 		ti = len(r.tables)
 		r.tables = append(r.tables, table)
+		r.finger = append(r.finger, -1)
 	}
 	if u, ok := parseUUID(id); ok && ti >= 0 {
+		tab := uint8(ti) + 1
+		if !add {
+			for i, end := r.finger[ti]+1, min(int(r.finger[ti])+1+fingerReach, len(r.states)); int(i) < end; i++ {
+				if st := &r.states[i]; st.uuid == u && st.table == tab {
+					r.finger[ti] = i
+					return st
+				}
+			}
+		}
 		h := uuidHash(uint8(ti), &u)
 		first, ok := r.uuids[h]
 		if ok {
 			for i := first; i >= 0; i = r.states[i].next {
-				if st := &r.states[i]; st.uuid == u && st.table == uint8(ti) {
+				if st := &r.states[i]; st.uuid == u && st.table == tab {
+					if !add {
+						r.finger[ti] = i
+					}
 					return st
 				}
 			}
@@ -492,7 +512,7 @@ func (r *Records) find(table, id string, add bool) *recordState {
 		}
 		i := r.add()
 		st := &r.states[i]
-		st.table, st.uuid, st.next = uint8(ti), u, first
+		st.table, st.uuid, st.next = tab, u, first
 		r.uuids[h] = i
 		return st
 	}
@@ -579,7 +599,7 @@ func (r *Records) Missing() []Problem {
 	for _, first := range r.uuids {
 		for i := first; i >= 0; i = r.states[i].next {
 			if st, ok := missing(i); ok {
-				out = append(out, Problem{Table: r.tables[st.table], ID: formatUUID(st.uuid), Kind: ProblemDeleted, Seq: st.seq})
+				out = append(out, Problem{Table: r.tables[st.table-1], ID: formatUUID(st.uuid), Kind: ProblemDeleted, Seq: st.seq})
 			}
 		}
 	}
