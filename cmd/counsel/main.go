@@ -1,9 +1,7 @@
-// counsel is a short-lived command on a person's computer: it does not read the cgroup CPU
-// limits at every start (containermaxprocs=0; Go then uses the CPUs it may run on, which is the
-// same outside a container) nor keep re-reading them while it runs (updatemaxprocs=0). Reading
-// them cost about a tenth of the start-up CPU of 'counsel --help' (docs/performance.md).
+// counsel is a short-lived command: the runtime's periodic re-reading of the CPU limits
+// (updatemaxprocs) would only start one more goroutine, and with it often one more thread, in
+// every run. GOMAXPROCS is still chosen from the CPUs and cgroup limits at start.
 //
-//go:debug containermaxprocs=0
 //go:debug updatemaxprocs=0
 
 // Command counsel helps peer counsellors plan video consultations while

@@ -6,9 +6,9 @@ import (
 	"testing"
 )
 
-// counsel does not read the cgroup CPU limits at start, nor re-read them while it runs
-// (main.go's //go:debug lines; docs/performance.md, "--help").
-func TestStartReadsNoCgroupLimits(t *testing.T) {
+// counsel does not re-read the CPU limits while it runs (main.go's //go:debug line;
+// docs/performance.md, "--help").
+func TestNoGOMAXPROCSUpdates(t *testing.T) {
 	bi, ok := debug.ReadBuildInfo()
 	if !ok {
 		t.Fatal("no build information")
@@ -19,7 +19,7 @@ func TestStartReadsNoCgroupLimits(t *testing.T) {
 			godebug = s.Value
 		}
 	}
-	for _, want := range []string{"containermaxprocs=0", "updatemaxprocs=0"} {
+	for _, want := range []string{"updatemaxprocs=0"} {
 		if !strings.Contains(","+godebug+",", ","+want+",") {
 			t.Errorf("DefaultGODEBUG %q lacks %s", godebug, want)
 		}

@@ -170,7 +170,7 @@ func (dm dateMatch) Matches(password string) []*match.Match {
 }
 
 func dateMatchMetric(c *dateMatchCandidate) int {
-	d := c.Year - ReferenceYear
+	d := c.Year - ReferenceYear()
 	if d < 0 {
 		d = -d
 	}

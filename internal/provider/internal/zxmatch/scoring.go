@@ -489,7 +489,7 @@ func RegexGuesses(m *match.Match) float64 {
 		// conservative estimate of year space: num years from REFERENCE_YEAR.
 		// if year is close to REFERENCE_YEAR, estimate a year space of MIN_YEAR_SPACE.
 		year, _ := strconv.Atoi(m.Token)
-		yearSpace := abs(year - ReferenceYear)
+		yearSpace := abs(year - ReferenceYear())
 		yearSpace = max(yearSpace, MinYearSpace)
 		return float64(yearSpace)
 	default:
@@ -499,11 +499,13 @@ func RegexGuesses(m *match.Match) float64 {
 
 const MinYearSpace = 20
 
-var ReferenceYear = time.Now().Year()
+// ReferenceYear is the year dates are scored against: this year, read on first use (reading
+// it at start loaded the local time zone in every run of counsel, 'counsel --help' too).
+var ReferenceYear = sync.OnceValue(func() int { return time.Now().Year() })
 
 func DateGuesses(m *match.Match) float64 {
 	// base guesses: (year distance from ReferenceYear) * num_days * num_years
-	yearSpace := max(abs(m.Year-ReferenceYear), MinYearSpace)
+	yearSpace := max(abs(m.Year-ReferenceYear()), MinYearSpace)
 	guesses := yearSpace * 365
 	// add factor of 4 for separator selection (one of ~4 choices)
 	if m.Separator != "" {
