@@ -22,13 +22,14 @@ import (
 )
 
 func newAuditCmd(a *app) *cobra.Command {
-	return groupCmd("audit", "Check the tamper-evident audit trail",
+	return groupCmd(a, "audit", "Check the tamper-evident audit trail",
 		`Check the audit trail: every change counsel makes (a session created or
 cancelled, consent events, purges, exports) is an event in a hash chain, so
 that editing, inserting or deleting an event is detectable. docs/auditing.md
 explains how auditors use it.
-`,
-		newAuditVerifyCmd(a))
+`, func() []*cobra.Command {
+			return []*cobra.Command{newAuditVerifyCmd(a)}
+		})
 }
 
 type auditVerifyOptions struct {

@@ -88,6 +88,7 @@ func Main(ctx context.Context, args []string, d Deps) int {
 	a.lang = a.chooseLanguage(args)
 	tr = newTranslator(a.lang.lang)
 	root := newRootCmd(a)
+	a.expand(root, args)
 	localizeTree(root)
 	root.SetArgs(args)
 	root.SetIn(d.Stdin)

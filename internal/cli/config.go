@@ -174,14 +174,15 @@ func (r *resolved) describe(key string) string {
 }
 
 func newConfigCmd(a *app) *cobra.Command {
-	return groupCmd("config", "Create and inspect counsel's configuration",
+	return groupCmd(a, "config", "Create and inspect counsel's configuration",
 		`Create and inspect counsel's configuration.
 
 Settings come from, in this order: command-line flags, COUNSEL_* environment
 variables (COUNSEL_TIMEZONE for the key timezone, and so on), the config file,
 and defaults. 'counsel config show' tells where each value came from.
-`,
-		newConfigInitCmd(a), newConfigShowCmd(a), newConfigPathCmd(a))
+`, func() []*cobra.Command {
+			return []*cobra.Command{newConfigInitCmd(a), newConfigShowCmd(a), newConfigPathCmd(a)}
+		})
 }
 
 type configInitOptions struct {

@@ -18,7 +18,7 @@ import (
 )
 
 func newConsentCmd(a *app) *cobra.Command {
-	return groupCmd("consent", "Record, show and withdraw a client's consent",
+	return groupCmd(a, "consent", "Record, show and withdraw a client's consent",
 		`Record, show and withdraw a client's consent to video consultations.
 
 Consent is a record of events per person that are appended, never changed:
@@ -31,9 +31,9 @@ CLIENT may be the person's ID shown by 'counsel session list' instead of the
 name, or '-' to read the name from standard input; left out at a terminal, it
 is asked for. So the name need not be typed on the command line, where the
 shell's history keeps it.
-`,
-		newConsentConfirmCmd(a), newConsentShowCmd(a), newConsentRevokeCmd(a), newConsentRenameCmd(a),
-		newConsentNewKeyCmd(a))
+`, func() []*cobra.Command {
+			return []*cobra.Command{newConsentConfirmCmd(a), newConsentShowCmd(a), newConsentRevokeCmd(a), newConsentRenameCmd(a), newConsentNewKeyCmd(a)}
+		})
 }
 
 // clientArg checks a CLIENT argument; the message never repeats it.

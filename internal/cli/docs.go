@@ -11,7 +11,10 @@ import (
 // CommandTree is the full command tree for generating documentation. It is
 // never executed: its dependencies are empty.
 func CommandTree() *cobra.Command {
-	return newRootCmd(&app{deps: Deps{Getenv: func(string) string { return "" }, Now: time.Now}})
+	a := &app{deps: Deps{Getenv: func(string) string { return "" }, Now: time.Now}}
+	root := newRootCmd(a)
+	a.expandAll(root)
+	return root
 }
 
 // Languages are the languages counsel speaks, English first.

@@ -22,7 +22,7 @@ import (
 )
 
 func newExportCmd(a *app) *cobra.Command {
-	return groupCmd("export", "Export records for a data protection officer or a funder",
+	return groupCmd(a, "export", "Export records for a data protection officer or a funder",
 		`Export the session records and the audit trail for a data protection officer,
 an auditor or a funder. Every export is itself recorded in the audit trail and
 states its row count and the audit chain head (docs/auditing.md says how to
@@ -32,8 +32,9 @@ Files are written readable by you only (0600), appear only when complete, and
 never replace an existing file unless --force is given. Without --out (or with
 --out -) the data goes to stdout and the summary to stderr. Without --format the
 format follows the --out file's extension: .csv, .json, .ndjson or .jsonl.
-`,
-		newExportSessionsCmd(a), newExportAuditCmd(a), newExportSubjectCmd(a), newExportDPOCmd(a))
+`, func() []*cobra.Command {
+			return []*cobra.Command{newExportSessionsCmd(a), newExportAuditCmd(a), newExportSubjectCmd(a), newExportDPOCmd(a)}
+		})
 }
 
 // exportOptions are the flags every export shares.

@@ -98,7 +98,7 @@ func TestCatalogueComplete(t *testing.T) {
 
 	// The command tree, as it is built for a run (with cobra's help command
 	// and flags).
-	root := newRootCmd(&app{deps: Deps{Getenv: func(string) string { return "" }, Now: time.Now}})
+	root := CommandTree()
 	root.InitDefaultHelpCmd()
 	var walk func(cmd *cobra.Command)
 	walk = func(cmd *cobra.Command) {

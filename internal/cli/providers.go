@@ -14,15 +14,16 @@ import (
 )
 
 func newProvidersCmd(a *app) *cobra.Command {
-	return groupCmd("providers", "The vetted video providers and their data-protection facts",
+	return groupCmd(a, "providers", "The vetted video providers and their data-protection facts",
 		`The vetted list of video providers: for each, who runs it, what it collects,
 how it encrypts, where data is kept, how a supervisory authority rated it, and
 when the record was last reviewed, with sources.
 
 The list ships with counsel. Your own file (see 'counsel config path') adds
 providers or replaces them by id; 'counsel providers check FILE' validates one.
-`,
-		newProvidersListCmd(a), newProvidersShowCmd(a), newProvidersCheckCmd(a))
+`, func() []*cobra.Command {
+			return []*cobra.Command{newProvidersListCmd(a), newProvidersShowCmd(a), newProvidersCheckCmd(a)}
+		})
 }
 
 type providersListOptions struct {

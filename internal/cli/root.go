@@ -31,6 +31,8 @@ type app struct {
 
 	stopInterrupt func() // ends what Deps.Interrupt started, once a command runs
 
+	lazy map[*cobra.Command]func() []*cobra.Command // group commands whose subcommands are not made yet (expand)
+
 	in      *bufio.Reader // see stdin
 	nameArg bool          // a client's name came as an argument (see checkHistory)
 }
@@ -134,7 +136,8 @@ func exactArgs(names ...string) cobra.PositionalArgs {
 }
 
 // groupCmd is a command that only holds subcommands: run bare, it lists them.
-func groupCmd(use, short, long string, subs ...*cobra.Command) *cobra.Command {
+// subs makes them when the run needs them (see expand).
+func groupCmd(a *app, use, short, long string, subs func() []*cobra.Command) *cobra.Command {
 	c := &cobra.Command{
 		Use:   use,
 		Short: short,
@@ -146,8 +149,68 @@ func groupCmd(use, short, long string, subs ...*cobra.Command) *cobra.Command {
 			return usageErrorf("missing command")
 		},
 	}
-	c.AddCommand(subs...)
+	if a.lazy == nil {
+		a.lazy = make(map[*cobra.Command]func() []*cobra.Command)
+	}
+	a.lazy[c] = subs
 	return c
+}
+
+// expand makes the subcommands of the group commands that this run (args) can reach, so that
+// a run does not build, with all their flags, the commands it never looks at (about 4% of
+// 'counsel --help'). Without a command word (the root's help) no group is needed; a word
+// naming a group needs that group; any other word (help, completion, a mistyped command)
+// gets the whole tree, so help, completion and suggestions see every command.
+func (a *app) expand(root *cobra.Command, args []string) {
+	word := commandWord(root, args)
+	if word == "" {
+		return
+	}
+	for _, c := range root.Commands() {
+		if a.lazy[c] != nil && (c.Name() == word || c.HasAlias(word)) {
+			a.expandCmd(c)
+			return
+		}
+	}
+	a.expandAll(root)
+}
+
+// expandAll makes every subcommand: the whole tree, for documentation and tests.
+func (a *app) expandAll(root *cobra.Command) {
+	for _, c := range root.Commands() {
+		a.expandCmd(c)
+	}
+}
+
+func (a *app) expandCmd(c *cobra.Command) {
+	if subs := a.lazy[c]; subs != nil {
+		delete(a.lazy, c)
+		c.AddCommand(subs()...)
+	}
+}
+
+// commandWord is the first argument that is not a flag of the root or a flag's value: the
+// top-level command a run names, "" when there is none.
+func commandWord(root *cobra.Command, args []string) string {
+	for i := 0; i < len(args); i++ {
+		arg := args[i]
+		switch {
+		case arg == "--":
+			if i+1 < len(args) {
+				return args[i+1]
+			}
+			return ""
+		case strings.HasPrefix(arg, "--") && !strings.Contains(arg, "="):
+			// A flag of the root that takes a value has it in the next argument.
+			if f := root.PersistentFlags().Lookup(arg[2:]); f != nil && f.NoOptDefVal == "" {
+				i++
+			}
+		case strings.HasPrefix(arg, "-"):
+		default:
+			return arg
+		}
+	}
+	return ""
 }
 
 // enumFlag is a string flag limited to a set of values; a wrong value is a

@@ -23,13 +23,14 @@ import (
 )
 
 func newSessionCmd(a *app) *cobra.Command {
-	return groupCmd("session", "Plan, list, move and cancel video consultations",
+	return groupCmd(a, "session", "Plan, list, move and cancel video consultations",
 		`Plan, list, move and cancel video consultations.
 
 Each session stores only what the consent form names: the meeting ID or
 address, the place and date, and the client's name or pseudonym.
-`,
-		newSessionNewCmd(a), newSessionListCmd(a), newSessionShowCmd(a), newSessionMoveCmd(a), newSessionCancelCmd(a))
+`, func() []*cobra.Command {
+			return []*cobra.Command{newSessionNewCmd(a), newSessionListCmd(a), newSessionShowCmd(a), newSessionMoveCmd(a), newSessionCancelCmd(a)}
+		})
 }
 
 type sessionNewOptions struct {
