@@ -382,3 +382,25 @@ func TestSessionsFoldTheirParticipants(t *testing.T) {
 		}
 	}
 }
+
+// A long read maps the file (snapshotMmap); the writing connection does not. The figure in
+// docs/performance.md depends on it, so losing it must fail here, not only in a benchmark.
+func TestSnapshotMapsTheFileWriterDoesNot(t *testing.T) {
+	d := filledDB(t, 10)
+	ctx := context.Background()
+	snap, err := d.beginSnapshot(ctx, 2, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer snap.end()
+	var mapped, writer int64
+	if err := snap.tx.QueryRowContext(ctx, "PRAGMA mmap_size").Scan(&mapped); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.db.QueryRowContext(ctx, "PRAGMA mmap_size").Scan(&writer); err != nil {
+		t.Fatal(err)
+	}
+	if mapped < 1<<30 || writer != 0 {
+		t.Errorf("mmap_size: snapshot %d (want at least 1 GiB), writer %d (want 0)", mapped, writer)
+	}
+}
