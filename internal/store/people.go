@@ -29,8 +29,8 @@ type foundPerson struct {
 // (normalised, session.NormaliseName), creating the row with this spelling
 // if there is none. known is that person as admitSession found them in the
 // same transaction (a zero Person for a new name), so they are not looked up
-// twice.
-func findOrCreatePerson(ctx context.Context, tx *sql.Tx, now time.Time, name string, known consent.Person) (foundPerson, error) {
+// twice. rec binds the new row to the trail.
+func findOrCreatePerson(ctx context.Context, tx *sql.Tx, rec *recorder, now time.Time, name string, known consent.Person) (foundPerson, error) {
 	key := session.NameKey(name)
 	if key == "" {
 		return foundPerson{}, fmt.Errorf("the name or pseudonym %w", session.ErrNameEmpty)
@@ -47,7 +47,7 @@ func findOrCreatePerson(ctx context.Context, tx *sql.Tx, now time.Time, name str
 		id, name, key, formatTime(now)); err != nil {
 		return foundPerson{}, fmt.Errorf("store person: %w", err)
 	}
-	return foundPerson{ID: id, Created: true}, recordRow(ctx, tx, now, tablePeople, id)
+	return foundPerson{ID: id, Created: true}, rec.row(ctx, tx, now, tablePeople, id)
 }
 
 // fillNameKeys is the Go step of migration 0003: it gives every person not

@@ -200,11 +200,26 @@ func recordDigester(ctx context.Context, q querier) (*audit.RecordDigester, erro
 // after a DELETE (the row is gone) a record.deleted event. Every write to a record table calls
 // it once per row it changed, after the change; `audit verify` reports any row that differs.
 func recordRow(ctx context.Context, tx *sql.Tx, now time.Time, table, id string) error {
-	t, dg, err := recordTableAndDigester(ctx, tx, table)
-	if err != nil {
-		return err
+	return (&recorder{}).row(ctx, tx, now, table, id)
+}
+
+// recorder is recordRow for a transaction that binds several rows: it reads the record key
+// once, at the first row (session new binds four).
+type recorder struct{ dg *audit.RecordDigester }
+
+func (r *recorder) row(ctx context.Context, tx *sql.Tx, now time.Time, table, id string) error {
+	t, ok := recordTableNamed(table)
+	if !ok {
+		return fmt.Errorf("record %s: not a record table", table)
 	}
-	return recordRowWith(ctx, tx, now, dg, t, newRowBuffer(t), id)
+	if r.dg == nil {
+		dg, err := recordDigester(ctx, tx)
+		if err != nil {
+			return err
+		}
+		r.dg = dg
+	}
+	return recordRowWith(ctx, tx, now, r.dg, t, newRowBuffer(t), id)
 }
 
 // recordTableAndDigester is what recordRow and recordRows need to record rows of table.

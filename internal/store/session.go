@@ -222,8 +222,9 @@ func createSession(ctx context.Context, tx *sql.Tx, now time.Time, ns NewSession
 		return Created{}, err
 	}
 	var c Created
+	rec := &recorder{}
 	for i, name := range names {
-		person, err := findOrCreatePerson(ctx, tx, now, name, known[i])
+		person, err := findOrCreatePerson(ctx, tx, rec, now, name, known[i])
 		if err != nil {
 			return Created{}, err
 		}
@@ -265,11 +266,11 @@ func createSession(ctx context.Context, tx *sql.Tx, now time.Time, ns NewSession
 		if err := appendAudit(ctx, tx, now, audit.ActionSessionCreated, s.ID, detail); err != nil {
 			return Created{}, err
 		}
-		if err := recordRow(ctx, tx, now, tableSessions, s.ID); err != nil {
+		if err := rec.row(ctx, tx, now, tableSessions, s.ID); err != nil {
 			return Created{}, err
 		}
 		for _, p := range c.People {
-			if err := addParticipant(ctx, tx, now, s.ID, p.ID); err != nil {
+			if err := addParticipant(ctx, tx, rec, now, s.ID, p.ID); err != nil {
 				return Created{}, err
 			}
 		}
@@ -279,7 +280,7 @@ func createSession(ctx context.Context, tx *sql.Tx, now time.Time, ns NewSession
 	// keeps the language and text its e-mails repeat.
 	for _, s := range dates {
 		for i, p := range c.People {
-			if err := noticeSent(ctx, tx, now, p.ID, s.ID, notices[i], ns.RecordedBy); err != nil {
+			if err := noticeSent(ctx, tx, rec, now, p.ID, s.ID, notices[i], ns.RecordedBy); err != nil {
 				return Created{}, err
 			}
 		}
@@ -291,7 +292,7 @@ func createSession(ctx context.Context, tx *sql.Tx, now time.Time, ns NewSession
 }
 
 // addParticipant links a person to a session, bound to the trail.
-func addParticipant(ctx context.Context, tx *sql.Tx, now time.Time, sessionID, personID string) error {
+func addParticipant(ctx context.Context, tx *sql.Tx, rec *recorder, now time.Time, sessionID, personID string) error {
 	id, err := session.NewID()
 	if err != nil {
 		return err
@@ -300,12 +301,12 @@ func addParticipant(ctx context.Context, tx *sql.Tx, now time.Time, sessionID, p
 		id, sessionID, personID); err != nil {
 		return fmt.Errorf("store participant: %w", err)
 	}
-	return recordRow(ctx, tx, now, tableParticipants, id)
+	return rec.row(ctx, tx, now, tableParticipants, id)
 }
 
 // noticeSent records that the e-mail for a session carried the consent
 // notice n: the consent event, its audit event and its record binding.
-func noticeSent(ctx context.Context, tx *sql.Tx, now time.Time, personID, sessionID string, n consent.Notice, recordedBy string) error {
+func noticeSent(ctx context.Context, tx *sql.Tx, rec *recorder, now time.Time, personID, sessionID string, n consent.Notice, recordedBy string) error {
 	e, err := consent.NoticeEvent(personID, sessionID, n, now, recordedBy)
 	if err != nil {
 		return err
@@ -318,7 +319,7 @@ func noticeSent(ctx context.Context, tx *sql.Tx, now time.Time, personID, sessio
 	}); err != nil {
 		return err
 	}
-	return recordRow(ctx, tx, now, tableConsentEvents, e.ID)
+	return rec.row(ctx, tx, now, tableConsentEvents, e.ID)
 }
 
 // SessionFilter selects sessions for ListSessions.
@@ -547,7 +548,7 @@ func moveSession(ctx context.Context, tx *sql.Tx, now time.Time, m Move) (before
 	// recorded like the first one, so it stays provable; in a group, for
 	// every participant (each gets their own updated invitation).
 	for _, personID := range people {
-		if err := noticeSent(ctx, tx, now, personID, before.ID, m.Notice, m.RecordedBy); err != nil {
+		if err := noticeSent(ctx, tx, &recorder{}, now, personID, before.ID, m.Notice, m.RecordedBy); err != nil {
 			return before, after, err
 		}
 	}
