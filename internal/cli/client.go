@@ -33,8 +33,32 @@ func (a *app) stdin() *bufio.Reader {
 	return a.in
 }
 
-// readLine reads one line from standard input without its line ending.
+// readLine reads one line from standard input without its line ending. An interrupt
+// (Ctrl-C) ends the wait with the command's context error: counsel listens for it, so it no
+// longer ends the process, and a read of a terminal does not return by itself. The read then
+// goes on aside until the process ends; nothing reads standard input after a failed read.
 func (a *app) readLine() (string, error) {
+	if a.running == nil || a.running.Done() == nil {
+		return a.readLineNow()
+	}
+	type read struct {
+		line string
+		err  error
+	}
+	got := make(chan read, 1)
+	go func() {
+		line, err := a.readLineNow()
+		got <- read{line, err}
+	}()
+	select {
+	case r := <-got:
+		return r.line, r.err
+	case <-a.running.Done():
+		return "", a.running.Err()
+	}
+}
+
+func (a *app) readLineNow() (string, error) {
 	var b strings.Builder
 	for {
 		line, isPrefix, err := a.stdin().ReadLine()

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"strings"
 
@@ -29,7 +30,8 @@ type app struct {
 	again   []string
 	lang    langChoice // the language of messages, chosen before the tree is built
 
-	stopInterrupt func() // ends what Deps.Interrupt started, once a command runs
+	stopInterrupt func()          // ends what Deps.Interrupt started, once a command runs
+	running       context.Context // the running command's context: an interrupt ends a question's wait (readLine)
 
 	lazy map[*cobra.Command]func() []*cobra.Command // group commands whose subcommands are not made yet (expand)
 
@@ -75,6 +77,7 @@ de_DE.UTF-8); otherwise English. 'counsel config show' tells which rule applied.
 				cmd.SetContext(ctx)
 				a.stopInterrupt = stop
 			}
+			a.running = cmd.Context()
 			if cmd.Annotations[skipConfig] == "true" {
 				return nil
 			}
