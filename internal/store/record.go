@@ -696,7 +696,8 @@ func checkRecordTable(ctx context.Context, q querier, dg *audit.RecordDigester, 
 	var rows *sql.Rows
 	if fast {
 		var err error
-		// Same columns, same table: SQLite scans the rows in the order of the query below.
+		// The same columns of the same table without ORDER BY, as the query below: SQLite
+		// plans the same scan, so problems come in the same order (the tests compare).
 		if rows, err = q.QueryContext(ctx, "SELECT "+t.typedLine()+" FROM "+t.name); err != nil {
 			fast = false // a table without rowid
 		}
