@@ -73,10 +73,20 @@ func System(b Build) Deps {
 		Getenv:    os.Getenv,
 		Now:       time.Now,
 		Build:     b,
-		Interrupt: func(ctx context.Context) (context.Context, context.CancelFunc) {
-			return signal.NotifyContext(ctx, os.Interrupt)
-		},
+		Interrupt: interruptible,
 	}
+}
+
+// interruptible ends ctx on the first Ctrl-C, and then gives the signal back to the system, so
+// that a second Ctrl-C stops the process at once. Work that must not stop half-way (session
+// new's store work, which may wait up to the busy timeout for another process) finishes after
+// the first; a counsellor who does not want to wait presses again. Killing the process
+// mid-transaction is safe: SQLite rolls an uncommitted transaction back, and no file is
+// published before its commit.
+func interruptible(ctx context.Context) (context.Context, context.CancelFunc) {
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
+	context.AfterFunc(ctx, stop)
+	return ctx, stop
 }
 
 // Main runs counsel with args (without the program name) and returns the
