@@ -125,19 +125,23 @@ done
 echo "== peak memory of an export"
 {
   echo
-  echo "## Peak RSS of an export (/usr/bin/time, max of 3 runs, KiB)"
+  echo "## Peak memory of an export (bench/peakmem.py, max of 3 runs, KiB): anonymous / resident"
+  echo
+  echo "Anonymous: the heap and stacks, what the process holds. Resident: as /usr/bin/time's %M,"
+  echo "also the pages of the binary and of the database file that counsel's readers map, which"
+  echo "the kernel shares with its page cache and can drop at any time."
   echo
   echo "| rows | csv | ndjson | json | sqlite3 -csv |"
   echo "|---:|---:|---:|---:|---:|"
 } >>"$OUT"
 rss() {
-  local m=0 v
+  local a=0 r=0 x y
   for _ in 1 2 3; do
-    /usr/bin/time -o "$W/rss.txt" -f "%M" "$@" >/dev/null 2>&1
-    v=$(tail -1 "$W/rss.txt")
-    [ "$v" -gt "$m" ] && m=$v
+    read -r x y < <(python3 bench/peakmem.py "$@")
+    [ "$x" -gt "$a" ] && a=$x
+    [ "$y" -gt "$r" ] && r=$y
   done
-  echo "$m"
+  echo "$a / $r"
 }
 for n in $SIZES; do
   db=$DIR/fixtures/$n.db
@@ -145,7 +149,7 @@ for n in $SIZES; do
   for fmt in csv ndjson json; do
     row="$row | $(rss "$B/counsel" --db "$db" export sessions --format $fmt)"
   done
-  echo "$row | $(rss sqlite3 -csv "$db" "SELECT $COLS FROM sessions s ORDER BY s.starts_at, s.id") |" >>"$OUT"
+  echo "$row | $(rss sqlite3 -csv "$db" "SELECT $GCOLS $JOIN_FROM") |" >>"$OUT"
 done
 
 echo "== session new against a bare process doing the same writes"
