@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -13,13 +12,7 @@ import (
 // An interrupt (Deps.Interrupt, Ctrl-C in the real binary) ends the context of a command that
 // runs; help and usage errors never start listening for it.
 func TestInterruptOnlyForCommandsThatRun(t *testing.T) {
-	dir := t.TempDir()
-	t.Setenv("HOME", dir)
-	t.Setenv("XDG_CONFIG_HOME", filepath.Join(dir, "config"))
-	env := map[string]string{
-		"HOME": dir, "COUNSEL_DB": filepath.Join(dir, "db.sqlite"),
-		"COUNSEL_COUNSELLOR": "Berater Beispiel <berater@example.org>", "COUNSEL_LANG": "en",
-	}
+	_, deps := isolated(t)
 	var started, stopped int
 	// An interrupt that has already come when the command starts.
 	interrupted := func(ctx context.Context) (context.Context, context.CancelFunc) {
@@ -30,12 +23,9 @@ func TestInterruptOnlyForCommandsThatRun(t *testing.T) {
 	}
 	run := func(interrupt func(context.Context) (context.Context, context.CancelFunc), args ...string) (int, string) {
 		var stdout, stderr bytes.Buffer
-		code := Main(context.Background(), args, Deps{
-			Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr,
-			Getenv:    func(k string) string { return env[k] },
-			Now:       func() time.Time { return time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC) },
-			Interrupt: interrupt,
-		})
+		d := deps(&stdout, &stderr)
+		d.Interrupt = interrupt
+		code := Main(context.Background(), args, d)
 		return code, stderr.String()
 	}
 	for _, args := range [][]string{{"--help"}, {"session", "--help"}, {"session", "new", "--no-such-flag"}} {
@@ -65,21 +55,12 @@ func TestInterruptOnlyForCommandsThatRun(t *testing.T) {
 // interrupt no longer ends the process itself, and a read of a terminal does not return by
 // itself. Nothing is withdrawn or stored.
 func TestInterruptEndsAQuestion(t *testing.T) {
-	dir := t.TempDir()
-	t.Setenv("HOME", dir)
-	t.Setenv("XDG_CONFIG_HOME", filepath.Join(dir, "config"))
-	env := map[string]string{
-		"HOME": dir, "COUNSEL_DB": filepath.Join(dir, "db.sqlite"),
-		"COUNSEL_COUNSELLOR": "Berater Beispiel <berater@example.org>", "COUNSEL_LANG": "en",
-	}
+	_, deps := isolated(t)
 	run := func(stdin io.Reader, tty bool, interrupt func(context.Context) (context.Context, context.CancelFunc), args ...string) (int, string, string) {
 		var stdout, stderr bytes.Buffer
-		code := Main(context.Background(), args, Deps{
-			Stdin: stdin, StdinTTY: tty, Stdout: &stdout, Stderr: &stderr,
-			Getenv:    func(k string) string { return env[k] },
-			Now:       func() time.Time { return time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC) },
-			Interrupt: interrupt,
-		})
+		d := deps(&stdout, &stderr)
+		d.Stdin, d.StdinTTY, d.Interrupt = stdin, tty, interrupt
+		code := Main(context.Background(), args, d)
 		return code, stdout.String(), stderr.String()
 	}
 	if code, _, stderr := run(strings.NewReader(""), false, nil, "session", "new", "--client", "Client-A",

@@ -8,7 +8,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 )
 
 // TestSessionNewFileLostAfterCommit: session new prepares its files, stores the session, then
@@ -16,22 +15,13 @@ import (
 // program, here at the pause before the write), the error says the session is stored, which
 // file was written and which was not, and how to get it again; the file in the way is kept.
 func TestSessionNewFileLostAfterCommit(t *testing.T) {
-	dir := t.TempDir()
-	t.Setenv("HOME", dir)
-	t.Setenv("XDG_CONFIG_HOME", filepath.Join(dir, "config"))
-	env := map[string]string{
-		"HOME": dir, "COUNSEL_DB": filepath.Join(dir, "db.sqlite"),
-		"COUNSEL_COUNSELLOR": "Berater Beispiel <berater@example.org>", "COUNSEL_LANG": "en",
-	}
+	dir, deps := isolated(t)
 	ics, eml := filepath.Join(dir, "a.ics"), filepath.Join(dir, "a.eml")
 	run := func(pause func(string), args ...string) (int, string, string) {
 		var stdout, stderr bytes.Buffer
-		code := Main(context.Background(), args, Deps{
-			Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr,
-			Getenv: func(k string) string { return env[k] },
-			Now:    func() time.Time { return time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC) },
-			Pause:  pause,
-		})
+		d := deps(&stdout, &stderr)
+		d.Pause = pause
+		code := Main(context.Background(), args, d)
 		return code, stdout.String(), stderr.String()
 	}
 	inTheWay := func(point string) {
@@ -76,28 +66,19 @@ func TestSessionNewFileLostAfterCommit(t *testing.T) {
 // it runs, here at the pause between reading the proof key and the write, leaves a stored
 // session, its e-mail printed and its file published, not an error after half the work.
 func TestSessionNewInterruptedWhileStoring(t *testing.T) {
-	dir := t.TempDir()
-	t.Setenv("HOME", dir)
-	t.Setenv("XDG_CONFIG_HOME", filepath.Join(dir, "config"))
-	env := map[string]string{
-		"HOME": dir, "COUNSEL_DB": filepath.Join(dir, "db.sqlite"),
-		"COUNSEL_COUNSELLOR": "Berater Beispiel <berater@example.org>", "COUNSEL_LANG": "en",
-	}
+	dir, deps := isolated(t)
 	ics := filepath.Join(dir, "a.ics")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var stdout, stderr bytes.Buffer
+	d := deps(&stdout, &stderr)
+	d.Pause = func(point string) {
+		if point == "session-new-write" {
+			cancel()
+		}
+	}
 	code := Main(ctx, []string{"session", "new", "--client", "Client-A", "--provider", "sichere-videokonferenz",
-		"--at", "2026-12-03 10:00", "--ics", ics}, Deps{
-		Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr,
-		Getenv: func(k string) string { return env[k] },
-		Now:    func() time.Time { return time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC) },
-		Pause: func(point string) {
-			if point == "session-new-write" {
-				cancel()
-			}
-		},
-	})
+		"--at", "2026-12-03 10:00", "--ics", ics}, d)
 	if ctx.Err() == nil {
 		t.Fatal("the run never reached the pause before the write")
 	}
@@ -108,11 +89,7 @@ func TestSessionNewInterruptedWhileStoring(t *testing.T) {
 		t.Errorf("the calendar file: %v, %.40q", err, b)
 	}
 	stdout.Reset()
-	code = Main(context.Background(), []string{"session", "list", "--format", "json"}, Deps{
-		Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr,
-		Getenv: func(k string) string { return env[k] },
-		Now:    func() time.Time { return time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC) },
-	})
+	code = Main(context.Background(), []string{"session", "list", "--format", "json"}, deps(&stdout, &stderr))
 	if code != exitOK || strings.Count(stdout.String(), `"id"`) != 1 {
 		t.Errorf("session list: exit %d, want one session; stdout:\n%s", code, stdout.String())
 	}

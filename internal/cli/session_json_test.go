@@ -4,10 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 )
 
 // TestSessionNewJSON: --format json prints one JSON object for every kind of session new. One
@@ -15,13 +13,7 @@ import (
 // and every e-mail, each e-mail naming only its participant; nothing of it is printed as text.
 // The decoder refuses unknown keys, so a key added or renamed fails here.
 func TestSessionNewJSON(t *testing.T) {
-	dir := t.TempDir()
-	t.Setenv("HOME", dir)
-	t.Setenv("XDG_CONFIG_HOME", filepath.Join(dir, "config"))
-	env := map[string]string{
-		"HOME": dir, "COUNSEL_DB": filepath.Join(dir, "db.sqlite"),
-		"COUNSEL_COUNSELLOR": "Berater Beispiel <berater@example.org>", "COUNSEL_LANG": "en",
-	}
+	_, deps := isolated(t)
 	type dated struct {
 		ID       string `json:"id"`
 		StartsAt string `json:"starts_at"`
@@ -47,11 +39,7 @@ func TestSessionNewJSON(t *testing.T) {
 	run := func(args ...string) result {
 		t.Helper()
 		var stdout, stderr bytes.Buffer
-		code := Main(context.Background(), append(args, "--format", "json"), Deps{
-			Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr,
-			Getenv: func(k string) string { return env[k] },
-			Now:    func() time.Time { return time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC) },
-		})
+		code := Main(context.Background(), append(args, "--format", "json"), deps(&stdout, &stderr))
 		if code != exitOK {
 			t.Fatalf("%v: exit %d, stderr:\n%s", args, code, stderr.String())
 		}
