@@ -25,8 +25,9 @@ var ErrExportDone = errors.New("export already committed or rolled back")
 // trail shows no export.
 type Export struct {
 	d        *DB
-	snapshot         // the rows' snapshot and its readers
-	wtx      *sql.Tx // the write transaction from Record (or Lock) to Commit
+	snapshot                 // the rows' snapshot and its readers
+	wtx      *sql.Tx         // the write transaction from Record (or Lock) to Commit
+	wctx     context.Context // Lock's context: database/sql rolls wtx back when it ends
 	now      time.Time
 	done     bool
 	// readers, parallelMin and chunkRows tune them (see Sessions); tests shrink them.
@@ -203,7 +204,7 @@ func (x *Export) Lock(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("record export: %w", mapErr(err))
 	}
-	x.wtx = tx
+	x.wtx, x.wctx = tx, ctx
 	return nil
 }
 
@@ -251,6 +252,11 @@ func (x *Export) Commit() error {
 	defer x.end()
 	if x.wtx != nil {
 		if err := x.wtx.Commit(); err != nil {
+			// An interrupt (Ctrl-C) ends Lock's context, and database/sql rolls the transaction
+			// back on its own: the commit then only learns that it is done. Say why instead.
+			if errors.Is(err, sql.ErrTxDone) && x.wctx.Err() != nil {
+				err = x.wctx.Err()
+			}
 			return fmt.Errorf("commit export: %w", mapErr(err))
 		}
 	}

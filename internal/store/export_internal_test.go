@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -402,5 +403,32 @@ func TestSnapshotMapsTheFileWriterDoesNot(t *testing.T) {
 	}
 	if mapped < 1<<30 || writer != 0 {
 		t.Errorf("mmap_size: snapshot %d (want at least 1 GiB), writer %d (want 0)", mapped, writer)
+	}
+}
+
+// An export whose context ends (Ctrl-C) after its event was recorded: database/sql rolls the
+// write transaction back on its own, so Commit must say that the context ended, not that the
+// transaction was "already committed or rolled back"; and nothing is recorded.
+func TestExportCommitAfterInterruptSaysSo(t *testing.T) {
+	d := filledDB(t, 3)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	x, err := d.BeginExport(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Rollback()
+	if _, err := x.Record(ctx, audit.ActionExportSessions, map[string]string{"format": "csv", "count": "3"}); err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	time.Sleep(200 * time.Millisecond) // database/sql's rollback runs on a goroutine of its own
+	err = x.Commit()
+	if !errors.Is(err, context.Canceled) || errors.Is(err, sql.ErrTxDone) {
+		t.Fatalf("Commit after the context ended: %v, want the context's error", err)
+	}
+	var n int
+	if err := d.db.QueryRow("SELECT count(*) FROM audit_events WHERE action = ?", audit.ActionExportSessions).Scan(&n); err != nil || n != 0 {
+		t.Errorf("export events recorded: %d (%v), want 0", n, err)
 	}
 }
