@@ -128,8 +128,7 @@ echo "== peak memory of an export"
   echo "## Peak memory of an export (bench/peakmem.py, max of 3 runs, KiB): anonymous / resident"
   echo
   echo "Anonymous: the heap and stacks, what the process holds. Resident: as /usr/bin/time's %M,"
-  echo "also the pages of the binary and of the database file that counsel's readers map, which"
-  echo "the kernel shares with its page cache and can drop at any time."
+  echo "also the pages of the binary and of any file mapped, which the kernel can drop at any time."
   echo
   echo "| rows | csv | ndjson | json | sqlite3 -csv |"
   echo "|---:|---:|---:|---:|---:|"

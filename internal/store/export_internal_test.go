@@ -384,9 +384,12 @@ func TestSessionsFoldTheirParticipants(t *testing.T) {
 	}
 }
 
-// A long read maps the file (snapshotMmap); the writing connection does not. The figure in
-// docs/performance.md depends on it, so losing it must fail here, not only in a benchmark.
-func TestSnapshotMapsTheFileWriterDoesNot(t *testing.T) {
+// A long read does not map the database file. Mapped, it read faster (an export of 100k
+// sessions took about half the CPU), but a file that another program shrinks while it is read
+// (VACUUM in the sqlite3 shell, a broken copy) then kills counsel with SIGBUS: exit 2, which
+// means a usage error here, and a Go trace instead of an error; and the reader's resident
+// memory counted every mapped page (3.5 GB at 1M sessions). Read, the same case is an error.
+func TestSnapshotDoesNotMapTheFile(t *testing.T) {
 	d := filledDB(t, 10)
 	ctx := context.Background()
 	snap, err := d.beginSnapshot(ctx, 2, "test")
@@ -394,15 +397,12 @@ func TestSnapshotMapsTheFileWriterDoesNot(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer snap.end()
-	var mapped, writer int64
+	var mapped int64
 	if err := snap.tx.QueryRowContext(ctx, "PRAGMA mmap_size").Scan(&mapped); err != nil {
 		t.Fatal(err)
 	}
-	if err := d.db.QueryRowContext(ctx, "PRAGMA mmap_size").Scan(&writer); err != nil {
-		t.Fatal(err)
-	}
-	if mapped < 1<<30 || writer != 0 {
-		t.Errorf("mmap_size: snapshot %d (want at least 1 GiB), writer %d (want 0)", mapped, writer)
+	if mapped != 0 {
+		t.Errorf("mmap_size of the read snapshot: %d, want 0", mapped)
 	}
 }
 
