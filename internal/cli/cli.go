@@ -77,16 +77,13 @@ func System(b Build) Deps {
 	}
 }
 
-// interruptible ends ctx on the first Ctrl-C, and then gives the signal back to the system, so
-// that a second Ctrl-C stops the process at once. Work that must not stop half-way (session
-// new's store work, which may wait up to the busy timeout for another process) finishes after
-// the first; a counsellor who does not want to wait presses again. Killing the process
-// mid-transaction is safe: SQLite rolls an uncommitted transaction back, and no file is
-// published before its commit.
+// interruptible ends ctx on Ctrl-C. Counsel keeps listening after the first interrupt, so a
+// second one does not kill the process: a command that has begun to write files (export dpo's
+// folder, the output files of session new) removes what it began before it exits, and would
+// leave them behind if killed. The longest a command can then take is session new waiting for
+// another process's lock (the busy timeout, 10 s).
 func interruptible(ctx context.Context) (context.Context, context.CancelFunc) {
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
-	context.AfterFunc(ctx, stop)
-	return ctx, stop
+	return signal.NotifyContext(ctx, os.Interrupt)
 }
 
 // Main runs counsel with args (without the program name) and returns the

@@ -4,7 +4,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"os"
 	"os/exec"
 	"syscall"
@@ -12,10 +11,10 @@ import (
 	"time"
 )
 
-// TestSecondInterruptStopsTheProcess: the first Ctrl-C ends the command's context (work that
-// must finish, finishes); the second stops the process at once. Run in a child process, which
-// the second signal kills.
-func TestSecondInterruptStopsTheProcess(t *testing.T) {
+// TestSecondInterruptDoesNotKill: the first Ctrl-C ends the command's context; further ones
+// do not end the process, so a command can remove the files it began (export dpo's hidden
+// folder) before it exits. Run in a child process that a second SIGINT would kill.
+func TestSecondInterruptDoesNotKill(t *testing.T) {
 	if os.Getenv("COUNSEL_TEST_INTERRUPT_CHILD") == "1" {
 		ctx, stop := interruptible(context.Background())
 		defer stop()
@@ -25,21 +24,15 @@ func TestSecondInterruptStopsTheProcess(t *testing.T) {
 		case <-time.After(10 * time.Second):
 			os.Exit(3) // the first interrupt did not end the context
 		}
-		for range 100 { // the second interrupt must kill us; give the handover time
+		for range 5 {
 			syscall.Kill(os.Getpid(), syscall.SIGINT)
-			time.Sleep(50 * time.Millisecond)
+			time.Sleep(20 * time.Millisecond)
 		}
-		os.Exit(4) // still alive after the second interrupt
+		os.Exit(0) // still here: the cleanup would run
 	}
-	cmd := exec.Command(os.Args[0], "-test.run=^TestSecondInterruptStopsTheProcess$")
+	cmd := exec.Command(os.Args[0], "-test.run=^TestSecondInterruptDoesNotKill$")
 	cmd.Env = append(os.Environ(), "COUNSEL_TEST_INTERRUPT_CHILD=1")
-	err := cmd.Run()
-	var exit *exec.ExitError
-	if !errors.As(err, &exit) {
-		t.Fatalf("child: %v, want killed by SIGINT", err)
-	}
-	ws, ok := exit.Sys().(syscall.WaitStatus)
-	if !ok || !ws.Signaled() || ws.Signal() != syscall.SIGINT {
-		t.Fatalf("child ended with %v (exit code %d), want killed by SIGINT", err, exit.ExitCode())
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("child after two interrupts: %v, want it alive to exit 0", err)
 	}
 }
