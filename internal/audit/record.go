@@ -337,13 +337,16 @@ type Problem struct {
 	Message string `json:"message"`
 }
 
+// String is the problem in words. Table and ID come from the database file (a record event's
+// details name the table), so both are made TermSafe; the JSON output keeps them exact.
 func (p Problem) String() string {
-	s := fmt.Sprintf("%s %s: ", p.Table, p.ID)
+	id := TermSafe(p.ID)
+	s := fmt.Sprintf("%s %s: ", TermSafe(p.Table), id)
 	switch p.Kind {
 	case ProblemChanged:
 		s += fmt.Sprintf("changed outside counsel since event seq %d", p.Seq)
 		if len(p.Columns) > 0 {
-			s += " (differs in " + strings.Join(p.Columns, ", ") + ")"
+			s += " (differs in " + TermSafe(strings.Join(p.Columns, ", ")) + ")"
 		}
 	case ProblemInserted:
 		s += "inserted outside counsel (no event records it)"
@@ -352,16 +355,16 @@ func (p Problem) String() string {
 	case ProblemRevived:
 		s += fmt.Sprintf("present again after counsel deleted it at event seq %d", p.Seq)
 	case ProblemChainBroken:
-		s = fmt.Sprintf("audit chain broken at event seq %d (id %s)", p.Seq, p.ID)
+		s = fmt.Sprintf("audit chain broken at event seq %d (id %s)", p.Seq, id)
 	case ProblemHeadMissing:
-		s = fmt.Sprintf("the kept head %s is not in the audit trail (it ends at seq %d)", p.ID, p.Seq)
+		s = fmt.Sprintf("the kept head %s is not in the audit trail (it ends at seq %d)", id, p.Seq)
 	case ProblemProofKey:
 		if p.Message != "" {
-			return p.Message
+			return TermSafe(p.Message)
 		}
 		s += "the proof key file does not match the recorded fingerprint"
 	default:
-		s += p.Kind
+		s += TermSafe(p.Kind)
 	}
 	return s
 }

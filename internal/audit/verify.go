@@ -16,8 +16,9 @@ type BrokenError struct {
 	Reason string // what does not match
 }
 
+// Error names the event by its ID as stored, made TermSafe: an edited event may hold anything.
 func (e *BrokenError) Error() string {
-	return fmt.Sprintf("audit chain broken at event seq %d (id %s): %s", e.Seq, e.ID, e.Reason)
+	return fmt.Sprintf("audit chain broken at event seq %d (id %s): %s", e.Seq, TermSafe(e.ID), e.Reason)
 }
 
 // HeadNotFoundError reports that a head kept from an earlier export is not in the chain: events

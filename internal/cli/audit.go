@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -171,9 +170,7 @@ func runAuditVerify(ctx context.Context, a *app, opts *auditVerifyOptions) error
 	}
 	res.Intact = len(res.Problems) == 0
 	if opts.format == formatJSON {
-		enc := json.NewEncoder(a.deps.Stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(res); err != nil {
+		if err := writeJSON(a.deps.Stdout, res); err != nil {
 			return err
 		}
 	} else if res.Intact {
@@ -254,7 +251,7 @@ func chainProblem(err error) (audit.Problem, bool) {
 	var hn *audit.HeadNotFoundError
 	switch {
 	case errors.As(err, &be):
-		return audit.Problem{Table: "audit_events", ID: audit.SafeID(be.ID), Kind: audit.ProblemChainBroken, Seq: be.Seq, Columns: []string{}}, true
+		return audit.Problem{Table: "audit_events", ID: be.ID, Kind: audit.ProblemChainBroken, Seq: be.Seq, Columns: []string{}}, true
 	case errors.As(err, &hn):
 		return audit.Problem{Table: "audit_events", ID: hn.Want, Kind: audit.ProblemHeadMissing, Seq: hn.Head.Seq, Columns: []string{}}, true
 	}

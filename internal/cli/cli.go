@@ -17,6 +17,8 @@ import (
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
+
+	"github.com/expeerienced/counsel/internal/audit"
 )
 
 // Exit codes, documented in every command's help.
@@ -237,17 +239,29 @@ func withHint(err error, hints ...string) error {
 // printError writes the error in counsel's fixed voice: lower-case, one
 // "counsel: error:" line per line of the message, then the hints. The
 // prefixes stay English in every language: scripts and support staff look
-// for them. The text after them is in the run's language.
+// for them. The text after them is in the run's language. Each line is made
+// terminal-safe (audit.TermSafe): errors may quote what a tampered database
+// holds, and an escape sequence in it must not reach the terminal.
 func printError(w io.Writer, err error) {
 	for _, line := range strings.Split(err.Error(), "\n") {
-		fmt.Fprintf(w, "counsel: error: %s\n", tr.message(line))
+		fmt.Fprintf(w, "counsel: error: %s\n", audit.TermSafe(tr.message(line)))
 	}
 	var h hinter
 	if errors.As(err, &h) {
 		for _, hint := range h.Hints() {
-			fmt.Fprintf(w, "counsel: hint: %s\n", tr.message(hint))
+			fmt.Fprintf(w, "counsel: hint: %s\n", audit.TermSafe(tr.message(hint)))
 		}
 	}
+}
+
+// termLines is audit.TermSafe line by line, keeping the line breaks of a
+// message written over several lines.
+func termLines(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = audit.TermSafe(l)
+	}
+	return strings.Join(lines, "\n")
 }
 
 // warn prints a warning to stderr, in colour only for a person at a terminal
@@ -257,12 +271,12 @@ func (a *app) warn(format string, args ...any) {
 	if a.colour() {
 		prefix = "\x1b[33mcounsel: warning:\x1b[0m "
 	}
-	fmt.Fprint(a.deps.Stderr, prefix+say(format, args...)+"\n")
+	fmt.Fprint(a.deps.Stderr, prefix+termLines(say(format, args...))+"\n")
 }
 
 // info prints a message for the person on stderr; stdout stays data only.
 func (a *app) info(format string, args ...any) {
-	fmt.Fprint(a.deps.Stderr, "counsel: "+say(format, args...)+"\n")
+	fmt.Fprint(a.deps.Stderr, "counsel: "+termLines(say(format, args...))+"\n")
 }
 
 func (a *app) colour() bool {

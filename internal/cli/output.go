@@ -5,12 +5,15 @@ import (
 	"fmt"
 	"io"
 	"time"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/renderer"
 	"github.com/olekukonko/tablewriter/tw"
 	"github.com/spf13/cobra"
 
+	"github.com/expeerienced/counsel/internal/audit"
 	"github.com/expeerienced/counsel/internal/export"
 )
 
@@ -89,9 +92,7 @@ type listing struct {
 func writeListing(w io.Writer, format string, l listing) error {
 	switch format {
 	case formatJSON:
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(l.json)
+		return writeJSON(w, l.json)
 	case formatCSV:
 		header, rows := l.header, unpackRows(l.rows, false)
 		if l.csvHeader != nil {
@@ -115,7 +116,8 @@ func writeListing(w io.Writer, format string, l listing) error {
 }
 
 // writeTable draws a plain table that survives copy-and-paste into an e-mail
-// to a data protection officer: ASCII only, no colour.
+// to a data protection officer: ASCII only, no colour. Cells hold what the
+// database holds, so each is made terminal-safe (termLines).
 func writeTable(w io.Writer, header []string, rows [][]string, maxWidth int) error {
 	opts := []tablewriter.Option{
 		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{
@@ -132,7 +134,11 @@ func writeTable(w io.Writer, header []string, rows [][]string, maxWidth int) err
 	t := tablewriter.NewTable(w, opts...)
 	t.Header(toAny(header)...)
 	for _, r := range rows {
-		if err := t.Append(toAny(r)...); err != nil {
+		safe := make([]string, len(r))
+		for i, c := range r {
+			safe[i] = termLines(c)
+		}
+		if err := t.Append(toAny(safe)...); err != nil {
 			return err
 		}
 	}
@@ -162,4 +168,49 @@ func jsonTime(t time.Time) string {
 		return ""
 	}
 	return t.Format(time.RFC3339)
+}
+
+// writeJSON writes v as indented JSON. encoding/json escapes C0 controls but
+// writes DEL, C1 controls and format characters such as U+202E as they are;
+// those are escaped too (\u202e), so a value read from a tampered database
+// cannot steer the terminal and still decodes to exactly what is stored.
+func writeJSON(w io.Writer, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(append(escapeJSONControls(b), '\n'))
+	return err
+}
+
+// escapeJSONControls escapes, in encoded JSON, the characters audit.TermSafe
+// escapes that encoding/json leaves: all but C0, which it escapes in strings
+// (so a raw one is the indentation's newline). Outside strings JSON is ASCII
+// without DEL, so every other such character is inside a string, where
+// \uXXXX means it.
+func escapeJSONControls(b []byte) []byte {
+	var out []byte
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if r >= ' ' && r != utf8.RuneError && audit.TermSafe(string(r)) != string(r) {
+			if out == nil {
+				out = append(make([]byte, 0, len(b)+16), b[:i]...)
+			}
+			r1, r2 := utf16.EncodeRune(r)
+			if r1 == utf8.RuneError {
+				r1, r2 = r, -1
+			}
+			out = fmt.Appendf(out, `\u%04x`, r1)
+			if r2 >= 0 {
+				out = fmt.Appendf(out, `\u%04x`, r2)
+			}
+		} else if out != nil {
+			out = append(out, b[i:i+n]...)
+		}
+		i += n
+	}
+	if out == nil {
+		return b
+	}
+	return out
 }
