@@ -104,6 +104,8 @@ func TestScript(t *testing.T) {
 			"mode": cmdMode,
 			"code": cmdCode,
 			"sql":  cmdSQL,
+			// reseal DB: recompute the chain after an edit (termsafe_test.go)
+			"reseal": cmdReseal,
 			// the data protection officer's pack (pack_cmds_test.go)
 			"sha256check": cmdSHA256Check,
 			"scan":        cmdScan,

@@ -1,0 +1,56 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+	"unicode"
+)
+
+// writeJSON escapes what encoding/json leaves raw (DEL, C1, U+202E, a tag character beyond
+// the BMP), decodes to the exact value, and writes clean values as json.Encoder does.
+func TestWriteJSONEscapesTerminalControls(t *testing.T) {
+	for _, v := range []string{
+		"01a22ff9-3374-7a7c-9e11-5be7ed0424f0",
+		"a\x1b[2J\x00\x1f\x7f\u0085\u009b31m\u202e\u2066\u200b\ufeff\U000e0041 Zoë <&>",
+	} {
+		val := map[string]any{"id": v, "list": []string{v}}
+		var got bytes.Buffer
+		if err := writeJSON(&got, val); err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range got.String() {
+			if (unicode.IsControl(r) && r != '\n') || unicode.Is(unicode.Cf, r) {
+				t.Errorf("writeJSON(%q) keeps %U: %s", v, r, got.String())
+			}
+		}
+		var back map[string]any
+		if err := json.Unmarshal(got.Bytes(), &back); err != nil || back["id"] != v {
+			t.Errorf("writeJSON(%q) decodes to %q, %v", v, back["id"], err)
+		}
+		var want bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(val); err != nil {
+			t.Fatal(err)
+		}
+		if clean := !strings.ContainsFunc(v, func(r rune) bool { return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) }); clean && got.String() != want.String() {
+			t.Errorf("writeJSON(%q) = %s, json.Encoder gives %s", v, got.String(), want.String())
+		}
+	}
+}
+
+// Errors, hints and warnings print one line each, whatever an ID in them holds.
+func TestPrintErrorIsTerminalSafe(t *testing.T) {
+	var b bytes.Buffer
+	printError(&b, withHint(errorString("no session \x1b]0;x\x07 here\nsecond line \u202eok"), "hint \x1b[2J"))
+	want := "counsel: error: no session \\x1b]0;x\\x07 here\ncounsel: error: second line \\u202eok\ncounsel: hint: hint \\x1b[2J\n"
+	if b.String() != want {
+		t.Errorf("printError wrote %q, want %q", b.String(), want)
+	}
+}
+
+type errorString string
+
+func (e errorString) Error() string { return string(e) }
