@@ -254,12 +254,19 @@ func printError(w io.Writer, err error) {
 	}
 }
 
-// termLines is audit.TermSafe line by line, keeping the line breaks of a
-// message written over several lines.
+// termLines is audit.TermSafe of text written over several lines: its line
+// breaks and tabs stay, every other control character is shown escaped.
 func termLines(s string) string {
+	if audit.TermSafe(s) == s {
+		return s
+	}
 	lines := strings.Split(s, "\n")
 	for i, l := range lines {
-		lines[i] = audit.TermSafe(l)
+		cols := strings.Split(l, "\t")
+		for j, c := range cols {
+			cols[j] = audit.TermSafe(c)
+		}
+		lines[i] = strings.Join(cols, "\t")
 	}
 	return strings.Join(lines, "\n")
 }

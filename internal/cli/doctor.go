@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -123,9 +122,7 @@ func worst(cs []doctor.Check) doctor.Status {
 
 func writeDoctor(w io.Writer, format string, cs []doctor.Check) error {
 	if format == formatJSON {
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(doctorJSON{Status: string(worst(cs)), Failed: doctor.Failed(cs), Checks: cs})
+		return writeJSON(w, doctorJSON{Status: string(worst(cs)), Failed: doctor.Failed(cs), Checks: cs})
 	}
 	var b strings.Builder
 	for _, c := range cs {
@@ -134,6 +131,6 @@ func writeDoctor(w io.Writer, format string, cs []doctor.Check) error {
 			fmt.Fprintf(&b, "         %s %s\n", T("hint:"), tr.message(c.Hint))
 		}
 	}
-	_, err := io.WriteString(w, b.String())
+	_, err := io.WriteString(w, termLines(b.String()))
 	return err
 }

@@ -129,7 +129,8 @@ func usageFunc(c *cobra.Command) error {
 	return nil
 }
 
-// fprintf writes a message in the run's language.
+// fprintf writes a message in the run's language, terminal-safe (termLines):
+// its arguments may be what the database holds.
 func fprintf(w io.Writer, format string, args ...any) {
-	fmt.Fprint(w, Tf(format, args...))
+	fmt.Fprint(w, termLines(Tf(format, args...)))
 }

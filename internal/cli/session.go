@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"crypto/rand"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -541,7 +540,5 @@ func writeSessionJSON(w io.Writer, p *plannedSession, mails []groupMail, group b
 			v.Emails = append(v.Emails, mail{m.msg.Subject, m.msg.Body})
 		}
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
+	return writeJSON(w, v)
 }

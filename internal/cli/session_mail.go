@@ -158,7 +158,7 @@ func (a *app) mailFor(s session.Session, needProvider bool) (*sessionMail, error
 }
 
 func printMail(w io.Writer, msg invite.Message) error {
-	_, err := fmt.Fprintf(w, "%s\n\n%s", msg.Subject, msg.Body)
+	_, err := fmt.Fprintf(w, "%s\n\n%s", termLines(msg.Subject), termLines(msg.Body))
 	return err
 }
 
