@@ -196,7 +196,7 @@ func runAuditVerify(ctx context.Context, a *app, opts *auditVerifyOptions) error
 		fmt.Fprintln(a.deps.Stdout, line)
 	} else if failure == nil {
 		for _, p := range res.Problems {
-			fmt.Fprintln(a.deps.Stdout, tr.message(p.Message))
+			fmt.Fprintln(a.deps.Stdout, audit.TermSafe(tr.message(p.Message)))
 		}
 	}
 	if failure != nil {

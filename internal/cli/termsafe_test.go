@@ -41,6 +41,34 @@ func TestWriteJSONEscapesTerminalControls(t *testing.T) {
 	}
 }
 
+// FuzzWriteJSON: whatever a stored value holds, writeJSON's output holds no control or
+// format character but the indentation's newlines, and decodes to the value (a value that
+// is not UTF-8 decodes as encoding/json's own output does: with U+FFFD).
+func FuzzWriteJSON(f *testing.F) {
+	for _, s := range []string{"01a22ff9-3374-7a7c-9e11-5be7ed0424f0", "\x1b[2J\u009b\u202e", "\x7f\U000e0041", "\xff<&>"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		var got bytes.Buffer
+		if err := writeJSON(&got, []string{v}); err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range got.String() {
+			if (unicode.IsControl(r) && r != '\n') || unicode.Is(unicode.Cf, r) {
+				t.Fatalf("writeJSON(%q) keeps %U", v, r)
+			}
+		}
+		plain, _ := json.Marshal([]string{v})
+		var want, back []string
+		if err := json.Unmarshal(plain, &want); err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(got.Bytes(), &back); err != nil || len(back) != 1 || back[0] != want[0] {
+			t.Fatalf("writeJSON(%q) decodes to %q, %v; want %q", v, back, err, want[0])
+		}
+	})
+}
+
 // Errors, hints and warnings print one line each, whatever an ID in them holds.
 func TestPrintErrorIsTerminalSafe(t *testing.T) {
 	var b bytes.Buffer
