@@ -192,7 +192,7 @@ func escapeJSONControls(b []byte) []byte {
 	var out []byte
 	for i := 0; i < len(b); {
 		r, n := utf8.DecodeRune(b[i:])
-		if r >= ' ' && r != utf8.RuneError && audit.TermSafe(string(r)) != string(r) {
+		if r >= 0x7f && r != utf8.RuneError && audit.TermSafe(string(r)) != string(r) {
 			if out == nil {
 				out = append(make([]byte, 0, len(b)+16), b[:i]...)
 			}
