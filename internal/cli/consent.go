@@ -560,7 +560,7 @@ func writeRevokeReport(w io.Writer, r revokeReport, done bool, loc *time.Locatio
 			fprintf(w, "  - delete %d session(s) that have not started, with their meeting IDs and links:\n", len(r.plan.Delete))
 		}
 		for _, s := range r.plan.Delete {
-			fmt.Fprintf(w, "      %s\n", sessionLine(s, loc))
+			fmt.Fprintf(w, "      %s\n", termLines(sessionLine(s, loc)))
 		}
 	}
 	if done {
@@ -619,7 +619,7 @@ func stepHints(plan consent.RevokePlan, loc *time.Location) []string {
 
 func writeExternalSteps(w io.Writer, plan consent.RevokePlan, loc *time.Location) {
 	for _, st := range plan.ExternalSteps() {
-		fmt.Fprintf(w, "  - %s\n", stepText(st, loc, true))
+		fmt.Fprintf(w, "  - %s\n", termLines(stepText(st, loc, true)))
 	}
 }
 
