@@ -10,9 +10,10 @@ import (
 // TermSafe is s with every character that could steer a terminal shown escaped: C0 controls
 // (NUL, ESC, newline...), DEL, C1 controls, and Unicode format characters such as the bidi
 // overrides (U+202E) and zero-width characters, as \x1b or \u202e; bytes that are not UTF-8
-// as \xff (and U+FFFD itself as \ufffd, to tell it from them). Everything else is unchanged, so an ID prints as it always did. Messages repeat
-// values read from the database file, and whoever holds the file can put anything there:
-// an escape sequence in an ID must reach the counsellor's terminal as text, not as a command.
+// as \xff (and U+FFFD itself as \ufffd, to tell it from them). Everything else is unchanged,
+// so an ID prints as it always did. Messages repeat values read from the database file, and
+// whoever holds the file can put anything there: an escape sequence in an ID must reach the
+// counsellor's terminal as text, not as a command.
 func TermSafe(s string) string {
 	i := strings.IndexFunc(s, func(r rune) bool { return r == utf8.RuneError || unsafeRune(r) })
 	if i < 0 {
