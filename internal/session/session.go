@@ -158,12 +158,21 @@ func ParseDuration(s string) (time.Duration, error) {
 		d = time.Duration(mins) * time.Minute
 	}
 	if d < MinDuration || d > MaxDuration {
-		return 0, fmt.Errorf("want between %v and %v", MinDuration, MaxDuration)
+		return 0, fmt.Errorf("want between %v and %v", shortDuration(MinDuration), shortDuration(MaxDuration))
 	}
 	if d%time.Minute != 0 {
 		return 0, errors.New("want whole minutes")
 	}
 	return d, nil
+}
+
+// shortDuration writes d as a counsellor types it: "5m", "8h", "1h30m" (Go writes "5m0s").
+func shortDuration(d time.Duration) string {
+	s := strings.TrimSuffix(d.String(), "0s")
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
 }
 
 // startLayouts are the forms a counsellor may type for a start time, in the

@@ -97,6 +97,12 @@ func TestParseDuration(t *testing.T) {
 			t.Errorf("%q: accepted", in)
 		}
 	}
+	// The bounds as a counsellor types them, not as Go prints durations ("5m0s").
+	for _, in := range []string{"4m", "9h", "8h1m"} {
+		if _, err := session.ParseDuration(in); err == nil || err.Error() != "want between 5m and 8h" {
+			t.Errorf("%q: %v, want \"want between 5m and 8h\"", in, err)
+		}
+	}
 }
 
 func TestShortIDIsRandomTail(t *testing.T) {
