@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -257,6 +258,35 @@ func printError(w io.Writer, err error) {
 // termLines is audit.TermSafe of text written over several lines: its line
 // breaks and tabs stay, every other control character is shown escaped.
 func termLines(s string) string {
+	if plainLines(s) {
+		return s
+	}
+	return termLinesSlow(s)
+}
+
+// plainLines reports whether s holds nothing termLines would escape: printable ASCII, line
+// breaks and tabs, and any other character TermSafe leaves as it is. An e-mail is mostly
+// ASCII, and looking at its bytes one by one costs a fraction of TermSafe's Unicode table
+// lookups for every character and of splitting it into lines and columns.
+func plainLines(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 0x20 && c < 0x7f || c == '\n' || c == '\t' {
+			continue
+		}
+		if s[i] < utf8.RuneSelf {
+			return false
+		}
+		_, n := utf8.DecodeRuneInString(s[i:])
+		if audit.TermSafe(s[i:i+n]) != s[i:i+n] {
+			return false
+		}
+		i += n - 1
+	}
+	return true
+}
+
+// termLinesSlow is termLines for text that holds something to escape.
+func termLinesSlow(s string) string {
 	if audit.TermSafe(s) == s {
 		return s
 	}

@@ -82,3 +82,23 @@ func TestPrintErrorIsTerminalSafe(t *testing.T) {
 type errorString string
 
 func (e errorString) Error() string { return string(e) }
+
+// termLines' byte-wise fast path decides as the line-by-line TermSafe it stands in for.
+func TestTermLinesPlain(t *testing.T) {
+	for _, s := range []string{"", "Guten Tag,\n\nZoë\tß ok\n", "a\x1b[2Jb", "x\u202ey", "\xff", "\ufffd", "a\rb", "\u2028", "\x7f", "\u0085"} {
+		if got, want := termLines(s), termLinesSlow(s); got != want {
+			t.Errorf("termLines(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
+
+func FuzzTermLines(f *testing.F) {
+	for _, s := range []string{"Guten Tag,\n\tZoë", "a\x1b[2Jb\n", "x\u202ey", "\xff\n", "\ufffd"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := termLines(s), termLinesSlow(s); got != want {
+			t.Fatalf("termLines(%q) = %q, want %q", s, got, want)
+		}
+	})
+}
