@@ -3,11 +3,11 @@ package session
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
-	"golang.org/x/text/cases"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -81,10 +81,44 @@ func NameKey(s string) string {
 func keyPass(s string) string {
 	s = strings.Map(dropIgnorable, s)
 	s = norm.NFKC.String(s)
-	s = cases.Fold().String(s) // a Caser holds state: one per call
+	s = fold(s)
 	s = norm.NFKC.String(s)
 	s = strings.Map(dropIgnorable, s)
 	return strings.Join(strings.Fields(s), " ")
+}
+
+//go:generate go run ./internal/genfold fold_gen.go
+
+// fold is Unicode full case folding, as golang.org/x/text/cases.Fold does it ("Straße" and
+// "STRASSE" fold alike), from the table genfold makes of it: x/text/cases would cost every
+// start of counsel its language tables. Bytes that are not UTF-8 stay as they are.
+func fold(s string) string {
+	var b strings.Builder
+	done := 0 // s[:done] is in b
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if 'A' <= c && c <= 'Z' {
+				b.WriteString(s[done:i])
+				b.WriteByte(c + 'a' - 'A')
+				done = i + 1
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if j, ok := slices.BinarySearch(foldFrom[:], r); ok && r != utf8.RuneError {
+			b.WriteString(s[done:i])
+			b.WriteString(foldTo[j])
+			done = i + n
+		}
+		i += n
+	}
+	if done == 0 {
+		return s
+	}
+	b.WriteString(s[done:])
+	return b.String()
 }
 
 // dropIgnorable maps a default-ignorable code point (Unicode's derived
