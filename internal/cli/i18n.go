@@ -2,18 +2,19 @@ package cli
 
 import (
 	"fmt"
+	"io"
+	"math"
 	"os"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
-	"golang.org/x/text/language"
-	"golang.org/x/text/message"
-	"golang.org/x/text/message/catalog"
 
 	"github.com/expeerienced/counsel/data"
 	"github.com/expeerienced/counsel/internal/session"
@@ -38,7 +39,6 @@ type entry struct {
 // catalogue is the parsed German catalogue, built once.
 type catalogue struct {
 	de      map[string]string // trimmed English -> German
-	cat     *catalog.Builder
 	entries []entry
 
 	once     sync.Once
@@ -63,7 +63,7 @@ func parseCatalogue(b []byte) (*catalogue, error) {
 	if err := yaml.Unmarshal(b, &es); err != nil {
 		return nil, fmt.Errorf("message catalogue: %w", err)
 	}
-	c := &catalogue{de: map[string]string{}, cat: catalog.NewBuilder(catalog.Fallback(language.English)), entries: es}
+	c := &catalogue{de: map[string]string{}, entries: es}
 
 	for _, e := range es {
 		en, de := strings.TrimSpace(e.EN), strings.TrimSpace(e.DE)
@@ -74,17 +74,6 @@ func parseCatalogue(b []byte) (*catalogue, error) {
 			return nil, fmt.Errorf("message catalogue: %q is there twice", en)
 		}
 		c.de[en] = de
-		if de != "" {
-			// The catalogue reads ${name} as a substitution; a shell's
-			// ${...} in a help text is meant literally.
-			msg := []catalog.Message{catalog.String(de)}
-			if strings.Contains(de, "${") {
-				msg = []catalog.Message{catalog.Var("dollar", catalog.String("$")), catalog.String(strings.ReplaceAll(de, "${", "${dollar}{"))}
-			}
-			if err := c.cat.Set(language.German, en, msg...); err != nil {
-				return nil, err
-			}
-		}
 	}
 	return c, nil
 }
@@ -92,8 +81,7 @@ func parseCatalogue(b []byte) (*catalogue, error) {
 // translator speaks one language.
 type translator struct {
 	lang string
-	cat  *catalogue       // nil for English
-	p    *message.Printer // German printer over the catalogue
+	cat  *catalogue // nil for English
 }
 
 // tr is the language of this run. counsel runs one command per process; Main
@@ -108,7 +96,7 @@ func newTranslator(lang string) *translator {
 	if err != nil {
 		return &translator{lang: langEN} // English is always complete
 	}
-	return &translator{lang: langDE, cat: c, p: message.NewPrinter(language.German, message.Catalog(c.cat))}
+	return &translator{lang: langDE, cat: c}
 }
 
 // T translates a fixed text (help, table heading, cell word). Surrounding
@@ -144,16 +132,74 @@ func (t *translator) sprintf(format string, args ...any) string {
 	// Errors given as arguments are translated too (they are messages).
 	// Whole numbers are printed plainly, without the German thousands dot:
 	// they are counts and sequence numbers that people compare with JSON,
-	// CSV and the audit trail ("seq 12345", not "seq 12.345").
+	// CSV and the audit trail ("seq 12345", not "seq 12.345"). Fractions
+	// are written the German way (germanFloat).
 	for j, a := range args {
 		switch v := a.(type) {
 		case error:
 			args[j] = t.message(v.Error())
-		case int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64:
-			args[j] = plainInt{v}
+		case float64:
+			args[j] = germanFloat(v)
+		case float32:
+			args[j] = germanFloat(v)
 		}
 	}
-	return format[:i] + t.p.Sprintf(noW(de), args...) + format[i+len(core):]
+	return format[:i] + fmt.Sprintf(noW(de), args...) + format[i+len(core):]
+}
+
+// germanFloat prints a fraction as German text writes it with %f and %.Nf: a decimal comma
+// and a dot between thousands ("1.234,5"), as golang.org/x/text/message's German printer did
+// (TestGermanFloatMatchesPrinter). That printer and its catalogue cost every start of counsel
+// the initialisation of x/text's language tables; nothing else of it was used, since
+// whole numbers were printed plainly anyway. Other verbs print as fmt does.
+type germanFloat float64
+
+func (g germanFloat) Format(f fmt.State, verb rune) {
+	v := float64(g)
+	if verb != 'f' && verb != 'F' {
+		fmt.Fprintf(f, fmt.FormatString(f, verb), v)
+		return
+	}
+	var s string
+	switch {
+	case math.IsNaN(v):
+		s = "NaN"
+	case math.IsInf(v, 0):
+		s = "∞"
+		if v < 0 {
+			s = "-∞"
+		}
+	default:
+		prec, ok := f.Precision()
+		if !ok {
+			prec = 6
+		}
+		digits := strconv.FormatFloat(math.Abs(v), 'f', prec, 64)
+		whole, frac, _ := strings.Cut(digits, ".")
+		var b strings.Builder
+		if v < 0 {
+			b.WriteByte('-')
+		}
+		for i := range len(whole) {
+			if i > 0 && (len(whole)-i)%3 == 0 {
+				b.WriteByte('.')
+			}
+			b.WriteByte(whole[i])
+		}
+		if frac != "" {
+			b.WriteString("," + frac)
+		}
+		s = b.String()
+	}
+	if w, ok := f.Width(); ok && utf8.RuneCountInString(s) < w {
+		pad := strings.Repeat(" ", w-utf8.RuneCountInString(s))
+		if f.Flag('-') {
+			s += pad
+		} else {
+			s = pad + s
+		}
+	}
+	io.WriteString(f, s)
 }
 
 // noW turns %w, which only fmt.Errorf knows, into %v.
@@ -529,11 +575,4 @@ func localTemplate(tmpl string) string {
 		}
 	}
 	return strings.Join(lines, "\n")
-}
-
-// plainInt formats a whole number as fmt does, whatever the printer's locale.
-type plainInt struct{ v any }
-
-func (p plainInt) Format(f fmt.State, verb rune) {
-	fmt.Fprintf(f, fmt.FormatString(f, verb), p.v)
 }
