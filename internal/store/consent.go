@@ -367,7 +367,11 @@ type Revoked struct {
 	// PersonDeleted: no session was kept, so the person's row went too;
 	// otherwise it stays without name.
 	PersonDeleted bool
-	Withdrawal    consent.Withdrawal
+	// RoomsRetired counts the rooms the withdrawal took out of the store
+	// (the deleted sessions', a group's old room), now kept as keyed digests
+	// that refuse them to every later session (retired_rooms).
+	RoomsRetired int
+	Withdrawal   consent.Withdrawal
 	// Checkpointed is false when another process kept the write-ahead log
 	// busy: the erased bytes then stay in the -wal file until a later
 	// checkpoint (any counsel command's close, or `counsel purge`).
@@ -407,7 +411,11 @@ func (d *DB) RevokeConsent(ctx context.Context, r Revocation) (Revoked, error) {
 			}
 		}
 		res.Plan = consent.PlanRevoke(solo, now)
-		if err := leaveGroups(ctx, tx, now, p.ID, groups, r.NewJoinURL, &res); err != nil {
+		rooms, err := newRoomRetirer(r.ProofKey, now, r.RetentionYears, r.Location)
+		if err != nil {
+			return err
+		}
+		if err := leaveGroups(ctx, tx, now, p.ID, groups, r.NewJoinURL, rooms, &res); err != nil {
 			return err
 		}
 		events, err := consentEventsOfPerson(ctx, tx, p.ID)
@@ -457,6 +465,14 @@ func (d *DB) RevokeConsent(ctx context.Context, r Revocation) (Revoked, error) {
 			}
 			deleted = append(deleted, s.ID)
 		}
+		// The person keeps the links of the deleted sessions: their rooms are
+		// remembered so that no other session gets them.
+		for _, s := range res.Plan.Delete {
+			if err := rooms.retire(ctx, tx, now, s.JoinURL, s.MeetingID, false); err != nil {
+				return err
+			}
+		}
+		res.RoomsRetired = rooms.Remembered
 		// The name's digest key goes with the name (and its comparison key):
 		// the trail's digest of the name can no longer be tested against guesses.
 		// Without a session left, the row itself has no reason to stay.
@@ -473,6 +489,7 @@ func (d *DB) RevokeConsent(ctx context.Context, r Revocation) (Revoked, error) {
 			"group_sessions_left":    fmt.Sprint(res.PastGroups + len(res.Groups)),
 			"consent_events_deleted": fmt.Sprint(res.EventsDeleted),
 			"person_deleted":         fmt.Sprint(res.PersonDeleted),
+			"rooms_retired":          fmt.Sprint(res.RoomsRetired),
 		}); err != nil {
 			return err
 		}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/expeerienced/counsel/internal/audit"
@@ -17,9 +18,10 @@ import (
 // link goes (so nothing ties them to the others any more), the others keep
 // the session. For the ones still to come, a Jitsi room the person knows is
 // replaced by newURL's (one new room per old room, so a series keeps one
-// room), each change an audit event and a record.
+// room), each change an audit event and a record. An old room no session
+// holds any more is remembered by retired (the person still has its link).
 func leaveGroups(ctx context.Context, tx *sql.Tx, now time.Time, personID string, groups []session.Session,
-	newURL func(session.Session) (string, error), res *Revoked) error {
+	newURL func(session.Session) (string, error), retired *roomRetirer, res *Revoked) error {
 	rooms := make(map[string]string) // old room -> new
 	for _, s := range groups {
 		ids, err := selectStrings(ctx, tx, "SELECT id FROM session_participants WHERE session_id = ? AND person_id = ?", s.ID, personID)
@@ -64,6 +66,9 @@ func leaveGroups(ctx context.Context, tx *sql.Tx, now time.Time, personID string
 			if err := recordRow(ctx, tx, now, tableSessions, s.ID); err != nil {
 				return err
 			}
+			if err := retired.retire(ctx, tx, now, g.OldJoinURL, "", false); err != nil {
+				return err
+			}
 		}
 		if g.Remaining, err = participantsOf(ctx, tx, s.ID); err != nil {
 			return err
@@ -73,15 +78,37 @@ func leaveGroups(ctx context.Context, tx *sql.Tx, now time.Time, personID string
 	return nil
 }
 
-// roomOf is roomKey in Go: the address without its #fragment, lower case.
+// roomOf is roomKey in Go, byte for byte as SQLite computes it (FuzzRoomOfMatchesSQL): the
+// address without its #fragment, lower case. A retired room is remembered by this key and
+// must be the room checkRoom's statement sees, also for text no URL check lets through
+// (invalid UTF-8, a NUL), which a database edited by hand may hold.
 func roomOf(joinURL string) string {
-	for i := 0; i < len(joinURL); i++ {
-		if joinURL[i] == '#' {
-			joinURL = joinURL[:i]
-			break
+	// instr(joinURL || '#', '#') - 1: the characters before the first '#', where every byte
+	// but a UTF-8 continuation byte (and the first byte) starts one.
+	hash := strings.IndexByte(joinURL, '#')
+	if hash < 0 {
+		hash = len(joinURL)
+	}
+	chars := 0
+	for i := 0; i < hash; i++ {
+		if i == 0 || joinURL[i]&0xc0 != 0x80 {
+			chars++
 		}
 	}
-	b := []byte(joinURL)
+	// substr(joinURL, 1, chars): that many characters, where a non-ASCII byte takes the
+	// continuation bytes after it and an ASCII byte is one; it stops at a NUL.
+	end := 0
+	for ; chars > 0 && end < len(joinURL) && joinURL[end] != 0; chars-- {
+		c := joinURL[end]
+		end++
+		if c >= 0x80 {
+			for end < len(joinURL) && joinURL[end]&0xc0 == 0x80 {
+				end++
+			}
+		}
+	}
+	// lower(): ASCII letters only (strings.ToLower would fold every script).
+	b := []byte(joinURL[:end])
 	for i, c := range b {
 		if 'A' <= c && c <= 'Z' {
 			b[i] = c + 'a' - 'A'

@@ -23,6 +23,12 @@ type Retention struct {
 	// counsellor's time zone, for "the end of the year".
 	AuditYears int
 	Location   *time.Location
+	// ProofKey and ConsentYears remember the rooms of purged sessions
+	// (retired_rooms, kept ConsentYears after the end of the year, as a
+	// withdrawal proof). Without the key the purge goes on: the rooms are
+	// counted in Purged.RoomsUnremembered, for the caller to warn.
+	ProofKey     []byte
+	ConsentYears int
 }
 
 // Purged counts what a purge removed (or, in a dry run, would remove).
@@ -31,6 +37,12 @@ type Purged struct {
 	People        int
 	ConsentEvents int
 	Withdrawals   int
+	// RetiredRooms counts the remembered rooms (retired_rooms) whose retention
+	// ended. RoomsRetired are the rooms of purged sessions now remembered;
+	// RoomsUnremembered those that could not be, without the proof key.
+	RetiredRooms      int
+	RoomsRetired      int
+	RoomsUnremembered int
 	// AuditEvents is how many of the oldest audit events audit retention removed, those
 	// before AuditBefore; the trail then starts at AuditFrom after a checkpoint event.
 	AuditEvents int
@@ -43,7 +55,7 @@ type Purged struct {
 
 // Total is the number of rows removed.
 func (p Purged) Total() int {
-	return p.Sessions + p.People + p.ConsentEvents + p.Withdrawals + p.AuditEvents
+	return p.Sessions + p.People + p.ConsentEvents + p.Withdrawals + p.RetiredRooms + p.AuditEvents
 }
 
 // sessionEnd is a session's planned end in the stored time form, so that it
@@ -97,6 +109,7 @@ func (d *DB) PurgeDue(ctx context.Context, r Retention) (bool, error) {
 	var due bool
 	err := d.db.QueryRowContext(ctx, `SELECT EXISTS (`+dueSessions+`)
 		OR EXISTS (SELECT 1 FROM withdrawals WHERE retain_until <= ?2 OR retain_until > `+afterAnyTime+`)
+		OR EXISTS (SELECT 1 FROM retired_rooms WHERE retain_until <= ?2 OR retain_until > `+afterAnyTime+`)
 		OR EXISTS (SELECT 1 FROM audit_events WHERE seq = (SELECT min(seq) FROM audit_events) AND at < ?3)`,
 		formatTime(consent.SessionCutoff(now, r.SessionDays)), formatTime(now), r.auditCutoff(now)).Scan(&due)
 	return due, mapErr(err)
@@ -108,7 +121,11 @@ func (d *DB) PurgeDue(ctx context.Context, r Retention) (bool, error) {
 //     consent events; a person who still has a session stays, and so does
 //     their consent record (a consent event of a deleted session loses only
 //     its link to it);
-//   - withdrawal proofs whose retain_until has come.
+//   - withdrawal proofs whose retain_until has come;
+//   - remembered rooms (retired_rooms) whose retain_until has come.
+//
+// The rooms of the deleted sessions that no session holds any more are
+// remembered (retireRooms): their clients keep the links.
 //
 // When anything was removed, the purge is an audit event with the counts and
 // the write-ahead log is checkpointed and truncated so the bytes leave the
@@ -121,6 +138,10 @@ func (d *DB) Purge(ctx context.Context, r Retention, dryRun bool, trigger string
 	}
 	err := d.inTx(ctx, func(tx *sql.Tx, now time.Time) error {
 		res = Purged{}
+		rooms, err := newRoomRetirer(r.ProofKey, now, r.ConsentYears, r.Location)
+		if err != nil {
+			return err
+		}
 		cutoff := formatTime(consent.SessionCutoff(now, r.SessionDays))
 		exec := func(n *int, q string, args ...any) error {
 			out, err := tx.ExecContext(ctx, q, args...)
@@ -135,7 +156,7 @@ func (d *DB) Purge(ctx context.Context, r Retention, dryRun bool, trigger string
 		}
 		// Every row changed or deleted is recorded in the trail after the purge
 		// event, so the IDs are collected as the rows go.
-		var changed [6][]string
+		var changed [7][]string
 		const (
 			unlinked = iota
 			links
@@ -143,6 +164,7 @@ func (d *DB) Purge(ctx context.Context, r Retention, dryRun bool, trigger string
 			events
 			people
 			proofs
+			retired
 		)
 		ids := func(i int, q string, args ...any) error {
 			list, err := selectStrings(ctx, tx, q, args...)
@@ -168,8 +190,25 @@ func (d *DB) Purge(ctx context.Context, r Retention, dryRun bool, trigger string
 		if err := ids(sessions, dueSessions, cutoff); err != nil {
 			return fmt.Errorf("delete sessions: %w", err)
 		}
+		// Their rooms, to remember those no session holds once they are gone.
+		var gone [][2]string
+		if err := eachRow(ctx, tx, func(row scanner) error {
+			var url, meeting string
+			if err := row.Scan(&url, &meeting); err != nil {
+				return err
+			}
+			gone = append(gone, [2]string{url, meeting})
+			return nil
+		}, `SELECT DISTINCT join_url, meeting_id FROM sessions WHERE id IN (`+dueSessions+`)`, cutoff); err != nil {
+			return fmt.Errorf("delete sessions: %w", err)
+		}
 		if err := exec(&res.Sessions, `DELETE FROM sessions WHERE id IN (`+dueSessions+`)`, cutoff); err != nil {
 			return fmt.Errorf("delete sessions: %w", err)
+		}
+		for _, g := range gone {
+			if err := rooms.retire(ctx, tx, now, g[0], g[1], false); err != nil {
+				return err
+			}
 		}
 		const sessionless = `SELECT id FROM people p WHERE NOT EXISTS (SELECT 1 FROM session_participants x WHERE x.person_id = p.id)`
 		const sessionlessEvents = `SELECT id FROM consent_events WHERE person_id IN (` + sessionless + `)`
@@ -192,13 +231,21 @@ func (d *DB) Purge(ctx context.Context, r Retention, dryRun bool, trigger string
 		if err := exec(&res.Withdrawals, `DELETE FROM withdrawals WHERE id IN (`+dueProofs+`)`, formatTime(now)); err != nil {
 			return fmt.Errorf("delete withdrawal proofs: %w", err)
 		}
+		const dueRooms = `SELECT id FROM retired_rooms WHERE retain_until <= ? OR retain_until > ` + afterAnyTime
+		if err := ids(retired, dueRooms, formatTime(now)); err != nil {
+			return fmt.Errorf("delete retired rooms: %w", err)
+		}
+		if err := exec(&res.RetiredRooms, `DELETE FROM retired_rooms WHERE id IN (`+dueRooms+`)`, formatTime(now)); err != nil {
+			return fmt.Errorf("delete retired rooms: %w", err)
+		}
 		if r.AuditYears > 0 {
 			res.AuditBefore = consent.AuditCutoff(now, r.AuditYears, r.Location)
 			var err error
-			if res.AuditEvents, res.AuditFrom, err = pruneAudit(ctx, tx, now, res.AuditBefore); err != nil {
+			if res.AuditEvents, res.AuditFrom, err = pruneAudit(ctx, tx, now, res.AuditBefore, rooms); err != nil {
 				return fmt.Errorf("audit retention: %w", err)
 			}
 		}
+		res.RoomsRetired, res.RoomsUnremembered = rooms.Remembered, rooms.Unremembered
 		if dryRun {
 			return errDryRun
 		}
@@ -211,12 +258,16 @@ func (d *DB) Purge(ctx context.Context, r Retention, dryRun bool, trigger string
 			"consent_events": strconv.Itoa(res.ConsentEvents),
 			"withdrawals":    strconv.Itoa(res.Withdrawals),
 			"audit_events":   strconv.Itoa(res.AuditEvents),
-			"session_cutoff": cutoff,
-			"trigger":        trigger,
+			"retired_rooms":  strconv.Itoa(res.RetiredRooms),
+			"rooms_retired":  strconv.Itoa(res.RoomsRetired),
+			// Rooms purged without the proof key: no longer refused by counsel.
+			"rooms_unremembered": strconv.Itoa(res.RoomsUnremembered),
+			"session_cutoff":     cutoff,
+			"trigger":            trigger,
 		}); err != nil {
 			return err
 		}
-		for i, table := range [...]string{tableConsentEvents, tableParticipants, tableSessions, tableConsentEvents, tablePeople, tableWithdrawals} {
+		for i, table := range [...]string{tableConsentEvents, tableParticipants, tableSessions, tableConsentEvents, tablePeople, tableWithdrawals, tableRetiredRooms} {
 			if err := recordRows(ctx, tx, now, table, changed[i]); err != nil {
 				return err
 			}
@@ -254,7 +305,10 @@ func (d *DB) checkpoint(ctx context.Context) (bool, error) {
 // now. The removed events are those up to the first one at or after cutoff (a time written
 // out of order never ends retention early). It returns how many were removed and the first
 // seq kept.
-func pruneAudit(ctx context.Context, tx *sql.Tx, now, cutoff time.Time) (int, int64, error) {
+//
+// A session.participant_removed event refuses its session's room to everyone (checkRoom); when
+// it goes while the session stays, the room is remembered by rooms instead.
+func pruneAudit(ctx context.Context, tx *sql.Tx, now, cutoff time.Time, rooms *roomRetirer) (int, int64, error) {
 	cut := audit.FormatTime(cutoff)
 	var first, last sql.NullInt64
 	if err := tx.QueryRowContext(ctx, "SELECT min(seq), max(seq) FROM audit_events").Scan(&first, &last); err != nil {
@@ -273,6 +327,23 @@ func pruneAudit(ctx context.Context, tx *sql.Tx, now, cutoff time.Time) (int, in
 	}
 	if end < first.Int64 {
 		return 0, first.Int64, nil
+	}
+	var left [][2]string
+	if err := eachRow(ctx, tx, func(row scanner) error {
+		var url, meeting string
+		if err := row.Scan(&url, &meeting); err != nil {
+			return err
+		}
+		left = append(left, [2]string{url, meeting})
+		return nil
+	}, `SELECT DISTINCT s.join_url, s.meeting_id FROM audit_events e JOIN sessions s ON s.id = e.object
+		WHERE `+participantRemoved+` AND e.seq <= ?`, end); err != nil {
+		return 0, 0, err
+	}
+	for _, l := range left {
+		if err := rooms.retire(ctx, tx, now, l[0], l[1], true); err != nil {
+			return 0, 0, err
+		}
 	}
 	var prevHash string
 	var removed int

@@ -13,7 +13,7 @@ import (
 func TestPurgeRetention(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t)
-	ret := store.Retention{SessionDays: 90}
+	ret := store.Retention{SessionDays: 90, ProofKey: testKey, ConsentYears: 3, Location: time.UTC}
 	start := fixedNow.Add(-time.Hour) // 08:00, ends 08:50
 	end := start.Add(50 * time.Minute)
 
@@ -58,7 +58,9 @@ func TestPurgeRetention(t *testing.T) {
 			t.Error("a purge with nothing due changed the database or wrote an audit event")
 		}
 	})
-	want := store.Purged{Sessions: 3, People: 2, ConsentEvents: 1} // B's notice; C's events went at the withdrawal
+	// B's notice; C's events went at the withdrawal. The rooms of the three
+	// sessions are remembered: A's and C's Jitsi URLs, B's Blizz URL and ID.
+	want := store.Purged{Sessions: 3, People: 2, ConsentEvents: 1, RoomsRetired: 4}
 	t.Run("DryRun", func(t *testing.T) {
 		f.clock.t = end.Add(90*24*time.Hour + time.Second)
 		if !due() {

@@ -52,6 +52,8 @@ var recordTables = []recordTable{
 		columns: []string{"id", "subject_hmac", "withdrawn_at", "notice_hashes", "retain_until"}},
 	{name: "settings", key: "name",
 		columns: []string{"name", "value"}},
+	{name: "retired_rooms", key: "id",
+		columns: []string{"id", "digest", "retain_until"}},
 }
 
 // RecordTables names the tables whose rows the trail binds, in the order verify checks them.
@@ -71,6 +73,7 @@ const (
 	tableConsentEvents = "consent_events"
 	tableWithdrawals   = "withdrawals"
 	tableSettings      = "settings"
+	tableRetiredRooms  = "retired_rooms"
 )
 
 func recordTableNamed(name string) (*recordTable, bool) {

@@ -19,7 +19,7 @@ import (
 
 // recordFixture is a database with a row in every record table: Client-A with two sessions
 // and consent given, Client-B withdrawn (erased, a cancelled session, a proof, a deleted
-// notice event).
+// notice event, and a room retired with the session of hers that had not started).
 type recordFixture struct {
 	db                   *store.DB
 	personA, personB     string
@@ -28,6 +28,7 @@ type recordFixture struct {
 	given, noticeA       string
 	deletedNotice, proof string
 	link1                string // Client-A's participant row of session1
+	retiredRoom          string // the retired_rooms row of Client-B's deleted session
 }
 
 func newRecordFixture(t testing.TB) *recordFixture {
@@ -49,6 +50,10 @@ func newRecordFixture(t testing.TB) *recordFixture {
 		t.Fatal(err)
 	}
 	if _, err := f.db.CancelSession(ctx, sb.ID); err != nil {
+		t.Fatal(err)
+	}
+	// One still to come, which the withdrawal deletes: its room is retired.
+	if _, err := f.db.CreateSession(ctx, newSession(t, "Client-B", fixedNow.Add(96*time.Hour), "jitsi-fem-tu-ilmenau")); err != nil {
 		t.Fatal(err)
 	}
 	f.session1, f.session2, f.sessionB = s1.ID, s2.ID, sb.ID
@@ -81,6 +86,11 @@ func newRecordFixture(t testing.TB) *recordFixture {
 		t.Fatal(err)
 	}
 	f.proof = r.Withdrawal.ID
+	raw = rawOpen(t, f.db.Path())
+	defer raw.Close()
+	if err := raw.QueryRow("SELECT id FROM retired_rooms").Scan(&f.retiredRoom); err != nil {
+		t.Fatal(err)
+	}
 	return f
 }
 
@@ -111,7 +121,7 @@ func TestRecordsVerifyUntouched(t *testing.T) {
 	if len(rep.Problems) != 0 {
 		t.Fatalf("problems on an untouched database: %+v", rep.Problems)
 	}
-	want := map[string]int{"people": 2, "sessions": 3, "consent_events": 3, "withdrawals": 1, "settings": 0}
+	want := map[string]int{"people": 2, "sessions": 3, "consent_events": 3, "withdrawals": 1, "settings": 0, "retired_rooms": 1}
 	for k, n := range want {
 		if rep.Rows[k] != n {
 			t.Errorf("rows[%s] = %d, want %d", k, rep.Rows[k], n)
@@ -228,6 +238,25 @@ func TestRecordTamperDetected(t *testing.T) {
 				return []string{`INSERT INTO withdrawals SELECT '` + forgedID + `', subject_hmac, withdrawn_at, notice_hashes, retain_until FROM withdrawals`}
 			},
 			want{"withdrawals", audit.ProblemInserted, func(*recordFixture) string { return forgedID }, nil}},
+		// A remembered room deleted would let counsel give the room out again.
+		{"RetiredRoomDeleted",
+			func(f *recordFixture) []string { return []string{`DELETE FROM retired_rooms`} },
+			want{"retired_rooms", audit.ProblemDeleted, func(f *recordFixture) string { return f.retiredRoom }, nil}},
+		{"RetiredRoomEdited",
+			func(f *recordFixture) []string {
+				return []string{`UPDATE retired_rooms SET digest = '` + strings.Repeat("0", 64) + `' WHERE id = '` + f.retiredRoom + `'`}
+			},
+			want{"retired_rooms", audit.ProblemChanged, func(f *recordFixture) string { return f.retiredRoom }, []string{"digest"}}},
+		{"RetiredRoomShortened",
+			func(f *recordFixture) []string {
+				return []string{`UPDATE retired_rooms SET retain_until = '2026-12-01T00:00:00Z' WHERE id = '` + f.retiredRoom + `'`}
+			},
+			want{"retired_rooms", audit.ProblemChanged, func(f *recordFixture) string { return f.retiredRoom }, []string{"retain_until"}}},
+		{"RetiredRoomInserted",
+			func(f *recordFixture) []string {
+				return []string{`INSERT INTO retired_rooms VALUES ('` + forgedID + `', '` + strings.Repeat("1", 64) + `', '2030-01-01T00:00:00Z')`}
+			},
+			want{"retired_rooms", audit.ProblemInserted, func(*recordFixture) string { return forgedID }, nil}},
 		{"SettingInserted",
 			func(f *recordFixture) []string {
 				return []string{`INSERT INTO settings (name, value) VALUES ('proof_key_fingerprint', '` + strings.Repeat("0", 64) + `')`}

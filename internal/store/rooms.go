@@ -6,8 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/expeerienced/counsel/internal/audit"
+	"github.com/expeerienced/counsel/internal/consent"
 	"github.com/expeerienced/counsel/internal/session"
 )
 
@@ -25,6 +27,12 @@ func (e *RoomTakenError) Error() string {
 
 // Is makes errors.Is(err, ErrRoomTaken) hold.
 func (e *RoomTakenError) Is(target error) bool { return target == ErrRoomTaken }
+
+// ErrRoomRetired: the meeting room of a new session was used for a session
+// counsel no longer stores (erased by a withdrawal, replaced when a group got
+// a new room, or purged): its people still have the link or the meeting ID.
+// Nothing says whose it was: counsel keeps only a keyed digest of the room.
+var ErrRoomRetired = errors.New("the meeting room was used for an earlier session whose record is erased or expired; give this session a new room")
 
 // roomKey is the room a join URL opens, as Jitsi tells rooms apart: the
 // address without its #fragment (configuration for the browser), lower case
@@ -62,7 +70,14 @@ const roomQuery = `WITH room AS (SELECT id FROM sessions WHERE ` + roomKey +
 // be in no stored session, so any stored use of the room refuses them). A
 // room that a withdrawing participant left is refused to everyone: that
 // person still has the link.
-func checkRoom(ctx context.Context, tx querier, s session.Session, personIDs []string) error {
+//
+// A room counsel no longer stores is refused to every session, the same
+// client's too (ErrRoomRetired): only its digest under key, the proof key,
+// is kept (retireRooms), and nothing links it to a person.
+func checkRoom(ctx context.Context, tx querier, key []byte, s session.Session, personIDs []string) error {
+	if len(key) != consent.KeySize {
+		return fmt.Errorf("rooms cannot be checked: %w", consent.ErrKeySize)
+	}
 	known := []string{} // "[]", not "null": json_each(null) gives one NULL row, and NOT IN (NULL) is never true
 	for _, id := range personIDs {
 		if id != "" {
@@ -77,9 +92,135 @@ func checkRoom(ctx context.Context, tx querier, s session.Session, personIDs []s
 	err = tx.QueryRowContext(ctx, roomQuery, s.JoinURL, s.MeetingID, string(set), len(personIDs)).Scan(&other)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		return nil
+		return refuseRetired(ctx, tx, key, s)
 	case err != nil:
 		return err
 	}
 	return &RoomTakenError{SessionID: other}
+}
+
+// room is one way the room rule recognises a room: the room key of a join
+// URL (roomOf), or a Blizz meeting ID as stored. A session has one or two.
+type room struct{ kind, value string }
+
+// roomsOf are the rooms of a session with this join URL and meeting ID.
+func roomsOf(joinURL, meetingID string) []room {
+	var out []room
+	if k := roomOf(joinURL); k != "" {
+		out = append(out, room{consent.RoomURL, k})
+	}
+	if meetingID != "" {
+		out = append(out, room{consent.RoomMeetingID, meetingID})
+	}
+	return out
+}
+
+// refuseRetired is ErrRoomRetired when a room of s is remembered in
+// retired_rooms: one lookup by the digest's unique index.
+func refuseRetired(ctx context.Context, tx querier, key []byte, s session.Session) error {
+	digests := []any{"", ""}
+	for i, r := range roomsOf(s.JoinURL, s.MeetingID) {
+		d, err := consent.RoomDigest(key, r.kind, r.value)
+		if err != nil {
+			return err
+		}
+		digests[i] = d
+	}
+	var retired bool
+	if err := tx.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM retired_rooms WHERE digest IN (?, ?))", digests...).Scan(&retired); err != nil {
+		return err
+	}
+	if retired {
+		return ErrRoomRetired
+	}
+	return nil
+}
+
+// roomRetirer remembers the rooms one transaction removes from the
+// sessions table, as keyed digests in retired_rooms, each row bound to the
+// trail (recordRow). Without a key (a purge that could not read the proof
+// key) the rooms are only counted: storage limitation comes first, and the
+// caller warns.
+type roomRetirer struct {
+	key   []byte // the proof key; nil: count only
+	until string // retain_until of a new row, in the stored time form
+	seen  map[room]bool
+	// Remembered counts the rooms written (or kept longer) in retired_rooms;
+	// Unremembered those that could not be, for want of the key.
+	Remembered, Unremembered int
+}
+
+// newRoomRetirer keeps each digest until the end of the year now is in (in
+// loc) plus years: as long as a withdrawal proof of the same day.
+func newRoomRetirer(key []byte, now time.Time, years int, loc *time.Location) (*roomRetirer, error) {
+	if key != nil && len(key) != consent.KeySize {
+		return nil, consent.ErrKeySize
+	}
+	if key != nil && years < 1 {
+		return nil, errors.New("retention of retired rooms (retention_consent_years) must be at least one year")
+	}
+	return &roomRetirer{key: key, until: formatTime(consent.RetainUntil(now, years, loc)), seen: map[room]bool{}}, nil
+}
+
+// retire remembers the rooms of a session with joinURL and meetingID that no
+// stored session holds any more (a room still stored stays under the room
+// rule of its sessions, and is retired when the last of them goes); with
+// evenIfStored, also those that are (a room the rule could no longer see
+// otherwise). Call it after the change that removed the rooms, in its
+// transaction.
+func (r *roomRetirer) retire(ctx context.Context, tx *sql.Tx, now time.Time, joinURL, meetingID string, evenIfStored bool) error {
+	for _, rm := range roomsOf(joinURL, meetingID) {
+		if r.seen[rm] {
+			continue
+		}
+		if !evenIfStored {
+			q := "SELECT EXISTS (SELECT 1 FROM sessions WHERE " + roomKey + " = ?)"
+			if rm.kind == consent.RoomMeetingID {
+				q = "SELECT EXISTS (SELECT 1 FROM sessions WHERE meeting_id = ?)"
+			}
+			var stored bool
+			if err := tx.QueryRowContext(ctx, q, rm.value).Scan(&stored); err != nil {
+				return fmt.Errorf("retire room: %w", err)
+			}
+			if stored {
+				continue
+			}
+		}
+		r.seen[rm] = true
+		if r.key == nil {
+			r.Unremembered++
+			continue
+		}
+		d, err := consent.RoomDigest(r.key, rm.kind, rm.value)
+		if err != nil {
+			return err
+		}
+		// A digest already here (a room retired before and removed again) is
+		// kept until the later of its two ends.
+		var id, until string
+		err = tx.QueryRowContext(ctx, "SELECT id, retain_until FROM retired_rooms WHERE digest = ?", d).Scan(&id, &until)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			if id, err = session.NewID(); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, "INSERT INTO retired_rooms (id, digest, retain_until) VALUES (?, ?, ?)", id, d, r.until); err != nil {
+				return fmt.Errorf("retire room: %w", err)
+			}
+		case err != nil:
+			return fmt.Errorf("retire room: %w", err)
+		case until >= r.until:
+			r.Remembered++
+			continue
+		default:
+			if _, err := tx.ExecContext(ctx, "UPDATE retired_rooms SET retain_until = ? WHERE id = ?", r.until, id); err != nil {
+				return fmt.Errorf("retire room: %w", err)
+			}
+		}
+		r.Remembered++
+		if err := recordRow(ctx, tx, now, tableRetiredRooms, id); err != nil {
+			return err
+		}
+	}
+	return nil
 }

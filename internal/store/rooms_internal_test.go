@@ -69,3 +69,26 @@ func TestTrailReadsDoNotUseTheRemovalIndex(t *testing.T) {
 		}
 	}
 }
+
+// FuzzRoomOfMatchesSQL: roomOf, the room key in Go (what a retired room is remembered by),
+// is exactly the room key SQLite computes (roomKey, what checkRoom and the index compare):
+// SQLite's lower() folds ASCII only, where strings.ToLower would fold every script, so a
+// room written with other capitals would be remembered under another key than the one the
+// room rule sees.
+func FuzzRoomOfMatchesSQL(f *testing.F) {
+	for _, s := range []string{"", "#", "https://meet.example/Room#config.x=1", "https://GO.BLIZZ.COM/join/M12345678",
+		"https://meet.example/ÄÖÜ-İstanbul-ǅ-Σ#x#y", "https://meet.example/K\u212aelvin", "a\x00b#c", "\xff\xfe#\x80A"} {
+		f.Add(s)
+	}
+	d := openTest(f)
+	q := "SELECT " + strings.ReplaceAll(roomKey, "join_url", "?1")
+	f.Fuzz(func(t *testing.T, s string) {
+		var sql string
+		if err := d.db.QueryRow(q, s).Scan(&sql); err != nil {
+			t.Fatal(err)
+		}
+		if got := roomOf(s); got != sql {
+			t.Errorf("roomOf(%q) = %q, SQLite says %q", s, got, sql)
+		}
+	})
+}

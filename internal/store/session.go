@@ -201,7 +201,7 @@ func admitSession(ctx context.Context, tx querier, ns NewSession) ([]consent.Per
 	for i, p := range known {
 		ids[i] = p.ID
 	}
-	return known, checkRoom(ctx, tx, ns.Session, ids)
+	return known, checkRoom(ctx, tx, ns.ProofKey, ns.Session, ids)
 }
 
 // createSession is CreateSession's work inside tx; the fixture generator
