@@ -56,6 +56,9 @@ func personError(err error) error {
 	case errors.Is(err, store.ErrRoomTaken):
 		return withHint(fmt.Errorf("%w; nothing stored", err),
 			"each client gets their own room: leave out --url for a fresh Jitsi room, or create another Blizz meeting")
+	case errors.Is(err, store.ErrRoomRetired):
+		return withHint(fmt.Errorf("%w; nothing stored", err),
+			"someone who is no longer a client may still have that link or meeting ID: leave out --url for a fresh Jitsi room, or create a new Blizz meeting and give its --meeting-id")
 	case errors.Is(err, store.ErrAmbiguousPerson), errors.Is(err, store.ErrAmbiguous):
 		return withHint(err, "give the full session ID shown by 'counsel session show'")
 	}
@@ -500,7 +503,7 @@ func runConsentRevoke(ctx context.Context, a *app, ref string, opts *consentRevo
 	}
 	a.changed = fmt.Sprintf("consent of person %s is withdrawn and the name erased", session.ShortID(res.PersonID))
 	a.again = stepHints(res.Plan, loc)
-	a.autoPurge(ctx, db)
+	a.autoPurge(ctx, db, key)
 	writeRevokeDone(w, res, a.cfg.RetentionSessionDays, loc)
 	writeGroupsLeft(w, res, loc)
 	fprintf(w, "Still to do outside counsel:\n")
@@ -550,6 +553,10 @@ type revokeReport struct {
 	texts       int       // consent text hashes the proof keeps
 	proofUntil  time.Time // exclusive end of the proof's retention
 	sessionDays int       // retention_session_days
+	// rooms counts the rooms remembered as keyed digests (done); -1 in a plan
+	// that deletes sessions (how many of their rooms are still stored
+	// elsewhere is known when it is done).
+	rooms int
 }
 
 func writeRevokeReport(w io.Writer, r revokeReport, done bool, loc *time.Location) {
@@ -590,20 +597,33 @@ func writeRevokeReport(w io.Writer, r revokeReport, done bool, loc *time.Locatio
 	}
 	fprintf(w, "  - the proof of the withdrawal (keyed hash of the name, time, %d consent text hash(es)), until %s\n",
 		r.texts, lastDay(r.proofUntil, loc))
+	// The rooms are kept as long as the proof (the same retention, from the same moment).
+	switch {
+	case r.rooms > 0:
+		fprintf(w, "  - %d keyed digest(s) of rooms no session keeps (not the links or meeting IDs), so that no later session is given them, until %s\n",
+			r.rooms, lastDay(r.proofUntil, loc))
+	case r.rooms < 0:
+		fprintf(w, "  - keyed digests of the rooms no session keeps (not the links or meeting IDs), so that no later session is given them, until %s\n",
+			lastDay(r.proofUntil, loc))
+	}
 	fprintf(w, "  - the audit trail: events with IDs, counts and digests, no name\n")
 }
 
 func writeRevokePlan(w io.Writer, sub store.Subject, plan consent.RevokePlan, until time.Time, days int, loc *time.Location) {
 	fprintf(w, "Withdrawing consent of person %s would:\n", session.ShortID(sub.Person.ID))
+	rooms := 0
+	if len(plan.Delete) > 0 {
+		rooms = -1
+	}
 	writeRevokeReport(w, revokeReport{person: sub.Person.ID, plan: plan, events: len(sub.Events),
-		texts: len(consent.NoticeHashesOf(sub.Events)), proofUntil: until, sessionDays: days}, false, loc)
+		texts: len(consent.NoticeHashesOf(sub.Events)), proofUntil: until, sessionDays: days, rooms: rooms}, false, loc)
 }
 
 func writeRevokeDone(w io.Writer, res store.Revoked, days int, loc *time.Location) {
 	fprintf(w, "Consent of person %s withdrawn on %s.\n", session.ShortID(res.PersonID),
 		showWhen(res.Withdrawal.WithdrawnAt, loc, "2006-01-02 15:04 MST"))
 	writeRevokeReport(w, revokeReport{person: res.PersonID, plan: res.Plan, events: res.EventsDeleted,
-		texts: len(res.Withdrawal.NoticeHashes), proofUntil: res.Withdrawal.RetainUntil, sessionDays: days}, true, loc)
+		texts: len(res.Withdrawal.NoticeHashes), proofUntil: res.Withdrawal.RetainUntil, sessionDays: days, rooms: res.RoomsRetired}, true, loc)
 }
 
 // stepHints are the steps left after a withdrawal, for the error when its

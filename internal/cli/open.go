@@ -102,7 +102,7 @@ func (a *app) openStore(ctx context.Context, use storeUse) (*store.DB, []byte, e
 		}
 	}
 	if use.purge {
-		a.autoPurge(ctx, db)
+		a.autoPurge(ctx, db, key)
 	}
 	return db, key, nil
 }

@@ -46,8 +46,34 @@ see (--dry-run) or to force it.
 	return cmd
 }
 
-func (a *app) retention() store.Retention {
-	return store.Retention{SessionDays: a.cfg.RetentionSessionDays, AuditYears: a.cfg.RetentionAuditYears, Location: a.cfg.Location()}
+// retention is the configured retention; key is the proof key, with which the rooms of
+// purged sessions are remembered (see purgeKey).
+func (a *app) retention(key []byte) store.Retention {
+	return store.Retention{SessionDays: a.cfg.RetentionSessionDays, AuditYears: a.cfg.RetentionAuditYears, Location: a.cfg.Location(),
+		ProofKey: key, ConsentYears: a.cfg.RetentionConsentYears}
+}
+
+// purgeKey is the proof key for a purge whose command did not read it: the key file if it
+// is there and is the key the database recorded, else nil. A purge never waits for the key
+// (storage limitation comes first): without it the rooms of the purged sessions cannot be
+// remembered, and warnRooms says so.
+func (a *app) purgeKey(ctx context.Context, db *store.DB) []byte {
+	kf, err := a.keyFile()
+	if err != nil {
+		return nil
+	}
+	key, err := kf.Checked(ctx, db, false)
+	if err != nil {
+		return nil
+	}
+	return key
+}
+
+// warnRooms tells of rooms a purge could not remember.
+func (a *app) warnRooms(p store.Purged) {
+	if p.RoomsUnremembered > 0 {
+		a.warn("the proof key could not be read, so %d room(s) of the deleted sessions are not remembered: counsel no longer refuses them to another session; do not give those links or meeting IDs to anyone again", p.RoomsUnremembered)
+	}
 }
 
 func runPurge(ctx context.Context, a *app, opts *purgeOptions) error {
@@ -56,7 +82,7 @@ func runPurge(ctx context.Context, a *app, opts *purgeOptions) error {
 		return err
 	}
 	defer db.Close()
-	p, err := db.Purge(ctx, a.retention(), opts.dryRun, "command")
+	p, err := db.Purge(ctx, a.retention(a.purgeKey(ctx, db)), opts.dryRun, "command")
 	if err != nil {
 		return err
 	}
@@ -69,6 +95,20 @@ func runPurge(ctx context.Context, a *app, opts *purgeOptions) error {
 	} else {
 		fprintf(a.deps.Stdout, "deleted %s\n", purgedCounts(p))
 	}
+	if p.RoomsRetired > 0 {
+		if opts.dryRun {
+			fprintf(a.deps.Stdout, "would remember %d room(s) of the deleted sessions as keyed digests, so that no other session is given them\n", p.RoomsRetired)
+		} else {
+			fprintf(a.deps.Stdout, "remembered %d room(s) of the deleted sessions as keyed digests, so that no other session is given them\n", p.RoomsRetired)
+		}
+	}
+	if p.RetiredRooms > 0 {
+		if opts.dryRun {
+			fprintf(a.deps.Stdout, "would delete %d remembered room(s) whose retention ended\n", p.RetiredRooms)
+		} else {
+			fprintf(a.deps.Stdout, "deleted %d remembered room(s) whose retention ended\n", p.RetiredRooms)
+		}
+	}
 	if p.AuditEvents > 0 {
 		before, first := p.AuditBefore.In(a.cfg.Location()).Format("2006-01-02"), p.AuditFrom-int64(p.AuditEvents)
 		if opts.dryRun {
@@ -79,6 +119,7 @@ func runPurge(ctx context.Context, a *app, opts *purgeOptions) error {
 				p.AuditEvents, before, first, p.AuditFrom-1, p.AuditFrom)
 		}
 	}
+	a.warnRooms(p)
 	if opts.dryRun {
 		a.info("dry run: nothing was changed")
 	} else if p.Total() > 0 && !p.Checkpointed {
@@ -95,14 +136,20 @@ func purgedCounts(p store.Purged) string {
 // autoPurge deletes what is due before a command changes records (design
 // rule 4). When nothing is due it costs one indexed query. A failure does
 // not stop the command: it is reported, and the next command tries again.
-func (a *app) autoPurge(ctx context.Context, db *store.DB) {
-	due, err := db.PurgeDue(ctx, a.retention())
+//
+// key is the proof key the command read, nil if it read none (then purgeKey
+// reads it, when something is due).
+func (a *app) autoPurge(ctx context.Context, db *store.DB, key []byte) {
+	due, err := db.PurgeDue(ctx, a.retention(nil))
 	if err == nil && !due {
 		return
 	}
 	var p store.Purged
 	if err == nil {
-		p, err = db.Purge(ctx, a.retention(), false, "auto")
+		if key == nil {
+			key = a.purgeKey(ctx, db)
+		}
+		p, err = db.Purge(ctx, a.retention(key), false, "auto")
 	}
 	if err != nil {
 		a.warn("could not delete expired records (%v); run 'counsel purge' to retry", err)
@@ -111,4 +158,5 @@ func (a *app) autoPurge(ctx context.Context, db *store.DB) {
 	if p.Total() > 0 {
 		a.info("retention: deleted %s", purgedCounts(p))
 	}
+	a.warnRooms(p)
 }
