@@ -375,10 +375,12 @@ that have started stay, without the name, until their retention ends (without
 them the person's row goes too). Of the consent it keeps only a proof entry:
 a keyed hash of the name, the time of the withdrawal and the hashes of the
 consent texts the client received, until the end of the year of withdrawal
-plus retention_consent_years. The erased bytes are overwritten in the database
-file and its write-ahead log. It reports exactly what stays, then lists what
-you still have to do outside counsel: Blizz meetings to cancel, invitations
-to delete.
+plus retention_consent_years; for as long, a keyed digest of each room of the
+deleted sessions that no session holds any more (never the link or the ID), so
+that no later session is given a room the person still has. The erased bytes
+are overwritten in the database file and its write-ahead log. It reports
+exactly what stays, then lists what you still have to do outside counsel:
+Blizz meetings to cancel, invitations to delete.
 
 At a terminal it asks before it changes anything; otherwise add --yes.
 --dry-run shows what would happen and changes nothing. Revoking a consent that

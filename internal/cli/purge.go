@@ -21,6 +21,7 @@ func newPurgeCmd(a *app) *cobra.Command {
   - people left without any session, with their consent events;
   - withdrawal proofs whose time has come (the end of the year of withdrawal
     plus retention_consent_years, default 3);
+  - remembered rooms whose time has come (the same period);
   - audit events whose time has come (the end of their year plus
     retention_audit_years, default 3). A checkpoint event states the seq and
     hash the remaining trail starts from, so it still verifies, and so does a
@@ -28,9 +29,13 @@ func newPurgeCmd(a *app) *cobra.Command {
     again with the digest the trail held. --dry-run shows what the trail would
     lose.
 
-A person who still has a session keeps their consent record. The deleted
-bytes are overwritten in the database file and its write-ahead log. Every
-purge that deletes something is recorded in the audit trail with the counts.
+A person who still has a session keeps their consent record. The rooms of the
+deleted sessions that no session holds any more are remembered as keyed
+digests, so that no later session is given them (their clients keep the
+links); that needs the proof key. Without it the purge runs all the same and
+warns how many rooms it could not remember. The deleted bytes are
+overwritten in the database file and its write-ahead log. Every purge that
+deletes something is recorded in the audit trail with the counts.
 
 'session new', 'session cancel', 'consent confirm', 'consent revoke' and
 'export subject' run this purge first, so running it by hand is only needed to

@@ -56,8 +56,10 @@ Blizz app and pass its meeting ID with --meeting-id.
 A client is one person whatever the spelling: names are compared without
 regard to case, spacing and invisible characters, so a second session for
 "client-a" belongs to "Client-A" (counsel says so). A room or Blizz meeting
-ID already stored for another client is refused. A client who withdrew
-consent is refused unless --new-consent; --dry-run refuses the same.
+ID already stored for another client is refused, and so is one whose sessions
+counsel has deleted (a withdrawal, a purge): their people still have it. A
+client who withdrew consent is refused unless --new-consent; --dry-run refuses
+the same.
 
 The e-mail goes to stdout (subject, blank line, body); --eml writes a draft
 your mail program opens (with the calendar event attached) and --ics the
