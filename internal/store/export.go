@@ -30,8 +30,10 @@ type Export struct {
 	wctx     context.Context // Lock's context: database/sql rolls wtx back when it ends
 	now      time.Time
 	done     bool
-	// readers, parallelMin and chunkRows tune them (see Sessions); tests shrink them.
-	readers, parallelMin, chunkRows int
+	// readers, parallelMin, chunkRows and sortedMin tune them (see Sessions); tests shrink
+	// them (sortedMin 0: always sorted) and read how (which read Sessions took).
+	readers, parallelMin, chunkRows, sortedMin int
+	how                                        string
 	// counted remembers the last CountSessions, which Sessions needs again: counting a
 	// million rows is not free, and the snapshot cannot change.
 	counted *countedSessions
@@ -46,7 +48,8 @@ type countedSessions struct {
 // Rollback when done (it is a no-op after Commit).
 func (d *DB) BeginExport(ctx context.Context) (*Export, error) {
 	x := &Export{d: d, now: d.now().UTC().Truncate(time.Second),
-		readers: min(runtime.GOMAXPROCS(0), maxReaders), parallelMin: parallelMinRows, chunkRows: chunkRows}
+		readers: min(runtime.GOMAXPROCS(0), maxReaders), parallelMin: parallelMinRows, chunkRows: chunkRows,
+		sortedMin: sortedMinRows}
 	var err error
 	if x.snapshot, err = d.beginSnapshot(ctx, maxReaders, "begin export"); err != nil {
 		return nil, err
@@ -128,7 +131,8 @@ func (x *Export) CountSessions(ctx context.Context, f ExportFilter) (int64, erro
 // person's ID stands in for it. The meeting link and meeting ID are never read.
 //
 // A large export is read by several cursors at once (see readChunks); a small one by one
-// cursor in the export's transaction. Either way the rows are the export's snapshot.
+// cursor in the export's transaction; a very large one without names in table order, sorted
+// by SQLite (see sorted). Either way the rows are the export's snapshot.
 func (x *Export) Sessions(ctx context.Context, f ExportFilter, fn func(SessionRow) error) error {
 	if x.done {
 		return ErrExportDone

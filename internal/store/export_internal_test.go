@@ -77,7 +77,12 @@ func referenceSessions(t *testing.T, d *DB, f ExportFilter) []SessionRow {
 	return out
 }
 
-// exportWith runs Sessions with readers readers (1: one cursor in the transaction).
+// sortedRead, as exportWith's readers, reads the table in rowid order, sorted by SQLite
+// (without names; with names it is one cursor).
+const sortedRead = 0
+
+// exportWith runs Sessions with readers readers (1: one cursor in the transaction; see
+// sortedRead), and fails the test when Sessions read another way.
 func exportWith(t *testing.T, d *DB, f ExportFilter, readers int) ([]SessionRow, error) {
 	t.Helper()
 	ctx := context.Background()
@@ -86,12 +91,22 @@ func exportWith(t *testing.T, d *DB, f ExportFilter, readers int) ([]SessionRow,
 		t.Fatal(err)
 	}
 	defer x.Rollback()
-	x.readers, x.parallelMin, x.chunkRows = readers, 1, 37
+	x.readers, x.parallelMin, x.chunkRows = max(readers, 1), 1, 37
+	want := "chunks"
+	switch {
+	case readers == sortedRead && !f.WithNames:
+		x.sortedMin, want = 0, "sorted"
+	case readers <= 1:
+		want = "one cursor"
+	}
 	var out []SessionRow
 	err = x.Sessions(ctx, f, func(s SessionRow) error {
 		out = append(out, s)
 		return nil
 	})
+	if x.how != want && (want != "chunks" || len(out) > 0) {
+		t.Fatalf("%d readers read %s, want %s", readers, x.how, want)
+	}
 	return out, err
 }
 
@@ -143,7 +158,7 @@ func TestParallelSessionsMatchOneCursor(t *testing.T) {
 			if tc.name != "Empty" && len(want) < 40 {
 				t.Fatalf("only %d rows: the fixture does not exercise chunks", len(want))
 			}
-			for _, readers := range []int{1, 2, 3} {
+			for _, readers := range []int{sortedRead, 1, 2, 3} {
 				got, err := exportWith(t, d, tc.f, readers)
 				if err != nil {
 					t.Fatalf("%d readers: %v", readers, err)
@@ -183,7 +198,7 @@ func TestSessionsStartingTogetherInIDOrder(t *testing.T) {
 	insertTies(t, d, "many", 40, maxGroupRows+10)
 	for _, f := range []ExportFilter{{}, {WithNames: true}} {
 		want := referenceSessions(t, d, f)
-		for _, readers := range []int{1, 2} {
+		for _, readers := range []int{sortedRead, 1, 2} {
 			got, err := exportWith(t, d, f, readers)
 			if err != nil {
 				t.Fatal(err)
@@ -195,7 +210,7 @@ func TestSessionsStartingTogetherInIDOrder(t *testing.T) {
 	if _, err := d.db.Exec(`UPDATE sessions SET created_at = 'soon' WHERE id IN ('few-99999', 'few-99997')`); err != nil {
 		t.Fatal(err)
 	}
-	for _, readers := range []int{1, 2} {
+	for _, readers := range []int{sortedRead, 1, 2} {
 		_, err := exportWith(t, d, ExportFilter{}, readers)
 		if err == nil || !strings.Contains(err.Error(), "few-99997") {
 			t.Errorf("%d readers: err = %v, want it to name few-99997", readers, err)
@@ -214,7 +229,7 @@ func TestParallelSessionsFailAtTheSameRow(t *testing.T) {
 	if want == nil {
 		t.Fatal("one cursor accepted a row whose created_at is not a time")
 	}
-	for _, readers := range []int{2, 3} {
+	for _, readers := range []int{sortedRead, 2, 3} {
 		if _, err := exportWith(t, d, ExportFilter{}, readers); err == nil || err.Error() != want.Error() {
 			t.Errorf("%d readers: err = %v, want %v", readers, err, want)
 		}
@@ -224,26 +239,31 @@ func TestParallelSessionsFailAtTheSameRow(t *testing.T) {
 func TestParallelSessionsStopWhenTheCallerFails(t *testing.T) {
 	d := filledDB(t, 150)
 	ctx := context.Background()
-	x, err := d.BeginExport(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer x.Rollback()
-	x.readers, x.parallelMin, x.chunkRows = 2, 1, 10
-	n := 0
-	err = x.Sessions(ctx, ExportFilter{}, func(SessionRow) error {
-		n++
-		if n == 25 {
-			return errStop
+	for _, sorted := range []bool{false, true} {
+		x, err := d.BeginExport(ctx)
+		if err != nil {
+			t.Fatal(err)
 		}
-		return nil
-	})
-	if err != errStop || n != 25 {
-		t.Fatalf("err = %v after %d rows, want errStop after 25", err, n)
-	}
-	// The transaction is still usable: the readers have let go.
-	if _, err := x.CountSessions(ctx, ExportFilter{}); err != nil {
-		t.Fatal(err)
+		defer x.Rollback()
+		x.readers, x.parallelMin, x.chunkRows = 2, 1, 10
+		if sorted {
+			x.sortedMin = 0
+		}
+		n := 0
+		err = x.Sessions(ctx, ExportFilter{}, func(SessionRow) error {
+			n++
+			if n == 25 {
+				return errStop
+			}
+			return nil
+		})
+		if err != errStop || n != 25 {
+			t.Fatalf("%s: err = %v after %d rows, want errStop after 25", x.how, err, n)
+		}
+		// The transaction is still usable: the readers have let go.
+		if _, err := x.CountSessions(ctx, ExportFilter{}); err != nil {
+			t.Fatalf("%s: %v", x.how, err)
+		}
 	}
 }
 
@@ -374,7 +394,7 @@ func TestSessionsFoldTheirParticipants(t *testing.T) {
 		if !f.WithNames && (groups != 4 || empty != 3) {
 			t.Fatalf("the fixture has %d group sessions and %d without participants, want 4 and 3", groups, empty)
 		}
-		for _, readers := range []int{1, 2, 3} {
+		for _, readers := range []int{sortedRead, 1, 2, 3} {
 			got, err := exportWith(t, d, f, readers)
 			if err != nil {
 				t.Fatalf("%d readers: %v", readers, err)

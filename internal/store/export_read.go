@@ -17,6 +17,15 @@ import (
 // cursors at once, each over its own range of start times, the rows handed on in order.
 
 func (x *Export) sessions(ctx context.Context, f ExportFilter, fn func(SessionRow) error) error {
+	sorted, err := x.readSorted(ctx, f)
+	if err != nil {
+		return err
+	}
+	if sorted {
+		x.how = "sorted"
+		return x.sorted(ctx, f, fn)
+	}
+	x.how = "one cursor"
 	if x.readers > 1 {
 		bounds, err := x.planChunks(ctx, f, x.readers)
 		if err != nil {
@@ -28,6 +37,7 @@ func (x *Export) sessions(ctx context.Context, f ExportFilter, fn func(SessionRo
 				return err
 			}
 			if readers != nil {
+				x.how = "chunks"
 				defer func() {
 					for _, r := range readers {
 						r.end()
@@ -66,6 +76,10 @@ const (
 	sep = "\x1f"
 	// parallelMinRows: below this, opening read connections costs more than it saves.
 	parallelMinRows = 20_000
+	// sortedMinRows: from here on an export without names reads the table in rowid order,
+	// sorted by SQLite (sorted), instead of ranges of start times through the index
+	// (readChunks): half the CPU at 100k rows, the same at 10k.
+	sortedMinRows = parallelMinRows
 	// chunkRows is the aimed-at size of a chunk. A reader can run ahead by readerQueue
 	// batches of batchRows rows while the caller takes another reader's chunk, so a chunk
 	// must fit in that queue or the readers take turns instead of working at once; many
@@ -83,9 +97,19 @@ const (
 // 32 MiB) while each MiB counts against the export's flat memory.
 const readerCacheKiB = 512
 
+// sortCacheKiB is the page cache of the sorted read (see sorted). It reads pages one after
+// another and needs next to none; SQLite also sorts in runs of this size, spilling each to
+// a temporary file. A 1M-session export took the same CPU with 64 KiB to 512 KiB, and
+// peaked a little lower with the smaller sizes.
+const sortCacheKiB = 128
+
 // chunk is a range of starts_at: [lo, hi) as stored text; an empty bound is open. With eq
-// set it is the sessions starting at exactly eq instead.
-type chunk struct{ lo, hi, eq string }
+// set it is the sessions starting at exactly eq instead. With sorted set it is every
+// session, read in table order and sorted by SQLite (see readSorted).
+type chunk struct {
+	lo, hi, eq string
+	sorted     bool
+}
 
 // sessionsQuery returns the query for f within c: the rowid of the row's session (with
 // names: of its participant, which a session's rows do not share), then the export's columns
@@ -104,6 +128,10 @@ func sessionsQuery(f ExportFilter, c chunk) (string, []any) {
 	}
 	// concat_ws builds the row in one pass, where || copies it once per column.
 	q := "SELECT concat_ws(char(31), " + strings.Join(cols, ", ") + ") FROM sessions s"
+	if c.sorted {
+		// The table in rowid order, not the index on starts_at in start order.
+		q += " NOT INDEXED"
+	}
 	if f.WithNames {
 		q += participantJoin
 	} else {
@@ -120,7 +148,7 @@ func sessionsQuery(f ExportFilter, c chunk) (string, []any) {
 		w.add("s.starts_at = ?", c.eq)
 	}
 	where, args := w.clause(), w.args
-	if c.eq != "" {
+	if c.eq != "" || c.sorted {
 		if f.WithNames {
 			return q + where + " ORDER BY s.starts_at, s.id, x.person_id", args
 		}
@@ -182,7 +210,7 @@ func scanSessions(ctx context.Context, q querier, f ExportFilter, c chunk, emit 
 		return nil
 	}
 	take := func(s SessionRow) error {
-		if c.eq != "" {
+		if c.eq != "" || c.sorted {
 			if err := checkTimes(s); err != nil {
 				return err
 			}
@@ -397,6 +425,55 @@ func (x *Export) planChunks(ctx context.Context, f ExportFilter, readers int) ([
 	return bounds, nil
 }
 
+// readSorted reports whether f selects enough of a large table for reading it whole, in
+// table order, and letting SQLite sort the rows to pay (see sorted).
+func (x *Export) readSorted(ctx context.Context, f ExportFilter) (bool, error) {
+	if f.WithNames {
+		// SQLite's sort spills to temporary files: names stay out of them.
+		return false, nil
+	}
+	if x.sortedMin == 0 {
+		return true, nil // tests
+	}
+	n, err := x.CountSessions(ctx, f)
+	if err != nil || n < int64(x.sortedMin) {
+		return false, err
+	}
+	// The rowids span the table (near enough: counsel never deletes sessions but to purge).
+	var span sql.NullInt64
+	if err := x.tx.QueryRowContext(ctx, "SELECT max(rowid) - min(rowid) + 1 FROM sessions").Scan(&span); err != nil {
+		return false, fmt.Errorf("read sessions: %w", mapErr(err))
+	}
+	return 4*n >= span.Int64, nil
+}
+
+// sorted reads the sessions of f in table order, sorted by SQLite into the export's order,
+// on a goroutine of its own in the export's transaction, while the caller's goroutine takes
+// the rows: read in start order (readChunks) nearly every row costs a page read through the
+// index, and at a million sessions those reads cost more than SQLite's sort of the rows,
+// which reads each table page once (and spills runs of sortCacheKiB to temporary files:
+// see docs/performance.md). One sorting reader, not several: each sort holds about 2 MiB
+// more, and two passed the export's memory bound. The reader has finished when sorted
+// returns.
+func (x *Export) sorted(ctx context.Context, f ExportFilter, fn func(SessionRow) error) error {
+	if err := setCache(ctx, x.tx, sortCacheKiB); err != nil {
+		return err
+	}
+	defer x.tx.ExecContext(context.WithoutCancel(ctx), "PRAGMA cache_size = -2000")
+	ctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	defer wg.Wait() // after cancel (deferred later, so run first)
+	defer cancel()
+	queue := make(chan batch, readerQueue)
+	spares := make(chan []SessionRow, readerQueue+2)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		x.readChunksOf(ctx, x.tx, f, []chunk{{sorted: true}}, 0, 1, queue, spares)
+	}()
+	return takeBatches(ctx, queue, spares, fn)
+}
+
 // batch is a run of rows of one chunk from a reader; last marks the chunk's end.
 type batch struct {
 	rows []SessionRow
@@ -411,8 +488,8 @@ func (x *Export) readChunks(ctx context.Context, f ExportFilter, bounds []string
 	readers := len(qs)
 	// Reader 0 reads in the export's transaction: give its connection the readers' cache
 	// for the while (see readerCacheKiB), then SQLite's default again.
-	if _, err := x.tx.ExecContext(ctx, "PRAGMA cache_size = -"+strconv.Itoa(readerCacheKiB)); err != nil {
-		return fmt.Errorf("read sessions: %w", mapErr(err))
+	if err := setCache(ctx, x.tx, readerCacheKiB); err != nil {
+		return err
 	}
 	defer x.tx.ExecContext(context.WithoutCancel(ctx), "PRAGMA cache_size = -2000")
 	chunks := make([]chunk, len(bounds)+1)
@@ -442,32 +519,44 @@ func (x *Export) readChunks(ctx context.Context, f ExportFilter, bounds []string
 		}(r)
 	}
 	for i := range chunks {
-		q, spare := queues[i%readers], spares[i%readers]
-		for {
-			var b batch
-			select {
-			case b = <-q:
-			case <-ctx.Done():
-				return ctx.Err()
-			}
-			for _, s := range b.rows {
-				if err := fn(s); err != nil {
-					return err
-				}
-			}
-			if b.rows != nil {
-				select {
-				case spare <- b.rows[:0]:
-				default:
-				}
-			}
-			if b.err != nil {
-				return b.err
-			}
-			if b.last {
-				break
+		if err := takeBatches(ctx, queues[i%readers], spares[i%readers], fn); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// takeBatches calls fn with the rows of one chunk from a reader's queue, and hands the
+// emptied batches back to the reader.
+func takeBatches(ctx context.Context, q <-chan batch, spare chan<- []SessionRow, fn func(SessionRow) error) error {
+	for {
+		var b batch
+		select {
+		case b = <-q:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		for _, s := range b.rows {
+			if err := fn(s); err != nil {
+				return err
 			}
 		}
+		if b.rows != nil {
+			select {
+			case spare <- b.rows[:0]:
+			default:
+			}
+		}
+		if b.err != nil || b.last {
+			return b.err
+		}
+	}
+}
+
+// setCache sets the page cache of tx's connection to kib KiB.
+func setCache(ctx context.Context, tx *sql.Tx, kib int) error {
+	if _, err := tx.ExecContext(ctx, "PRAGMA cache_size = -"+strconv.Itoa(kib)); err != nil {
+		return fmt.Errorf("read sessions: %w", mapErr(err))
 	}
 	return nil
 }
