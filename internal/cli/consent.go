@@ -81,8 +81,10 @@ can. If it is lost for good, this command makes a new key and records its
 fingerprint, with an audit event that says how many withdrawal proofs can no
 longer be matched to a name: a client who withdrew before is then no longer
 recognised by 'session new', so check your own records before inviting anyone
-again. --lost confirms that you know this. A key file that exists is never
-replaced.
+again. The rooms counsel remembers from erased or purged sessions were
+digested with the lost key as well: they are no longer refused, so give no old
+link or meeting ID to anyone again. --lost confirms that you know this. A key
+file that exists is never replaced.
 ` + exitStatusHelp,
 		Example: "  $ counsel consent new-key --lost",
 		Args:    noArgs,
@@ -111,12 +113,19 @@ func runConsentNewKey(ctx context.Context, a *app) error {
 		return err
 	}
 	defer db.Close()
+	rooms, err := db.RetiredRooms(ctx)
+	if err != nil {
+		return err
+	}
 	n, err := kf.ReplaceLost(ctx, db)
 	if err != nil {
 		return err
 	}
 	a.changed = "a new proof key is made and recorded"
 	fprintf(a.deps.Stdout, "made a new proof key %s; %d earlier withdrawal proof(s) can no longer be matched to a name\n", kf.Path, n)
+	if rooms > 0 {
+		fprintf(a.deps.Stdout, "%d remembered room(s) can no longer be recognised: give no link or meeting ID of an erased or purged session to anyone again\n", rooms)
+	}
 	return nil
 }
 

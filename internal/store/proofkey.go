@@ -74,9 +74,11 @@ func (d *DB) ReplaceLostProofKey(ctx context.Context, fingerprint string) (int, 
 	if len(fingerprint) != 64 {
 		return 0, errors.New("proof key fingerprint must be 64 hex digits")
 	}
-	var proofs int
+	var proofs, rooms int
 	err := d.inTx(ctx, func(tx *sql.Tx, now time.Time) error {
-		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM withdrawals").Scan(&proofs); err != nil {
+		// Remembered rooms are digests under the lost key too: the new key
+		// recognises none of them.
+		if err := tx.QueryRowContext(ctx, "SELECT (SELECT count(*) FROM withdrawals), (SELECT count(*) FROM retired_rooms)").Scan(&proofs, &rooms); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO settings (name, value) VALUES (?, ?)
@@ -85,6 +87,7 @@ func (d *DB) ReplaceLostProofKey(ctx context.Context, fingerprint string) (int, 
 		}
 		if err := appendAudit(ctx, tx, now, audit.ActionProofKeyReplaced, "", map[string]string{
 			"proofs_unmatchable": fmt.Sprint(proofs),
+			"rooms_unmatchable":  fmt.Sprint(rooms),
 		}); err != nil {
 			return err
 		}
