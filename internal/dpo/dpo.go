@@ -307,6 +307,7 @@ func retention(f Facts, w *wordSet) string {
 		{w.retPeople, w.retPeopleHow, w.retPurge},
 		{w.retEvents, w.retEventsHow, w.retRevoke},
 		{w.retProofs, fmt.Sprintf(w.retProofsHow, f.ProofYears), w.retPurge},
+		{w.retRooms, fmt.Sprintf(w.retRoomsHow, f.ProofYears), w.retPurge},
 		{w.retAudit, fmt.Sprintf(w.retAuditHow, f.AuditYears), w.retAuditDel},
 		{w.retExports, w.retExportsHow, w.retExportsDel},
 	})

@@ -27,6 +27,7 @@ type wordSet struct {
 	retentionTitle, whatData, howLong, howDeleted, retentionNote   string
 	retSessions, retSessionsHow, retPurge, retPeople, retPeopleHow string
 	retEvents, retEventsHow, retRevoke, retProofs, retProofsHow    string
+	retRooms, retRoomsHow                                          string
 	retAudit, retAuditHow, retAuditDel, retExports, retExportsHow  string
 	retExportsDel                                                  string
 }
@@ -111,6 +112,7 @@ var en = wordSet{
 		{"Vetted providers only: a retired provider is refused, a deprecated one or an overdue review warns", "Art. 28, 32", "`counsel providers list`; the provider_review check below"},
 		{"Private files: the database folder is 0700, files 0600; exports are written whole or not at all and never overwrite without --force", "Art. 32(1)(b)", "the file_modes check below; `ls -l`"},
 		{"Withdrawal proofs cannot be matched without the proof key, which lives outside the database", "Art. 32(1)(a)", "the proof_key check below; `counsel audit verify` reports whether the key matches"},
+		{"A meeting room is never given to another client, also after its sessions were erased or purged: counsel keeps a digest of each such room under the proof key, never the link or the meeting ID", "Art. 5(1)(f), 32(1)(b)", "`counsel session new` with the meeting ID of a withdrawn client's session is refused; docs/data-protection.md"},
 		{"Encrypted disk, no cloud-synced folder (the organisation's measure; counsel checks it)", "Art. 32(1)(a)", "the disk_encryption and cloud_sync checks below; `counsel doctor`"},
 	},
 	doctorTitle: "This machine (`counsel doctor`, %s)",
@@ -166,6 +168,8 @@ var en = wordSet{
 	retRevoke:      "`counsel consent revoke`, or the purge of the person",
 	retProofs:      "withdrawal proof (keyed hash of the name, dates, text hashes)",
 	retProofsHow:   "until %d years after the end of the year of withdrawal (config retention_consent_years)",
+	retRooms:       "remembered rooms of erased or purged sessions (keyed digests, no link or meeting ID)",
+	retRoomsHow:    "until %d years after the end of the year the room was forgotten (config retention_consent_years)",
 	retAudit:       "audit trail (IDs, counts, dates; no names)",
 	retAuditHow:    "until %d years after the end of the event's year (config retention_audit_years); the trail continues from a checkpoint",
 	retAuditDel:    "the automatic purge; the checkpoint keeps the chain verifiable",
@@ -245,6 +249,7 @@ var de = wordSet{
 		{"Nur geprüfte Anbieter: ein eingestellter Anbieter wird abgelehnt, ein veralteter oder eine überfällige Prüfung führt zu einer Warnung", "Art. 28, 32", "`counsel providers list`; die Prüfung provider_review unten"},
 		{"Private Dateien: der Datenbankordner ist 0700, Dateien 0600; Exporte entstehen ganz oder gar nicht und überschreiben nie ohne --force", "Art. 32 Abs. 1 lit. b", "die Prüfung file_modes unten; `ls -l`"},
 		{"Widerrufsnachweise lassen sich ohne den Nachweisschlüssel nicht zuordnen; er liegt außerhalb der Datenbank", "Art. 32 Abs. 1 lit. a", "die Prüfung proof_key unten; `counsel audit verify` meldet, ob der Schlüssel passt"},
+		{"Ein Besprechungsraum wird nie einer anderen ratsuchenden Person gegeben, auch nicht, nachdem seine Sitzungen gelöscht wurden: counsel behält von jedem solchen Raum einen mit dem Nachweisschlüssel gebildeten Hash, nie den Link oder die Meeting-ID", "Art. 5 Abs. 1 lit. f, Art. 32 Abs. 1 lit. b", "`counsel session new` mit der Meeting-ID einer Sitzung einer Person, die widerrufen hat, wird abgelehnt; docs/data-protection.md"},
 		{"Verschlüsselte Festplatte, kein Cloud-Sync-Ordner (Maßnahme der Organisation; counsel prüft sie)", "Art. 32 Abs. 1 lit. a", "die Prüfungen disk_encryption und cloud_sync unten; `counsel doctor`"},
 	},
 	doctorTitle: "Dieser Rechner (`counsel doctor`, %s)",
@@ -300,6 +305,8 @@ var de = wordSet{
 	retRevoke:      "`counsel consent revoke` oder die Löschung der Person",
 	retProofs:      "Widerrufsnachweis (mit dem Nachweisschlüssel gebildeter Hash (HMAC) des Namens, Daten, Text-Hashes)",
 	retProofsHow:   "bis %d Jahre nach Ende des Jahres des Widerrufs (Konfiguration retention_consent_years)",
+	retRooms:       "gemerkte Räume gelöschter Sitzungen (mit dem Nachweisschlüssel gebildete Hashes, kein Link, keine Meeting-ID)",
+	retRoomsHow:    "bis %d Jahre nach Ende des Jahres, in dem der Raum gelöscht wurde (Konfiguration retention_consent_years)",
 	retAudit:       "Prüfprotokoll (IDs, Anzahlen, Daten; keine Namen)",
 	retAuditHow:    "bis %d Jahre nach Ende des Jahres des Ereignisses (Konfiguration retention_audit_years); das Protokoll setzt an einem Checkpoint fort",
 	retAuditDel:    "die automatische Löschung; der Checkpoint hält die Kette prüfbar",
