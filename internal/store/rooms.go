@@ -115,6 +115,15 @@ func roomsOf(joinURL, meetingID string) []room {
 	return out
 }
 
+// The statements of the retired-room rule, each one search of an index
+// (TestRetiredRoomStatementsUseIndexes): the digest's unique index, and
+// sessions_by_room and sessions_by_meeting_id of migration 0003.
+const (
+	retiredQuery       = "SELECT EXISTS (SELECT 1 FROM retired_rooms WHERE digest IN (?, ?))"
+	storedRoomQuery    = "SELECT EXISTS (SELECT 1 FROM sessions WHERE " + roomKey + " = ?)"
+	storedMeetingQuery = "SELECT EXISTS (SELECT 1 FROM sessions WHERE meeting_id = ?)"
+)
+
 // refuseRetired is ErrRoomRetired when a room of s is remembered in
 // retired_rooms: one lookup by the digest's unique index.
 func refuseRetired(ctx context.Context, tx querier, key []byte, s session.Session) error {
@@ -127,7 +136,7 @@ func refuseRetired(ctx context.Context, tx querier, key []byte, s session.Sessio
 		digests[i] = d
 	}
 	var retired bool
-	if err := tx.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM retired_rooms WHERE digest IN (?, ?))", digests...).Scan(&retired); err != nil {
+	if err := tx.QueryRowContext(ctx, retiredQuery, digests...).Scan(&retired); err != nil {
 		return err
 	}
 	if retired {
@@ -181,9 +190,9 @@ func (r *roomRetirer) retire(ctx context.Context, tx *sql.Tx, now time.Time, joi
 			continue
 		}
 		if !evenIfStored {
-			q := "SELECT EXISTS (SELECT 1 FROM sessions WHERE " + roomKey + " = ?)"
+			q := storedRoomQuery
 			if rm.kind == consent.RoomMeetingID {
-				q = "SELECT EXISTS (SELECT 1 FROM sessions WHERE meeting_id = ?)"
+				q = storedMeetingQuery
 			}
 			var stored bool
 			if err := tx.QueryRowContext(ctx, q, rm.value).Scan(&stored); err != nil {

@@ -92,3 +92,30 @@ func FuzzRoomOfMatchesSQL(f *testing.F) {
 		}
 	})
 }
+
+// The retired-room rule costs session new one search of an index, and a purge one per room
+// it retires: never a scan of the sessions or of the remembered rooms.
+func TestRetiredRoomStatementsUseIndexes(t *testing.T) {
+	d := filledDB(t, 300)
+	for _, analyzed := range []bool{false, true} {
+		if analyzed {
+			if _, err := d.db.Exec("ANALYZE"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, tc := range []struct {
+			q     string
+			args  []any
+			index string
+		}{
+			{retiredQuery, []any{strings.Repeat("a", 64), strings.Repeat("b", 64)}, "sqlite_autoindex_retired_rooms_"},
+			{storedRoomQuery, []any{"https://go.blizz.com/join/m00000001"}, "sessions_by_room"},
+			{storedMeetingQuery, []any{"m00000001"}, "sessions_by_meeting_id"},
+		} {
+			joined := strings.Join(queryPlan(t, d, tc.q, tc.args...), "\n")
+			if !strings.Contains(joined, "INDEX "+tc.index) || strings.Contains(joined, "SCAN retired_rooms") || strings.Contains(joined, "SCAN sessions") {
+				t.Errorf("analyzed %v: %s does not search %s:\n%s", analyzed, tc.q, tc.index, joined)
+			}
+		}
+	}
+}
