@@ -1,8 +1,10 @@
 package audit
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"errors"
+	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -66,21 +68,50 @@ func decodeFlat(s string) (map[string]string, bool) {
 }
 
 // plainString reads a JSON string without escapes at s[i], returning it and the index after
-// its closing quote.
+// its closing quote: the text up to the first quote, when it holds no backslash and no
+// control character and is valid UTF-8. It reads eight bytes at a time (a verify reads
+// every event's details); FuzzPlainString holds it to a byte-by-byte reader.
 func plainString(s string, i int) (string, int, bool) {
 	if i >= len(s) || s[i] != '"' {
 		return "", 0, false
 	}
-	for j := i + 1; j < len(s); j++ {
-		switch c := s[j]; {
-		case c == '"':
-			v := s[i+1 : j]
-			return v, j + 1, utf8.ValidString(v)
-		case c == '\\' || c < 0x20:
-			return "", 0, false
+	j := strings.IndexByte(s[i+1:], '"')
+	if j < 0 {
+		return "", 0, false
+	}
+	v := s[i+1 : i+1+j]
+	if !plainASCII(v) && (strings.IndexByte(v, '\\') >= 0 || hasControl(v) || !utf8.ValidString(v)) {
+		return "", 0, false
+	}
+	return v, i + 2 + j, true
+}
+
+// plainASCII reports whether s is printable ASCII without a backslash (false: look closer).
+func plainASCII(s string) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	for len(s) >= 8 {
+		w := binary.LittleEndian.Uint64([]byte(s[:8]))
+		// A byte of 0x80 or more, below 0x20, or equal to '\\' sets its high bit.
+		if (w|(w-ones*0x20)|((w^ones*'\\')-ones)&^(w^ones*'\\'))&highs != 0 {
+			return false
+		}
+		s = s[8:]
+	}
+	for _, c := range []byte(s) {
+		if c >= 0x80 || c < 0x20 || c == '\\' {
+			return false
 		}
 	}
-	return "", 0, false
+	return true
+}
+
+func hasControl(s string) bool {
+	for _, c := range []byte(s) {
+		if c < 0x20 {
+			return true
+		}
+	}
+	return false
 }
 
 // parseFixedTime reads s in TimeLayout's fixed form with every field in range, as FormatTime

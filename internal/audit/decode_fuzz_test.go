@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"reflect"
 	"testing"
+	"unicode/utf8"
 )
 
 // The hand-written readers give exactly what the general parsers give, or defer to them.
@@ -42,6 +43,40 @@ func FuzzParseTimeFast(f *testing.F) {
 		want, werr := parseTimeSlow(s)
 		if (err != nil) != (werr != nil) || got != want || (err == nil && FormatTime(got) != s) {
 			t.Fatalf("%q: %v (%v), slow %v (%v)", s, got, err, want, werr)
+		}
+	})
+}
+
+// plainStringSlow is plainString byte by byte.
+func plainStringSlow(s string, i int) (string, int, bool) {
+	if i >= len(s) || s[i] != '"' {
+		return "", 0, false
+	}
+	for j := i + 1; j < len(s); j++ {
+		switch c := s[j]; {
+		case c == '"':
+			v := s[i+1 : j]
+			return v, j + 1, utf8.ValidString(v)
+		case c == '\\' || c < 0x20:
+			return "", 0, false
+		}
+	}
+	return "", 0, false
+}
+
+func FuzzPlainString(f *testing.F) {
+	for _, s := range []string{`"abc"`, `"abcdefghijklmnop"x`, `"abcdefgh\"`, "\"abcdefg\x1fhij\"", "\"abcdefgh\xffij\"",
+		`"é"`, "\"abcdefgh\x7f\x80\"", `"`, `x"a"`, `""`, "\"abcdefghi]\\\"", "\"\x00\"", "\"abc\\u0041\""} {
+		f.Add(s, 0)
+	}
+	f.Fuzz(func(t *testing.T, s string, i int) {
+		if i < 0 {
+			return
+		}
+		v, j, ok := plainString(s, i)
+		wv, wj, wok := plainStringSlow(s, i)
+		if ok != wok || (ok && (v != wv || j != wj)) {
+			t.Fatalf("%q at %d: %q %d %v, byte by byte %q %d %v", s, i, v, j, ok, wv, wj, wok)
 		}
 	})
 }
