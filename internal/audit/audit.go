@@ -177,17 +177,31 @@ func appendCanonical(dst []byte, keys []string, e Event) ([]byte, []string) {
 }
 
 func appendNetstring(dst []byte, s string) []byte {
-	dst = strconv.AppendInt(dst, int64(len(s)), 10)
+	dst = appendLen(dst, len(s))
 	dst = append(dst, ':')
 	dst = append(dst, s...)
 	return append(dst, ',')
 }
 
 func appendNetBytes(dst, b []byte) []byte {
-	dst = strconv.AppendInt(dst, int64(len(b)), 10)
+	dst = appendLen(dst, len(b))
 	dst = append(dst, ':')
 	dst = append(dst, b...)
 	return append(dst, ',')
+}
+
+// appendLen appends n in decimal: strconv for all but the short lengths nearly every
+// netstring of a verify has.
+func appendLen(dst []byte, n int) []byte {
+	switch {
+	case n < 10:
+		return append(dst, byte('0'+n))
+	case n < 100:
+		return append(dst, byte('0'+n/10), byte('0'+n%10))
+	case n < 1000:
+		return append(dst, byte('0'+n/100), byte('0'+n/10%10), byte('0'+n%10))
+	}
+	return strconv.AppendInt(dst, int64(n), 10)
 }
 
 func appendNetInt(dst []byte, n int64) []byte {
