@@ -382,7 +382,6 @@ type recordState struct {
 	digest  [sha256.Size]byte
 	seq     int64
 	deleted bool
-	seen    bool
 	// For a row found by UUID: its table's index plus one (0: a row found by string), its
 	// ID, and the next state under the same hash (-1: none).
 	table uint8
@@ -404,13 +403,20 @@ type recordState struct {
 type Records struct {
 	tables []string // table names in the order first met; a UUID key's table is its index
 	states []recordState
+	// seen[i] says that a row of states[i] was checked. It is apart from the states, which
+	// Look reads on several goroutines while Apply marks rows seen on one.
+	seen   []bool
 	uuids  map[uint64]int32 // uuidHash -> the first state with that hash
 	others map[string]int32 // recordKey(table, id) -> its state
-	// finger is, for each table, the state Check found last: a table's rows are mostly read
-	// in the order the trail recorded them, so the next row's state is usually a few states
-	// on, found without the map (whose lookups miss the caches).
-	finger []int32
+	// finger is Check's Finger.
+	finger Finger
 }
+
+// A Finger is, for each table, the state Look found last: a table's rows are mostly read in
+// the order the trail recorded them, so the next row's state is usually a few states on,
+// found without the map (whose lookups miss the caches). Each goroutine that calls Look has
+// its own; the zero value is ready to use.
+type Finger struct{ at []int32 }
 
 // fingerReach is how many states on from a table's finger Check looks before the map.
 const fingerReach = 8
@@ -479,39 +485,30 @@ func formatUUID(u [16]byte) string {
 
 // find returns the state of the row id of table, or nil; with add, it makes a new one.
 func (r *Records) find(table, id string, add bool) *recordState {
+	if !add {
+		if i := r.look(&r.finger, table, id); i >= 0 {
+			return &r.states[i]
+		}
+		return nil
+	}
 	ti := slices.Index(r.tables, table)
 	// A table name holding the separator of recordKey stays in others, where it always was.
-	if ti < 0 && add && len(r.tables) < math.MaxUint8 && !strings.Contains(table, "\x00") {
+	if ti < 0 && len(r.tables) < math.MaxUint8 && !strings.Contains(table, "\x00") {
 		ti = len(r.tables)
 		r.tables = append(r.tables, table)
-		r.finger = append(r.finger, -1)
 	}
 	if u, ok := parseUUID(id); ok && ti >= 0 {
 		tab := uint8(ti) + 1
-		if !add {
-			for i, end := r.finger[ti]+1, min(int(r.finger[ti])+1+fingerReach, len(r.states)); int(i) < end; i++ {
-				if st := &r.states[i]; st.uuid == u && st.table == tab {
-					r.finger[ti] = i
-					return st
-				}
-			}
-		}
 		h := uuidHash(uint8(ti), &u)
 		first, ok := r.uuids[h]
 		if ok {
 			for i := first; i >= 0; i = r.states[i].next {
 				if st := &r.states[i]; st.uuid == u && st.table == tab {
-					if !add {
-						r.finger[ti] = i
-					}
 					return st
 				}
 			}
 		} else {
 			first = -1
-		}
-		if !add {
-			return nil
 		}
 		i := r.add()
 		st := &r.states[i]
@@ -523,11 +520,39 @@ func (r *Records) find(table, id string, add bool) *recordState {
 	if i, ok := r.others[k]; ok {
 		return &r.states[i]
 	}
-	if !add {
-		return nil
-	}
 	r.others[k] = r.add()
 	return &r.states[len(r.states)-1]
+}
+
+// look returns the index of the state of the row id of table, or -1. It only reads the
+// replay (and f).
+func (r *Records) look(f *Finger, table, id string) int32 {
+	ti := slices.Index(r.tables, table)
+	if u, ok := parseUUID(id); ok && ti >= 0 {
+		for len(f.at) < len(r.tables) {
+			f.at = append(f.at, -1)
+		}
+		tab := uint8(ti) + 1
+		for i, end := f.at[ti]+1, min(int(f.at[ti])+1+fingerReach, len(r.states)); int(i) < end; i++ {
+			if st := &r.states[i]; st.uuid == u && st.table == tab {
+				f.at[ti] = i
+				return i
+			}
+		}
+		if first, ok := r.uuids[uuidHash(uint8(ti), &u)]; ok {
+			for i := first; i >= 0; i = r.states[i].next {
+				if st := &r.states[i]; st.uuid == u && st.table == tab {
+					f.at[ti] = i
+					return i
+				}
+			}
+		}
+		return -1
+	}
+	if i, ok := r.others[recordKey(table, id)]; ok {
+		return i
+	}
+	return -1
 }
 
 func (r *Records) add() int32 {
@@ -535,6 +560,7 @@ func (r *Records) add() int32 {
 		panic("audit: more recorded rows than a replay holds")
 	}
 	r.states = append(r.states, recordState{next: -1})
+	r.seen = append(r.seen, false)
 	return int32(len(r.states) - 1)
 }
 
@@ -573,19 +599,49 @@ func (r *Records) track(seq int64, id, action, object, table, digest string) err
 // problem and true when they differ; for a changed row, the caller fills Columns by
 // comparing hints (see DiffHints) with the event at Problem.Seq.
 func (r *Records) Check(table, id string, digest *[sha256.Size]byte) (Problem, bool) {
-	st := r.find(table, id, false)
-	switch {
-	case st == nil:
+	return r.Apply(r.Look(&r.finger, table, id, digest))
+}
+
+// A Look is what Records.Look found for one row, for Apply.
+type Look struct {
+	table, id string
+	state     int32 // -1: none
+	// Differs: the row's digest is not the one its state holds; a row that Apply then finds
+	// changed needs its column hints.
+	Differs bool
+	// Deleted: the trail says the row was deleted.
+	Deleted bool
+}
+
+// Look is the first half of Check: it finds the state of the row and compares the row's
+// digest with it. It only reads the replay, so once every event is tracked several
+// goroutines may look at once, each with a Finger of its own; Apply must then take the
+// results in the order Check would have taken the rows.
+func (r *Records) Look(f *Finger, table, id string, digest *[sha256.Size]byte) Look {
+	l := Look{table: table, id: id, state: r.look(f, table, id)}
+	if l.state >= 0 {
+		st := &r.states[l.state]
+		l.Differs, l.Deleted = st.digest != *digest, st.deleted
+	}
+	return l
+}
+
+// Apply is the second half of Check, for the result of Look.
+func (r *Records) Apply(l Look) (Problem, bool) {
+	table, id := l.table, l.id
+	if l.state < 0 {
 		return Problem{Table: table, ID: SafeID(id), Kind: ProblemInserted}, true
-	case st.seen:
+	}
+	st := &r.states[l.state]
+	if r.seen[l.state] {
 		// A second row with the same key: only possible if the key constraint was removed.
 		return Problem{Table: table, ID: SafeID(id), Kind: ProblemInserted, Seq: st.seq}, true
 	}
-	st.seen = true
+	r.seen[l.state] = true
 	switch {
 	case st.deleted:
 		return Problem{Table: table, ID: id, Kind: ProblemRevived, Seq: st.seq}, true
-	case st.digest != *digest:
+	case l.Differs:
 		return Problem{Table: table, ID: id, Kind: ProblemChanged, Seq: st.seq}, true
 	}
 	return Problem{}, false
@@ -597,13 +653,12 @@ func (r *Records) Missing() []Problem {
 	var out []Problem
 	missing := func(i int32) (*recordState, bool) {
 		st := &r.states[i]
-		return st, !st.seen && !st.deleted
+		return st, !r.seen[i] && !st.deleted
 	}
-	for _, first := range r.uuids {
-		for i := first; i >= 0; i = r.states[i].next {
-			if st, ok := missing(i); ok {
-				out = append(out, Problem{Table: r.tables[st.table-1], ID: formatUUID(st.uuid), Kind: ProblemDeleted, Seq: st.seq})
-			}
+	// Every state found by UUID, in the slice rather than through the map (sorted below).
+	for i := range r.states {
+		if st, ok := missing(int32(i)); ok && st.table > 0 {
+			out = append(out, Problem{Table: r.tables[st.table-1], ID: formatUUID(st.uuid), Kind: ProblemDeleted, Seq: st.seq})
 		}
 	}
 	for k, i := range r.others {

@@ -12,7 +12,12 @@ import (
 
 // refRecords is the replay as a plain map from table and ID to state: what Records must
 // behave as, whatever form its keys take inside.
-type refRecords map[string]*recordState
+type refRecords map[string]*refState
+
+type refState struct {
+	recordState
+	seen bool
+}
 
 func (r refRecords) track(seq int64, action, table, object, digest string) bool {
 	if table == "" || object == "" {
@@ -20,7 +25,7 @@ func (r refRecords) track(seq int64, action, table, object, digest string) bool 
 	}
 	st := r[recordKey(table, object)]
 	if st == nil {
-		st = &recordState{}
+		st = &refState{}
 		r[recordKey(table, object)] = st
 	}
 	st.seq = seq
@@ -89,6 +94,7 @@ func FuzzRecordsMatchesReference(f *testing.F) {
 		digests := []string{hex.EncodeToString(d1[:]), hex.EncodeToString(d2[:]), "zz", strings.Repeat("G", 64)}
 		r, ref := NewRecords(), refRecords{}
 		checking := false
+		var other Finger
 		for i := 0; i+3 < len(script); i += 4 {
 			op, table, id, dg := script[i]%4, tables[int(script[i+1])%len(tables)], ids[int(script[i+2])%len(ids)], int(script[i+3])
 			seq := int64(i + 1)
@@ -99,7 +105,14 @@ func FuzzRecordsMatchesReference(f *testing.F) {
 				if dg%2 == 1 {
 					sum = &d2
 				}
-				p, bad := r.Check(table, id, sum)
+				// Check, or Look with a second finger (as a second goroutine) and Apply.
+				var p Problem
+				var bad bool
+				if dg&2 == 0 {
+					p, bad = r.Check(table, id, sum)
+				} else {
+					p, bad = r.Apply(r.Look(&other, table, id, sum))
+				}
 				wp, wbad := ref.check(table, id, sum)
 				if bad != wbad || !reflect.DeepEqual(p, wp) {
 					t.Fatalf("check %q %q: %v %+v, reference %v %+v", table, id, bad, p, wbad, wp)

@@ -47,8 +47,14 @@ func canonicalStored(dst []byte, kv []string, s *Stored) ([]byte, []string, bool
 	if !ok {
 		return dst, kv, false
 	}
+	dst, ok = appendStored(dst, kv, s)
+	return dst, kv, ok
+}
+
+// appendStored is canonicalStored of s with its details already read by sortedFlat into kv.
+func appendStored(dst []byte, kv []string, s *Stored) ([]byte, bool) {
 	if _, ok := parseFixedTime(s.At); !ok {
-		return dst, kv, false
+		return dst, false
 	}
 	dst = appendNetstring(dst, encodingTag)
 	dst = appendNetstring(dst, s.PrevHash)
@@ -61,7 +67,7 @@ func canonicalStored(dst []byte, kv []string, s *Stored) ([]byte, []string, bool
 	for _, x := range kv {
 		dst = appendNetstring(dst, x)
 	}
-	return dst, kv, true
+	return dst, true
 }
 
 // sortedFlat reads details in decodeFlat's form whose keys ascend strictly, appending key,
@@ -114,6 +120,40 @@ func StoredHash(buf []byte, s *Stored) (match, ok bool, _ []byte) {
 	return string(h[:]) == s.Hash, true, buf
 }
 
+// StoredCheck is what CheckStored found from an event's stored bytes alone.
+type StoredCheck struct {
+	// Match: StoredHash found the hash matching (AddStored's hashChecked).
+	Match bool
+	// flat: the details are in the form sortedFlat reads; table and digest are theirs, for
+	// Records.TrackChecked.
+	flat          bool
+	table, digest string
+}
+
+// CheckStored is StoredHash that also keeps what Records.TrackChecked needs of a record
+// event's details, so that the details are read once, on the caller's goroutine. It uses
+// only its arguments; buf is a scratch buffer, returned for reuse.
+func CheckStored(buf []byte, s *Stored) (StoredCheck, []byte) {
+	var kvs [2 * maxDetails]string
+	kv, flat := sortedFlat(kvs[:0], s.Details)
+	c := StoredCheck{flat: flat}
+	if !flat {
+		return c, buf
+	}
+	if s.Action == ActionRecordPut || s.Action == ActionRecordDeleted {
+		c.table, c.digest = detail(kv, "table"), detail(kv, "digest")
+	}
+	buf, ok := appendStored(buf[:0], kv, s)
+	if !ok {
+		return c, buf
+	}
+	sum := sha256.Sum256(buf)
+	var h [2 * sha256.Size]byte
+	hex.Encode(h[:], sum[:])
+	c.Match = string(h[:]) == s.Hash
+	return c, buf
+}
+
 // AddStored checks the next event in its stored form: it returns exactly what
 // Add(s.Event()) returns, or s.Event()'s error, and leaves the Verifier in the same state.
 // hashChecked says that StoredHash already found s's hash matching, so it is not computed
@@ -163,6 +203,19 @@ func detail(kv []string, key string) string {
 		}
 	}
 	return ""
+}
+
+// TrackChecked is TrackStored with the details as CheckStored read them into c.
+func (r *Records) TrackChecked(s *Stored, c *StoredCheck) error {
+	switch s.Action {
+	case ActionRecordPut, ActionRecordDeleted:
+	default:
+		return nil
+	}
+	if !c.flat {
+		return r.TrackStored(s)
+	}
+	return r.track(s.Seq, s.ID, s.Action, s.Object, c.table, c.digest)
 }
 
 // TrackStored is Track for an event in its stored form, after the Verifier took it.

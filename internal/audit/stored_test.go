@@ -89,23 +89,42 @@ func exactly(trail []audit.Stored) outcome {
 	return o
 }
 
-// fast verifies it from the stored form; with prechecked the hashes are checked first, as
-// by another goroutine.
-func fast(trail []audit.Stored, prechecked bool) outcome {
+// Ways of checking the stored form: the hashes checked by AddStored itself, first by
+// StoredHash (as by another goroutine), or by CheckStored with the details it read kept for
+// TrackChecked.
+const (
+	notPrechecked = iota
+	prechecked
+	checkedStored
+	fastWays
+)
+
+// fast verifies it from the stored form, checked in the given way.
+func fast(trail []audit.Stored, way int) outcome {
 	var v audit.Verifier
 	recs := audit.NewRecords()
 	var o outcome
 	var buf []byte
 	for i := range trail {
 		checked := false
-		if prechecked {
+		var c audit.StoredCheck
+		switch way {
+		case prechecked:
 			var match, ok bool
 			match, ok, buf = audit.StoredHash(buf, &trail[i])
 			checked = match && ok
+		case checkedStored:
+			c, buf = audit.CheckStored(buf, &trail[i])
+			checked = c.Match
 		}
 		err := v.AddStored(&trail[i], checked)
 		if err == nil {
-			if err = recs.TrackStored(&trail[i]); err != nil {
+			if way == checkedStored {
+				err = recs.TrackChecked(&trail[i], &c)
+			} else {
+				err = recs.TrackStored(&trail[i])
+			}
+			if err != nil {
 				o.TrackErr = err.Error()
 			}
 		}
@@ -126,9 +145,9 @@ func TestStoredIntact(t *testing.T) {
 	if want.Err != "" || want.FinishErr != "" || want.Count != 5 {
 		t.Fatalf("exact path: %+v", want)
 	}
-	for _, pre := range []bool{false, true} {
-		if got := fast(trail, pre); !reflect.DeepEqual(got, want) {
-			t.Errorf("prechecked %v: %+v, exact path %+v", pre, got, want)
+	for way := range fastWays {
+		if got := fast(trail, way); !reflect.DeepEqual(got, want) {
+			t.Errorf("way %d: %+v, exact path %+v", way, got, want)
 		}
 	}
 }
@@ -212,10 +231,10 @@ func FuzzStoredMatchesExact(f *testing.F) {
 			}
 		}
 		want := exactly(trail)
-		for _, pre := range []bool{false, true} {
-			if got := fast(trail, pre); !reflect.DeepEqual(got, want) {
-				t.Fatalf("event %d field %d = %q (reseal %v, prechecked %v):\nfast  %+v\nexact %+v",
-					i, field%8, v, reseal, pre, got, want)
+		for way := range fastWays {
+			if got := fast(trail, way); !reflect.DeepEqual(got, want) {
+				t.Fatalf("event %d field %d = %q (reseal %v, way %d):\nfast  %+v\nexact %+v",
+					i, field%8, v, reseal, way, got, want)
 			}
 		}
 	})
@@ -226,12 +245,15 @@ func TestStoredHashIsComputeHash(t *testing.T) {
 	for _, e := range chain(t, 200) {
 		s := stored(t, e)
 		match, ok, _ := audit.StoredHash(nil, &s)
-		if !ok || !match {
-			t.Fatalf("event %d: match %v ok %v", e.Seq, match, ok)
+		if c, _ := audit.CheckStored(nil, &s); !ok || !match || !c.Match {
+			t.Fatalf("event %d: match %v ok %v, CheckStored %v", e.Seq, match, ok, c.Match)
 		}
 		s.Object += "x"
 		if match, ok, _ := audit.StoredHash(nil, &s); !ok || match {
 			t.Fatalf("edited event %d: match %v ok %v", e.Seq, match, ok)
+		}
+		if c, _ := audit.CheckStored(nil, &s); c.Match {
+			t.Fatalf("edited event %d: CheckStored matches", e.Seq)
 		}
 	}
 }
