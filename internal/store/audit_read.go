@@ -77,7 +77,7 @@ func scanEvent(r scanner) (audit.Event, error) {
 // Verifying a long trail is dominated by fetching its rows through the driver (SQLite
 // compiled to Go) and hashing them. verifyTrail fetches each event as one text value, its
 // columns joined by the unit separator (the export's technique), on a goroutine of its own;
-// a second goroutine computes each event's hash from its stored bytes (audit.StoredHash);
+// a second goroutine computes each event's hash from its stored bytes (audit.CheckStored);
 // the caller's goroutine checks the links from event to event in order and replays the
 // record events. counsel never writes the separator into an event; a row holding it (an edited
 // file) is read again column by column, so the outcome is the exact path's.
@@ -88,10 +88,10 @@ const (
 	storedBatches = 4
 )
 
-// storedBatchOf is a run of events with, for each, whether its hash was found matching.
+// storedBatchOf is a run of events with, for each, what CheckStored found.
 type storedBatchOf struct {
-	events  []audit.Stored
-	checked []bool
+	events []audit.Stored
+	checks []audit.StoredCheck
 	// refetch is the seq of a row that does not split, after the events (0: none); the
 	// reader stops there.
 	refetch int64
@@ -117,11 +117,9 @@ func verifyTrail(parent context.Context, q querier, v *audit.Verifier, recs *aud
 		defer close(out)
 		var hbuf []byte
 		for b := range split {
-			b.checked = make([]bool, len(b.events))
+			b.checks = make([]audit.StoredCheck, len(b.events))
 			for i := range b.events {
-				var match, ok bool
-				match, ok, hbuf = audit.StoredHash(hbuf, &b.events[i])
-				b.checked[i] = match && ok
+				b.checks[i], hbuf = audit.CheckStored(hbuf, &b.events[i])
 			}
 			select {
 			case out <- b:
@@ -193,10 +191,10 @@ func verifyTrail(parent context.Context, q querier, v *audit.Verifier, recs *aud
 	err = func() error {
 		for b := range out {
 			for i := range b.events {
-				if err := v.AddStored(&b.events[i], b.checked[i]); err != nil {
+				if err := v.AddStored(&b.events[i], b.checks[i].Match); err != nil {
 					return err
 				}
-				if err := recs.TrackStored(&b.events[i]); err != nil {
+				if err := recs.TrackChecked(&b.events[i], &b.checks[i]); err != nil {
 					return err
 				}
 			}
