@@ -399,7 +399,9 @@ was already withdrawn says so, changes nothing and exits 0. A later
 In a group the person's link to each group session goes; the others stay. A
 Jitsi group session still to come gets a new room, and each remaining
 participant a new invitation (--reinvite FOLDER, else on stdout); for Blizz it
-lists the meetings whose password you must change.
+lists the meetings whose password you must change. The room the person knew
+is given to nobody again, the others included; the new room is the remaining
+group's, exactly theirs, for later dates too.
 
 It also lists your shell history files (bash, zsh, fish, PowerShell) that
 still hold the name, without printing it, and offers to remove those entries;

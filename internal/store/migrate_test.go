@@ -146,13 +146,13 @@ func TestMigration0006IndexesEarlierRemovals(t *testing.T) {
 	}
 	db.Close()
 	raw := rawOpen(t, path)
-	// Schema 5 had neither the index nor the table of schema 7 (this group withdrawal
+	// Schema 5 had neither the index nor the table of schema 7 nor the index of schema 8 (this group withdrawal
 	// retired no room: the old room stays stored in the others' sessions).
 	var retired int
 	if err := raw.QueryRow("SELECT count(*) FROM retired_rooms").Scan(&retired); err != nil || retired != 0 {
 		t.Fatalf("%d retired rooms, %v", retired, err)
 	}
-	for _, q := range []string{"DROP INDEX audit_events_participant_removed", "DROP TABLE retired_rooms", "PRAGMA user_version = 5"} {
+	for _, q := range []string{"DROP INDEX audit_events_participant_removed", "DROP TABLE retired_rooms", "DROP INDEX audit_events_room_changed", "PRAGMA user_version = 5"} {
 		if _, err := raw.Exec(q); err != nil {
 			t.Fatal(err)
 		}

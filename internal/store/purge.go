@@ -306,8 +306,12 @@ func (d *DB) checkpoint(ctx context.Context) (bool, error) {
 // out of order never ends retention early). It returns how many were removed and the first
 // seq kept.
 //
-// A session.participant_removed event refuses its session's room to everyone (checkRoom); when
-// it goes while the session stays, the room is remembered by rooms instead.
+// A session.participant_removed event refuses its session's room to everyone while the session
+// is still in that room (checkRoom, leftRoom); when it goes while the session stays, the room
+// is remembered by rooms instead. A session that got a new room after the removal is in a room
+// the person who left never had: that room is not remembered (the group keeps it), the one
+// the person knew was remembered when the change took it out of the store, or is held by the
+// group's other dates, whose removals are here.
 func pruneAudit(ctx context.Context, tx *sql.Tx, now, cutoff time.Time, rooms *roomRetirer) (int, int64, error) {
 	cut := audit.FormatTime(cutoff)
 	var first, last sql.NullInt64
@@ -337,7 +341,7 @@ func pruneAudit(ctx context.Context, tx *sql.Tx, now, cutoff time.Time, rooms *r
 		left = append(left, [2]string{url, meeting})
 		return nil
 	}, `SELECT DISTINCT s.join_url, s.meeting_id FROM audit_events e JOIN sessions s ON s.id = e.object
-		WHERE `+participantRemoved+` AND e.seq <= ?`, end); err != nil {
+		WHERE `+leftRoom+` AND e.seq <= ?`, end); err != nil {
 		return 0, 0, err
 	}
 	for _, l := range left {

@@ -345,7 +345,7 @@ func TestSchema6DatabaseMigrates(t *testing.T) {
 	}
 	db.Close()
 	raw := rawOpen(t, path)
-	for _, q := range []string{"DROP TABLE retired_rooms", "PRAGMA user_version = 6"} {
+	for _, q := range []string{"DROP TABLE retired_rooms", "DROP INDEX audit_events_room_changed", "PRAGMA user_version = 6"} {
 		if _, err := raw.Exec(q); err != nil {
 			t.Fatal(err)
 		}
@@ -383,4 +383,136 @@ func TestRoomCheckNeedsTheKey(t *testing.T) {
 	if _, err := db.CreateSession(context.Background(), ns); !errors.Is(err, consent.ErrKeySize) {
 		t.Fatalf("a known client's session without the key: %v", err)
 	}
+}
+
+// The room rule holds for the room a withdrawn participant knew, not for the session row:
+// a Jitsi group that someone leaves gets a new room, which that person never had, and the
+// remaining group (exactly them) may meet there again, for a next date or a next series.
+// The old room stays refused to everyone; the new one to anyone else. A second withdrawal
+// refuses the second room (its last leaver knew it) and frees the third. Audit retention,
+// which removes the removal events, hands the old rooms to retired_rooms and leaves the
+// new room the group's.
+func TestNewGroupRoomServesTheRemainingGroup(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	// Two dates held, two to come.
+	ns := roomSession(t, fixedNow.AddDate(0, 0, -10), oldJitsiURL, "", "Client-A", "Client-B", "Client-C", "Client-D")
+	for i := 1; i < 4; i++ {
+		id, _ := session.NewID()
+		ns.Later = append(ns.Later, session.Session{ID: id, Start: ns.Session.Start.AddDate(0, 0, 7*i)})
+	}
+	ns.SeriesID, _ = session.NewID()
+	c, err := f.db.CreateSessionFor(ctx, ns)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const room2, room3 = "https://meet.example/qxnewroom0815secret", "https://meet.example/qxthirdroom4242secret"
+	revoke := func(personID, newURL string) {
+		t.Helper()
+		r, err := f.db.RevokeConsent(ctx, store.Revocation{PersonID: personID, ProofKey: testKey, RetentionYears: 3,
+			Location: time.UTC, NewJoinURL: func(session.Session) (string, error) { return newURL, nil }})
+		if err != nil || len(r.Groups) == 0 || !r.Groups[0].RoomChanged() || r.Groups[0].Session.JoinURL != newURL {
+			t.Fatalf("revoke: %+v, %v", r.Groups, err)
+		}
+	}
+	revoke(c.People[1].ID, room2)
+	next := func(at time.Time, url string, clients ...string) store.NewSession {
+		return roomSession(t, at, url, "", clients...)
+	}
+	// The next date, and a next series, in the new room: the remaining three, in any order.
+	if _, err := f.db.CheckNewSession(ctx, next(fixedNow.AddDate(0, 1, 0), room2, "Client-A", "Client-C", "Client-D")); err != nil {
+		t.Fatalf("the dry run's check refuses the new room to the remaining group: %v", err)
+	}
+	if _, err := f.db.CreateSession(ctx, next(fixedNow.AddDate(0, 1, 0), room2, "Client-A", "Client-C", "Client-D")); err != nil {
+		t.Fatalf("the new room for the remaining group: %v", err)
+	}
+	series := next(fixedNow.AddDate(0, 2, 0), room2+"#config.prejoinConfig.enabled=true", "Client-D", "Client-C", "Client-A")
+	id, _ := session.NewID()
+	series.Later = []session.Session{{ID: id, Start: fixedNow.AddDate(0, 2, 7)}}
+	series.SeriesID, _ = session.NewID()
+	if _, err := f.db.CreateSessionFor(ctx, series); err != nil {
+		t.Fatalf("a next series in the new room: %v", err)
+	}
+	// Not for anyone else: one of them alone, another client, the group with another.
+	refusedAs(t, f, store.ErrRoomTaken, next(fixedNow.AddDate(0, 3, 0), room2, "Client-A"))
+	refusedAs(t, f, store.ErrRoomTaken, next(fixedNow.AddDate(0, 3, 0), room2, "Client Zeta"))
+	refusedAs(t, f, store.ErrRoomTaken, next(fixedNow.AddDate(0, 3, 0), room2, "Client-A", "Client-C", "Client-D", "Client Zeta"))
+	// The old room, which the withdrawn person knows: nobody, the remaining group included.
+	refusedAs(t, f, store.ErrRoomTaken, next(fixedNow.AddDate(0, 3, 0), oldJitsiURL, "Client-A", "Client-C", "Client-D"))
+	f.verifies(t)
+
+	// Client-D leaves too: every date in room2 is to come and moves to room3; room2, which
+	// Client-D knew and no session holds now, is remembered; room3 serves Client-A and
+	// Client-C.
+	revoke(c.People[3].ID, room3)
+	refusedAs(t, f, store.ErrRoomRetired, next(fixedNow.AddDate(0, 3, 0), room2, "Client-A", "Client-C"))
+	if _, err := f.db.CreateSession(ctx, next(fixedNow.AddDate(0, 3, 0), room3, "Client-C", "Client-A")); err != nil {
+		t.Fatalf("the third room for the remaining two: %v", err)
+	}
+	refusedAs(t, f, store.ErrRoomTaken, next(fixedNow.AddDate(0, 3, 1), room3, "Client Zeta"))
+	f.verifies(t)
+
+	// Audit retention removes the removal events while the sessions stay: the old room is
+	// then remembered (retired), the room given after the removal is not.
+	f.clock.t = fixedNow.AddDate(5, 0, 0)
+	ret := store.Retention{SessionDays: 100_000, AuditYears: 1, Location: time.UTC, ProofKey: testKey, ConsentYears: 3}
+	if p, err := f.db.Purge(ctx, ret, false, "command"); err != nil || p.AuditEvents == 0 || p.Sessions != 0 {
+		t.Fatalf("purge %+v, %v", p, err)
+	}
+	if !f.remembered(t, oldJitsiURL, "") || f.remembered(t, room3, "") {
+		t.Fatalf("retired: old room %v, third room %v; want the old room only",
+			f.remembered(t, oldJitsiURL, ""), f.remembered(t, room3, ""))
+	}
+	if _, err := f.db.CreateSession(ctx, next(fixedNow.AddDate(5, 1, 0), room3, "Client-A", "Client-C")); err != nil {
+		t.Fatalf("the third room after audit retention: %v", err)
+	}
+	refusedAs(t, f, store.ErrRoomRetired, next(fixedNow.AddDate(5, 1, 0), oldJitsiURL, "Client-A", "Client-C"))
+	f.verifies(t)
+}
+
+// A database of schema 6 whose Jitsi group lost a participant before the upgrade: its
+// removal events carry no room digest and none was kept (the old room is still held by the
+// dates already held). After the upgrade the old room stays refused to everyone by those
+// removals, and the new room, given after them, serves the remaining group and nobody else.
+func TestSchema6GroupWithdrawalMigrates(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	path := db.Path()
+	ns := roomSession(t, fixedNow.AddDate(0, 0, -3), oldJitsiURL, "", "Client-A", "Client-B", "Client-C")
+	id, _ := session.NewID()
+	ns.Later = []session.Session{{ID: id, Start: fixedNow.AddDate(0, 0, 4)}}
+	ns.SeriesID, _ = session.NewID()
+	c, err := db.CreateSessionFor(ctx, ns)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const room2 = "https://meet.example/qxnewroom0815secret"
+	if _, err := db.RevokeConsent(ctx, store.Revocation{PersonID: c.People[1].ID, ProofKey: testKey, RetentionYears: 3,
+		Location: time.UTC, NewJoinURL: func(session.Session) (string, error) { return room2, nil }}); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	raw := rawOpen(t, path)
+	var retired int
+	if err := raw.QueryRow("SELECT count(*) FROM retired_rooms").Scan(&retired); err != nil || retired != 0 {
+		t.Fatalf("%d retired rooms, %v; the held date keeps the old room", retired, err)
+	}
+	for _, q := range []string{"DROP TABLE retired_rooms", "DROP INDEX audit_events_room_changed", "PRAGMA user_version = 6"} {
+		if _, err := raw.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f := &fixture{t: t, raw: raw, clock: newClock(fixedNow)}
+	f.db = openWith(t, path, f.clock)
+	t.Cleanup(func() { f.db.Close() })
+	if v := userVersion(t, path); v != store.SchemaVersion() || v < 8 {
+		t.Fatalf("user_version %d", v)
+	}
+	f.verifies(t)
+	refusedAs(t, f, store.ErrRoomTaken, roomSession(t, fixedNow.AddDate(0, 1, 0), oldJitsiURL, "", "Client-A", "Client-C"))
+	refusedAs(t, f, store.ErrRoomTaken, roomSession(t, fixedNow.AddDate(0, 1, 0), room2, "", "Client Zeta"))
+	if _, err := f.db.CreateSession(ctx, roomSession(t, fixedNow.AddDate(0, 1, 0), room2, "", "Client-C", "Client-A")); err != nil {
+		t.Fatalf("the new room for the remaining group after the upgrade: %v", err)
+	}
+	f.verifies(t)
 }

@@ -41,24 +41,39 @@ var ErrRoomRetired = errors.New("the meeting room was used for an earlier sessio
 // indexed by migration 0003 (sessions_by_room).
 const roomKey = "lower(substr(join_url, 1, instr(join_url || '#', '#') - 1))"
 
-// participantRemoved selects the events of a participant leaving a session. The
-// action is a literal, not a parameter: SQLite uses the partial index of
-// migration 0006 (audit_events_participant_removed) only for a query whose
-// terms name its WHERE, which a bound value does not.
-const participantRemoved = "e.action = '" + audit.ActionParticipantRemoved + "'"
+// participantRemoved selects the events of a participant leaving a session, and
+// roomChanged those of a session getting a new room. The actions are literals, not
+// parameters: SQLite uses the partial indexes of migrations 0006
+// (audit_events_participant_removed) and 0008 (audit_events_room_changed) only for a
+// query whose terms name their WHERE, which a bound value does not.
+const (
+	participantRemoved = "e.action = '" + audit.ActionParticipantRemoved + "'"
+	roomChanged        = "c.action = '" + audit.ActionRoomChanged + "'"
+)
+
+// leftRoom holds for a removal e whose session is still in the room the person
+// who left knew: no room change of that session after it. A withdrawal appends
+// the removal and then, for a Jitsi group date to come, the room change, so the
+// new room (which the person never had) is not refused by it; the held dates and
+// a Blizz group's meeting keep their room and stay refused. Exact for every
+// database since schema 5, whose removals carry no room digest: it reads only
+// the trail, which audit verify binds (a forged room change breaks the chain).
+const leftRoom = participantRemoved + ` AND NOT EXISTS (SELECT 1 FROM audit_events c WHERE ` + roomChanged +
+	` AND c.object = e.object AND c.seq > e.seq)`
 
 // roomQuery finds a session in the room of join URL ?1 or Blizz meeting ID ?2 that
-// is not the new session's people's (a JSON array of IDs ?3, ?4 people in all):
-// the sessions in the room first (by the indexes of migration 0003), then their
-// participants compared with the new ones, then their removals (by the partial
-// index of migration 0006).
+// is not the new session's people's (a JSON array of IDs ?3, ?4 people in all), or
+// that a withdrawing participant left while it was in this room: the sessions in
+// the room first (by the indexes of migration 0003), then their participants
+// compared with the new ones, then their removals (by the partial index of
+// migration 0006) and the room changes after them (migration 0008).
 const roomQuery = `WITH room AS (SELECT id FROM sessions WHERE ` + roomKey +
 	` = lower(substr(?1, 1, instr(?1 || '#', '#') - 1)) OR (?2 <> '' AND meeting_id = ?2))
 	SELECT room.id FROM room
 	WHERE (SELECT count(*) FROM session_participants x WHERE x.session_id = room.id) <> ?4
 		OR EXISTS (SELECT 1 FROM session_participants x WHERE x.session_id = room.id
 			AND x.person_id NOT IN (SELECT value FROM json_each(?3)))
-		OR EXISTS (SELECT 1 FROM audit_events e WHERE ` + participantRemoved + ` AND e.object = room.id)
+		OR EXISTS (SELECT 1 FROM audit_events e WHERE ` + leftRoom + ` AND e.object = room.id)
 	ORDER BY room.id LIMIT 1`
 
 // checkRoom is the one place of the rule "one room belongs to one session
@@ -69,7 +84,10 @@ const roomQuery = `WITH room AS (SELECT id FROM sessions WHERE ` + roomKey +
 // new session's clients, an empty ID for a person not yet stored (who can
 // be in no stored session, so any stored use of the room refuses them). A
 // room that a withdrawing participant left is refused to everyone: that
-// person still has the link.
+// person still has the link. The rule is the room's, not the session row's:
+// a group date that got a new room at the withdrawal is no longer in the
+// room that person knew (leftRoom), and the remaining group may meet in the
+// new room again, exactly they.
 //
 // A room counsel no longer stores is refused to every session, the same
 // client's too (ErrRoomRetired): only its digest under key, the proof key,

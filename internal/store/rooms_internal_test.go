@@ -26,9 +26,10 @@ func queryPlan(t *testing.T, d *DB, query string, args ...any) []string {
 }
 
 // The room check finds the removals of a room's sessions through the partial index of
-// migration 0006, never by a scan of the trail (which made every session new into a reused
-// room read every audit event). It fails when the index is gone, or when the statement stops
-// naming the index's WHERE (a bound parameter instead of the literal action).
+// migration 0006, and the room changes after them through that of migration 0008, never by a
+// scan of the trail (which made every session new into a reused room read every audit event).
+// It fails when an index is gone, or when the statement stops naming the index's WHERE (a
+// bound parameter instead of the literal action).
 func TestRoomCheckSearchesRemovalsByIndex(t *testing.T) {
 	d := filledDB(t, 300)
 	// Without statistics, and with them (as after a long use).
@@ -44,6 +45,9 @@ func TestRoomCheckSearchesRemovalsByIndex(t *testing.T) {
 			!strings.Contains(joined, "SEARCH e USING COVERING INDEX audit_events_participant_removed (object=?)") {
 			t.Errorf("analyzed %v: the room check does not search the removals by their index:\n%s", analyzed, joined)
 		}
+		if !strings.Contains(joined, "SEARCH c USING COVERING INDEX audit_events_room_changed (object=? AND rowid>?)") {
+			t.Errorf("analyzed %v: the room check does not search the room changes after a removal by their index:\n%s", analyzed, joined)
+		}
 		for _, step := range plan {
 			if strings.HasPrefix(step, "SCAN") && !strings.Contains(step, "json_each") {
 				t.Errorf("analyzed %v: the room check scans a table: %q in\n%s", analyzed, step, joined)
@@ -52,7 +56,7 @@ func TestRoomCheckSearchesRemovalsByIndex(t *testing.T) {
 	}
 }
 
-// The index is partial, so reading or counting the trail (audit verify, the exports' counts,
+// The indexes are partial, so reading or counting the trail (audit verify, the exports' counts,
 // the head) still reads the table itself: an index that was tampered with cannot change what
 // verify sees. Only a statement naming the action can use it.
 func TestTrailReadsDoNotUseTheRemovalIndex(t *testing.T) {
@@ -64,8 +68,9 @@ func TestTrailReadsDoNotUseTheRemovalIndex(t *testing.T) {
 		"SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1",
 		"SELECT object FROM audit_events WHERE object = 'x'",
 	} {
-		if plan := strings.Join(queryPlan(t, d, q), "\n"); strings.Contains(plan, "audit_events_participant_removed") {
-			t.Errorf("%s reads through the removal index:\n%s", q, plan)
+		if plan := strings.Join(queryPlan(t, d, q), "\n"); strings.Contains(plan, "audit_events_participant_removed") ||
+			strings.Contains(plan, "audit_events_room_changed") {
+			t.Errorf("%s reads through the removal or room-change index:\n%s", q, plan)
 		}
 	}
 }
