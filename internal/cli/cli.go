@@ -1,5 +1,5 @@
-// Package cli is counsel's command line: the only package that knows cobra
-// and tablewriter. Each command is an options struct, a constructor that
+// Package cli is counsel's command line: the only package that knows cobra,
+// viper and tablewriter. Each command is an options struct, a constructor that
 // wires flags, and a run function; the work itself happens in the domain
 // packages and the store.
 package cli

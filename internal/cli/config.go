@@ -5,14 +5,13 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"maps"
 	"os"
 	"path/filepath"
-	"slices"
+	"sort"
 	"strings"
 
 	"github.com/spf13/cobra"
-	"go.yaml.in/yaml/v3"
+	"github.com/spf13/viper"
 
 	"github.com/expeerienced/counsel/internal/config"
 	"github.com/expeerienced/counsel/internal/safefile"
@@ -57,8 +56,10 @@ func (a *app) resolve(cmd *cobra.Command) (*resolved, error) {
 		r.sources[k.Name] = "default"
 	}
 
-	file, err := readConfigFile(path)
-	switch {
+	v := viper.New()
+	v.SetConfigFile(path)
+	v.SetConfigType("yaml")
+	switch err := v.ReadInConfig(); {
 	case err == nil:
 		r.fileFound = true
 	case errors.Is(err, fs.ErrNotExist):
@@ -70,7 +71,7 @@ func (a *app) resolve(cmd *cobra.Command) (*resolved, error) {
 		return nil, fmt.Errorf("config file %s: %w", path, err)
 	}
 	if r.fileFound {
-		if err := readFileValues(file, path, r); err != nil {
+		if err := readFileValues(v, path, r); err != nil {
 			return nil, err
 		}
 	}
@@ -93,56 +94,12 @@ func lookupEnv(getenv func(string) string, name string) (string, bool) {
 	return v, v != ""
 }
 
-// readConfigFile reads the config file as viper read it before (TestConfigFileAsViper): YAML
-// into a map, every key in lower case, a nested map's keys joined to their parent's with a
-// dot. The file's error, when it cannot be read, matches fs.ErrNotExist for a missing file.
-// Reading it here leaves viper and what it links (a dozen decoders and file systems, whose
-// package initialisation every counsel process paid) out of the binary.
-func readConfigFile(path string) (map[string]any, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	var doc map[string]any
-	if err := yaml.Unmarshal(b, &doc); err != nil {
-		return nil, configParseError{err}
-	}
-	flat := map[string]any{}
-	flattenConfig(flat, doc, "")
-	return flat, nil
-}
-
-// configParseError words a file that is not YAML (or not a mapping) as viper did, which
-// counsel's messages and the German ones have always shown as it is.
-type configParseError struct{ err error }
-
-func (e configParseError) Error() string { return "While parsing config: " + e.err.Error() }
-func (e configParseError) Unwrap() error { return e.err }
-
-// flattenConfig adds the values of m to flat under their lower-case dotted paths.
-func flattenConfig(flat map[string]any, m map[string]any, prefix string) {
-	for k, v := range m {
-		key := strings.ToLower(prefix + k)
-		switch sub := v.(type) {
-		case map[string]any:
-			flattenConfig(flat, sub, key+".")
-		case map[any]any: // a mapping with keys that are not all text
-			m := make(map[string]any, len(sub))
-			for k, v := range sub {
-				m[fmt.Sprintf("%v", k)] = v
-			}
-			flattenConfig(flat, m, key+".")
-		default:
-			flat[key] = v
-		}
-	}
-}
-
 // readFileValues copies the file's values into r, refusing unknown keys and
 // values of the wrong type; each error names the file and the key.
-func readFileValues(file map[string]any, path string, r *resolved) error {
+func readFileValues(v *viper.Viper, path string, r *resolved) error {
 	var errs []error
-	keys := slices.Sorted(maps.Keys(file))
+	keys := v.AllKeys()
+	sort.Strings(keys)
 	for _, name := range keys {
 		k, ok := config.Lookup(name)
 		if !ok {
@@ -150,7 +107,7 @@ func readFileValues(file map[string]any, path string, r *resolved) error {
 				"known keys: "+knownKeys()))
 			continue
 		}
-		raw := file[name]
+		raw := v.Get(name)
 		var text string
 		switch val := raw.(type) {
 		case string:
