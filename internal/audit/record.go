@@ -617,6 +617,9 @@ type Look struct {
 // digest with it. It only reads the replay, so once every event is tracked several
 // goroutines may look at once, each with a Finger of its own; Apply must then take the
 // results in the order Check would have taken the rows.
+//
+// Apply marks only the state of its row, and every state belongs to one table: goroutines
+// that each check tables of their own may Look and Apply at once, each in its rows' order.
 func (r *Records) Look(f *Finger, table, id string, digest *[sha256.Size]byte) Look {
 	l := Look{table: table, id: id, state: r.look(f, table, id)}
 	if l.state >= 0 {

@@ -482,7 +482,6 @@ func checkRecordTables(ctx context.Context, qs []querier, recs *audit.Records) (
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	var mu sync.Mutex // recs is not safe for concurrent use
 	errs := make([]error, len(qs))
 	var wg sync.WaitGroup
 	for r, q := range qs {
@@ -490,11 +489,12 @@ func checkRecordTables(ctx context.Context, qs []querier, recs *audit.Records) (
 		go func() {
 			defer wg.Done()
 			dg, err := recordDigester(ctx, q)
+			var finger audit.Finger // this cursor's own
 			for _, ti := range tables[r] {
 				if err != nil {
 					break
 				}
-				err = checkRecordTable(ctx, q, dg, &recordTables[ti], recs, &mu, &out[ti])
+				err = checkRecordTable(ctx, q, dg, &recordTables[ti], recs, &finger, &out[ti])
 			}
 			if err != nil {
 				errs[r] = err
@@ -670,17 +670,18 @@ func (r *rowItems) scan(s scanner) (string, error) {
 	return id, nil
 }
 
-// checkRecordTable reads every row of t through q and checks it against recs (under mu).
+// checkRecordTable reads every row of t through q and checks it against recs, finding states
+// from f.
 func checkRecordTable(ctx context.Context, q querier, dg *audit.RecordDigester, t *recordTable, recs *audit.Records,
-	mu *sync.Mutex, out *tableCheck) error {
+	f *audit.Finger, out *tableCheck) error {
 	r := newRowItems(t)
 	var sum [sha256.Size]byte
 	check := func(id string) {
 		out.rows++
 		dg.DigestItems(&sum, t.name, &r.items, r.names)
-		mu.Lock()
-		p, bad := recs.Check(t.name, id, &sum)
-		mu.Unlock()
+		// Each table is read by one cursor: its rows are applied in their order, and the
+		// cursors touch the states of their own tables only (see Records.Apply).
+		p, bad := recs.Apply(recs.Look(f, t.name, id, &sum))
 		if bad {
 			tp := tableProblem{Problem: p}
 			if p.Kind == audit.ProblemChanged {
