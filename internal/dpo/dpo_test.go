@@ -66,3 +66,36 @@ func TestDocuments(t *testing.T) {
 		}
 	}
 }
+
+// The measures document promises a DPO no more about remembered rooms than counsel keeps:
+// the refusal lasts as long as the digest, and a purge without the proof key or a new key
+// after a lost one leaves rooms unrecognised (docs/data-protection.md, "Limits, stated plainly").
+func TestRoomMeasureStatesItsLimits(t *testing.T) {
+	for _, lang := range []string{"de", "en"} {
+		var measures string
+		for _, d := range Documents(Facts{Generated: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC), Location: time.UTC, Lang: lang, Organisation: "Org-X"}) {
+			if d.Name == "02-technical-and-organisational-measures.md" {
+				measures = d.Body
+			}
+		}
+		var row string
+		for _, l := range strings.Split(measures, "\n") {
+			if strings.Contains(l, "Meeting-ID") || strings.Contains(l, "meeting ID") {
+				if strings.Contains(l, "Besprechungsraum") || strings.Contains(l, "meeting room") {
+					row = l
+				}
+			}
+		}
+		if row == "" {
+			t.Fatalf("%s: no measure for remembered rooms in:\n%s", lang, measures)
+		}
+		if strings.Contains(row, " nie einer ") || strings.Contains(row, "never given") {
+			t.Errorf("%s: the room measure promises more than counsel keeps: %s", lang, row)
+		}
+		for _, want := range []string{"05-retention-schedule.md", "rooms_unremembered", "new-key --lost", "Rooms counsel no longer stores"} {
+			if !strings.Contains(row, want) {
+				t.Errorf("%s: the room measure does not name %q: %s", lang, want, row)
+			}
+		}
+	}
+}
