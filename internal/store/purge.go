@@ -187,19 +187,23 @@ func (d *DB) Purge(ctx context.Context, r Retention, dryRun bool, trigger string
 		if err := exec(nil, `DELETE FROM session_participants WHERE id IN (`+dueLinks+`)`, cutoff); err != nil {
 			return fmt.Errorf("delete participants: %w", err)
 		}
-		if err := ids(sessions, dueSessions, cutoff); err != nil {
-			return fmt.Errorf("delete sessions: %w", err)
-		}
-		// Their rooms, to remember those no session holds once they are gone.
+		// The sessions and their rooms in one read: the rooms no session holds
+		// once these are gone are remembered (a series' dates share one room).
 		var gone [][2]string
+		seen := make(map[[2]string]bool)
 		if err := eachRow(ctx, tx, func(row scanner) error {
-			var url, meeting string
-			if err := row.Scan(&url, &meeting); err != nil {
+			var id string
+			var rm [2]string
+			if err := row.Scan(&id, &rm[0], &rm[1]); err != nil {
 				return err
 			}
-			gone = append(gone, [2]string{url, meeting})
+			changed[sessions] = append(changed[sessions], id)
+			if !seen[rm] {
+				seen[rm] = true
+				gone = append(gone, rm)
+			}
 			return nil
-		}, `SELECT DISTINCT join_url, meeting_id FROM sessions WHERE id IN (`+dueSessions+`)`, cutoff); err != nil {
+		}, `SELECT id, join_url, meeting_id FROM sessions WHERE id IN (`+dueSessions+`)`, cutoff); err != nil {
 			return fmt.Errorf("delete sessions: %w", err)
 		}
 		if err := exec(&res.Sessions, `DELETE FROM sessions WHERE id IN (`+dueSessions+`)`, cutoff); err != nil {
@@ -332,16 +336,10 @@ func pruneAudit(ctx context.Context, tx *sql.Tx, now, cutoff time.Time, rooms *r
 	if end < first.Int64 {
 		return 0, first.Int64, nil
 	}
-	var left [][2]string
-	if err := eachRow(ctx, tx, func(row scanner) error {
-		var url, meeting string
-		if err := row.Scan(&url, &meeting); err != nil {
-			return err
-		}
-		left = append(left, [2]string{url, meeting})
-		return nil
-	}, `SELECT DISTINCT s.join_url, s.meeting_id FROM audit_events e JOIN sessions s ON s.id = e.object
-		WHERE `+leftRoom+` AND e.seq <= ?`, end); err != nil {
+	left, err := selectAll(ctx, tx, func(r scanner) (l [2]string, err error) { return l, r.Scan(&l[0], &l[1]) },
+		`SELECT DISTINCT s.join_url, s.meeting_id FROM audit_events e JOIN sessions s ON s.id = e.object
+		WHERE `+leftRoom+` AND e.seq <= ?`, end)
+	if err != nil {
 		return 0, 0, err
 	}
 	for _, l := range left {
