@@ -59,24 +59,26 @@ func (a *app) retention(key []byte) store.Retention {
 }
 
 // purgeKey is the proof key for a purge whose command did not read it: the key file if it
-// is there and is the key the database recorded, else nil. A purge never waits for the key
-// (storage limitation comes first): without it the rooms of the purged sessions cannot be
-// remembered, and warnRooms says so.
-func (a *app) purgeKey(ctx context.Context, db *store.DB) []byte {
+// is there and is the key the database recorded, else nil and why not (nil too when there
+// is no key and the database never needed one). A purge never waits for the key (storage
+// limitation comes first): without it the rooms of the purged sessions cannot be
+// remembered, and warnRooms says so and why.
+func (a *app) purgeKey(ctx context.Context, db *store.DB) ([]byte, error) {
 	kf, err := a.keyFile()
 	if err != nil {
-		return nil
+		return nil, err
 	}
-	key, err := kf.Checked(ctx, db, false)
-	if err != nil {
-		return nil
-	}
-	return key
+	return kf.Checked(ctx, db, false)
 }
 
-// warnRooms tells of rooms a purge could not remember.
-func (a *app) warnRooms(p store.Purged) {
-	if p.RoomsUnremembered > 0 {
+// warnRooms tells of rooms a purge could not remember, and why: a key file that is
+// missing, unreadable or another key than the database's each needs another repair.
+func (a *app) warnRooms(p store.Purged, why error) {
+	switch {
+	case p.RoomsUnremembered == 0:
+	case why != nil:
+		a.warn("the proof key could not be used (%v), so %d room(s) of the deleted sessions are not remembered: counsel no longer refuses them to another session; do not give those links or meeting IDs to anyone again", why, p.RoomsUnremembered)
+	default:
 		a.warn("the proof key could not be read, so %d room(s) of the deleted sessions are not remembered: counsel no longer refuses them to another session; do not give those links or meeting IDs to anyone again", p.RoomsUnremembered)
 	}
 }
@@ -87,7 +89,8 @@ func runPurge(ctx context.Context, a *app, opts *purgeOptions) error {
 		return err
 	}
 	defer db.Close()
-	p, err := db.Purge(ctx, a.retention(a.purgeKey(ctx, db)), opts.dryRun, "command")
+	key, why := a.purgeKey(ctx, db)
+	p, err := db.Purge(ctx, a.retention(key), opts.dryRun, "command")
 	if err != nil {
 		return err
 	}
@@ -124,7 +127,7 @@ func runPurge(ctx context.Context, a *app, opts *purgeOptions) error {
 				p.AuditEvents, before, first, p.AuditFrom-1, p.AuditFrom)
 		}
 	}
-	a.warnRooms(p)
+	a.warnRooms(p, why)
 	if opts.dryRun {
 		a.info("dry run: nothing was changed")
 	} else if p.Total() > 0 && !p.Checkpointed {
@@ -150,9 +153,10 @@ func (a *app) autoPurge(ctx context.Context, db *store.DB, key []byte) {
 		return
 	}
 	var p store.Purged
+	var why error
 	if err == nil {
 		if key == nil {
-			key = a.purgeKey(ctx, db)
+			key, why = a.purgeKey(ctx, db)
 		}
 		p, err = db.Purge(ctx, a.retention(key), false, "auto")
 	}
@@ -163,5 +167,5 @@ func (a *app) autoPurge(ctx context.Context, db *store.DB, key []byte) {
 	if p.Total() > 0 {
 		a.info("retention: deleted %s", purgedCounts(p))
 	}
-	a.warnRooms(p)
+	a.warnRooms(p, why)
 }
