@@ -285,11 +285,9 @@ func plainLines(s string) bool {
 	return true
 }
 
-// termLinesSlow is termLines for text that holds something to escape.
+// termLinesSlow is termLines for text that holds something to escape (plainLines said so,
+// and TermSafe escapes rune by rune, so a whole-text TermSafe first would find that again).
 func termLinesSlow(s string) string {
-	if audit.TermSafe(s) == s {
-		return s
-	}
 	lines := strings.Split(s, "\n")
 	for i, l := range lines {
 		cols := strings.Split(l, "\t")
