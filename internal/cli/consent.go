@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -478,7 +479,7 @@ func runConsentRevoke(ctx context.Context, a *app, ref string, opts *consentRevo
 	until := consent.RetainUntil(now, a.cfg.RetentionConsentYears, loc)
 	w := a.deps.Stdout
 	if opts.dryRun || !opts.yes {
-		writeRevokePlan(w, sub, plan, until, a.cfg.RetentionSessionDays, loc)
+		writeRevokePlan(w, sub, plan, groups, now, until, a.cfg.RetentionSessionDays, loc)
 		writeGroupPlan(w, groups, now, loc)
 	}
 	if opts.dryRun {
@@ -622,10 +623,13 @@ func writeRevokeReport(w io.Writer, r revokeReport, done bool, loc *time.Locatio
 	fprintf(w, "  - the audit trail: events with IDs, counts and digests, no name\n")
 }
 
-func writeRevokePlan(w io.Writer, sub store.Subject, plan consent.RevokePlan, until time.Time, days int, loc *time.Location) {
+func writeRevokePlan(w io.Writer, sub store.Subject, plan consent.RevokePlan, groups []session.Session, now, until time.Time,
+	days int, loc *time.Location) {
 	fprintf(w, "Withdrawing consent of person %s would:\n", session.ShortID(sub.Person.ID))
+	// Rooms may be retired: those of the deleted sessions, and the old room of a group date
+	// that gets a new one (store.leaveGroups).
 	rooms := 0
-	if len(plan.Delete) > 0 {
+	if len(plan.Delete) > 0 || slices.ContainsFunc(groups, func(s session.Session) bool { return getsNewRoom(s, now) }) {
 		rooms = -1
 	}
 	writeRevokeReport(w, revokeReport{person: sub.Person.ID, plan: plan, events: len(sub.Events),

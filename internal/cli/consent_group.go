@@ -29,6 +29,17 @@ func splitGroups(all []session.Session) (solo, groups []session.Session) {
 	return solo, groups
 }
 
+// toCome is a group session the withdrawal changes: scheduled and not yet started.
+func toCome(s session.Session, now time.Time) bool {
+	return s.Status == session.Scheduled && !s.Start.Before(now)
+}
+
+// getsNewRoom is a group session that the withdrawal gives a new room (a Jitsi date to
+// come), which retires the old one.
+func getsNewRoom(s session.Session, now time.Time) bool {
+	return toCome(s, now) && s.Kind == string(provider.KindJitsi)
+}
+
 // writeGroupPlan says what a withdrawal would do to the person's group sessions.
 func writeGroupPlan(w io.Writer, groups []session.Session, now time.Time, loc *time.Location) {
 	if len(groups) == 0 {
@@ -37,9 +48,9 @@ func writeGroupPlan(w io.Writer, groups []session.Session, now time.Time, loc *t
 	fprintf(w, "  - take the person out of %d group session(s); the other participants keep them:\n", len(groups))
 	for _, s := range groups {
 		state := T("held")
-		if s.Status == session.Scheduled && !s.Start.Before(now) {
+		if toCome(s, now) {
 			state = T("to come")
-			if s.Kind == string(provider.KindJitsi) {
+			if getsNewRoom(s, now) {
 				state = T("to come: a new room for the others")
 			}
 		}
