@@ -37,9 +37,9 @@ warns how many rooms it could not remember. The deleted bytes are
 overwritten in the database file and its write-ahead log. Every purge that
 deletes something is recorded in the audit trail with the counts.
 
-'session new', 'session cancel', 'consent confirm', 'consent revoke' and
-'export subject' run this purge first, so running it by hand is only needed to
-see (--dry-run) or to force it.
+'session new', 'session cancel', 'session move', 'consent confirm', 'consent
+revoke' and 'export subject' run this purge first, so running it by hand is
+only needed to see (--dry-run) or to force it.
 ` + exitStatusHelp,
 		Example: "  $ counsel purge --dry-run\n  $ counsel purge",
 		Args:    noArgs,
