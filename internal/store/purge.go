@@ -98,19 +98,24 @@ func (r Retention) check() error {
 	return nil
 }
 
-// PurgeDue reports whether Purge would remove anything. It is one query
-// answered from the index on sessions.starts_at and the (small) withdrawals
-// table, so every write command can afford to ask.
+// purgeDueQuery is PurgeDue's question (?1 the session cutoff, ?2 now, ?3 the audit
+// cutoff): answered from the index on sessions.starts_at, the (small) withdrawals table,
+// retired_rooms by the index of migration 0009 (it grows with every room forgotten) and the
+// trail's first event (TestPurgeDueUsesIndexes).
+const purgeDueQuery = `SELECT EXISTS (` + dueSessions + `)
+		OR EXISTS (SELECT 1 FROM withdrawals WHERE retain_until <= ?2 OR retain_until > ` + afterAnyTime + `)
+		OR EXISTS (SELECT 1 FROM retired_rooms WHERE retain_until <= ?2 OR retain_until > ` + afterAnyTime + `)
+		OR EXISTS (SELECT 1 FROM audit_events WHERE seq = (SELECT min(seq) FROM audit_events) AND at < ?3)`
+
+// PurgeDue reports whether Purge would remove anything. It is one query of a few
+// index searches (purgeDueQuery), so every write command can afford to ask.
 func (d *DB) PurgeDue(ctx context.Context, r Retention) (bool, error) {
 	if err := r.check(); err != nil {
 		return false, err
 	}
 	now := d.now().UTC().Truncate(time.Second)
 	var due bool
-	err := d.db.QueryRowContext(ctx, `SELECT EXISTS (`+dueSessions+`)
-		OR EXISTS (SELECT 1 FROM withdrawals WHERE retain_until <= ?2 OR retain_until > `+afterAnyTime+`)
-		OR EXISTS (SELECT 1 FROM retired_rooms WHERE retain_until <= ?2 OR retain_until > `+afterAnyTime+`)
-		OR EXISTS (SELECT 1 FROM audit_events WHERE seq = (SELECT min(seq) FROM audit_events) AND at < ?3)`,
+	err := d.db.QueryRowContext(ctx, purgeDueQuery,
 		formatTime(consent.SessionCutoff(now, r.SessionDays)), formatTime(now), r.auditCutoff(now)).Scan(&due)
 	return due, mapErr(err)
 }

@@ -124,3 +124,27 @@ func TestRetiredRoomStatementsUseIndexes(t *testing.T) {
 		}
 	}
 }
+
+// PurgeDue, asked before every write command, finds due remembered rooms by the index of
+// migration 0009, not by reading retired_rooms, which grows by a row for every room forgotten.
+func TestPurgeDueUsesIndexes(t *testing.T) {
+	d := filledDB(t, 300)
+	for _, analyzed := range []bool{false, true} {
+		if analyzed {
+			if _, err := d.db.Exec("ANALYZE"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		plan := queryPlan(t, d, purgeDueQuery, "2026-08-30T09:00:00Z", "2026-11-28T09:00:00Z", "2023-01-01T00:00:00Z")
+		joined := strings.Join(plan, "\n")
+		if !strings.Contains(joined, "retired_rooms USING COVERING INDEX retired_rooms_by_retain_until (retain_until<?)") &&
+			!strings.Contains(joined, "retired_rooms USING COVERING INDEX retired_rooms_by_retain_until (retain_until<=?)") {
+			t.Errorf("analyzed %v: PurgeDue does not search retired_rooms by its index:\n%s", analyzed, joined)
+		}
+		for _, step := range plan {
+			if strings.HasPrefix(step, "SCAN") && strings.Contains(step, "retired_rooms") {
+				t.Errorf("analyzed %v: PurgeDue reads all of retired_rooms: %q in\n%s", analyzed, step, joined)
+			}
+		}
+	}
+}

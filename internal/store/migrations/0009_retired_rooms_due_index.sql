@@ -1,0 +1,12 @@
+-- Schema 9: retired_rooms by retain_until, for the question every write
+-- command asks first (store.PurgeDue: is anything due?) and for purge.
+--
+-- A digest is kept for every room counsel forgets, and a Jitsi room is new
+-- for every session: the table grows to about one row per session of the last
+-- retention_consent_years. Without this index PurgeDue read all of it before
+-- every session new, cancel, confirm or revoke: 0.3-0.8 ms at 5,000 rows.
+-- With it the two ranges (come due; damaged text that sorts after every
+-- time) are two searches: 12 us. It holds only what the table holds (the year a row may go),
+-- and retired_rooms stays the record that audit verify binds. A test fails
+-- when PurgeDue stops using it.
+CREATE INDEX retired_rooms_by_retain_until ON retired_rooms (retain_until);
