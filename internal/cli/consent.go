@@ -114,18 +114,15 @@ func runConsentNewKey(ctx context.Context, a *app) error {
 		return err
 	}
 	defer db.Close()
-	rooms, err := db.RetiredRooms(ctx)
-	if err != nil {
-		return err
-	}
+	// The counts are those of the replacement's transaction, as its audit event states them.
 	n, err := kf.ReplaceLost(ctx, db)
 	if err != nil {
 		return err
 	}
 	a.changed = "a new proof key is made and recorded"
-	fprintf(a.deps.Stdout, "made a new proof key %s; %d earlier withdrawal proof(s) can no longer be matched to a name\n", kf.Path, n)
-	if rooms > 0 {
-		fprintf(a.deps.Stdout, "%d remembered room(s) can no longer be recognised: give no link or meeting ID of an erased or purged session to anyone again\n", rooms)
+	fprintf(a.deps.Stdout, "made a new proof key %s; %d earlier withdrawal proof(s) can no longer be matched to a name\n", kf.Path, n.Proofs)
+	if n.Rooms > 0 {
+		fprintf(a.deps.Stdout, "%d remembered room(s) can no longer be recognised: give no link or meeting ID of an erased or purged session to anyone again\n", n.Rooms)
 	}
 	return nil
 }

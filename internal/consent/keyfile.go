@@ -277,28 +277,32 @@ func (f KeyFile) Absent() error {
 	return nil
 }
 
+// Unmatchable counts what a lost key leaves that no new key can match: withdrawal
+// proofs (keyed hashes of names) and remembered rooms (keyed digests, RoomDigest).
+type Unmatchable struct{ Proofs, Rooms int }
+
 // LostKeyStore records a new key's fingerprint in place of a lost key's and
-// says how many withdrawal proofs can no longer be matched.
+// says what can no longer be matched, as its audit event does.
 type LostKeyStore interface {
-	ReplaceLostProofKey(ctx context.Context, fingerprint string) (int, error)
+	ReplaceLostProofKey(ctx context.Context, fingerprint string) (Unmatchable, error)
 }
 
 // ReplaceLost makes a new key (see Create) in place of one that is lost for
-// good and records it, returning how many proofs the lost key leaves
-// unmatchable. The key file comes first: if recording fails it is removed
-// again, and a key the database does not know would be refused anyway.
-func (f KeyFile) ReplaceLost(ctx context.Context, db LostKeyStore) (int, error) {
+// good and records it, returning what the lost key leaves unmatchable. The
+// key file comes first: if recording fails it is removed again, and a key the
+// database does not know would be refused anyway.
+func (f KeyFile) ReplaceLost(ctx context.Context, db LostKeyStore) (Unmatchable, error) {
 	if err := f.Absent(); err != nil {
-		return 0, err
+		return Unmatchable{}, err
 	}
 	_, fp, err := f.Create()
 	if err != nil {
-		return 0, err
+		return Unmatchable{}, err
 	}
-	n, err := db.ReplaceLostProofKey(ctx, fp)
+	u, err := db.ReplaceLostProofKey(ctx, fp)
 	if err != nil {
 		os.Remove(f.Path)
-		return 0, err
+		return Unmatchable{}, err
 	}
-	return n, nil
+	return u, nil
 }

@@ -377,12 +377,12 @@ type lostKeyStore struct {
 	err          error
 }
 
-func (s *lostKeyStore) ReplaceLostProofKey(_ context.Context, fp string) (int, error) {
+func (s *lostKeyStore) ReplaceLostProofKey(_ context.Context, fp string) (consent.Unmatchable, error) {
 	if s.err != nil {
-		return 0, s.err
+		return consent.Unmatchable{}, s.err
 	}
 	s.fingerprints = append(s.fingerprints, fp)
-	return 4, nil
+	return consent.Unmatchable{Proofs: 4, Rooms: 7}, nil
 }
 
 func TestKeyFileReplaceLost(t *testing.T) {
@@ -391,8 +391,8 @@ func TestKeyFileReplaceLost(t *testing.T) {
 		f := consent.KeyFile{Path: filepath.Join(t.TempDir(), "proof.key")}
 		s := &lostKeyStore{}
 		n, err := f.ReplaceLost(ctx, s)
-		if err != nil || n != 4 {
-			t.Fatalf("ReplaceLost = %d, %v", n, err)
+		if err != nil || n != (consent.Unmatchable{Proofs: 4, Rooms: 7}) {
+			t.Fatalf("ReplaceLost = %+v, %v", n, err)
 		}
 		key, err := f.Read()
 		if err != nil || key == nil {

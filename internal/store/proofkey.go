@@ -68,11 +68,12 @@ func (d *DB) RecordProofKey(ctx context.Context, fingerprint string) error {
 }
 
 // ReplaceLostProofKey records the fingerprint of a new proof key in place of a lost one, with
-// an audit event saying how many withdrawal proofs can no longer be matched, in one
-// transaction. It is for a key that is lost for good; the caller makes sure no key file exists.
-func (d *DB) ReplaceLostProofKey(ctx context.Context, fingerprint string) (int, error) {
+// an audit event saying how many withdrawal proofs and remembered rooms can no longer be
+// matched (the counts it returns), in one transaction. It is for a key that is lost for good;
+// the caller makes sure no key file exists.
+func (d *DB) ReplaceLostProofKey(ctx context.Context, fingerprint string) (consent.Unmatchable, error) {
 	if len(fingerprint) != 64 {
-		return 0, errors.New("proof key fingerprint must be 64 hex digits")
+		return consent.Unmatchable{}, errors.New("proof key fingerprint must be 64 hex digits")
 	}
 	var proofs, rooms int
 	err := d.inTx(ctx, func(tx *sql.Tx, now time.Time) error {
@@ -93,5 +94,8 @@ func (d *DB) ReplaceLostProofKey(ctx context.Context, fingerprint string) (int, 
 		}
 		return recordRow(ctx, tx, now, tableSettings, proofKeySetting)
 	})
-	return proofs, err
+	if err != nil {
+		return consent.Unmatchable{}, err
+	}
+	return consent.Unmatchable{Proofs: proofs, Rooms: rooms}, nil
 }

@@ -163,13 +163,6 @@ func refuseRetired(ctx context.Context, tx querier, key []byte, s session.Sessio
 	return nil
 }
 
-// RetiredRooms counts the rooms remembered in retired_rooms.
-func (d *DB) RetiredRooms(ctx context.Context) (int, error) {
-	var n int
-	err := d.db.QueryRowContext(ctx, "SELECT count(*) FROM retired_rooms").Scan(&n)
-	return n, mapErr(err)
-}
-
 // roomRetirer remembers the rooms one transaction removes from the
 // sessions table, as keyed digests in retired_rooms, each row bound to the
 // trail (recordRow). Without a key (a purge that could not read the proof
