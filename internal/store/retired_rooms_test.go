@@ -79,23 +79,19 @@ func noTrace(t *testing.T, f *fixture, needles ...string) {
 	}
 }
 
-// digestsOf are the digests a session's rooms are remembered under.
+// digestsOf are the digests a session's room is remembered under: a Blizz session's by its
+// meeting ID, a Jitsi session's by its room key.
 func digestsOf(t *testing.T, joinURL, meetingID string) []string {
 	t.Helper()
-	var out []string
-	u, err := consent.RoomDigest(testKey, consent.RoomURL, strings.ToLower(strings.SplitN(joinURL, "#", 2)[0]))
+	kind, room := consent.RoomURL, strings.ToLower(strings.SplitN(joinURL, "#", 2)[0])
+	if meetingID != "" {
+		kind, room = consent.RoomMeetingID, meetingID
+	}
+	d, err := consent.RoomDigest(testKey, kind, room)
 	if err != nil {
 		t.Fatal(err)
 	}
-	out = append(out, u)
-	if meetingID != "" {
-		m, err := consent.RoomDigest(testKey, consent.RoomMeetingID, meetingID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, m)
-	}
-	return out
+	return []string{d}
 }
 
 func (f *fixture) remembered(t *testing.T, joinURL, meetingID string) bool {
@@ -136,12 +132,8 @@ func TestRoomOfErasedSessionIsRefused(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			want := 1
-			if tc.meeting != "" {
-				want = 2
-			}
-			if r.RoomsRetired != want || !f.remembered(t, tc.url, tc.meeting) {
-				t.Fatalf("%d rooms retired, want %d remembered by their digests", r.RoomsRetired, want)
+			if r.RoomsRetired != 1 || !f.remembered(t, tc.url, tc.meeting) {
+				t.Fatalf("%d rooms retired, want 1 remembered by its digest", r.RoomsRetired)
 			}
 			noTrace(t, f, tc.url, strings.TrimPrefix(tc.url, "https://"), "qxoldroom4711secret", "24681357")
 			refusedRetired(t, f, tc.url, tc.meeting, "Client Zeta")
@@ -216,10 +208,10 @@ func TestPurgedRoomIsRefused(t *testing.T) {
 	f.clock.t = start.AddDate(0, 0, 92)
 	ret := store.Retention{SessionDays: 90, ProofKey: testKey, ConsentYears: 3, Location: time.UTC}
 	p, err := f.db.Purge(ctx, ret, true, "command")
-	if err != nil || p.Sessions != 2 || p.RoomsRetired != 2 || f.count("SELECT count(*) FROM retired_rooms") != 0 {
+	if err != nil || p.Sessions != 2 || p.RoomsRetired != 1 || f.count("SELECT count(*) FROM retired_rooms") != 0 {
 		t.Fatalf("dry run %+v, %v", p, err)
 	}
-	if p, err = f.db.Purge(ctx, ret, false, "command"); err != nil || p.Sessions != 2 || p.RoomsRetired != 2 {
+	if p, err = f.db.Purge(ctx, ret, false, "command"); err != nil || p.Sessions != 2 || p.RoomsRetired != 1 {
 		t.Fatalf("purge %+v, %v", p, err)
 	}
 	if !f.remembered(t, oldBlizzURL, oldMeetingID) || f.remembered(t, bURL, bID) {
@@ -227,7 +219,7 @@ func TestPurgedRoomIsRefused(t *testing.T) {
 	}
 	var details string
 	if err := f.raw.QueryRow("SELECT details FROM audit_events WHERE action = ?", audit.ActionPurge).Scan(&details); err != nil ||
-		!strings.Contains(details, `"rooms_retired":"2"`) || !strings.Contains(details, `"rooms_unremembered":"0"`) {
+		!strings.Contains(details, `"rooms_retired":"1"`) || !strings.Contains(details, `"rooms_unremembered":"0"`) {
 		t.Errorf("purge event %s, %v", details, err)
 	}
 	noTrace(t, f, oldMeetingID[1:])
@@ -245,7 +237,7 @@ func TestPurgedRoomIsRefused(t *testing.T) {
 	// retention_consent_years, then purged with their record event.
 	f.clock.t = time.Date(f.clock.t.Year()+4, 1, 1, 0, 0, 0, 0, time.UTC)
 	ret.SessionDays = 100_000 // only the digests are due
-	if p, err = f.db.Purge(ctx, ret, false, "command"); err != nil || p.RetiredRooms != 2 || p.Sessions != 0 {
+	if p, err = f.db.Purge(ctx, ret, false, "command"); err != nil || p.RetiredRooms != 1 || p.Sessions != 0 {
 		t.Fatalf("purge of the digests %+v, %v", p, err)
 	}
 	if n := f.count("SELECT count(*) FROM retired_rooms"); n != 0 {
@@ -266,12 +258,12 @@ func TestPurgeWithoutKeyCountsRooms(t *testing.T) {
 	}
 	f.clock.t = start.AddDate(0, 0, 92)
 	p, err := f.db.Purge(ctx, store.Retention{SessionDays: 90}, false, "auto")
-	if err != nil || p.Sessions != 1 || p.RoomsUnremembered != 2 || p.RoomsRetired != 0 {
+	if err != nil || p.Sessions != 1 || p.RoomsUnremembered != 1 || p.RoomsRetired != 0 {
 		t.Fatalf("purge %+v, %v", p, err)
 	}
 	var details string
 	if err := f.raw.QueryRow("SELECT details FROM audit_events WHERE action = ?", audit.ActionPurge).Scan(&details); err != nil ||
-		!strings.Contains(details, `"rooms_unremembered":"2"`) {
+		!strings.Contains(details, `"rooms_unremembered":"1"`) {
 		t.Errorf("purge event %s, %v", details, err)
 	}
 	if n := f.count("SELECT count(*) FROM retired_rooms"); n != 0 {
@@ -300,7 +292,7 @@ func TestRoomLeftStaysRefusedAfterAuditRetention(t *testing.T) {
 	f.clock.t = fixedNow.AddDate(5, 0, 0)
 	ret := store.Retention{SessionDays: 100_000, AuditYears: 1, Location: time.UTC, ProofKey: testKey, ConsentYears: 3}
 	p, err := f.db.Purge(ctx, ret, false, "command")
-	if err != nil || p.AuditEvents == 0 || p.Sessions != 0 || p.RoomsRetired != 2 {
+	if err != nil || p.AuditEvents == 0 || p.Sessions != 0 || p.RoomsRetired != 1 {
 		t.Fatalf("purge %+v, %v", p, err)
 	}
 	if n := f.count("SELECT count(*) FROM audit_events WHERE action = ?", audit.ActionParticipantRemoved); n != 0 {
@@ -323,8 +315,8 @@ func TestFreshRoomsAreNotRefused(t *testing.T) {
 	if _, err := f.revoke("Client-A"); err != nil {
 		t.Fatal(err)
 	}
-	if n := f.count("SELECT count(*) FROM retired_rooms"); n != 22 { // 20 Jitsi rooms, one Blizz URL and ID
-		t.Fatalf("%d rooms retired, want 22", n)
+	if n := f.count("SELECT count(*) FROM retired_rooms"); n != 21 { // 20 Jitsi rooms, one Blizz meeting
+		t.Fatalf("%d rooms retired, want 21", n)
 	}
 	for i := range 200 {
 		if _, err := f.db.CreateSession(ctx, newSession(t, "Client Zeta", fixedNow.Add(time.Duration(i+1)*time.Hour), "jitsi")); err != nil {

@@ -117,27 +117,31 @@ func checkRoom(ctx context.Context, tx querier, key []byte, s session.Session, p
 	return &RoomTakenError{SessionID: other}
 }
 
-// room is one way the room rule recognises a room: the room key of a join
-// URL (roomOf), or a Blizz meeting ID as stored. A session has one or two.
+// room is how a retired room is remembered: a Blizz meeting ID as stored, or
+// else the room key of a join URL (roomOf).
 type room struct{ kind, value string }
 
-// roomsOf are the rooms of a session with this join URL and meeting ID.
+// roomsOf is the room of a session with this join URL and meeting ID (none
+// for neither). A Blizz session's join URL is made from its meeting ID, and
+// no Jitsi URL (a vetted Jitsi host) is a Blizz join URL, so the meeting ID
+// alone tells its room: one digest per room, which Revoke and Purge count as
+// rooms. Digests of Blizz join URLs written before stay until their retention
+// ends; the meeting ID's digest, written beside each of them, refuses the room.
 func roomsOf(joinURL, meetingID string) []room {
-	var out []room
-	if k := roomOf(joinURL); k != "" {
-		out = append(out, room{consent.RoomURL, k})
-	}
 	if meetingID != "" {
-		out = append(out, room{consent.RoomMeetingID, meetingID})
+		return []room{{consent.RoomMeetingID, meetingID}}
 	}
-	return out
+	if k := roomOf(joinURL); k != "" {
+		return []room{{consent.RoomURL, k}}
+	}
+	return nil
 }
 
 // The statements of the retired-room rule, each one search of an index
 // (TestRetiredRoomStatementsUseIndexes): the digest's unique index, and
 // sessions_by_room and sessions_by_meeting_id of migration 0003.
 const (
-	retiredQuery       = "SELECT EXISTS (SELECT 1 FROM retired_rooms WHERE digest IN (?, ?))"
+	retiredQuery       = "SELECT EXISTS (SELECT 1 FROM retired_rooms WHERE digest = ?)"
 	storedRoomQuery    = "SELECT EXISTS (SELECT 1 FROM sessions WHERE " + roomKey + " = ?)"
 	storedMeetingQuery = "SELECT EXISTS (SELECT 1 FROM sessions WHERE meeting_id = ?)"
 )
@@ -145,16 +149,16 @@ const (
 // refuseRetired is ErrRoomRetired when a room of s is remembered in
 // retired_rooms: one lookup by the digest's unique index.
 func refuseRetired(ctx context.Context, tx querier, key []byte, s session.Session) error {
-	digests := []any{"", ""}
-	for i, r := range roomsOf(s.JoinURL, s.MeetingID) {
-		d, err := consent.RoomDigest(key, r.kind, r.value)
-		if err != nil {
-			return err
-		}
-		digests[i] = d
+	rooms := roomsOf(s.JoinURL, s.MeetingID)
+	if len(rooms) == 0 {
+		return nil
+	}
+	d, err := consent.RoomDigest(key, rooms[0].kind, rooms[0].value)
+	if err != nil {
+		return err
 	}
 	var retired bool
-	if err := tx.QueryRowContext(ctx, retiredQuery, digests...).Scan(&retired); err != nil {
+	if err := tx.QueryRowContext(ctx, retiredQuery, d).Scan(&retired); err != nil {
 		return err
 	}
 	if retired {
