@@ -182,8 +182,12 @@ func TestCatalogueComplete(t *testing.T) {
 				need(fset.Position(e.Pos()).String(), s, false)
 			}
 			switch calleeName(call) {
-			case "T", "Tf", "say", "fprintf", "word", "usageErrorf", "fmt.Errorf", "errors.New", ".info", ".warn", ".confirm":
+			case "T", "Tf", "say", "word", "usageErrorf", "fmt.Errorf", "errors.New", ".info", ".warn", ".confirm":
 				lit(call.Args[0])
+			case "fprintf": // fprintf(w, format, ...)
+				if len(call.Args) > 1 {
+					lit(call.Args[1])
+				}
 			case "withHint":
 				for _, a := range call.Args[1:] {
 					lit(a)
