@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 
 	"github.com/spf13/cobra"
 
@@ -37,10 +38,23 @@ warns how many rooms it could not remember. The deleted bytes are
 overwritten in the database file and its write-ahead log. Every purge that
 deletes something is recorded in the audit trail with the counts.
 
+A withdrawal proof or remembered room is deleted only as the audit trail last
+recorded it: one changed outside counsel (say, its retention end moved into
+the past with sqlite3) is kept, and so is every due one when the trail itself
+does not verify. The purge deletes the rest, warns how many rows it kept and
+exits 1; 'counsel audit verify' names them.
+
 'session new', 'session cancel', 'session move', 'consent confirm', 'consent
 revoke' and 'export subject' run this purge first, so running it by hand is
-only needed to see (--dry-run) or to force it.
-` + exitStatusHelp,
+only needed to see (--dry-run) or to force it. Their purge only warns of rows
+it kept: the command itself goes on.
+
+EXIT STATUS
+
+    0  success
+    1  failure (the error message says what went wrong; nothing was changed),
+       or due rows changed outside counsel were kept (the rest was purged)
+    2  usage error (unknown command or flag, missing or invalid argument)`,
 		Example: "  $ counsel purge --dry-run\n  $ counsel purge",
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -133,7 +147,21 @@ func runPurge(ctx context.Context, a *app, opts *purgeOptions) error {
 	} else if p.Total() > 0 && !p.Checkpointed {
 		a.warn("another program has the database open, so the deleted bytes are still in its write-ahead log; run 'counsel purge' again once it has closed")
 	}
+	switch {
+	case p.KeptTampered == 0:
+	case opts.dryRun:
+		a.warn("%s", keptMessage(p))
+	default:
+		// Exit 1, so that a script running the purge notices.
+		return errors.New(keptMessage(p))
+	}
 	return nil
+}
+
+// keptMessage tells of due rows the purge kept because the trail does not vouch for them
+// (store.Purged.KeptTampered); 'audit verify' names them.
+func keptMessage(p store.Purged) string {
+	return Tf("%d due row(s) changed outside counsel were kept (withdrawal proofs or remembered rooms); run 'counsel audit verify'", p.KeptTampered)
 }
 
 func purgedCounts(p store.Purged) string {
@@ -168,4 +196,8 @@ func (a *app) autoPurge(ctx context.Context, db *store.DB, key []byte) {
 		a.info("retention: deleted %s", purgedCounts(p))
 	}
 	a.warnRooms(p, why)
+	if p.KeptTampered > 0 {
+		// The counsellor's command goes on; the rows stay until verify's finding is resolved.
+		a.warn("%s", keptMessage(p))
+	}
 }

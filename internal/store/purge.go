@@ -48,6 +48,10 @@ type Purged struct {
 	AuditEvents int
 	AuditBefore time.Time
 	AuditFrom   int64
+	// KeptTampered counts the due withdrawal proofs and remembered rooms that were kept
+	// because they are not as the audit trail last recorded them (changed outside counsel,
+	// or the chain does not verify); `audit verify` names them. They are not in Total.
+	KeptTampered int
 	// Checkpointed is false when another process kept the write-ahead log
 	// busy, so the deleted bytes are still in the -wal file.
 	Checkpointed bool
@@ -233,19 +237,40 @@ func (d *DB) Purge(ctx context.Context, r Retention, dryRun bool, trigger string
 		if err := exec(&res.People, `DELETE FROM people WHERE id IN (`+sessionless+`)`); err != nil {
 			return fmt.Errorf("delete people: %w", err)
 		}
-		const dueProofs = `SELECT id FROM withdrawals WHERE retain_until <= ? OR retain_until > ` + afterAnyTime
-		if err := ids(proofs, dueProofs, formatTime(now)); err != nil {
-			return fmt.Errorf("delete withdrawal proofs: %w", err)
+		// Withdrawal proofs and remembered rooms go only as the trail last recorded them
+		// (trailGuard); the others stay, counted in KeptTampered.
+		var guard *trailGuard
+		due := func(i int, table, what string, n *int) error {
+			if err := ids(i, `SELECT id FROM `+table+` WHERE retain_until <= ? OR retain_until > `+afterAnyTime, formatTime(now)); err != nil {
+				return fmt.Errorf("delete %s: %w", what, err)
+			}
+			if len(changed[i]) == 0 {
+				return nil
+			}
+			if guard == nil {
+				var err error
+				if guard, err = newTrailGuard(ctx, tx); err != nil {
+					return fmt.Errorf("delete %s: check against the audit trail: %w", what, err)
+				}
+			}
+			honest, kept, err := guard.split(ctx, tx, table, changed[i])
+			if err != nil {
+				return fmt.Errorf("delete %s: %w", what, err)
+			}
+			changed[i] = honest
+			res.KeptTampered += len(kept)
+			for _, id := range honest {
+				if err := exec(n, `DELETE FROM `+table+` WHERE id = ?`, id); err != nil {
+					return fmt.Errorf("delete %s: %w", what, err)
+				}
+			}
+			return nil
 		}
-		if err := exec(&res.Withdrawals, `DELETE FROM withdrawals WHERE id IN (`+dueProofs+`)`, formatTime(now)); err != nil {
-			return fmt.Errorf("delete withdrawal proofs: %w", err)
+		if err := due(proofs, tableWithdrawals, "withdrawal proofs", &res.Withdrawals); err != nil {
+			return err
 		}
-		const dueRooms = `SELECT id FROM retired_rooms WHERE retain_until <= ? OR retain_until > ` + afterAnyTime
-		if err := ids(retired, dueRooms, formatTime(now)); err != nil {
-			return fmt.Errorf("delete retired rooms: %w", err)
-		}
-		if err := exec(&res.RetiredRooms, `DELETE FROM retired_rooms WHERE id IN (`+dueRooms+`)`, formatTime(now)); err != nil {
-			return fmt.Errorf("delete retired rooms: %w", err)
+		if err := due(retired, tableRetiredRooms, "retired rooms", &res.RetiredRooms); err != nil {
+			return err
 		}
 		if r.AuditYears > 0 {
 			res.AuditBefore = consent.AuditCutoff(now, r.AuditYears, r.Location)
@@ -261,7 +286,7 @@ func (d *DB) Purge(ctx context.Context, r Retention, dryRun bool, trigger string
 		if res.Total() == 0 {
 			return nil
 		}
-		if err := appendAudit(ctx, tx, now, audit.ActionPurge, "", map[string]string{
+		details := map[string]string{
 			"sessions":       strconv.Itoa(res.Sessions),
 			"people":         strconv.Itoa(res.People),
 			"consent_events": strconv.Itoa(res.ConsentEvents),
@@ -273,7 +298,12 @@ func (d *DB) Purge(ctx context.Context, r Retention, dryRun bool, trigger string
 			"rooms_unremembered": strconv.Itoa(res.RoomsUnremembered),
 			"session_cutoff":     cutoff,
 			"trigger":            trigger,
-		}); err != nil {
+		}
+		if res.KeptTampered > 0 {
+			// Due rows not deleted because the trail does not vouch for them.
+			details["kept_tampered"] = strconv.Itoa(res.KeptTampered)
+		}
+		if err := appendAudit(ctx, tx, now, audit.ActionPurge, "", details); err != nil {
 			return err
 		}
 		for i, table := range [...]string{tableConsentEvents, tableParticipants, tableSessions, tableConsentEvents, tablePeople, tableWithdrawals, tableRetiredRooms} {
