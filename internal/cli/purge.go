@@ -153,7 +153,8 @@ func runPurge(ctx context.Context, a *app, opts *purgeOptions) error {
 		a.warn("%s", keptMessage(p))
 	default:
 		// Exit 1, so that a script running the purge notices.
-		return errors.New(keptMessage(p))
+		return withHint(errors.New(keptMessage(p)),
+			"the rest of the purge is done; keep a copy of the database file as evidence (docs/data-protection.md, Retention)")
 	}
 	return nil
 }
