@@ -282,6 +282,11 @@ func (d *DB) ConfirmConsent(ctx context.Context, c Confirmation) (consent.Consen
 			w, _ := consent.LastWithdrawal(s.Withdrawals)
 			return &WithdrawnError{At: w.WithdrawnAt}
 		}
+		// An erased person's row, named by its ID, stays only for the sessions
+		// that had started; fresh consent starts a new record instead.
+		if s.Person.Erased() {
+			return &WithdrawnError{At: s.Person.ErasedAt}
+		}
 		at := c.At.UTC().Truncate(time.Second)
 		if c.At.IsZero() {
 			at = now

@@ -346,6 +346,37 @@ func TestSessionForWithdrawnPerson(t *testing.T) {
 	}
 }
 
+// TestConfirmAfterWithdrawal: a person whose name was erased keeps a row while
+// a session that had started stays, and that row can still be named by its ID.
+// A consent given later must not be appended to the erased record: like a new
+// session, it needs a fresh record (session new --new-consent).
+func TestConfirmAfterWithdrawal(t *testing.T) {
+	f := newFixture(t)
+	f.session("Client-A", fixedNow.Add(-2*time.Hour), "jitsi")
+	f.session("Client-A", fixedNow.Add(24*time.Hour), "jitsi")
+	r, err := f.revoke("Client-A")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.PersonDeleted {
+		t.Fatal("the person's row went, want it kept for the session that had started")
+	}
+	var personID string
+	if err := f.raw.QueryRow("SELECT id FROM people WHERE erased_at IS NOT NULL").Scan(&personID); err != nil {
+		t.Fatal(err)
+	}
+	before := f.snapshot()
+	for _, ref := range []string{personID, session.ShortID(personID)} {
+		_, err := f.db.ConfirmConsent(context.Background(), store.Confirmation{Name: ref, Method: "email", RecordedBy: "Counsellor X", ProofKey: testKey})
+		if !errors.Is(err, store.ErrWithdrawn) {
+			t.Errorf("confirm by person ID %s after the withdrawal: err = %v, want ErrWithdrawn", ref, err)
+		}
+	}
+	if f.snapshot() != before {
+		t.Error("a consent for an erased person changed the database")
+	}
+}
+
 func TestFindSubjectAmbiguous(t *testing.T) {
 	f := newFixture(t)
 	id := f.session("Client-A", fixedNow.Add(24*time.Hour), "jitsi")
