@@ -157,6 +157,16 @@ func (a *app) mailFor(s session.Session, needProvider bool) (*sessionMail, error
 	return m, nil
 }
 
+// storedMailFor is mailFor for a session as stored, whose e-mail names its
+// client. A session that had started stays after a withdrawal without the
+// name: an e-mail for it would greet nobody.
+func (a *app) storedMailFor(s session.Session, needProvider bool) (*sessionMail, error) {
+	if s.Erased() {
+		return nil, fmt.Errorf("session %s belongs to a person who withdrew consent and whose name is erased: there is no e-mail to write for it", session.ShortID(s.ID))
+	}
+	return a.mailFor(s, needProvider)
+}
+
 func printMail(w io.Writer, msg invite.Message) error {
 	_, err := fmt.Fprintf(w, "%s\n\n%s", termLines(msg.Subject), termLines(msg.Body))
 	return err
@@ -223,7 +233,7 @@ func runSessionCancel(ctx context.Context, a *app, ref string, out mailOutput, s
 	if s.Status == session.Cancelled {
 		return fmt.Errorf("session %s %w", session.ShortID(s.ID), store.ErrCancelled)
 	}
-	m, err := a.mailFor(s, false)
+	m, err := a.storedMailFor(s, false)
 	if err != nil {
 		return err
 	}
@@ -330,7 +340,7 @@ func runSessionMove(ctx context.Context, a *app, ref string, opts *sessionMoveOp
 		return withHint(fmt.Errorf("session %s %w", session.ShortID(s.ID), store.ErrCancelled),
 			"plan a new session with 'counsel session new'")
 	}
-	m, err := a.mailFor(s, true)
+	m, err := a.storedMailFor(s, true)
 	if err != nil {
 		return err
 	}
@@ -414,7 +424,7 @@ func runSessionMove(ctx context.Context, a *app, ref string, opts *sessionMoveOp
 // session, the cancellation; with its calendar event. It warns when today's
 // templates are not the ones the e-mail was sent with.
 func (a *app) sessionMessage(s session.Session, now time.Time) (invite.Message, []byte, error) {
-	m, err := a.mailFor(s, s.Status != session.Cancelled)
+	m, err := a.storedMailFor(s, s.Status != session.Cancelled)
 	if err != nil {
 		return invite.Message{}, nil, err
 	}
