@@ -160,9 +160,13 @@ func runPurge(ctx context.Context, a *app, opts *purgeOptions) error {
 }
 
 // keptMessage tells of due rows the purge kept because the trail does not vouch for them
-// (store.Purged.KeptTampered); 'audit verify' names them.
+// (store.Purged.KeptTampered): what is known, that they were not deleted, and what to do.
+// With the chain broken counsel cannot tell which rows were changed, so it does not say so.
 func keptMessage(p store.Purged) string {
-	return Tf("%d due row(s) changed outside counsel were kept (withdrawal proofs or remembered rooms); run 'counsel audit verify'", p.KeptTampered)
+	if p.TrailBroken {
+		return Tf("the audit trail does not verify, so counsel cannot tell which records were changed outside counsel: %d withdrawal proof(s) or remembered room(s) whose retention has ended are kept, not deleted, until the trail is restored; run 'counsel audit verify' and restore the database file from a backup made before the break", p.KeptTampered)
+	}
+	return Tf("%d withdrawal proof(s) or remembered room(s) whose retention has ended were changed outside counsel, so they were kept, not deleted; 'counsel audit verify' names them; restore the database file from a backup made before the change", p.KeptTampered)
 }
 
 func purgedCounts(p store.Purged) string {

@@ -52,6 +52,9 @@ type Purged struct {
 	// because they are not as the audit trail last recorded them (changed outside counsel,
 	// or the chain does not verify); `audit verify` names them. They are not in Total.
 	KeptTampered int
+	// TrailBroken: the kept rows were kept because the chain itself does not verify, so
+	// counsel cannot tell which of them, if any, were changed.
+	TrailBroken bool
 	// Checkpointed is false when another process kept the write-ahead log
 	// busy, so the deleted bytes are still in the -wal file.
 	Checkpointed bool
@@ -259,6 +262,7 @@ func (d *DB) Purge(ctx context.Context, r Retention, dryRun bool, trigger string
 			}
 			changed[i] = honest
 			res.KeptTampered += len(kept)
+			res.TrailBroken = res.TrailBroken || (len(kept) > 0 && guard.recs == nil)
 			for _, id := range honest {
 				if err := exec(n, `DELETE FROM `+table+` WHERE id = ?`, id); err != nil {
 					return fmt.Errorf("delete %s: %w", what, err)
@@ -284,7 +288,14 @@ func (d *DB) Purge(ctx context.Context, r Retention, dryRun bool, trigger string
 			return errDryRun
 		}
 		if res.Total() == 0 {
-			return nil
+			// Kept rows alone are recorded when they change, not at every command: the
+			// trail then says since when rows are kept (KeptSince), for the DPO.
+			if res.KeptTampered == 0 {
+				return nil
+			}
+			if last, err := lastKept(ctx, tx); err != nil || last == res.kept() {
+				return err
+			}
 		}
 		details := map[string]string{
 			"sessions":       strconv.Itoa(res.Sessions),
@@ -302,6 +313,9 @@ func (d *DB) Purge(ctx context.Context, r Retention, dryRun bool, trigger string
 		if res.KeptTampered > 0 {
 			// Due rows not deleted because the trail does not vouch for them.
 			details["kept_tampered"] = strconv.Itoa(res.KeptTampered)
+			if res.TrailBroken {
+				details["kept_reason"] = keptTrailBroken
+			}
 		}
 		if err := appendAudit(ctx, tx, now, audit.ActionPurge, "", details); err != nil {
 			return err

@@ -101,8 +101,21 @@ func TestPurgeKeepsTamperedProofsAndRooms(t *testing.T) {
 	if got := changedRows(t, f); !slices.Equal(got, tampered) {
 		t.Errorf("after the purge verify names %v, want %v", got, tampered)
 	}
-	if f.auditCount(audit.ActionPurge) != purges {
-		t.Error("a purge that deleted nothing wrote an event")
+	// Kept rows alone are recorded once, when first kept, so the trail says since when; the
+	// same rows kept again (the purge before every write command) add nothing.
+	if got := f.auditCount(audit.ActionPurge); got != purges+1 {
+		t.Errorf("%d purge events after keeping rows, want %d", got, purges+1)
+	}
+	keptAt := f.clock.now()
+	f.clock.add(time.Hour)
+	if p, err := f.db.Purge(ctx, ret, false, "auto"); err != nil || p.KeptTampered != 2 || p.TrailBroken {
+		t.Fatalf("purge again: %+v, %v", p, err)
+	}
+	if got := f.auditCount(audit.ActionPurge); got != purges+1 {
+		t.Errorf("%d purge events after keeping the same rows again, want %d", got, purges+1)
+	}
+	if k, err := f.db.KeptTampered(ctx); err != nil || k.N != 2 || k.TrailBroken || !k.Since.Equal(keptAt) {
+		t.Errorf("KeptTampered = %+v, %v; want 2 rows since %v", k, err, keptAt)
 	}
 	// The proof still refuses A without new consent, the room stays refused.
 	if _, err := f.newSession("Client-A", fixedNow.Add(72*time.Hour), "jitsi", false); !errors.Is(err, store.ErrWithdrawn) {
@@ -160,7 +173,7 @@ func TestPurgeKeepsUnprovenProofs(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if p.Withdrawals != 0 || p.KeptTampered != 1 || f.count("SELECT count(*) FROM withdrawals") != 1 {
+		if p.Withdrawals != 0 || p.KeptTampered != 1 || p.TrailBroken || f.count("SELECT count(*) FROM withdrawals") != 1 {
 			t.Errorf("purged %+v", p)
 		}
 	})
@@ -179,8 +192,11 @@ func TestPurgeKeepsUnprovenProofs(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if p.Withdrawals != 0 || p.RetiredRooms != 0 || p.KeptTampered != 2 || p.Sessions != 1 {
-			t.Errorf("purged %+v, want B's session, A's proof and room kept", p)
+		if p.Withdrawals != 0 || p.RetiredRooms != 0 || p.KeptTampered != 2 || !p.TrailBroken || p.Sessions != 1 {
+			t.Errorf("purged %+v, want B's session, A's proof and room kept for the broken chain", p)
+		}
+		if k, err := f.db.KeptTampered(ctx); err != nil || k.N != 2 || !k.TrailBroken || !k.Since.Equal(f.clock.now()) {
+			t.Errorf("KeptTampered = %+v, %v; want 2 rows, trail broken, since now", k, err)
 		}
 	})
 }
