@@ -171,6 +171,11 @@ func runExportDPO(ctx context.Context, a *app, opts *exportDPOOptions) (err erro
 		return fmt.Errorf("the audit trail could not be checked: %w", verifyErr)
 	}
 
+	kept, err := a.keptTampered(ctx)
+	if err != nil {
+		return err
+	}
+
 	// The documents speak --lang, doctor.json stays data (English).
 	lt := newTranslator(lang)
 	shown := make([]doctor.Check, len(checks))
@@ -186,6 +191,7 @@ func runExportDPO(ctx context.Context, a *app, opts *exportDPOOptions) (err erro
 		RetentionSessionDays: a.cfg.RetentionSessionDays, ProofYears: a.cfg.RetentionConsentYears,
 		AuditYears: a.cfg.RetentionAuditYears, Doctor: shown, WithNames: opts.withNames,
 		AuditHeadSeq: verified.Head.Seq, AuditHeadHash: verified.Head.Hash, Intact: verified.Intact,
+		Kept:  dpo.Kept{N: kept.N, TrailBroken: kept.TrailBroken, Since: kept.Since},
 		Files: []string{dpoAudit, dpoVerify, dpoSessions, export.SideFile(dpoSessions), dpoReportM, dpoReportP, dpoDoctor},
 	}
 	if addr, err := invite.ParseAddress(a.cfg.Counsellor); err == nil {
@@ -233,4 +239,15 @@ func runExportDPO(ctx context.Context, a *app, opts *exportDPOOptions) (err erro
 			"docs/auditing.md explains each kind of problem")
 	}
 	return nil
+}
+
+// keptTampered is what the purge events say of due rows purges keep (store.Kept), for the
+// pack to tell the DPO.
+func (a *app) keptTampered(ctx context.Context) (store.Kept, error) {
+	db, _, err := a.openStore(ctx, storeUse{access: readDB})
+	if err != nil {
+		return store.Kept{}, err
+	}
+	defer db.Close()
+	return db.KeptTampered(ctx)
 }

@@ -41,8 +41,35 @@ type Facts struct {
 
 	AuditHeadSeq  int64
 	AuditHeadHash string
-	Intact        bool     // audit verify found no problem
-	Files         []string // the data files of the pack, for the index
+	Intact        bool // audit verify found no problem
+	// Kept: due withdrawal proofs and remembered rooms purges keep, for they or the trail
+	// were changed outside counsel (from the purge events; N 0: none).
+	Kept  Kept
+	Files []string // the data files of the pack, for the index
+}
+
+// Kept is what the purge events say of due rows kept: how many, whether because the trail
+// does not verify, and since when (zero: unknown).
+type Kept struct {
+	N           int
+	TrailBroken bool
+	Since       time.Time
+}
+
+// keptNote is the paragraph on kept rows, in the README and the retention schedule; empty
+// when none are kept.
+func keptNote(f Facts, w *wordSet) string {
+	if f.Kept.N == 0 {
+		return ""
+	}
+	since := w.keptSinceUnknown
+	if !f.Kept.Since.IsZero() {
+		since = f.Kept.Since.In(f.Location).Format("2006-01-02 15:04 MST")
+	}
+	if f.Kept.TrailBroken {
+		return fmt.Sprintf(w.keptBroken, since, f.Kept.N)
+	}
+	return fmt.Sprintf(w.keptChanged, since, f.Kept.N)
 }
 
 // Document is one Markdown file of the pack.
@@ -183,6 +210,9 @@ func readme(f Facts, w *wordSet) string {
 	} else {
 		m.p("%s", w.notIntact)
 	}
+	if k := keptNote(f, w); k != "" {
+		m.p("%s", k)
+	}
 	if f.WithNames {
 		m.p("%s", w.withNames)
 	} else {
@@ -312,5 +342,8 @@ func retention(f Facts, w *wordSet) string {
 		{w.retExports, w.retExportsHow, w.retExportsDel},
 	})
 	m.p("%s", w.retentionNote)
+	if k := keptNote(f, w); k != "" {
+		m.p("%s", k)
+	}
 	return m.String()
 }

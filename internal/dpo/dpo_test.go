@@ -99,3 +99,41 @@ func TestRoomMeasureStatesItsLimits(t *testing.T) {
 		}
 	}
 }
+
+// Kept rows are told in the README and the retention schedule, in both languages: how many,
+// since when, why (changed rows or a trail that does not verify) and what to do; with none
+// kept, neither says anything of them.
+func TestDocumentsTellKeptRows(t *testing.T) {
+	since := time.Date(2029, 1, 2, 8, 30, 0, 0, time.UTC)
+	for _, tt := range []struct {
+		lang  string
+		kept  Kept
+		wants []string
+	}{
+		{"en", Kept{}, nil},
+		{"de", Kept{}, nil},
+		{"en", Kept{N: 3, Since: since}, []string{"since 2029-01-02 08:30 UTC, 3 withdrawal proof(s)", "changed outside counsel", "restore the database file from a backup made before the change"}},
+		{"en", Kept{N: 2, TrailBroken: true, Since: since}, []string{"since 2029-01-02 08:30 UTC, 2 withdrawal proof(s)", "the audit trail does not verify", "kept until the trail is restored", "backup made before the break"}},
+		{"en", Kept{N: 1}, []string{"since a time the trail no longer shows, 1 withdrawal"}},
+		{"de", Kept{N: 3, Since: since}, []string{"seit 2029-01-02 08:30 UTC werden 3 Widerrufsnachweis(e)", "außerhalb von counsel geändert", "Sicherung von vor der Änderung"}},
+		{"de", Kept{N: 2, TrailBroken: true, Since: since}, []string{"seit 2029-01-02 08:30 UTC werden 2 ", "Prüfprotokoll nicht in Ordnung", "Sicherung von vor dem Bruch"}},
+	} {
+		f := Facts{Lang: tt.lang, Generated: since, Location: time.UTC, Kept: tt.kept}
+		for _, d := range Documents(f) {
+			if d.Name != "README.md" && d.Name != "05-retention-schedule.md" {
+				continue
+			}
+			if tt.wants == nil && (strings.Contains(d.Body, "kept_tampered") || strings.Contains(d.Body, "**Due records") || strings.Contains(d.Body, "**Fällige")) {
+				t.Errorf("%s %s tells of kept rows when none are kept:\n%s", tt.lang, d.Name, d.Body)
+			}
+			for _, w := range tt.wants {
+				if !strings.Contains(d.Body, w) {
+					t.Errorf("%s %s with %+v lacks %q:\n%s", tt.lang, d.Name, tt.kept, w, d.Body)
+				}
+			}
+			if tt.kept.TrailBroken && strings.Contains(d.Body, "were changed outside counsel after") {
+				t.Errorf("%s %s says rows were changed when the trail is broken", tt.lang, d.Name)
+			}
+		}
+	}
+}

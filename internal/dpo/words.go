@@ -8,6 +8,7 @@ type wordSet struct {
 	idxRecord, idxMeasures, idxDPIA, idxRecipients, idxRetention   string
 	idxManifest, checkTitle, checkManifest, checkAudit             string
 	intact, notIntact, withNames, noNames                          string
+	keptChanged, keptBroken, keptSinceUnknown                      string
 	files                                                          map[string]string
 	recordTitle, recordIntro, item, entry, contactPerson           string
 	rController, rDPO, rDPOText, rPurpose, rPurposeText            string
@@ -62,13 +63,16 @@ var en = wordSet{
 		"report-by-provider.csv": "counts per provider (`counsel report --by provider`), no personal data",
 		"doctor.json":            "the checks of this machine (`counsel doctor --format json`, keys in docs/doctor.md)",
 	},
-	checkTitle:    "Checking the pack",
-	checkManifest: "Every file is listed in MANIFEST with its SHA-256. In the pack's folder:",
-	checkAudit:    "The audit trail ended at seq %d with hash `%s` when the pack was made. The audit export can be checked offline, and the counsellor's database later against this head (a trail cut short or rewritten since then no longer contains it):",
-	intact:        "When the pack was made, `counsel audit verify` found the trail and the records intact (audit-verify.json).",
-	notIntact:     "**When the pack was made, `counsel audit verify` found problems**: see audit-verify.json and docs/auditing.md.",
-	withNames:     "**This pack holds client names** (`--with-names`, recorded in the audit trail): it is health data. Hand it over encrypted and delete copies that are no longer needed.",
-	noNames:       "The pack holds no client names: sessions are listed by a subject ID that means nothing outside the database.",
+	checkTitle:       "Checking the pack",
+	checkManifest:    "Every file is listed in MANIFEST with its SHA-256. In the pack's folder:",
+	checkAudit:       "The audit trail ended at seq %d with hash `%s` when the pack was made. The audit export can be checked offline, and the counsellor's database later against this head (a trail cut short or rewritten since then no longer contains it):",
+	intact:           "When the pack was made, `counsel audit verify` found the trail and the records intact (audit-verify.json).",
+	notIntact:        "**When the pack was made, `counsel audit verify` found problems**: see audit-verify.json and docs/auditing.md.",
+	keptChanged:      "**Due records are being kept**: since %s, %d withdrawal proof(s) or remembered room(s) whose retention has ended are not deleted, because they were changed outside counsel after counsel last recorded them (by someone with the database file, e.g. with the sqlite3 shell; the purge events in audit.json count them in `kept_tampered`). Deleting them would hide the change. The counsellor should restore the database file from a backup made before the change; `counsel audit verify` (audit-verify.json) names the rows.",
+	keptBroken:       "**Due records are being kept**: since %s, %d withdrawal proof(s) or remembered room(s) whose retention has ended are not deleted, because the audit trail does not verify, so counsel cannot tell which records were changed outside counsel (the purge events in audit.json count them in `kept_tampered`, with `kept_reason` `trail_broken`). They are kept until the trail is restored. The counsellor should restore the database file from a backup made before the break; `counsel audit verify` (audit-verify.json) names the break.",
+	keptSinceUnknown: "a time the trail no longer shows",
+	withNames:        "**This pack holds client names** (`--with-names`, recorded in the audit trail): it is health data. Hand it over encrypted and delete copies that are no longer needed.",
+	noNames:          "The pack holds no client names: sessions are listed by a subject ID that means nothing outside the database.",
 
 	recordTitle:     "Record of processing activities (GDPR Art. 30(1))",
 	recordIntro:     "Processing activity: planning and holding peer-counselling video consultations with counsel. Filled from counsel's configuration and provider list; the organisation completes what counsel cannot know.",
@@ -199,13 +203,16 @@ var de = wordSet{
 		"report-by-provider.csv": "Zahlen je Anbieter (`counsel report --by provider`), keine personenbezogenen Daten",
 		"doctor.json":            "die Prüfungen dieses Rechners (`counsel doctor --format json`, Schlüssel in docs/doctor.md)",
 	},
-	checkTitle:    "Das Paket prüfen",
-	checkManifest: "Jede Datei steht mit ihrer SHA-256 in MANIFEST. Im Ordner des Pakets:",
-	checkAudit:    "Das Prüfprotokoll endete bei Erstellung des Pakets bei seq %d mit dem Hash `%s`. Der Export lässt sich offline prüfen, die Datenbank der beratenden Person später gegen diesen Kopf (ein seither gekürztes oder neu geschriebenes Protokoll enthält ihn nicht mehr):",
-	intact:        "Bei Erstellung des Pakets fand `counsel audit verify` Prüfprotokoll und Datensätze unversehrt (audit-verify.json).",
-	notIntact:     "**Bei Erstellung des Pakets fand `counsel audit verify` Probleme**: siehe audit-verify.json und docs/auditing.md.",
-	withNames:     "**Dieses Paket enthält Namen von Ratsuchenden** (`--with-names`, im Prüfprotokoll vermerkt): es sind Gesundheitsdaten. Nur verschlüsselt weitergeben und nicht mehr benötigte Kopien löschen.",
-	noNames:       "Das Paket enthält keine Namen von Ratsuchenden: Sitzungen stehen unter einer Personen-ID, die außerhalb der Datenbank nichts bedeutet.",
+	checkTitle:       "Das Paket prüfen",
+	checkManifest:    "Jede Datei steht mit ihrer SHA-256 in MANIFEST. Im Ordner des Pakets:",
+	checkAudit:       "Das Prüfprotokoll endete bei Erstellung des Pakets bei seq %d mit dem Hash `%s`. Der Export lässt sich offline prüfen, die Datenbank der beratenden Person später gegen diesen Kopf (ein seither gekürztes oder neu geschriebenes Protokoll enthält ihn nicht mehr):",
+	intact:           "Bei Erstellung des Pakets fand `counsel audit verify` Prüfprotokoll und Datensätze unversehrt (audit-verify.json).",
+	notIntact:        "**Bei Erstellung des Pakets fand `counsel audit verify` Probleme**: siehe audit-verify.json und docs/auditing.md.",
+	keptChanged:      "**Fällige Datensätze werden aufbewahrt**: seit %s werden %d Widerrufsnachweis(e) oder gemerkte(r) Raum/Räume mit abgelaufener Aufbewahrungsfrist nicht gelöscht, weil sie außerhalb von counsel geändert wurden, nachdem counsel sie zuletzt festgehalten hatte (von jemandem mit der Datenbankdatei, etwa mit der sqlite3-Shell; die Lösch-Ereignisse in audit.json zählen sie in `kept_tampered`). Sie zu löschen würde die Änderung verbergen. Die beratende Person sollte die Datenbankdatei aus einer Sicherung von vor der Änderung wiederherstellen; `counsel audit verify` (audit-verify.json) nennt die Datensätze.",
+	keptBroken:       "**Fällige Datensätze werden aufbewahrt**: seit %s werden %d Widerrufsnachweis(e) oder gemerkte(r) Raum/Räume mit abgelaufener Aufbewahrungsfrist nicht gelöscht, weil das Prüfprotokoll nicht in Ordnung ist und counsel daher nicht erkennen kann, welche Datensätze außerhalb von counsel geändert wurden (die Lösch-Ereignisse in audit.json zählen sie in `kept_tampered`, mit `kept_reason` `trail_broken`). Sie bleiben erhalten, bis das Prüfprotokoll wiederhergestellt ist. Die beratende Person sollte die Datenbankdatei aus einer Sicherung von vor dem Bruch wiederherstellen; `counsel audit verify` (audit-verify.json) nennt den Bruch.",
+	keptSinceUnknown: "einem Zeitpunkt, den das Prüfprotokoll nicht mehr zeigt",
+	withNames:        "**Dieses Paket enthält Namen von Ratsuchenden** (`--with-names`, im Prüfprotokoll vermerkt): es sind Gesundheitsdaten. Nur verschlüsselt weitergeben und nicht mehr benötigte Kopien löschen.",
+	noNames:          "Das Paket enthält keine Namen von Ratsuchenden: Sitzungen stehen unter einer Personen-ID, die außerhalb der Datenbank nichts bedeutet.",
 
 	recordTitle:     "Verzeichnis von Verarbeitungstätigkeiten (DSGVO Art. 30 Abs. 1)",
 	recordIntro:     "Verarbeitungstätigkeit: Planung und Durchführung von Peer-Videoberatungen mit counsel. Ausgefüllt aus der Konfiguration und der Anbieterliste von counsel; was counsel nicht wissen kann, ergänzt die Organisation.",
