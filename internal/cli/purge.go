@@ -41,8 +41,11 @@ deletes something is recorded in the audit trail with the counts.
 A withdrawal proof or remembered room is deleted only as the audit trail last
 recorded it: one changed outside counsel (say, its retention end moved into
 the past with sqlite3) is kept, and so is every due one when the trail itself
-does not verify. The purge deletes the rest, warns how many rows it kept and
-exits 1; 'counsel audit verify' names them.
+does not verify (counsel cannot then tell which were changed, and says so).
+The purge deletes the rest, warns how many rows it kept and exits 1; 'counsel
+audit verify' names them. Restore the database file from a backup made before
+the change; until then 'counsel export dpo' tells the data protection officer
+how many rows are kept and since when.
 
 'session new', 'session cancel', 'session move', 'consent confirm', 'consent
 revoke' and 'export subject' run this purge first, so running it by hand is
