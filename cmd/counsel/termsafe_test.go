@@ -213,3 +213,125 @@ func copyFile(t *testing.T, from, to string) {
 		t.Fatal(err)
 	}
 }
+
+// TestTerminalOfHostileValues edits a name, a join link, a meeting ID and a consent method
+// into escape sequences through SQL, as whoever holds the file can, and runs every command
+// that prints stored values. With stdout a terminal nothing steers it and JSON still decodes
+// to what is stored; redirected, CSV holds the stored bytes exactly.
+func TestTerminalOfHostileValues(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("HOME", dir)
+	t.Setenv("XDG_CONFIG_HOME", filepath.Join(dir, "config"))
+	env := map[string]string{"HOME": dir, "COUNSEL_DB": filepath.Join(dir, "db.sqlite"), "COUNSEL_LANG": "en", "TZ": "UTC"}
+	run := func(tty bool, args ...string) (code int, stdout, stderr string) {
+		var out, errb bytes.Buffer
+		code = cli.Main(context.Background(), args, cli.Deps{
+			Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, StdoutTTY: tty,
+			Getenv: func(k string) string { return env[k] },
+			Now:    func() time.Time { return testNow },
+		})
+		return code, out.String(), errb.String()
+	}
+	if code, _, stderr := run(false, "session", "new", "--client", "Client-A", "--provider", "blizz", "--meeting-id", "m12-345-678", "--at", "2026-12-03 10:00"); code != 0 {
+		t.Fatalf("session new: %s", stderr)
+	}
+	db, err := sql.Open("sqlite", env["COUNSEL_DB"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var session, person string
+	for _, q := range []string{
+		"UPDATE people SET name = 'Client-A' || ?",
+		"UPDATE sessions SET join_url = join_url || ?, meeting_id = meeting_id || ?",
+		"UPDATE consent_events SET collection_method = collection_method || ?",
+	} {
+		args := []any{hostile}
+		if strings.Count(q, "?") == 2 {
+			args = append(args, hostile)
+		}
+		if _, err := db.Exec(q, args...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.QueryRow("SELECT sessions.id, person_id FROM sessions JOIN session_participants ON session_id = sessions.id").Scan(&session, &person); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	name := "Client-A" + hostile
+
+	for _, args := range [][]string{
+		{"session", "list", "--format", "table"}, {"session", "list", "--format", "json"}, {"session", "list", "--format", "csv"},
+		{"session", "show", session, "--format", "table"}, {"session", "show", session, "--format", "json"}, {"session", "show", session, "--format", "csv"},
+		{"consent", "show", person, "--format", "table"}, {"consent", "show", person, "--format", "json"}, {"consent", "show", person, "--format", "csv"},
+		{"export", "sessions", "--with-names", "--format", "csv"}, {"export", "sessions", "--with-names", "--format", "json"},
+		{"export", "sessions", "--with-names", "--format", "ndjson"},
+		{"export", "subject", person}, {"export", "subject", person, "--format", "letter"},
+		{"export", "audit"}, {"audit", "verify"}, {"audit", "verify", "--format", "json"}, {"report", "--format", "csv"},
+	} {
+		cmd := strings.Join(args, " ")
+		_, stdout, stderr := run(true, args...)
+		if stdout == "" {
+			t.Errorf("%s printed nothing: %s", cmd, stderr)
+			continue
+		}
+		for i, r := range stdout {
+			if terminalUnsafe(r) && !(r == '\r' && strings.HasPrefix(stdout[i:], "\r\n")) {
+				t.Errorf("%s on a terminal holds %q:\n%q", cmd, r, stdout)
+				break
+			}
+		}
+		if i := strings.IndexFunc(stderr, terminalUnsafe); i >= 0 {
+			t.Errorf("%s: stderr holds %q", cmd, []rune(stderr[i:])[0])
+		}
+		switch {
+		case strings.Contains(cmd, "json") || args[0] == "export" && args[1] != "subject" && !strings.Contains(cmd, "csv") || cmd == "export subject "+person:
+			// Every JSON document or line decodes to the stored bytes: find the name.
+			found := false
+			for _, line := range strings.Split(stdout, "\n") {
+				if strings.HasPrefix(strings.TrimSpace(line), "{") && json.Valid([]byte(line)) {
+					found = found || strings.Contains(decodeAll(t, line), name)
+				}
+			}
+			if json.Valid([]byte(stdout)) {
+				found = found || strings.Contains(decodeAll(t, stdout), name) || strings.Contains(decodeAll(t, stdout), hostile)
+			}
+			if !found && args[0] != "audit" && cmd != "export audit" {
+				t.Errorf("%s on a terminal: no JSON decodes to the stored value:\n%s", cmd, stdout)
+			}
+		}
+	}
+	// Redirected, CSV holds exactly what is stored.
+	for _, args := range [][]string{{"session", "list", "--format", "csv"}, {"export", "sessions", "--with-names", "--format", "csv"}} {
+		if _, stdout, stderr := run(false, args...); !strings.Contains(stdout, name) {
+			t.Errorf("%s to a file: the stored name is not there byte for byte:\n%q\n%s", strings.Join(args, " "), stdout, stderr)
+		}
+	}
+}
+
+// decodeAll is every string in the JSON document s, joined, as stored.
+func decodeAll(t *testing.T, s string) string {
+	t.Helper()
+	var v any
+	if err := json.Unmarshal([]byte(s), &v); err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	var walk func(any)
+	walk = func(v any) {
+		switch v := v.(type) {
+		case string:
+			b.WriteString(v)
+			b.WriteByte(0x1e)
+		case []any:
+			for _, e := range v {
+				walk(e)
+			}
+		case map[string]any:
+			for _, e := range v {
+				walk(e)
+			}
+		}
+	}
+	walk(v)
+	return b.String()
+}

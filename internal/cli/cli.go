@@ -47,11 +47,12 @@ type Deps struct {
 	Stdin          io.Reader
 	Stdout, Stderr io.Writer
 	// StdinTTY and StderrTTY say whether a person is at a terminal: it decides
-	// prompts, progress and colour.
-	StdinTTY, StderrTTY bool
-	Getenv              func(string) string
-	Now                 func() time.Time
-	Build               Build
+	// prompts, progress and colour. StdoutTTY puts terminalWriter in front of
+	// stdout.
+	StdinTTY, StdoutTTY, StderrTTY bool
+	Getenv                         func(string) string
+	Now                            func() time.Time
+	Build                          Build
 	// Pause, when set, is called where another process may act between two
 	// steps of a command ("session-new-write": the proof key is loaded, the
 	// write transaction not yet begun). Production leaves it nil; reliability
@@ -72,6 +73,7 @@ func System(b Build) Deps {
 		Stdout:    os.Stdout,
 		Stderr:    os.Stderr,
 		StdinTTY:  term.IsTerminal(int(os.Stdin.Fd())),
+		StdoutTTY: term.IsTerminal(int(os.Stdout.Fd())),
 		StderrTTY: term.IsTerminal(int(os.Stderr.Fd())),
 		Getenv:    os.Getenv,
 		Now:       time.Now,
@@ -93,6 +95,11 @@ func interruptible(ctx context.Context) (context.Context, context.CancelFunc) {
 // process exit code. Errors are printed here and nowhere else.
 func Main(ctx context.Context, args []string, d Deps) int {
 	out := &checkedWriter{w: d.Stdout}
+	var tw *terminalWriter
+	if d.StdoutTTY {
+		tw = &terminalWriter{w: d.Stdout}
+		out.w = tw
+	}
 	d.Stdout = out
 	a := &app{deps: d}
 	a.lang = a.chooseLanguage(args)
@@ -107,6 +114,9 @@ func Main(ctx context.Context, args []string, d Deps) int {
 	cmd, err := root.ExecuteContextC(ctx)
 	if a.stopInterrupt != nil {
 		a.stopInterrupt()
+	}
+	if tw != nil && out.err == nil {
+		out.err = tw.Flush()
 	}
 	if out.err != nil {
 		err = a.lostOutput(cmd, out.err, err)
