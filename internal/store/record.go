@@ -338,8 +338,9 @@ func recordSchema(ctx context.Context, q querier) (map[string]string, error) {
 }
 
 // checkRecordSchema fails when a record table has a column that recordTables does not list:
-// such a column would be written without the trail covering it. It runs at every open, so one
-// statement reads the columns of every table.
+// such a column would be written without the trail covering it; and when there is a trigger.
+// It runs at every open (when the record tables' digest differs), so one statement reads the
+// columns of every table.
 func checkRecordSchema(ctx context.Context, q querier) error {
 	have := map[string][]string{}
 	err := eachRow(ctx, q, func(r scanner) error {
@@ -353,6 +354,15 @@ func checkRecordSchema(ctx context.Context, q querier) error {
 	}, "SELECT m.name, p.name FROM sqlite_master AS m, pragma_table_info(m.name) AS p WHERE m.type = 'table' ORDER BY m.name, p.cid")
 	if err != nil {
 		return err
+	}
+	// counsel makes no trigger. One made outside would run inside counsel's transactions and
+	// could keep a copy of what a withdrawal or a purge erases, unseen by the trail.
+	triggers, err := selectStrings(ctx, q, "SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name LIMIT 1")
+	if err != nil {
+		return err
+	}
+	if len(triggers) > 0 {
+		return fmt.Errorf("trigger %q was added outside counsel: it could keep what counsel erases; keep a copy of the file as evidence, then remove it (DROP TRIGGER)", triggers[0])
 	}
 	for _, t := range recordTables {
 		cols := have[t.name]

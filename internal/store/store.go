@@ -437,7 +437,8 @@ func checkRecordSchemaAtOpen(ctx context.Context, q querier) error {
 
 // recordSchemaDigest is the SHA-256, in hex, of the names and CREATE statements of the record
 // tables in sqlite_master, in the order of their names. A table whose name differs in case
-// from recordTables' is left out, so it changes the digest.
+// from recordTables' is left out, so it changes the digest; a trigger (counsel makes none)
+// is taken in, so it changes it too.
 func recordSchemaDigest(ctx context.Context, q querier) (string, error) {
 	names := make([]any, len(recordTables))
 	marks := make([]string, len(recordTables))
@@ -452,7 +453,7 @@ func recordSchemaDigest(ctx context.Context, q querier) (string, error) {
 		}
 		h.Write([]byte(name + "\x00" + stmt + "\x00"))
 		return nil
-	}, "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name IN ("+strings.Join(marks, ", ")+") ORDER BY name", names...)
+	}, "SELECT name, sql FROM sqlite_master WHERE (type = 'table' AND name IN ("+strings.Join(marks, ", ")+")) OR type = 'trigger' ORDER BY name", names...)
 	return hex.EncodeToString(h.Sum(nil)), err
 }
 

@@ -233,12 +233,17 @@ func TestOpenReadOnlyWritesNothing(t *testing.T) {
 
 // A column added to a record table behind counsel's back (with the sqlite3 shell) would be
 // stored without the trail covering it; a listed column that is gone would be read as
-// nothing. Either way Open refuses the database and writes nothing.
+// nothing; a trigger could copy what counsel erases. Open refuses the database and writes
+// nothing.
 func TestOpenRefusesRecordTableChangedOutside(t *testing.T) {
 	for _, c := range []struct{ name, alter, want string }{
 		{"added column", "ALTER TABLE sessions ADD COLUMN note TEXT", "column sessions.note is not covered by the audit trail"},
 		{"added column, table named in capitals", "ALTER TABLE people RENAME TO t; ALTER TABLE t RENAME TO PEOPLE; ALTER TABLE PEOPLE ADD COLUMN email TEXT", "column people.email is not covered"},
 		{"dropped column", "ALTER TABLE sessions DROP COLUMN place", "recordTables lists sessions.place, which the table does not have"},
+		// A trigger would run inside counsel's own transactions: this one keeps every name a
+		// withdrawal erases, where neither the erasure nor the trail would see it.
+		{"trigger", "CREATE TABLE stash(v TEXT); CREATE TRIGGER keep BEFORE UPDATE OF name ON people BEGIN INSERT INTO stash VALUES (old.name); END",
+			`trigger "keep" was added outside counsel`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			db := mustOpen(t)
