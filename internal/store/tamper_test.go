@@ -243,6 +243,22 @@ func TestTamperDetected(t *testing.T) {
 			wantSeq: 25, wantReason: "previous hash",
 		},
 		{
+			// Counsel numbers from 1; verify reads every row, and so must the exact path
+			// (WalkAudit), or the two would disagree on what the table holds.
+			name:    "MoveLastToSeqZero",
+			stmts:   []string{`UPDATE audit_events SET seq = 0 WHERE seq = 20`},
+			wantSeq: 0, wantReason: "sequence gap",
+		},
+		{
+			name: "InsertCopyBelowOne",
+			stmts: []string{
+				`INSERT INTO audit_events (seq, id, at, action, object, details, prev_hash, hash)
+					SELECT -5, 'copied-event', at, action, object, details, prev_hash, '` + strings.Repeat("e", 64) + `'
+					FROM audit_events WHERE seq = 2`,
+			},
+			wantSeq: -5, wantReason: "sequence gap",
+		},
+		{
 			name: "SwapTwoEvents",
 			stmts: []string{
 				`UPDATE audit_events SET seq = 100 WHERE seq = 5`,
