@@ -145,6 +145,7 @@ func runPurge(ctx context.Context, a *app, opts *purgeOptions) error {
 		}
 	}
 	a.warnRooms(p, why)
+	a.warnAuditHeld(p)
 	if opts.dryRun {
 		a.info("dry run: nothing was changed")
 	} else if p.Total() > 0 && !p.Checkpointed {
@@ -170,6 +171,14 @@ func keptMessage(p store.Purged) string {
 		return Tf("the audit trail does not verify, so counsel cannot tell which records were changed outside counsel: %d withdrawal proof(s) or remembered room(s) whose retention has ended are kept, not deleted, until the trail is restored; run 'counsel audit verify' and restore the database file from a backup made before the break", p.KeptTampered)
 	}
 	return Tf("%d withdrawal proof(s) or remembered room(s) whose retention has ended were changed outside counsel, so they were kept, not deleted; 'counsel audit verify' names them; restore the database file from a backup made before the change", p.KeptTampered)
+}
+
+// warnAuditHeld tells of audit events kept past their retention because the chain does not
+// verify (store.Purged.AuditHeld).
+func (a *app) warnAuditHeld(p store.Purged) {
+	if p.AuditHeld {
+		a.warn("audit retention is held back: the audit trail does not verify, so its old events are kept as evidence, not deleted, until it is restored; run 'counsel audit verify' and restore the database file from a backup made before the break")
+	}
 }
 
 func purgedCounts(p store.Purged) string {
@@ -204,6 +213,7 @@ func (a *app) autoPurge(ctx context.Context, db *store.DB, key []byte) {
 		a.info("retention: deleted %s", purgedCounts(p))
 	}
 	a.warnRooms(p, why)
+	a.warnAuditHeld(p)
 	if p.KeptTampered > 0 {
 		// The counsellor's command goes on; the rows stay until verify's finding is resolved.
 		a.warn("%s", keptMessage(p))

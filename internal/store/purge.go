@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -48,6 +49,10 @@ type Purged struct {
 	AuditEvents int
 	AuditBefore time.Time
 	AuditFrom   int64
+	// AuditHeld: audit events were due but the chain does not verify, so none were removed.
+	// Removing them would erase the break and carry forward record events that may be
+	// forged, as if the trail had said them; they stay as evidence until it is restored.
+	AuditHeld bool
 	// KeptTampered counts the due withdrawal proofs and remembered rooms that were kept
 	// because they are not as the audit trail last recorded them (changed outside counsel,
 	// or the chain does not verify); `audit verify` names them. They are not in Total.
@@ -243,6 +248,16 @@ func (d *DB) Purge(ctx context.Context, r Retention, dryRun bool, trigger string
 		// Withdrawal proofs and remembered rooms go only as the trail last recorded them
 		// (trailGuard); the others stay, counted in KeptTampered.
 		var guard *trailGuard
+		// vouched reports whether the chain verifies, replaying the trail at most once.
+		vouched := func() (bool, error) {
+			if guard == nil {
+				var err error
+				if guard, err = newTrailGuard(ctx, tx); err != nil {
+					return false, fmt.Errorf("check against the audit trail: %w", err)
+				}
+			}
+			return guard.recs != nil, nil
+		}
 		due := func(i int, table, what string, n *int) error {
 			if err := ids(i, `SELECT id FROM `+table+` WHERE retain_until <= ? OR retain_until > `+afterAnyTime, formatTime(now)); err != nil {
 				return fmt.Errorf("delete %s: %w", what, err)
@@ -250,11 +265,8 @@ func (d *DB) Purge(ctx context.Context, r Retention, dryRun bool, trigger string
 			if len(changed[i]) == 0 {
 				return nil
 			}
-			if guard == nil {
-				var err error
-				if guard, err = newTrailGuard(ctx, tx); err != nil {
-					return fmt.Errorf("delete %s: check against the audit trail: %w", what, err)
-				}
+			if _, err := vouched(); err != nil {
+				return fmt.Errorf("delete %s: %w", what, err)
 			}
 			honest, kept, err := guard.split(ctx, tx, table, changed[i])
 			if err != nil {
@@ -279,7 +291,7 @@ func (d *DB) Purge(ctx context.Context, r Retention, dryRun bool, trigger string
 		if r.AuditYears > 0 {
 			res.AuditBefore = consent.AuditCutoff(now, r.AuditYears, r.Location)
 			var err error
-			if res.AuditEvents, res.AuditFrom, err = pruneAudit(ctx, tx, now, res.AuditBefore, rooms); err != nil {
+			if res.AuditEvents, res.AuditFrom, res.AuditHeld, err = pruneAudit(ctx, tx, now, res.AuditBefore, rooms, vouched); err != nil {
 				return fmt.Errorf("audit retention: %w", err)
 			}
 		}
@@ -365,7 +377,19 @@ func (d *DB) checkpoint(ctx context.Context) (bool, error) {
 // the person who left never had: that room is not remembered (the group keeps it), the one
 // the person knew was remembered when the change took it out of the store, or is held by the
 // group's other dates, whose removals are here.
-func pruneAudit(ctx context.Context, tx *sql.Tx, now, cutoff time.Time, rooms *roomRetirer) (int, int64, error) {
+func pruneAudit(ctx context.Context, tx *sql.Tx, now, cutoff time.Time, rooms *roomRetirer, vouched func() (bool, error)) (removed int, from int64, held bool, err error) {
+	removed, from, err = pruneVouched(ctx, tx, now, cutoff, rooms, vouched)
+	if errors.Is(err, errUnvouched) {
+		return 0, 0, true, nil
+	}
+	return removed, from, false, err
+}
+
+// errUnvouched stops pruneVouched when the chain does not verify.
+var errUnvouched = errors.New("the audit chain does not verify")
+
+// pruneVouched is pruneAudit; vouched is asked once events are due, before any is removed.
+func pruneVouched(ctx context.Context, tx *sql.Tx, now, cutoff time.Time, rooms *roomRetirer, vouched func() (bool, error)) (int, int64, error) {
 	cut := audit.FormatTime(cutoff)
 	var first, last sql.NullInt64
 	if err := tx.QueryRowContext(ctx, "SELECT min(seq), max(seq) FROM audit_events").Scan(&first, &last); err != nil {
@@ -384,6 +408,9 @@ func pruneAudit(ctx context.Context, tx *sql.Tx, now, cutoff time.Time, rooms *r
 	}
 	if end < first.Int64 {
 		return 0, first.Int64, nil
+	}
+	if ok, err := vouched(); err != nil || !ok {
+		return 0, 0, cmp.Or(err, errUnvouched)
 	}
 	left, err := selectAll(ctx, tx, func(r scanner) (l [2]string, err error) { return l, r.Scan(&l[0], &l[1]) },
 		`SELECT DISTINCT s.join_url, s.meeting_id FROM audit_events e JOIN sessions s ON s.id = e.object

@@ -230,3 +230,50 @@ func BenchmarkPurgeDueProof(b *testing.B) {
 		}
 	}
 }
+
+// Audit retention does not remove the events of a chain that does not verify: that would
+// erase the break and carry a possibly forged record event forward as what the trail said,
+// after which the next purge would delete the row it vouches for. The events stay, the purge
+// says so (AuditHeld), whether or not proofs are due at the same time.
+func TestAuditRetentionHeldForBrokenChain(t *testing.T) {
+	ctx := context.Background()
+	for _, tt := range []struct {
+		name       string
+		now        time.Time
+		auditYears int
+		kept       int
+	}{
+		{"WithProofsDue", time.Date(2030, 6, 1, 9, 0, 0, 0, time.UTC), 3, 2},
+		{"AuditOnly", time.Date(2028, 6, 1, 9, 0, 0, 0, time.UTC), 1, 0},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFixture(t)
+			f.session("Client-A", fixedNow.Add(48*time.Hour), "jitsi")
+			if _, err := f.revoke("Client-A"); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.raw.Exec("UPDATE audit_events SET object = 'x' WHERE seq = 2"); err != nil {
+				t.Fatal(err)
+			}
+			events := f.count("SELECT count(*) FROM audit_events")
+			ret := store.Retention{SessionDays: 90, ProofKey: testKey, ConsentYears: 3, AuditYears: tt.auditYears, Location: time.UTC}
+			f.clock.t = tt.now
+			for _, dry := range []bool{true, false} {
+				p, err := f.db.Purge(ctx, ret, dry, "command")
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !p.AuditHeld || p.AuditEvents != 0 || p.KeptTampered != tt.kept {
+					t.Errorf("dry run %v: %+v, want audit retention held and %d rows kept", dry, p, tt.kept)
+				}
+			}
+			if got := f.count("SELECT count(*) FROM audit_events WHERE seq <= ?", events); got != events {
+				t.Errorf("%d of the %d events left", got, events)
+			}
+			var be *audit.BrokenError
+			if _, err := verifyRecords(t, f.db); !errors.As(err, &be) || be.Seq != 2 {
+				t.Errorf("verify after the purge: %v, want the break at seq 2", err)
+			}
+		})
+	}
+}
