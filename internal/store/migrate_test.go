@@ -193,3 +193,31 @@ func TestMigration0006IndexesEarlierRemovals(t *testing.T) {
 		db.Close()
 	}
 }
+
+// TestMigrationRefusesTrigger: a database from an older counsel that holds a trigger is
+// refused before any migration runs. A migration writes records (0003 merges people, 0002
+// and later record every row in the trail), so the trigger would run inside it; the file
+// must stay as it was: same version, no event, nothing the trigger would have kept.
+func TestMigrationRefusesTrigger(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "c.db")
+	schema1(t, path,
+		"INSERT INTO people (id, name, created_at) VALUES ('p1', 'Client-A', '2026-11-01T00:00:00Z')",
+		"CREATE TABLE stash(v TEXT)",
+		"CREATE TRIGGER keep AFTER INSERT ON audit_events BEGIN INSERT INTO stash VALUES (NEW.action); END",
+	)
+	_, err := store.Open(context.Background(), path, func() time.Time { return fixedNow })
+	if err == nil || !strings.Contains(err.Error(), `trigger "keep" was added outside counsel`) {
+		t.Fatalf("err = %v, want the trigger refused", err)
+	}
+	if v := userVersion(t, path); v != 1 {
+		t.Errorf("user_version %d after the refusal, want 1: a migration ran", v)
+	}
+	var kept, events int
+	raw := rawOpen(t, path)
+	if err := raw.QueryRow("SELECT (SELECT count(*) FROM stash), (SELECT count(*) FROM audit_events)").Scan(&kept, &events); err != nil {
+		t.Fatal(err)
+	}
+	if kept != 0 || events != 0 {
+		t.Errorf("the trigger kept %d rows, %d audit events written, want none", kept, events)
+	}
+}

@@ -337,6 +337,20 @@ func recordSchema(ctx context.Context, q querier) (map[string]string, error) {
 	return out, nil
 }
 
+// checkNoTrigger fails when the database has a trigger. counsel makes none; one made outside
+// would run inside counsel's transactions (a migration's too) and could keep a copy of what a
+// withdrawal or a purge erases, unseen by the trail.
+func checkNoTrigger(ctx context.Context, q querier) error {
+	triggers, err := selectStrings(ctx, q, "SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name LIMIT 1")
+	if err != nil {
+		return err
+	}
+	if len(triggers) > 0 {
+		return fmt.Errorf("trigger %q was added outside counsel: it could keep what counsel erases; keep a copy of the file as evidence, then remove it (DROP TRIGGER)", triggers[0])
+	}
+	return nil
+}
+
 // checkRecordSchema fails when a record table has a column that recordTables does not list:
 // such a column would be written without the trail covering it; and when there is a trigger.
 // It runs at every open (when the record tables' digest differs), so one statement reads the
@@ -355,14 +369,8 @@ func checkRecordSchema(ctx context.Context, q querier) error {
 	if err != nil {
 		return err
 	}
-	// counsel makes no trigger. One made outside would run inside counsel's transactions and
-	// could keep a copy of what a withdrawal or a purge erases, unseen by the trail.
-	triggers, err := selectStrings(ctx, q, "SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name LIMIT 1")
-	if err != nil {
+	if err := checkNoTrigger(ctx, q); err != nil {
 		return err
-	}
-	if len(triggers) > 0 {
-		return fmt.Errorf("trigger %q was added outside counsel: it could keep what counsel erases; keep a copy of the file as evidence, then remove it (DROP TRIGGER)", triggers[0])
 	}
 	for _, t := range recordTables {
 		cols := have[t.name]

@@ -392,6 +392,10 @@ func (d *DB) migrate(ctx context.Context) error {
 			if v > i {
 				return nil
 			}
+			// A trigger would run inside the migration's writes, before the check at the end.
+			if err := checkNoTrigger(ctx, tx); err != nil {
+				return err
+			}
 			before, err := recordSchema(ctx, tx)
 			if err != nil {
 				return err
