@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -116,4 +119,52 @@ func TestRecordsReplay(t *testing.T) {
 		t.Errorf("DiffHints = %v", got)
 	}
 	_ = hex.EncodeToString
+}
+
+// The replay keeps its states in chunks of 4,096: with exactly one chunk, one more, and past a
+// second chunk, every row is found with its own digest, and the unchecked rows (the last of
+// the first chunk, the last) are the ones Missing reports.
+func TestRecordsAcrossChunks(t *testing.T) {
+	d, _ := NewRecordDigester(make([]byte, 32))
+	id := func(i int) string { return fmt.Sprintf("%08x-0000-4000-8000-%012x", i, i) }
+	cols := func(i int) []Column { return []Column{{"id", id(i)}, {"n", strconv.Itoa(i)}} }
+	const chunk = 1 << stateChunkBits
+	for _, n := range []int{chunk, chunk + 1, 2*chunk + 1} {
+		r := NewRecords()
+		for i := range n {
+			e := Event{Seq: int64(i + 1), ID: "e", At: time.Unix(int64(i), 0), Action: ActionRecordPut, Object: id(i), Details: d.RecordDetails("t", cols(i))}
+			if err := r.Track(e); err != nil {
+				t.Fatal(err)
+			}
+		}
+		unchecked := []int{chunk - 1}
+		if n-1 != chunk-1 {
+			unchecked = append(unchecked, n-1)
+		}
+		var sum [sha256.Size]byte
+		for i := 1; i < n; i++ {
+			if slices.Contains(unchecked, i) {
+				continue
+			}
+			d.DigestTo(&sum, "t", cols(i))
+			if p, bad := r.Check("t", id(i), &sum); bad {
+				t.Fatalf("%d states: row %d: %+v", n, i, p)
+			}
+		}
+		d.DigestTo(&sum, "t", cols(n-1))
+		if p, bad := r.Check("t", id(0), &sum); !bad || p.Kind != ProblemChanged || p.Seq != 1 {
+			t.Errorf("%d states: the first row with the last's digest: %+v", n, p)
+		}
+		var got []string
+		for _, p := range r.Missing() {
+			got = append(got, fmt.Sprintf("%s %s %d", p.Kind, p.ID, p.Seq))
+		}
+		var want []string
+		for _, i := range unchecked {
+			want = append(want, fmt.Sprintf("%s %s %d", ProblemDeleted, id(i), i+1))
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%d states: missing %q, want %q", n, got, want)
+		}
+	}
 }
