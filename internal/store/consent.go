@@ -28,7 +28,8 @@ var (
 type WithdrawnError struct{ At time.Time }
 
 func (e *WithdrawnError) Error() string {
-	return "this person withdrew consent on " + e.At.UTC().Format("2006-01-02")
+	// One format string, so that the German catalogue finds the message.
+	return fmt.Sprintf("this person withdrew consent on %s", e.At.UTC().Format("2006-01-02"))
 }
 
 // Is makes errors.Is(err, ErrWithdrawn) hold.
