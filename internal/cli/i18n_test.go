@@ -22,6 +22,7 @@ import (
 
 	"github.com/expeerienced/counsel/internal/config"
 	"github.com/expeerienced/counsel/internal/session"
+	"github.com/expeerienced/counsel/internal/store"
 )
 
 // german switches the run's language for one test.
@@ -465,4 +466,24 @@ func verbs(format string) map[int]string {
 		out[idx] = v
 	}
 	return out
+}
+
+// The store's errors of a database counsel cannot open reach German users in German:
+// printError translates each line as dbError words it.
+func TestOpenErrorsInGerman(t *testing.T) {
+	german(t)
+	for _, c := range []struct {
+		err  error
+		want string
+	}{
+		{fmt.Errorf("%w (schema %d, this version knows %d)", store.ErrReadOnlyOld, 3, 9),
+			"Datenbank c.db: die Datenbank wurde von einem älteren counsel geschrieben und ist schreibgeschützt, daher kann sie nicht aktualisiert werden (Schema 3, diese Version kennt 9)"},
+		{fmt.Errorf("%w: not an SQLite file", store.ErrNotCounsel), "Datenbank c.db: keine counsel-Datenbank: keine SQLite-Datei"},
+		{fmt.Errorf("%w %d (this version of counsel knows 1 to %d)", store.ErrUnknownSchema, -1, 9),
+			"Datenbank c.db: unbekannte Schemaversion -1 (diese Version von counsel kennt 1 bis 9)"},
+	} {
+		if got := tr.message(dbError("c.db", c.err).Error()); got != c.want {
+			t.Errorf("%v:\n got %s\nwant %s", c.err, got, c.want)
+		}
+	}
 }
