@@ -170,7 +170,8 @@ func (x *Export) CountAudit(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-// Audit calls fn with every audit event of the snapshot in seq order, as WalkAudit does.
+// Audit calls fn with every audit event of the snapshot in seq order, from seq 1 (WalkAudit,
+// the reference path, reads every row; a row below 1 makes this refuse the table).
 func (x *Export) Audit(ctx context.Context, fn func(audit.Event) error) error {
 	if x.done {
 		return ErrExportDone
