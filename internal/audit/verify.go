@@ -118,6 +118,13 @@ func (v *Verifier) link(seq int64, id, prevHash string) error {
 		wantPrev = GenesisHash
 	}
 	switch {
+	case seq < 1:
+		// counsel numbers events from 1: a lower seq is no gap but a row put or moved there.
+		return &BrokenError{Seq: seq, ID: id,
+			Reason: fmt.Sprintf("seq %d is not positive: counsel numbers events from 1 (event inserted or renumbered outside counsel)", seq)}
+	case seq <= v.head.Seq:
+		return &BrokenError{Seq: seq, ID: id,
+			Reason: fmt.Sprintf("seq out of order: seq %d comes after seq %d (event inserted, duplicated or reordered)", seq, v.head.Seq)}
 	case seq != v.head.Seq+1:
 		return &BrokenError{Seq: seq, ID: id,
 			Reason: fmt.Sprintf("sequence gap: expected seq %d after %d (event deleted, inserted or reordered)", v.head.Seq+1, v.head.Seq)}

@@ -133,7 +133,17 @@ func TestVerifyTampered(t *testing.T) {
 				}
 				return slices.Insert(evs, k-1, ins)
 			},
-			wantSeq: k, wantID: "ev-0000005", wantReason: "sequence gap",
+			wantSeq: k, wantID: "ev-0000005", wantReason: "seq out of order: seq 5 comes after seq 5",
+		},
+		{
+			// A copy stored below seq 1 is read first: the finding says so, not "expected seq 1".
+			name: "CopyBelowOne",
+			tamper: func(evs []audit.Event) []audit.Event {
+				c := evs[1]
+				c.Seq, c.ID = -5, "ev-copy"
+				return slices.Insert(evs, 0, c)
+			},
+			wantSeq: -5, wantID: "ev-copy", wantReason: "seq -5 is not positive: counsel numbers events from 1",
 		},
 		{
 			name:    "Swap",

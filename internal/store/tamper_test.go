@@ -247,7 +247,7 @@ func TestTamperDetected(t *testing.T) {
 			// (WalkAudit), or the two would disagree on what the table holds.
 			name:    "MoveLastToSeqZero",
 			stmts:   []string{`UPDATE audit_events SET seq = 0 WHERE seq = 20`},
-			wantSeq: 0, wantReason: "sequence gap",
+			wantSeq: 0, wantReason: "seq 0 is not positive",
 		},
 		{
 			name: "InsertCopyBelowOne",
@@ -256,7 +256,7 @@ func TestTamperDetected(t *testing.T) {
 					SELECT -5, 'copied-event', at, action, object, details, prev_hash, '` + strings.Repeat("e", 64) + `'
 					FROM audit_events WHERE seq = 2`,
 			},
-			wantSeq: -5, wantReason: "sequence gap",
+			wantSeq: -5, wantReason: "seq -5 is not positive",
 		},
 		{
 			name: "SwapTwoEvents",
