@@ -7,7 +7,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
+	"strings"
+	"unicode"
 
 	"github.com/expeerienced/counsel/internal/config"
 	"github.com/expeerienced/counsel/internal/consent"
@@ -126,7 +129,10 @@ func dbError(path string, err error) error {
 			"the database is chosen by --db, COUNSEL_DB or the config key db; 'counsel session new' creates it")
 	}
 	err = fmt.Errorf("database %s: %w", path, err)
+	var te *store.TriggerError
 	switch {
+	case errors.As(err, &te):
+		return withHint(err, triggerHint(path, te.Name))
 	case errors.Is(err, store.ErrNotCounsel), errors.Is(err, store.ErrUnknownSchema):
 		return withHint(err, "nothing was changed in the file; check --db, COUNSEL_DB or the config key db")
 	case errors.Is(err, store.ErrReadOnlyOld):
@@ -136,6 +142,19 @@ func dbError(path string, err error) error {
 			"the database is chosen by --db, COUNSEL_DB or the config key db")
 	}
 	return withHint(err, "the database is chosen by --db, COUNSEL_DB or the config key db")
+}
+
+// triggerHint says how to remove a trigger with the sqlite3 tool. The command is written out
+// only when the trigger's name and the path need no quoting beyond double quotes around the
+// path (the same in sh, cmd and PowerShell): whoever made the trigger chose its name, and a
+// command pasted into a shell must not do more than it says.
+func triggerHint(path, name string) string {
+	plainName := regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`).MatchString(name)
+	plainPath := !strings.ContainsAny(path, "\"$`!%\n\r") && !strings.ContainsFunc(path, unicode.IsControl)
+	if !plainName || !plainPath {
+		return "remove it with the sqlite3 tool (DROP TRIGGER and its name in double quotes), then run 'counsel audit verify'"
+	}
+	return fmt.Sprintf("remove it with the sqlite3 tool: sqlite3 \"%s\" \"DROP TRIGGER %s\", then run 'counsel audit verify'", path, name)
 }
 
 // proofKeyPath is the key file of withdrawal proofs: in the user's data

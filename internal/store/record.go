@@ -346,9 +346,17 @@ func checkNoTrigger(ctx context.Context, q querier) error {
 		return err
 	}
 	if len(triggers) > 0 {
-		return fmt.Errorf("trigger %q was added outside counsel: it could keep what counsel erases; keep a copy of the file as evidence, then remove it (DROP TRIGGER)", triggers[0])
+		return &TriggerError{Name: triggers[0]}
 	}
 	return nil
+}
+
+// TriggerError is the refusal of a database that holds a trigger (checkNoTrigger); Name is the
+// first trigger, for the advice on removing it.
+type TriggerError struct{ Name string }
+
+func (e *TriggerError) Error() string {
+	return fmt.Sprintf("trigger %q was added outside counsel: it could keep what counsel erases; keep a copy of the file as evidence, then remove it", e.Name)
 }
 
 // checkRecordSchema fails when a record table has a column that recordTables does not list:
