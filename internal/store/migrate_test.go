@@ -221,3 +221,61 @@ func TestMigrationRefusesTrigger(t *testing.T) {
 		t.Errorf("the trigger kept %d rows, %d audit events written, want none", kept, events)
 	}
 }
+
+// TestMigrationRefusesColumnAddedOutside: an older database whose record tables differ from
+// what the migrations up to its version made (a column added or dropped with sqlite3, or
+// PRAGMA user_version set back on a newer file) is refused before the first migration
+// writes: no migration runs, no baseline records the column's data, the version stays.
+func TestMigrationRefusesColumnAddedOutside(t *testing.T) {
+	ctx := context.Background()
+	person := "INSERT INTO people (id, name, created_at) VALUES ('p1', 'Client-A', '2026-11-01T00:00:00Z')"
+	for _, c := range []struct {
+		name    string
+		make    func(t *testing.T, path string)
+		version int
+		want    string
+	}{
+		{"column added to schema 1", func(t *testing.T, path string) {
+			schema1(t, path, "ALTER TABLE people ADD COLUMN email TEXT", person)
+		}, 1, "column people.email is not covered by the audit trail: schema 1 has no such column, so it was added outside counsel"},
+		{"column dropped from schema 1", func(t *testing.T, path string) {
+			schema1(t, path, "ALTER TABLE consent_events DROP COLUMN recorded_by", person)
+		}, 1, "table consent_events lacks its column recorded_by of schema 1"},
+		{"current file set back to schema 4", func(t *testing.T, path string) {
+			db, err := store.Open(ctx, path, func() time.Time { return fixedNow })
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.CreateSessionFor(ctx, newSession(t, "Client-A", fixedNow.Add(time.Hour), "jitsi")); err != nil {
+				t.Fatal(err)
+			}
+			db.Close()
+			if _, err := rawOpen(t, path).Exec("PRAGMA user_version = 4"); err != nil {
+				t.Fatal(err)
+			}
+		}, 4, "column sessions.series_id is not covered by the audit trail: schema 4 has no such column"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "c.db")
+			c.make(t, path)
+			var events int
+			if err := rawOpen(t, path).QueryRow("SELECT count(*) FROM audit_events").Scan(&events); err != nil {
+				t.Fatal(err)
+			}
+			_, err := store.Open(ctx, path, func() time.Time { return fixedNow })
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("err = %v, want %q", err, c.want)
+			}
+			if strings.Contains(err.Error(), "Client-A") {
+				t.Errorf("the refusal holds client data: %v", err)
+			}
+			if v := userVersion(t, path); v != c.version {
+				t.Errorf("user_version %d after the refusal, want %d: a migration ran", v, c.version)
+			}
+			var after int
+			if err := rawOpen(t, path).QueryRow("SELECT count(*) FROM audit_events").Scan(&after); err != nil || after != events {
+				t.Errorf("%d audit events after the refusal, %d before (%v)", after, events, err)
+			}
+		})
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -391,6 +392,75 @@ func checkRecordSchema(ctx context.Context, q querier) error {
 		for _, c := range t.columns {
 			if !slices.Contains(cols, c) {
 				return fmt.Errorf("recordTables lists %s.%s, which the table does not have", t.name, c)
+			}
+		}
+	}
+	return nil
+}
+
+// migratedSchemas holds, for each schema version v at index v-1, the columns of each record
+// table as the migrations 1..v create them, in declaration order (a table not made yet is
+// absent). The migrations themselves are the list: they are applied to an in-memory
+// database, once, and only when a database is migrated.
+var migratedSchemas = sync.OnceValues(func() ([]map[string][]string, error) {
+	ctx := context.Background()
+	mem, err := sql.Open("sqlite", ":memory:")
+	if err != nil {
+		return nil, err
+	}
+	defer mem.Close()
+	mem.SetMaxOpenConns(1) // every connection to :memory: is a database of its own
+	names, err := migrationNames()
+	if err != nil {
+		return nil, err
+	}
+	var out []map[string][]string
+	for _, name := range names {
+		body, err := migrationFiles.ReadFile(name)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := mem.ExecContext(ctx, string(body)); err != nil {
+			return nil, fmt.Errorf("migration %s in memory: %w", filepath.Base(name), err)
+		}
+		cols := make(map[string][]string)
+		for _, t := range recordTables {
+			c, err := tableColumns(ctx, mem, t.name)
+			if err != nil {
+				return nil, err
+			}
+			if len(c) > 0 {
+				cols[t.name] = c
+			}
+		}
+		out = append(out, cols)
+	}
+	return out, nil
+})
+
+// checkSchemaAt fails unless the record tables of a database at schema version v (before it
+// is migrated) have exactly the columns the migrations 1..v create. checkRecordSchema, at the
+// end of the migrations, would see a column added outside counsel only after a baseline had
+// recorded its data into the trail.
+func checkSchemaAt(ctx context.Context, q querier, v int) error {
+	schemas, err := migratedSchemas()
+	if err != nil {
+		return err
+	}
+	want := schemas[v-1]
+	for _, t := range recordTables {
+		have, err := tableColumns(ctx, q, t.name)
+		if err != nil {
+			return err
+		}
+		for _, c := range have {
+			if !slices.Contains(want[t.name], c) {
+				return fmt.Errorf("column %s.%s is not covered by the audit trail: schema %d has no such column, so it was added outside counsel; keep a copy of the file as evidence", t.name, c, v)
+			}
+		}
+		for _, c := range want[t.name] {
+			if !slices.Contains(have, c) {
+				return fmt.Errorf("table %s lacks its column %s of schema %d: the file was changed outside counsel; keep a copy of the file as evidence", t.name, c, v)
 			}
 		}
 	}

@@ -396,6 +396,12 @@ func (d *DB) migrate(ctx context.Context) error {
 			if err := checkNoTrigger(ctx, tx); err != nil {
 				return err
 			}
+			// So would a column added outside counsel: a baseline would record its data.
+			if i == current && i >= 1 {
+				if err := checkSchemaAt(ctx, tx, i); err != nil {
+					return err
+				}
+			}
 			before, err := recordSchema(ctx, tx)
 			if err != nil {
 				return err
