@@ -144,8 +144,9 @@ func (d *DB) PurgeDue(ctx context.Context, r Retention) (bool, error) {
 // The rooms of the deleted sessions that no session holds any more are
 // remembered (retireRooms): their clients keep the links.
 //
-// When anything was removed, the purge is an audit event with the counts and
-// the write-ahead log is checkpointed and truncated so the bytes leave the
+// When anything was removed, or what it keeps (KeptTampered) differs from what the
+// last purge event said, the purge is an audit event with the counts; when anything
+// was removed the write-ahead log is checkpointed and truncated so the bytes leave the
 // disk. A dry run counts the same rows and changes nothing. trigger says who
 // asked ("command" or "auto") and goes into the audit event.
 func (d *DB) Purge(ctx context.Context, r Retention, dryRun bool, trigger string) (Purged, error) {
@@ -301,10 +302,9 @@ func (d *DB) Purge(ctx context.Context, r Retention, dryRun bool, trigger string
 		}
 		if res.Total() == 0 {
 			// Kept rows alone are recorded when they change, not at every command: the
-			// trail then says since when rows are kept (KeptSince), for the DPO.
-			if res.KeptTampered == 0 {
-				return nil
-			}
+			// trail then says since when rows are kept (KeptSince), for the DPO. That
+			// includes the change to none kept (the rows were repaired or are no longer
+			// due), or the trail would go on saying rows are kept.
 			if last, err := lastKept(ctx, tx); err != nil || last == res.kept() {
 				return err
 			}

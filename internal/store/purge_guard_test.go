@@ -158,6 +158,50 @@ func TestPurgeKeepsTamperedProofsAndRooms(t *testing.T) {
 	}
 }
 
+// Kept rows that are kept no longer (repaired with sqlite3 to what the trail recorded, so no
+// longer due) are recorded once by the next purge, even one that deletes nothing: else the
+// trail, and the DPO pack read from it, would go on saying rows are kept.
+func TestPurgeRecordsKeptRowsRepaired(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	ret := store.Retention{SessionDays: 90, ProofKey: testKey, ConsentYears: 3, Location: time.UTC}
+	f.session("Client-A", fixedNow.Add(48*time.Hour), "jitsi")
+	if _, err := f.revoke("Client-A"); err != nil {
+		t.Fatal(err)
+	}
+	var end string
+	if err := f.raw.QueryRow("SELECT retain_until FROM withdrawals").Scan(&end); err != nil {
+		t.Fatal(err)
+	}
+	purges := f.auditCount(audit.ActionPurge)
+	for _, q := range []string{"UPDATE retired_rooms SET retain_until='2026-01-01T00:00:00Z'", "UPDATE withdrawals SET retain_until='2026-01-01T00:00:00Z'"} {
+		if _, err := f.raw.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if p, err := f.db.Purge(ctx, ret, false, "command"); err != nil || p.KeptTampered != 2 {
+		t.Fatalf("purge of the tampered rows: %+v, %v", p, err)
+	}
+	// The repair: the ends as the trail recorded them.
+	if _, err := f.raw.Exec("UPDATE retired_rooms SET retain_until = ?1; UPDATE withdrawals SET retain_until = ?1", end); err != nil {
+		t.Fatal(err)
+	}
+	f.verifies(t)
+	for range 2 {
+		f.clock.add(time.Hour)
+		if p, err := f.db.Purge(ctx, ret, false, "command"); err != nil || p.KeptTampered != 0 || p.Total() != 0 {
+			t.Fatalf("purge after the repair: %+v, %v", p, err)
+		}
+		if got := f.auditCount(audit.ActionPurge); got != purges+2 {
+			t.Errorf("%d purge events, want %d: one keeping rows, one saying none are kept any more", got, purges+2)
+		}
+	}
+	if k, err := f.db.KeptTampered(ctx); err != nil || k.N != 0 {
+		t.Errorf("KeptTampered after the repair = %+v, %v; want none", k, err)
+	}
+	f.verifies(t)
+}
+
 // A row inserted outside counsel (no event records it) is not deleted either, nor is a due
 // row when the chain itself does not verify: nothing then vouches for any row.
 func TestPurgeKeepsUnprovenProofs(t *testing.T) {
