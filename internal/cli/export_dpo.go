@@ -14,6 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/expeerienced/counsel/internal/audit"
 	"github.com/expeerienced/counsel/internal/doctor"
 	"github.com/expeerienced/counsel/internal/dpo"
 	"github.com/expeerienced/counsel/internal/export"
@@ -191,8 +192,9 @@ func runExportDPO(ctx context.Context, a *app, opts *exportDPOOptions) (err erro
 		RetentionSessionDays: a.cfg.RetentionSessionDays, ProofYears: a.cfg.RetentionConsentYears,
 		AuditYears: a.cfg.RetentionAuditYears, Doctor: shown, WithNames: opts.withNames,
 		AuditHeadSeq: verified.Head.Seq, AuditHeadHash: verified.Head.Hash, Intact: verified.Intact,
-		Kept:  dpo.Kept{N: kept.N, TrailBroken: kept.TrailBroken, Since: kept.Since},
-		Files: []string{dpoAudit, dpoVerify, dpoSessions, export.SideFile(dpoSessions), dpoReportM, dpoReportP, dpoDoctor},
+		ChainBroken: slices.ContainsFunc(verified.Problems, func(p audit.Problem) bool { return p.Kind == audit.ProblemChainBroken }),
+		Kept:        dpo.Kept{N: kept.N, TrailBroken: kept.TrailBroken, Since: kept.Since},
+		Files:       []string{dpoAudit, dpoVerify, dpoSessions, export.SideFile(dpoSessions), dpoReportM, dpoReportP, dpoDoctor},
 	}
 	if addr, err := invite.ParseAddress(a.cfg.Counsellor); err == nil {
 		f.Counsellor, f.CounsellorEmail = addr.Name, addr.Address

@@ -42,6 +42,9 @@ type Facts struct {
 	AuditHeadSeq  int64
 	AuditHeadHash string
 	Intact        bool // audit verify found no problem
+	// ChainBroken: the chain itself does not verify (not only records that differ), so
+	// purge holds audit retention (store.Purged.AuditHeld).
+	ChainBroken bool
 	// Kept: due withdrawal proofs and remembered rooms purges keep, for they or the trail
 	// were changed outside counsel (from the purge events; N 0: none).
 	Kept  Kept
@@ -70,6 +73,15 @@ func keptNote(f Facts, w *wordSet) string {
 		return fmt.Sprintf(w.keptBroken, since, f.Kept.N)
 	}
 	return fmt.Sprintf(w.keptChanged, since, f.Kept.N)
+}
+
+// auditHeldNote is the paragraph on audit events kept past their retention while the chain
+// does not verify, in the README and the retention schedule; empty when retention is not held.
+func auditHeldNote(f Facts, w *wordSet) string {
+	if !f.ChainBroken || f.AuditYears <= 0 {
+		return ""
+	}
+	return fmt.Sprintf(w.auditHeld, f.AuditYears)
 }
 
 // Document is one Markdown file of the pack.
@@ -213,6 +225,9 @@ func readme(f Facts, w *wordSet) string {
 	if k := keptNote(f, w); k != "" {
 		m.p("%s", k)
 	}
+	if h := auditHeldNote(f, w); h != "" {
+		m.p("%s", h)
+	}
 	if f.WithNames {
 		m.p("%s", w.withNames)
 	} else {
@@ -344,6 +359,9 @@ func retention(f Facts, w *wordSet) string {
 	m.p("%s", w.retentionNote)
 	if k := keptNote(f, w); k != "" {
 		m.p("%s", k)
+	}
+	if h := auditHeldNote(f, w); h != "" {
+		m.p("%s", h)
 	}
 	return m.String()
 }

@@ -137,3 +137,39 @@ func TestDocumentsTellKeptRows(t *testing.T) {
 		}
 	}
 }
+
+// While the chain does not verify, purge holds audit retention: the README and the retention
+// schedule say that old events are kept past their retention and that this ends once the
+// damage is dealt with; with the chain intact or no audit retention, they say nothing of it.
+func TestDocumentsTellAuditRetentionHeld(t *testing.T) {
+	for _, tt := range []struct {
+		lang        string
+		broken      bool
+		years       int
+		wants, nots []string
+	}{
+		{"en", true, 4, []string{"**Audit retention is held**", "(4 years after the end of its year)", "old audit events are being kept past their retention", "This ends once the damage is dealt with", "backup made before the break"}, nil},
+		{"de", true, 4, []string{"**Die Löschfrist des Prüfprotokolls ist ausgesetzt**", "(4 Jahre nach Ende des Jahres", "über ihre Frist hinaus aufbewahrt", "Das endet, sobald der Schaden behoben ist", "Sicherung von vor dem Bruch"}, nil},
+		{"en", false, 4, nil, []string{"Audit retention is held"}},
+		{"de", false, 4, nil, []string{"Löschfrist des Prüfprotokolls ist ausgesetzt"}},
+		{"en", true, 0, nil, []string{"Audit retention is held"}},
+	} {
+		f := Facts{Lang: tt.lang, Generated: time.Date(2029, 1, 2, 8, 30, 0, 0, time.UTC), Location: time.UTC,
+			AuditYears: tt.years, ChainBroken: tt.broken}
+		for _, d := range Documents(f) {
+			if d.Name != "README.md" && d.Name != "05-retention-schedule.md" {
+				continue
+			}
+			for _, w := range tt.wants {
+				if !strings.Contains(d.Body, w) {
+					t.Errorf("%s %s (broken %v, %d years) lacks %q:\n%s", tt.lang, d.Name, tt.broken, tt.years, w, d.Body)
+				}
+			}
+			for _, w := range tt.nots {
+				if strings.Contains(d.Body, w) {
+					t.Errorf("%s %s (broken %v, %d years) says %q:\n%s", tt.lang, d.Name, tt.broken, tt.years, w, d.Body)
+				}
+			}
+		}
+	}
+}
