@@ -379,8 +379,10 @@ type Revoked struct {
 	RoomsRetired int
 	Withdrawal   consent.Withdrawal
 	// Checkpointed is false when another process kept the write-ahead log
-	// busy: the erased bytes then stay in the -wal file until a later
-	// checkpoint (any counsel command's close, or `counsel purge`).
+	// busy: the erased bytes then stay on disk (in the database file or its
+	// -wal file) until a later checkpoint completes (`counsel purge` once that
+	// process has closed). A checkpoint that failed outright is also false,
+	// with a *CheckpointError: the withdrawal itself is committed.
 	Checkpointed bool
 }
 

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -61,7 +62,8 @@ type Purged struct {
 	// counsel cannot tell which of them, if any, were changed.
 	TrailBroken bool
 	// Checkpointed is false when another process kept the write-ahead log
-	// busy, so the deleted bytes are still in the -wal file.
+	// busy, so the deleted bytes are still on disk (in the database file or
+	// its -wal file), or when no checkpoint ran (see Purge).
 	Checkpointed bool
 }
 
@@ -146,8 +148,9 @@ func (d *DB) PurgeDue(ctx context.Context, r Retention) (bool, error) {
 //
 // When anything was removed, or what it keeps (KeptTampered) differs from what the
 // last purge event said, the purge is an audit event with the counts; when anything
-// was removed the write-ahead log is checkpointed and truncated so the bytes leave the
-// disk. A dry run counts the same rows and changes nothing. trigger says who
+// was removed, and always for trigger "command", the write-ahead log is checkpointed and
+// truncated so the bytes leave the disk (a failed checkpoint is a *CheckpointError, the
+// purge committed). A dry run counts the same rows and changes nothing. trigger says who
 // asked ("command" or "auto") and goes into the audit event.
 func (d *DB) Purge(ctx context.Context, r Retention, dryRun bool, trigger string) (Purged, error) {
 	var res Purged
@@ -342,7 +345,9 @@ func (d *DB) Purge(ctx context.Context, r Retention, dryRun bool, trigger string
 	if dryRun && errors.Is(err, errDryRun) {
 		return res, nil
 	}
-	if err != nil || res.Total() == 0 {
+	// A purge by hand checkpoints even when nothing was due: it is how the bytes an
+	// earlier erasure left behind a reader leave the disk, and it says whether they did.
+	if err != nil || (res.Total() == 0 && trigger != "command") {
 		return res, err
 	}
 	res.Checkpointed, err = d.checkpoint(ctx)
@@ -352,15 +357,58 @@ func (d *DB) Purge(ctx context.Context, r Retention, dryRun bool, trigger string
 // checkpoint copies the write-ahead log into the database file and truncates
 // it to zero bytes. WAL frames written before an erasure still hold the old
 // page images (with the name); secure_delete only zeroes the pages from now
-// on, so without this the erased bytes would stay readable in the -wal file.
-// It reports false when another connection's read kept it from completing.
+// on, so without this the erased bytes would stay readable in the -wal file
+// and in the database file's old pages.
+//
+// It reports false when another connection's read kept it from completing. A reader (a
+// sqlite3 shell with an open transaction, a long export) may hold its snapshot for as long
+// as it likes, so the checkpoint waits only checkpointWait for it, not the busy timeout:
+// longer would only delay the warning. It runs on one pinned connection, whose normal busy
+// timeout is restored before it goes back to the pool. It runs after a commit, so an
+// interrupt does not stop it (it is short); any other failure is a *CheckpointError, which
+// says the change itself was committed.
 func (d *DB) checkpoint(ctx context.Context) (bool, error) {
-	var busy, logFrames, done int
-	if err := d.db.QueryRowContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &logFrames, &done); err != nil {
-		return false, fmt.Errorf("checkpoint: %w", mapErr(err))
+	ctx = context.WithoutCancel(ctx)
+	conn, err := d.db.Conn(ctx)
+	if err != nil {
+		return false, &CheckpointError{Err: mapErr(err)}
 	}
-	return busy == 0, nil
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "PRAGMA busy_timeout = "+strconv.Itoa(int(checkpointWait/time.Millisecond))); err != nil {
+		return false, &CheckpointError{Err: mapErr(err)}
+	}
+	var busy, logFrames, done int
+	cerr := conn.QueryRowContext(ctx, walCheckpoint).Scan(&busy, &logFrames, &done)
+	if _, err := conn.ExecContext(ctx, "PRAGMA busy_timeout = "+strconv.Itoa(int(busyTimeout/time.Millisecond))); err != nil {
+		// A connection left with the short wait must not serve the statements after this one.
+		conn.Raw(func(any) error { return driver.ErrBadConn })
+		if cerr == nil {
+			cerr = err
+		}
+	}
+	switch {
+	case cerr == nil:
+		return busy == 0, nil
+	case errors.Is(mapErr(cerr), ErrBusy):
+		return false, nil // another connection holds a lock the checkpoint needs: as a reader's
+	}
+	return false, &CheckpointError{Err: mapErr(cerr)}
 }
+
+// checkpointWait bounds how long an erasure's or purge's checkpoint waits for the readers of
+// other connections (see checkpoint).
+const checkpointWait = 1 * time.Second
+
+// walCheckpoint is the checkpoint's statement; a test replaces it to make the checkpoint fail.
+var walCheckpoint = "PRAGMA wal_checkpoint(TRUNCATE)"
+
+// CheckpointError means that a change (a withdrawal, a purge) was committed, but the
+// checkpoint after it failed: the erased or deleted bytes may still be on disk, in the
+// database file or its -wal file, until a later checkpoint.
+type CheckpointError struct{ Err error }
+
+func (e *CheckpointError) Error() string { return "checkpoint: " + e.Err.Error() }
+func (e *CheckpointError) Unwrap() error { return e.Err }
 
 // pruneAudit removes the oldest audit events, those before cutoff, keeping the trail
 // verifiable: it appends a checkpoint event that states the seq and previous hash the
