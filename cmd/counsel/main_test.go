@@ -91,6 +91,7 @@ func TestScript(t *testing.T) {
 			for _, v := range []string{"LANG", "LC_ALL", "LC_MESSAGES", "COUNSEL_LANGUAGE"} {
 				env.Setenv(v, "")
 			}
+			env.Values[heldKey{}] = &held{}
 			return nil
 		},
 		// [root]: file modes do not stop root, so read-only checks skip.
@@ -109,6 +110,9 @@ func TestScript(t *testing.T) {
 			// the data protection officer's pack (pack_cmds_test.go)
 			"sha256check": cmdSHA256Check,
 			"scan":        cmdScan,
+			// hold DB / release: another program reading the database
+			"hold":    cmdHold,
+			"release": cmdRelease,
 		},
 	})
 }
@@ -127,6 +131,46 @@ func (f *fullWriter) Write(p []byte) (int, error) {
 	n, _ := f.w.Write(p[:f.left])
 	f.left = 0
 	return n, &os.PathError{Op: "write", Path: "/dev/stdout", Err: syscall.ENOSPC}
+}
+
+// heldKey finds a script's held reader among its testscript values.
+type heldKey struct{}
+
+// held is the read transaction that hold keeps open in the test process.
+type held struct {
+	db *sql.DB
+	tx *sql.Tx
+}
+
+// hold DB opens the database file as another program would (a sqlite3 shell) and keeps a
+// read transaction open, with its snapshot taken, until release or the end of the script.
+func cmdHold(ts *testscript.TestScript, neg bool, args []string) {
+	h := ts.Value(heldKey{}).(*held)
+	if len(args) != 1 || neg || h.tx != nil {
+		ts.Fatalf("usage: hold DB (once, until release)")
+	}
+	db, err := sql.Open("sqlite", ts.MkAbs(args[0]))
+	ts.Check(err)
+	tx, err := db.Begin()
+	ts.Check(err)
+	var n int
+	ts.Check(tx.QueryRow("SELECT count(*) FROM sqlite_master").Scan(&n)) // takes the snapshot
+	h.db, h.tx = db, tx
+	ts.Defer(func() { cmdRelease(ts, false, nil) })
+}
+
+// release ends what hold keeps open.
+func cmdRelease(ts *testscript.TestScript, neg bool, args []string) {
+	h := ts.Value(heldKey{}).(*held)
+	if h.tx == nil {
+		if args != nil {
+			ts.Fatalf("release: nothing held")
+		}
+		return
+	}
+	h.tx.Rollback()
+	ts.Check(h.db.Close())
+	h.db, h.tx = nil, nil
 }
 
 // code N PROG ARGS... runs a program and asserts its exit code is N: the

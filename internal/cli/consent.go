@@ -389,6 +389,12 @@ are overwritten in the database file and its write-ahead log. It reports
 exactly what stays, then lists what you still have to do outside counsel:
 Blizz meetings to cancel, invitations to delete.
 
+While another program reads the database (a sqlite3 shell, a long export),
+the erased bytes stay on disk until it closes; so they do when clearing them
+fails. The withdrawal is done all the same: counsel warns, waits at most a
+second, and exits 0. Close that program, then run 'counsel purge', which
+clears them and says whether it could.
+
 At a terminal it asks before it changes anything; otherwise add --yes.
 --dry-run shows what would happen and changes nothing. Revoking a consent that
 was already withdrawn says so, changes nothing and exits 0. A later
@@ -509,6 +515,9 @@ func runConsentRevoke(ctx context.Context, a *app, ref string, opts *consentRevo
 	}
 	res, err := db.RevokeConsent(ctx, store.Revocation{PersonID: sub.Person.ID, ProofKey: key,
 		RetentionYears: a.cfg.RetentionConsentYears, Location: loc, NewJoinURL: a.newJitsiRoom})
+	// A failed checkpoint comes after the commit: the withdrawal is done and reported as
+	// done, and the warning at the end says what is still on disk.
+	cpErr := checkpointFailure(&err)
 	if err != nil {
 		return personError(err)
 	}
@@ -527,10 +536,7 @@ func runConsentRevoke(ctx context.Context, a *app, ref string, opts *consentRevo
 	if a.nameArg && a.deps.StdinTTY && session.NameKey(ref) == session.NameKey(sub.Person.Name) {
 		a.info("the name is on this command line, so your shell adds it to its history after this command; next time give the person's ID (%s) or '-' (see docs/data-protection.md)", session.ShortID(sub.Person.ID))
 	}
-	if !res.Checkpointed {
-		a.warn("another program has the database open, so the erased bytes are still in its write-ahead log " +
-			"(the -wal file); they are overwritten when it closes: run 'counsel purge' once it has")
-	}
+	a.warnBytesLeft(revokeLeft, res.Checkpointed, cpErr)
 	return nil
 }
 

@@ -35,7 +35,10 @@ deleted sessions that no session holds any more are remembered as keyed
 digests, so that no later session is given them (their clients keep the
 links); that needs the proof key. Without it the purge runs all the same and
 warns how many rooms it could not remember. The deleted bytes are
-overwritten in the database file and its write-ahead log. Every purge that
+overwritten in the database file and its write-ahead log; a purge run by
+hand does that even when nothing is due, so it also clears what an earlier
+withdrawal or purge had to leave while another program read the database.
+If another program is still reading, it warns and exits 0. Every purge that
 deletes something is recorded in the audit trail with the counts.
 
 A withdrawal proof or remembered room is deleted only as the audit trail last
@@ -56,7 +59,8 @@ EXIT STATUS
 
     0  success
     1  failure (the error message says what went wrong; nothing was changed),
-       or due rows changed outside counsel were kept (the rest was purged)
+       or due rows changed outside counsel were kept (the rest was purged),
+       or the bytes could not be cleared from the disk (the purge is done)
     2  usage error (unknown command or flag, missing or invalid argument)`,
 		Example: "  $ counsel purge --dry-run\n  $ counsel purge",
 		Args:    noArgs,
@@ -108,6 +112,7 @@ func runPurge(ctx context.Context, a *app, opts *purgeOptions) error {
 	defer db.Close()
 	key, why := a.purgeKey(ctx, db)
 	p, err := db.Purge(ctx, a.retention(key), opts.dryRun, "command")
+	cpErr := checkpointFailure(&err)
 	if err != nil {
 		return err
 	}
@@ -146,10 +151,15 @@ func runPurge(ctx context.Context, a *app, opts *purgeOptions) error {
 	}
 	a.warnRooms(p, why)
 	a.warnAuditHeld(p)
-	if opts.dryRun {
+	switch {
+	case opts.dryRun:
 		a.info("dry run: nothing was changed")
-	} else if p.Total() > 0 && !p.Checkpointed {
-		a.warn("another program has the database open, so the deleted bytes are still in its write-ahead log; run 'counsel purge' again once it has closed")
+	case cpErr != nil:
+		// Clearing the disk is what a purge by hand is for: a script must notice.
+		return withHint(errors.New(Tf("the purge is done, but the deleted and erased bytes could not be cleared from the disk (%v): they stay in the database file or its -wal file", cpErr.Err)),
+			"run 'counsel purge' again once the cause is fixed; it clears them and says whether it could")
+	default:
+		a.warnBytesLeft(purgeLeft, p.Checkpointed, nil)
 	}
 	switch {
 	case p.KeptTampered == 0:
@@ -205,6 +215,9 @@ func (a *app) autoPurge(ctx context.Context, db *store.DB, key []byte) {
 		}
 		p, err = db.Purge(ctx, a.retention(key), false, "auto")
 	}
+	if cpErr := checkpointFailure(&err); cpErr != nil {
+		a.warn("expired records were deleted, but the bytes could not be cleared from the disk (%v); run 'counsel purge'", cpErr.Err)
+	}
 	if err != nil {
 		a.warn("could not delete expired records (%v); run 'counsel purge' to retry", err)
 		return
@@ -217,5 +230,38 @@ func (a *app) autoPurge(ctx context.Context, db *store.DB, key []byte) {
 	if p.KeptTampered > 0 {
 		// The counsellor's command goes on; the rows stay until verify's finding is resolved.
 		a.warn("%s", keptMessage(p))
+	}
+}
+
+// checkpointFailure takes a *store.CheckpointError out of *err and returns it: the change
+// before the checkpoint was committed, so the command goes on to report it as done.
+func checkpointFailure(err *error) *store.CheckpointError {
+	var ce *store.CheckpointError
+	if errors.As(*err, &ce) {
+		*err = nil
+		return ce
+	}
+	return nil
+}
+
+// What a committed change left on disk when its checkpoint did not complete.
+const (
+	revokeLeft = iota
+	purgeLeft
+)
+
+// warnBytesLeft tells the counsellor that a committed withdrawal or purge left the erased
+// bytes on disk (docs/data-protection.md, Physical erasure): another program reads the
+// database (checkpointed false, err nil), or the checkpoint failed (err). The change itself
+// is done and stays done; 'counsel purge' checkpoints and says whether it could.
+func (a *app) warnBytesLeft(what int, checkpointed bool, err *store.CheckpointError) {
+	switch {
+	case err != nil && what == revokeLeft:
+		a.warn("the withdrawal is done, but the erased bytes could not be cleared from the disk (%v): they stay in the database file or its -wal file; run 'counsel purge', which clears them and says whether it could", err.Err)
+	case checkpointed || err != nil:
+	case what == revokeLeft:
+		a.warn("the withdrawal is done, but another program is reading the database, so the erased bytes stay on disk (in the database file or its -wal file) until it closes: close that program, then run 'counsel purge', which clears them and says whether it could")
+	default:
+		a.warn("the purge is done, but another program is reading the database, so the deleted bytes stay on disk (in the database file or its -wal file) until it closes: close that program, then run 'counsel purge' again")
 	}
 }
