@@ -354,10 +354,13 @@ func (p Problem) String() string {
 		s += fmt.Sprintf("deleted outside counsel (recorded at event seq %d, no longer in the table)", p.Seq)
 	case ProblemRevived:
 		s += fmt.Sprintf("present again after counsel deleted it at event seq %d", p.Seq)
-	case ProblemChainBroken:
-		s = fmt.Sprintf("audit chain broken at event seq %d (id %s)", p.Seq, id)
-	case ProblemHeadMissing:
-		s = fmt.Sprintf("the kept head %s is not in the audit trail (it ends at seq %d)", id, p.Seq)
+	case ProblemChainBroken, ProblemHeadMissing:
+		// In the words of the error the verifier returned (BrokenError, HeadNotFoundError),
+		// which its maker puts in Message: one wording, with the reason, for text and JSON.
+		if p.Message != "" {
+			return TermSafe(p.Message)
+		}
+		s += TermSafe(p.Kind)
 	case ProblemProofKey:
 		if p.Message != "" {
 			return TermSafe(p.Message)

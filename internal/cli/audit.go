@@ -245,15 +245,16 @@ func rowCounts(rows map[string]int) string {
 	return strings.Join(parts, ", ")
 }
 
-// chainProblem turns a broken chain or a missing kept head into a problem of the result.
+// chainProblem turns a broken chain or a missing kept head into a problem of the result. Its
+// message is the error's own text, the line the text form prints, reason and all.
 func chainProblem(err error) (audit.Problem, bool) {
 	var be *audit.BrokenError
 	var hn *audit.HeadNotFoundError
 	switch {
 	case errors.As(err, &be):
-		return audit.Problem{Table: "audit_events", ID: be.ID, Kind: audit.ProblemChainBroken, Seq: be.Seq, Columns: []string{}}, true
+		return audit.Problem{Table: "audit_events", ID: be.ID, Kind: audit.ProblemChainBroken, Seq: be.Seq, Columns: []string{}, Message: be.Error()}, true
 	case errors.As(err, &hn):
-		return audit.Problem{Table: "audit_events", ID: hn.Want, Kind: audit.ProblemHeadMissing, Seq: hn.Head.Seq, Columns: []string{}}, true
+		return audit.Problem{Table: "audit_events", ID: hn.Want, Kind: audit.ProblemHeadMissing, Seq: hn.Head.Seq, Columns: []string{}, Message: hn.Error()}, true
 	}
 	return audit.Problem{}, false
 }

@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -208,7 +209,7 @@ file FILE.head.json (with --out) or on stderr (without).
 }
 
 func runExportAudit(ctx context.Context, a *app, opts *exportAuditOptions) error {
-	return a.runExport(ctx, opts.exportOptions, exportJob{
+	err := a.runExport(ctx, opts.exportOptions, exportJob{
 		kind:    "audit",
 		action:  audit.ActionExportAudit,
 		columns: export.AuditColumns(),
@@ -221,6 +222,14 @@ func runExportAudit(ctx context.Context, a *app, opts *exportAuditOptions) error
 			return x.AuditSince(ctx, func(e audit.Event) error { return write(export.AuditRow{Event: e}) })
 		},
 	})
+	// An event that cannot be read back cannot be exported as counsel wrote it; the error
+	// names its seq, the hint what to do.
+	var be *audit.BrokenError
+	if errors.As(err, &be) {
+		return withHint(err, fmt.Sprintf("the audit trail cannot be exported while the event at seq %d cannot be read; keep a copy of the database file as evidence and restore the file from a backup made before the break", be.Seq),
+			"'counsel export dpo' writes the data protection officer's pack without audit.json, with the break in audit-verify.json")
+	}
+	return err
 }
 
 // exportJob is what differs between exports; runExport does the rest.

@@ -52,6 +52,12 @@ report-by-month.csv and report-by-provider.csv (the funder report), and
 doctor.json. MANIFEST lists every file with its SHA-256 in the format of
 'sha256sum -c MANIFEST'.
 
+When the audit trail does not verify, the pack is still written, and the
+command exits 1: audit-verify.json and the README say where the trail breaks.
+An audit event that can no longer be read (its time or details edited outside
+counsel) cannot be exported: the pack then holds no audit.json, and the README
+names the event.
+
 No client name is in the pack unless --with-names, which puts names into
 sessions.csv and is recorded in the audit trail. The exports in the pack are
 audit events like any export. The folder appears only when complete; until
@@ -161,7 +167,11 @@ func runExportDPO(ctx context.Context, a *app, opts *exportDPOOptions) (err erro
 	if err := capture(dpoDoctor, func() error { return writeDoctor(a.deps.Stdout, formatJSON, checks) }); err != nil {
 		return err
 	}
-	if err := runExportAudit(ctx, a, &exportAuditOptions{exportOptions{out: filepath.Join(tmp, dpoAudit), format: export.FormatJSON}}); err != nil {
+	// An event that cannot be read back stops the audit export (it names the event). The pack
+	// is wanted most then: it is written without audit.json, and audit-verify.json and the
+	// README name the break.
+	var unread *audit.BrokenError
+	if err := runExportAudit(ctx, a, &exportAuditOptions{exportOptions{out: filepath.Join(tmp, dpoAudit), format: export.FormatJSON}}); err != nil && !errors.As(err, &unread) {
 		return err
 	}
 	// A trail that does not verify is part of the finding: the result goes
@@ -192,9 +202,15 @@ func runExportDPO(ctx context.Context, a *app, opts *exportDPOOptions) (err erro
 		RetentionSessionDays: a.cfg.RetentionSessionDays, ProofYears: a.cfg.RetentionConsentYears,
 		AuditYears: a.cfg.RetentionAuditYears, Doctor: shown, WithNames: opts.withNames,
 		AuditHeadSeq: verified.Head.Seq, AuditHeadHash: verified.Head.Hash, Intact: verified.Intact,
-		ChainBroken: slices.ContainsFunc(verified.Problems, func(p audit.Problem) bool { return p.Kind == audit.ProblemChainBroken }),
-		Kept:        dpo.Kept{N: kept.N, TrailBroken: kept.TrailBroken, Since: kept.Since},
-		Files:       []string{dpoAudit, dpoVerify, dpoSessions, export.SideFile(dpoSessions), dpoReportM, dpoReportP, dpoDoctor},
+		Kept:  dpo.Kept{N: kept.N, TrailBroken: kept.TrailBroken, Since: kept.Since},
+		Files: []string{dpoAudit, dpoVerify, dpoSessions, export.SideFile(dpoSessions), dpoReportM, dpoReportP, dpoDoctor},
+	}
+	if i := slices.IndexFunc(verified.Problems, func(p audit.Problem) bool { return p.Kind == audit.ProblemChainBroken }); i >= 0 {
+		f.ChainBroken, f.BrokenSeq = true, verified.Problems[i].Seq
+	}
+	if unread != nil {
+		f.NoAuditExport, f.UnreadSeq = true, unread.Seq
+		f.Files = slices.DeleteFunc(f.Files, func(n string) bool { return n == dpoAudit })
 	}
 	if addr, err := invite.ParseAddress(a.cfg.Counsellor); err == nil {
 		f.Counsellor, f.CounsellorEmail = addr.Name, addr.Address
@@ -235,6 +251,10 @@ func runExportDPO(ctx context.Context, a *app, opts *exportDPOOptions) (err erro
 	a.info("wrote the data protection pack to %s (%d files); check it there with: sha256sum -c MANIFEST", dir, len(files)+1)
 	if opts.withNames {
 		a.warn("this pack holds names: it is personal health data; hand it over encrypted")
+	}
+	if unread != nil {
+		return withHint(fmt.Errorf("the audit trail does not verify and could not be exported: the event at seq %d cannot be read; the pack was written without audit.json, and audit-verify.json records the break", unread.Seq),
+			"keep a copy of the database file as evidence and restore the file from a backup made before the break (docs/auditing.md)")
 	}
 	if !verified.Intact {
 		return withHint(errors.New("the audit trail does not verify; the pack records the problems in audit-verify.json"),

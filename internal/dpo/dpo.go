@@ -43,8 +43,14 @@ type Facts struct {
 	AuditHeadHash string
 	Intact        bool // audit verify found no problem
 	// ChainBroken: the chain itself does not verify (not only records that differ), so
-	// purge holds audit retention (store.Purged.AuditHeld).
+	// purge holds audit retention (store.Purged.AuditHeld); BrokenSeq is the event where it
+	// breaks, and AuditHeadSeq/AuditHeadHash the last event before it that verifies.
 	ChainBroken bool
+	BrokenSeq   int64
+	// NoAuditExport: audit.json is not in the pack, for the event at UnreadSeq cannot be read
+	// back (its time or details were edited into a form counsel never writes).
+	NoAuditExport bool
+	UnreadSeq     int64
 	// Kept: due withdrawal proofs and remembered rooms purges keep, for they or the trail
 	// were changed outside counsel (from the purge events; N 0: none).
 	Kept  Kept
@@ -215,12 +221,33 @@ func readme(f Facts, w *wordSet) string {
 	m.h(2, w.checkTitle)
 	m.p("%s", w.checkManifest)
 	m.p("```\nsha256sum -c %s\n```", ManifestName)
-	m.p(w.checkAudit, f.AuditHeadSeq, f.AuditHeadHash)
-	m.p("```\ncounsel audit verify --file audit.json\ncounsel audit verify --head %s\n```", f.AuditHeadHash)
+	// The commands to check the trail: the export offline when the pack has it, and the
+	// database against the head when there is one.
+	var cmds []string
+	if !f.NoAuditExport {
+		cmds = append(cmds, "counsel audit verify --file audit.json")
+	}
+	switch {
+	case !f.ChainBroken:
+		m.p(w.checkAudit, f.AuditHeadSeq, f.AuditHeadHash)
+		cmds = append(cmds, "counsel audit verify --head "+f.AuditHeadHash)
+	case f.AuditHeadHash != "":
+		// The head verify reports is the last event before the break, not the trail's end.
+		m.p(w.checkBroken, f.BrokenSeq, f.AuditHeadSeq, f.AuditHeadHash)
+		cmds = append(cmds, "counsel audit verify --head "+f.AuditHeadHash)
+	default:
+		m.p(w.checkBrokenAll, f.BrokenSeq)
+	}
+	if len(cmds) > 0 {
+		m.p("```\n%s\n```", strings.Join(cmds, "\n"))
+	}
 	if f.Intact {
 		m.p("%s", w.intact)
 	} else {
 		m.p("%s", w.notIntact)
+	}
+	if f.NoAuditExport {
+		m.p(w.noAudit, f.UnreadSeq)
 	}
 	if k := keptNote(f, w); k != "" {
 		m.p("%s", k)

@@ -173,3 +173,47 @@ func TestDocumentsTellAuditRetentionHeld(t *testing.T) {
 		}
 	}
 }
+
+// The README's instructions for checking the trail fit what the pack holds: without
+// audit.json (an event that cannot be read back) it names the event and gives no command for
+// audit.json; with a broken chain the head is the last event that verifies, said as such.
+func TestReadmeFitsTheTrail(t *testing.T) {
+	head := strings.Repeat("cd", 32)
+	for _, tt := range []struct {
+		name        string
+		f           Facts
+		wants, nots []string
+	}{
+		{"intact", Facts{Lang: "en", Intact: true, AuditHeadSeq: 9, AuditHeadHash: head},
+			[]string{"ended at seq 9 with hash", "counsel audit verify --file audit.json\ncounsel audit verify --head " + head},
+			[]string{"does not verify from", "not in this pack"}},
+		{"broken, exported", Facts{Lang: "en", ChainBroken: true, BrokenSeq: 4, AuditHeadSeq: 3, AuditHeadHash: head},
+			[]string{"does not verify from event seq 4 on", "up to seq 3 with hash `" + head + "`", "counsel audit verify --file audit.json\ncounsel audit verify --head " + head},
+			[]string{"ended at seq", "not in this pack"}},
+		{"broken, not exported", Facts{Lang: "en", ChainBroken: true, BrokenSeq: 4, AuditHeadSeq: 3, AuditHeadHash: head, NoAuditExport: true, UnreadSeq: 4},
+			[]string{"does not verify from event seq 4 on", "```\ncounsel audit verify --head " + head + "\n```", "**audit.json is not in this pack**: the audit event at seq 4 "},
+			[]string{"ended at seq", "--file audit.json"}},
+		{"broken at the first event", Facts{Lang: "en", ChainBroken: true, BrokenSeq: 1, NoAuditExport: true, UnreadSeq: 1},
+			[]string{"does not verify from event seq 1 on, its first event", "the audit event at seq 1 "},
+			[]string{"--head", "--file audit.json", "ended at seq"}},
+		{"nicht exportiert", Facts{Lang: "de", ChainBroken: true, BrokenSeq: 4, AuditHeadSeq: 3, AuditHeadHash: head, NoAuditExport: true, UnreadSeq: 4},
+			[]string{"ab Ereignis seq 4 nicht in Ordnung", "bis seq 3 mit dem Hash", "**audit.json ist nicht in diesem Paket**: das Protokollereignis seq 4 "},
+			[]string{"--file audit.json"}},
+	} {
+		tt.f.Generated, tt.f.Location = time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC), time.UTC
+		readme := Documents(tt.f)[0]
+		if readme.Name != "README.md" {
+			t.Fatalf("first document %s", readme.Name)
+		}
+		for _, w := range tt.wants {
+			if !strings.Contains(readme.Body, w) {
+				t.Errorf("%s: README lacks %q:\n%s", tt.name, w, readme.Body)
+			}
+		}
+		for _, w := range tt.nots {
+			if strings.Contains(readme.Body, w) {
+				t.Errorf("%s: README says %q:\n%s", tt.name, w, readme.Body)
+			}
+		}
+	}
+}

@@ -7,6 +7,7 @@ type wordSet struct {
 	readmeTitle, readmeIntro, contents                             string
 	idxRecord, idxMeasures, idxDPIA, idxRecipients, idxRetention   string
 	idxManifest, checkTitle, checkManifest, checkAudit             string
+	checkBroken, checkBrokenAll, noAudit                           string
 	intact, notIntact, withNames, noNames                          string
 	keptChanged, keptBroken, keptSinceUnknown, auditHeld           string
 	files                                                          map[string]string
@@ -66,6 +67,9 @@ var en = wordSet{
 	checkTitle:       "Checking the pack",
 	checkManifest:    "Every file is listed in MANIFEST with its SHA-256. In the pack's folder:",
 	checkAudit:       "The audit trail ended at seq %d with hash `%s` when the pack was made. The audit export can be checked offline, and the counsellor's database later against this head (a trail cut short or rewritten since then no longer contains it):",
+	checkBroken:      "The audit trail does not verify from event seq %d on (audit-verify.json names the event and why). The events before it verify, up to seq %d with hash `%s`. Keep this head: once the counsellor has restored the database file from a backup made before the break, the restored trail can be checked against it (a trail cut short or rewritten before that event no longer contains it):",
+	checkBrokenAll:   "The audit trail does not verify from event seq %d on, its first event (audit-verify.json names the event and why): no event of it can be vouched for.",
+	noAudit:          "**audit.json is not in this pack**: the audit event at seq %d can no longer be read as an event (its time or details were edited outside counsel into a form counsel never writes), so the trail cannot be exported. audit-verify.json records the break. The counsellor should keep a copy of the damaged database file as evidence and restore the database file from a backup made before the break; a pack made after that holds audit.json again.",
 	intact:           "When the pack was made, `counsel audit verify` found the trail and the records intact (audit-verify.json).",
 	notIntact:        "**When the pack was made, `counsel audit verify` found problems**: see audit-verify.json and docs/auditing.md.",
 	keptChanged:      "**Due records are being kept**: since %s, %d withdrawal proof(s) or remembered room(s) whose retention has ended are not deleted, because they were changed outside counsel after counsel last recorded them (by someone with the database file, e.g. with the sqlite3 shell; the purge events in audit.json count them in `kept_tampered`). Deleting them would hide the change. The counsellor should restore the database file from a backup made before the change; `counsel audit verify` (audit-verify.json) names the rows.",
@@ -207,6 +211,9 @@ var de = wordSet{
 	checkTitle:       "Das Paket prüfen",
 	checkManifest:    "Jede Datei steht mit ihrer SHA-256 in MANIFEST. Im Ordner des Pakets:",
 	checkAudit:       "Das Prüfprotokoll endete bei Erstellung des Pakets bei seq %d mit dem Hash `%s`. Der Export lässt sich offline prüfen, die Datenbank der beratenden Person später gegen diesen Kopf (ein seither gekürztes oder neu geschriebenes Protokoll enthält ihn nicht mehr):",
+	checkBroken:      "Das Prüfprotokoll ist ab Ereignis seq %d nicht in Ordnung (audit-verify.json nennt das Ereignis und den Grund). Die Ereignisse davor sind in Ordnung, bis seq %d mit dem Hash `%s`. Bewahren Sie diesen Kopf auf: hat die beratende Person die Datenbankdatei aus einer Sicherung von vor dem Bruch wiederhergestellt, lässt sich das wiederhergestellte Protokoll gegen ihn prüfen (ein Protokoll, das vor diesem Ereignis gekürzt oder neu geschrieben wurde, enthält ihn nicht mehr):",
+	checkBrokenAll:   "Das Prüfprotokoll ist ab Ereignis seq %d, seinem ersten, nicht in Ordnung (audit-verify.json nennt das Ereignis und den Grund): für keines seiner Ereignisse lässt sich einstehen.",
+	noAudit:          "**audit.json ist nicht in diesem Paket**: das Protokollereignis seq %d lässt sich nicht mehr als Ereignis lesen (seine Zeit oder seine Angaben wurden außerhalb von counsel in eine Form geändert, die counsel nie schreibt), daher lässt sich das Prüfprotokoll nicht exportieren. audit-verify.json hält den Bruch fest. Die beratende Person sollte eine Kopie der beschädigten Datenbankdatei als Beweis aufbewahren und die Datenbankdatei aus einer Sicherung von vor dem Bruch wiederherstellen; ein danach erstelltes Paket enthält audit.json wieder.",
 	intact:           "Bei Erstellung des Pakets fand `counsel audit verify` Prüfprotokoll und Datensätze unversehrt (audit-verify.json).",
 	notIntact:        "**Bei Erstellung des Pakets fand `counsel audit verify` Probleme**: siehe audit-verify.json und docs/auditing.md.",
 	keptChanged:      "**Fällige Datensätze werden aufbewahrt**: seit %s werden %d Widerrufsnachweis(e) oder gemerkte(r) Raum/Räume mit abgelaufener Aufbewahrungsfrist nicht gelöscht, weil sie außerhalb von counsel geändert wurden, nachdem counsel sie zuletzt festgehalten hatte (von jemandem mit der Datenbankdatei, etwa mit der sqlite3-Shell; die Lösch-Ereignisse in audit.json zählen sie in `kept_tampered`). Sie zu löschen würde die Änderung verbergen. Die beratende Person sollte die Datenbankdatei aus einer Sicherung von vor der Änderung wiederherstellen; `counsel audit verify` (audit-verify.json) nennt die Datensätze.",
