@@ -130,9 +130,12 @@ func dbError(path string, err error) error {
 	}
 	err = fmt.Errorf("database %s: %w", path, err)
 	var te *store.TriggerError
+	var se *store.SchemaError
 	switch {
 	case errors.As(err, &te):
 		return withHint(err, triggerHint(path, te.Name))
+	case errors.As(err, &se):
+		return withHint(err, "counsel does not repair a file changed outside it: restore the database from a backup made before the change, then run 'counsel audit verify'")
 	case errors.Is(err, store.ErrNotCounsel), errors.Is(err, store.ErrUnknownSchema):
 		return withHint(err, "nothing was changed in the file; check --db, COUNSEL_DB or the config key db")
 	case errors.Is(err, store.ErrReadOnlyOld):

@@ -237,10 +237,10 @@ func TestMigrationRefusesColumnAddedOutside(t *testing.T) {
 	}{
 		{"column added to schema 1", func(t *testing.T, path string) {
 			schema1(t, path, "ALTER TABLE people ADD COLUMN email TEXT", person)
-		}, 1, "column people.email is not covered by the audit trail: schema 1 has no such column, so it was added outside counsel"},
+		}, 1, `column "people"."email" is not covered by the audit trail: no schema of counsel has it (the file says schema 1), so it was added outside counsel`},
 		{"column dropped from schema 1", func(t *testing.T, path string) {
 			schema1(t, path, "ALTER TABLE consent_events DROP COLUMN recorded_by", person)
-		}, 1, "table consent_events lacks its column recorded_by of schema 1"},
+		}, 1, `table "consent_events" lacks its column "recorded_by" of schema 1, the version the file says`},
 		{"current file set back to schema 4", func(t *testing.T, path string) {
 			db, err := store.Open(ctx, path, func() time.Time { return fixedNow })
 			if err != nil {
@@ -253,7 +253,21 @@ func TestMigrationRefusesColumnAddedOutside(t *testing.T) {
 			if _, err := rawOpen(t, path).Exec("PRAGMA user_version = 4"); err != nil {
 				t.Fatal(err)
 			}
-		}, 4, "column sessions.series_id is not covered by the audit trail: schema 4 has no such column"},
+		}, 4, `table "sessions" has the column "series_id" of schema 5, but the file says schema 4, which has no such column`},
+		// Schema 9 adds only an index: the record tables are those of schema 8.
+		{"current file set back to schema 8", func(t *testing.T, path string) {
+			db, err := store.Open(ctx, path, func() time.Time { return fixedNow })
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.CreateSessionFor(ctx, newSession(t, "Client-A", fixedNow.Add(time.Hour), "jitsi")); err != nil {
+				t.Fatal(err)
+			}
+			db.Close()
+			if _, err := rawOpen(t, path).Exec("PRAGMA user_version = 8"); err != nil {
+				t.Fatal(err)
+			}
+		}, 8, `the file says schema 8, but it holds the index "retired_rooms_by_retain_until" of schema 9: its schema version was set back outside counsel`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "c.db")
@@ -268,6 +282,10 @@ func TestMigrationRefusesColumnAddedOutside(t *testing.T) {
 			}
 			if strings.Contains(err.Error(), "Client-A") {
 				t.Errorf("the refusal holds client data: %v", err)
+			}
+			var se *store.SchemaError
+			if !errors.As(err, &se) || se.Schema != c.version {
+				t.Errorf("err = %#v, want a *store.SchemaError of schema %d (the CLI's hint)", err, c.version)
 			}
 			if v := userVersion(t, path); v != c.version {
 				t.Errorf("user_version %d after the refusal, want %d: a migration ran", v, c.version)

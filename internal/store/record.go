@@ -362,8 +362,9 @@ func (e *TriggerError) Error() string {
 
 // checkRecordSchema fails when a record table has a column that recordTables does not list:
 // such a column would be written without the trail covering it; and when there is a trigger.
-// It runs at every open (when the record tables' digest differs), so one statement reads the
-// columns of every table.
+// It runs at every open (when the record tables' digest differs) and in every verify, so one
+// statement reads the columns of every table; only a refusal compares them with the
+// migrations (checkSchemaAt), to say what was found.
 func checkRecordSchema(ctx context.Context, q querier) error {
 	have := map[string][]string{}
 	err := eachRow(ctx, q, func(r scanner) error {
@@ -386,23 +387,38 @@ func checkRecordSchema(ctx context.Context, q querier) error {
 		known := slices.Concat(t.columns, t.secrets, []string{t.secretKey})
 		for _, c := range cols {
 			if !slices.Contains(known, c) {
-				return fmt.Errorf("column %s.%s is not covered by the audit trail: list it in recordTables (internal/store/record.go)", t.name, c)
+				return changedOrDefect(ctx, q, fmt.Errorf("column %s.%s is not covered by the audit trail: list it in recordTables (internal/store/record.go)", t.name, c))
 			}
 		}
 		for _, c := range t.columns {
 			if !slices.Contains(cols, c) {
-				return fmt.Errorf("recordTables lists %s.%s, which the table does not have", t.name, c)
+				return changedOrDefect(ctx, q, fmt.Errorf("recordTables lists %s.%s, which the table does not have", t.name, c))
 			}
 		}
 	}
 	return nil
 }
 
-// migratedSchemas holds, for each schema version v at index v-1, the columns of each record
-// table as the migrations 1..v create them, in declaration order (a table not made yet is
-// absent). The migrations themselves are the list: they are applied to an in-memory
-// database, once, and only when a database is migrated.
-var migratedSchemas = sync.OnceValues(func() ([]map[string][]string, error) {
+// changedOrDefect is the refusal of record tables that recordTables does not describe: a
+// *SchemaError when they are not what the migrations make (a file changed outside counsel),
+// else defect, a build whose recordTables does not list what its migrations make.
+func changedOrDefect(ctx context.Context, q querier, defect error) error {
+	if err := checkSchemaAt(ctx, q, SchemaVersion()); err != nil {
+		return err
+	}
+	return defect
+}
+
+// migratedSchema is what the migrations 1..v make in an empty database.
+type migratedSchema struct {
+	columns map[string][]string // of each record table made yet, in declaration order
+	objects map[string]string   // every table and index by name, to its type
+}
+
+// migratedSchemas holds, for each schema version v at index v-1, what the migrations 1..v
+// make. The migrations themselves are the list: they are applied to an in-memory database,
+// once, and only when a database is migrated or refused.
+var migratedSchemas = sync.OnceValues(func() ([]migratedSchema, error) {
 	ctx := context.Background()
 	mem, err := sql.Open("sqlite", ":memory:")
 	if err != nil {
@@ -414,7 +430,7 @@ var migratedSchemas = sync.OnceValues(func() ([]map[string][]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	var out []map[string][]string
+	var out []migratedSchema
 	for _, name := range names {
 		body, err := migrationFiles.ReadFile(name)
 		if err != nil {
@@ -423,48 +439,130 @@ var migratedSchemas = sync.OnceValues(func() ([]map[string][]string, error) {
 		if _, err := mem.ExecContext(ctx, string(body)); err != nil {
 			return nil, fmt.Errorf("migration %s in memory: %w", filepath.Base(name), err)
 		}
-		cols := make(map[string][]string)
+		s := migratedSchema{columns: make(map[string][]string), objects: make(map[string]string)}
 		for _, t := range recordTables {
 			c, err := tableColumns(ctx, mem, t.name)
 			if err != nil {
 				return nil, err
 			}
 			if len(c) > 0 {
-				cols[t.name] = c
+				s.columns[t.name] = c
 			}
 		}
-		out = append(out, cols)
+		if s.objects, err = schemaObjects(ctx, mem); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
 	}
 	return out, nil
 })
 
-// checkSchemaAt fails unless the record tables of a database at schema version v (before it
-// is migrated) have exactly the columns the migrations 1..v create. checkRecordSchema, at the
-// end of the migrations, would see a column added outside counsel only after a baseline had
-// recorded its data into the trail.
+// schemaObjects is the tables and indexes of a database by name (lower case, as SQLite
+// compares them), to their type; SQLite's own are left out.
+func schemaObjects(ctx context.Context, q querier) (map[string]string, error) {
+	out := make(map[string]string)
+	err := eachRow(ctx, q, func(r scanner) error {
+		var typ, name string
+		if err := r.Scan(&typ, &name); err != nil {
+			return err
+		}
+		out[strings.ToLower(name)] = typ
+		return nil
+	}, "SELECT type, name FROM sqlite_master WHERE type IN ('table', 'index') AND substr(name, 1, 7) <> 'sqlite_'")
+	return out, err
+}
+
+// checkSchemaAt fails with a *SchemaError unless the record tables of a database at schema
+// version v have exactly the columns the migrations 1..v create, and it holds no table or
+// index that only a later migration makes (a file whose PRAGMA user_version was set back).
+// Before a migration, checkRecordSchema at the end would see a column added outside counsel
+// only after a baseline had recorded its data into the trail, and a migration would fail on
+// an object it makes again.
 func checkSchemaAt(ctx context.Context, q querier, v int) error {
 	schemas, err := migratedSchemas()
 	if err != nil {
 		return err
 	}
+	// The schema nearest to v that has the column (or object), else 0.
+	whose := func(has func(s migratedSchema) bool) int {
+		for d := 1; d < len(schemas); d++ {
+			for _, k := range []int{v + d, v - d} {
+				if k >= 1 && k <= len(schemas) && has(schemas[k-1]) {
+					return k
+				}
+			}
+		}
+		return 0
+	}
 	want := schemas[v-1]
 	for _, t := range recordTables {
+		if want.columns[t.name] == nil {
+			continue // a table of a later schema: among the objects below
+		}
 		have, err := tableColumns(ctx, q, t.name)
 		if err != nil {
 			return err
 		}
 		for _, c := range have {
-			if !slices.Contains(want[t.name], c) {
-				return fmt.Errorf("column %s.%s is not covered by the audit trail: schema %d has no such column, so it was added outside counsel; keep a copy of the file as evidence", t.name, c, v)
+			if !slices.Contains(want.columns[t.name], c) {
+				return &SchemaError{Schema: v, Table: t.name, Column: c, Of: whose(func(s migratedSchema) bool {
+					return slices.Contains(s.columns[t.name], c)
+				})}
 			}
 		}
-		for _, c := range want[t.name] {
+		for _, c := range want.columns[t.name] {
 			if !slices.Contains(have, c) {
-				return fmt.Errorf("table %s lacks its column %s of schema %d: the file was changed outside counsel; keep a copy of the file as evidence", t.name, c, v)
+				return &SchemaError{Schema: v, Table: t.name, Column: c, Missing: true}
 			}
 		}
 	}
+	have, err := schemaObjects(ctx, q)
+	if err != nil {
+		return err
+	}
+	for k := v + 1; k <= len(schemas); k++ {
+		// In a stable order: the objects made by the first later schema, by name.
+		var names []string
+		for name, typ := range schemas[k-1].objects {
+			if want.objects[name] == "" && have[name] == typ {
+				names = append(names, name)
+			}
+		}
+		if len(names) > 0 {
+			slices.Sort(names)
+			return &SchemaError{Schema: v, Object: names[0], ObjectType: have[names[0]], Of: k}
+		}
+	}
 	return nil
+}
+
+// SchemaError is the refusal of a database whose tables are not what counsel's migrations make
+// for the schema version the file gives (PRAGMA user_version): a record table with a column
+// more or less, or, before a migration, a table or index of a later schema. It names what was
+// found and the version, never a value.
+type SchemaError struct {
+	Schema  int    // the version the file gives
+	Table   string // the record table whose columns differ
+	Column  string
+	Missing bool // Column is one of schema Schema that the table lacks
+	// Object is a table or index (ObjectType) of schema Of that schema Schema has not.
+	Object, ObjectType string
+	// Of is the schema nearest to Schema that has Column (or makes Object); 0 when none does.
+	Of int
+}
+
+func (e *SchemaError) Error() string {
+	switch {
+	case e.Object != "" && e.ObjectType == "index":
+		return fmt.Sprintf("the file says schema %d, but it holds the index %q of schema %d: its schema version was set back outside counsel; keep a copy of the file as evidence", e.Schema, e.Object, e.Of)
+	case e.Object != "":
+		return fmt.Sprintf("the file says schema %d, but it holds the table %q of schema %d: its schema version was set back outside counsel; keep a copy of the file as evidence", e.Schema, e.Object, e.Of)
+	case e.Missing:
+		return fmt.Sprintf("table %q lacks its column %q of schema %d, the version the file says: the file was changed outside counsel; keep a copy of the file as evidence", e.Table, e.Column, e.Schema)
+	case e.Of != 0:
+		return fmt.Sprintf("table %q has the column %q of schema %d, but the file says schema %d, which has no such column: its schema version or the table was changed outside counsel; keep a copy of the file as evidence", e.Table, e.Column, e.Of, e.Schema)
+	}
+	return fmt.Sprintf("column %q.%q is not covered by the audit trail: no schema of counsel has it (the file says schema %d), so it was added outside counsel; keep a copy of the file as evidence", e.Table, e.Column, e.Schema)
 }
 
 // RecordReport is what VerifyRecords found.

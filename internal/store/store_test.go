@@ -237,9 +237,9 @@ func TestOpenReadOnlyWritesNothing(t *testing.T) {
 // nothing.
 func TestOpenRefusesRecordTableChangedOutside(t *testing.T) {
 	for _, c := range []struct{ name, alter, want string }{
-		{"added column", "ALTER TABLE sessions ADD COLUMN note TEXT", "column sessions.note is not covered by the audit trail"},
-		{"added column, table named in capitals", "ALTER TABLE people RENAME TO t; ALTER TABLE t RENAME TO PEOPLE; ALTER TABLE PEOPLE ADD COLUMN email TEXT", "column people.email is not covered"},
-		{"dropped column", "ALTER TABLE sessions DROP COLUMN place", "recordTables lists sessions.place, which the table does not have"},
+		{"added column", "ALTER TABLE sessions ADD COLUMN note TEXT", `column "sessions"."note" is not covered by the audit trail: no schema of counsel has it`},
+		{"added column, table named in capitals", "ALTER TABLE people RENAME TO t; ALTER TABLE t RENAME TO PEOPLE; ALTER TABLE PEOPLE ADD COLUMN email TEXT", `column "people"."email" is not covered`},
+		{"dropped column", "ALTER TABLE sessions DROP COLUMN place", `table "sessions" lacks its column "place" of schema`},
 		// A trigger would run inside counsel's own transactions: this one keeps every name a
 		// withdrawal erases, where neither the erasure nor the trail would see it.
 		{"trigger", "CREATE TABLE stash(v TEXT); CREATE TRIGGER keep BEFORE UPDATE OF name ON people BEGIN INSERT INTO stash VALUES (old.name); END",
