@@ -541,6 +541,18 @@ func retryBusy(ctx context.Context, read func() error) error {
 	}
 }
 
+// Full reports whether err is SQLite's refusal to write because the disk holding the database
+// is full: SQLITE_FULL, or its failure to grow the -shm file when a connection opens, which on
+// a full disk comes first (and has no other likely cause: the file is a few KiB beside the
+// database).
+func Full(err error) bool {
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return false
+	}
+	return se.Code()&0xff == sqlite3.SQLITE_FULL || se.Code() == sqlite3.SQLITE_IOERR_SHMSIZE
+}
+
 func mapErr(err error) error {
 	var se *sqlite.Error
 	if errors.As(err, &se) {
