@@ -113,6 +113,9 @@ func TestScript(t *testing.T) {
 			// hold DB / release: another program reading the database
 			"hold":    cmdHold,
 			"release": cmdRelease,
+			// tmpfs DIR SIZE / fill DIR KB: a full disk (full_linux_test.go)
+			"tmpfs": cmdTmpfs,
+			"fill":  cmdFill,
 		},
 	})
 }

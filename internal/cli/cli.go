@@ -124,6 +124,9 @@ func Main(ctx context.Context, args []string, d Deps) int {
 	if err == nil {
 		return exitOK
 	}
+	if diskFull(err) {
+		err = a.fullDiskError(err)
+	}
 	code := exitFailure
 	var ue *usageError
 	if errors.As(err, &ue) && out.err == nil {

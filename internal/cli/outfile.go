@@ -8,8 +8,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"github.com/expeerienced/counsel/internal/safefile"
+	"github.com/expeerienced/counsel/internal/store"
 )
 
 // stdoutPath is the output file name that means stdout, as in most command-line tools.
@@ -19,6 +21,11 @@ const stdoutPath = "-"
 // flag --flag (flag without dashes, e.g. "out"), and adds advice for the two cases a user can
 // fix on the spot: the file exists, or its folder does not.
 func outputFileError(flag string, err error) error {
+	if diskFull(err) {
+		// Every caller prepares its files before the database changes.
+		return withHint(errors.New(Tf("--%s: the file could not be written because its disk is full; it was not written, and nothing was stored", flag)),
+			"free space on that disk (or choose a file on another disk), then run the command again")
+	}
 	err = fmt.Errorf("--%s: %w", flag, err)
 	switch {
 	case errors.Is(err, fs.ErrExist):
@@ -27,6 +34,32 @@ func outputFileError(flag string, err error) error {
 		return withHint(err, "create the folder first or choose another path")
 	}
 	return err
+}
+
+// diskFull reports whether err says a disk is full: the database's (store.Full: SQLite's
+// code) or that of any other file (ENOSPC). It is counsel's one test for a full disk;
+// outputFileError words it for a file a flag names, fullDiskError for the rest.
+func diskFull(err error) bool {
+	return store.Full(err) || errors.Is(err, syscall.ENOSPC)
+}
+
+// fullDiskError words an error of a full disk that no flag's file explains: the database
+// (at its path, which is no client data) could not be written, so the transaction was
+// rolled back; or some other file could not be.
+func (a *app) fullDiskError(err error) error {
+	if !store.Full(err) {
+		return withHint(err, "the disk is full: free space on it, then run the command again")
+	}
+	path, perr := a.dbPath()
+	if perr != nil {
+		path = "" // the configuration was read before the database was opened; kept safe
+	}
+	if a.changed != "" {
+		return withHint(errors.New(Tf("%s, but then the database %s could not be written because its disk is full", a.changed, path)),
+			append([]string{"free space on that disk"}, a.again...)...)
+	}
+	return withHint(errors.New(Tf("the database %s could not be written because its disk is full; nothing was stored", path)),
+		"free space on that disk, then run the command again")
 }
 
 // exportAgain is how to get an export file that could not be published.
