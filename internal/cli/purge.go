@@ -28,7 +28,8 @@ func newPurgeCmd(a *app) *cobra.Command {
     hash the remaining trail starts from, so it still verifies, and so does a
     head kept after it; rows recorded only by removed events are recorded
     again with the digest the trail held. --dry-run shows what the trail would
-    lose.
+    lose. While the trail does not verify, no audit event is removed: they are
+    kept past their time as evidence of the break, and the purge warns.
 
 A person who still has a session keeps their consent record. The rooms of the
 deleted sessions that no session holds any more are remembered as keyed
@@ -38,17 +39,22 @@ warns how many rooms it could not remember. The deleted bytes are
 overwritten in the database file and its write-ahead log; a purge run by
 hand does that even when nothing is due, so it also clears what an earlier
 withdrawal or purge had to leave while another program read the database.
-If another program is still reading, it warns and exits 0. Every purge that
-deletes something is recorded in the audit trail with the counts.
+If another program is still reading, it warns and exits 0. A purge is
+recorded in the audit trail with the counts when it deletes something, and
+when the due rows it keeps (below) are not what the last purge recorded: how
+many, or why, so the trail says since when rows are kept.
 
 A withdrawal proof or remembered room is deleted only as the audit trail last
 recorded it: one changed outside counsel (say, its retention end moved into
 the past with sqlite3) is kept, and so is every due one when the trail itself
 does not verify (counsel cannot then tell which were changed, and says so).
-The purge deletes the rest, warns how many rows it kept and exits 1; 'counsel
-audit verify' names them. Restore the database file from a backup made before
-the change; until then 'counsel export dpo' tells the data protection officer
-how many rows are kept and since when.
+The purge deletes the rest, warns how many rows it kept and exits 1 (--dry-run
+only warns). 'counsel audit verify' names the changed rows when the trail
+verifies; when it does not, verify names only the first event where the trail
+breaks. Restore the database file from a backup made before the change or the
+break; until then 'counsel export dpo' tells the data protection officer how
+many rows are kept and since when (and, while the trail does not verify, that
+audit retention is held).
 
 'session new', 'session cancel', 'session move', 'consent confirm', 'consent
 revoke' and 'export subject' run this purge first, so running it by hand is
@@ -59,7 +65,8 @@ EXIT STATUS
 
     0  success
     1  failure (the error message says what went wrong; nothing was changed),
-       or due rows changed outside counsel were kept (the rest was purged),
+       or due rows were kept, changed outside counsel or with a trail that
+       does not verify (the rest was purged),
        or the bytes could not be cleared from the disk (the purge is done)
     2  usage error (unknown command or flag, missing or invalid argument)`,
 		Example: "  $ counsel purge --dry-run\n  $ counsel purge",
