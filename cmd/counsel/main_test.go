@@ -84,6 +84,12 @@ func TestScript(t *testing.T) {
 			env.Setenv("XDG_CONFIG_HOME", filepath.Join(work, "home", ".config"))
 			env.Setenv("XDG_DATA_HOME", filepath.Join(work, "home", ".local", "share"))
 			env.Setenv("COUNSEL_DB", filepath.Join(work, "db.sqlite"))
+			// Databases made by older counsel versions (internal/store/testdata/schema*.db).
+			fixtures, err := filepath.Abs(filepath.Join("..", "..", "internal", "store", "testdata"))
+			if err != nil {
+				return err
+			}
+			env.Setenv("STORE_TESTDATA", fixtures)
 			env.Setenv("TZ", "UTC")
 			env.Setenv("NO_COLOR", "")
 			// The machine's language must not leak in: scripts run in

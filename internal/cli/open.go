@@ -131,9 +131,12 @@ func dbError(path string, err error) error {
 	err = fmt.Errorf("database %s: %w", path, err)
 	var te *store.TriggerError
 	var se *store.SchemaError
+	var ue *store.UpgradeUnverifiedError
 	switch {
 	case errors.As(err, &te):
 		return withHint(err, triggerHint(path, te.Name))
+	case errors.As(err, &ue):
+		return withHint(err, "nothing was changed: the older version of counsel that wrote this file still opens it, and its 'counsel audit verify' shows the problem; keep a copy of the file as evidence and restore the database from a backup made before the change")
 	case errors.As(err, &se):
 		return withHint(err, "counsel does not repair a file changed outside it: restore the database from a backup made before the change, then run 'counsel audit verify'")
 	case errors.Is(err, store.ErrNotCounsel), errors.Is(err, store.ErrUnknownSchema):

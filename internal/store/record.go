@@ -606,20 +606,28 @@ func (d *DB) VerifyRecords(ctx context.Context, v *audit.Verifier) (RecordReport
 		defer r.end()
 		qs = append(qs, r.tx)
 	}
-	checks, err := checkRecordTables(ctx, qs, recs)
+	return compareRecords(ctx, qs, recordTables, recs)
+}
+
+// compareRecords compares every row of tables, read through the cursors in qs (all in one
+// snapshot), with the replay recs of a verified trail, as verify does.
+func compareRecords(ctx context.Context, qs []querier, tables []recordTable, recs *audit.Records) (RecordReport, error) {
+	rep := RecordReport{Rows: make(map[string]int)}
+	checks, err := checkRecordTables(ctx, qs, tables, recs)
 	if err != nil {
 		return rep, err
 	}
 	type changed struct {
 		i     int
+		t     *recordTable
 		hints string
 	}
 	var diffs []changed
 	for ti, c := range checks {
-		rep.Rows[recordTables[ti].name] = c.rows
+		rep.Rows[tables[ti].name] = c.rows
 		for _, p := range c.problems {
 			if p.Kind == audit.ProblemChanged {
-				diffs = append(diffs, changed{len(rep.Problems), p.hints})
+				diffs = append(diffs, changed{len(rep.Problems), &tables[ti], p.hints})
 			}
 			rep.Problems = append(rep.Problems, p.Problem)
 		}
@@ -628,14 +636,13 @@ func (d *DB) VerifyRecords(ctx context.Context, v *audit.Verifier) (RecordReport
 	// Name the changed columns from the hints of the event that last recorded each row.
 	for _, c := range diffs {
 		p := &rep.Problems[c.i]
-		t, _ := recordTableNamed(p.Table)
 		var details string
-		if err := s.tx.QueryRowContext(ctx, "SELECT details FROM audit_events WHERE seq = ?", p.Seq).Scan(&details); err != nil {
+		if err := qs[0].QueryRowContext(ctx, "SELECT details FROM audit_events WHERE seq = ?", p.Seq).Scan(&details); err != nil {
 			return rep, fmt.Errorf("read audit event %d: %w", p.Seq, mapErr(err))
 		}
 		var det map[string]string
 		if json.Unmarshal([]byte(details), &det) == nil {
-			p.Columns = audit.DiffHints(det["columns"], c.hints, t.itemNames())
+			p.Columns = audit.DiffHints(det["columns"], c.hints, c.t.itemNames())
 		}
 	}
 	return rep, nil
@@ -657,22 +664,22 @@ type tableProblem struct {
 // shared out among the cursors in qs (all in one snapshot), each reading its tables on a
 // goroutine of its own and checking their rows as it goes. The result is in the order of
 // recordTables, as one cursor reading table after table would give it.
-func checkRecordTables(ctx context.Context, qs []querier, recs *audit.Records) ([]tableCheck, error) {
-	out := make([]tableCheck, len(recordTables))
+func checkRecordTables(ctx context.Context, qs []querier, tables []recordTable, recs *audit.Records) ([]tableCheck, error) {
+	out := make([]tableCheck, len(tables))
 	// Share the tables by their columns (what reading and digesting a row costs), the widest
 	// first, each to the cursor with the least so far.
-	order := make([]int, len(recordTables))
+	order := make([]int, len(tables))
 	for i := range order {
 		order[i] = i
 	}
 	width := func(t *recordTable) int { return len(t.columns) + len(t.secrets) }
-	slices.SortStableFunc(order, func(a, b int) int { return width(&recordTables[b]) - width(&recordTables[a]) })
-	tables := make([][]int, len(qs))
+	slices.SortStableFunc(order, func(a, b int) int { return width(&tables[b]) - width(&tables[a]) })
+	share := make([][]int, len(qs))
 	load := make([]int, len(qs))
 	for _, ti := range order {
 		r := slices.Index(load, slices.Min(load))
-		tables[r] = append(tables[r], ti)
-		load[r] += width(&recordTables[ti])
+		share[r] = append(share[r], ti)
+		load[r] += width(&tables[ti])
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -684,11 +691,11 @@ func checkRecordTables(ctx context.Context, qs []querier, recs *audit.Records) (
 			defer wg.Done()
 			dg, err := recordDigester(ctx, q)
 			var finger audit.Finger // this cursor's own
-			for _, ti := range tables[r] {
+			for _, ti := range share[r] {
 				if err != nil {
 					break
 				}
-				err = checkRecordTable(ctx, q, dg, &recordTables[ti], recs, &finger, &out[ti])
+				err = checkRecordTable(ctx, q, dg, &tables[ti], recs, &finger, &out[ti])
 			}
 			if err != nil {
 				errs[r] = err
@@ -933,6 +940,114 @@ func checkRecordTable(ctx context.Context, q querier, dg *audit.RecordDigester, 
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("read %s: %w", t.name, mapErr(err))
+	}
+	return nil
+}
+
+// recordTablesAt is recordTables as the counsel of schema v had them, whose encoding the
+// trail of a database at schema v holds: the record tables the migrations 1..v make, each
+// item a column they declare, in declaration order, the secret columns (those of recordTables
+// the table has) standing in the name item. TestRecordTablesAt compares it with the lists of
+// earlier versions and the current one.
+func recordTablesAt(v int) ([]recordTable, error) {
+	schemas, err := migratedSchemas()
+	if err != nil {
+		return nil, err
+	}
+	var out []recordTable
+	for _, t := range recordTables {
+		cols := schemas[v-1].columns[t.name]
+		if cols == nil {
+			continue
+		}
+		old := t
+		old.columns, old.secrets = nil, nil
+		for _, c := range cols {
+			if c != t.secretKey && !slices.Contains(t.secrets, c) {
+				old.columns = append(old.columns, c)
+			}
+		}
+		for _, c := range t.secrets {
+			if slices.Contains(cols, c) {
+				old.secrets = append(old.secrets, c)
+			}
+		}
+		out = append(out, old)
+	}
+	return out, nil
+}
+
+// rebaselinesFrom reports whether a migration from schema v on changes the columns of a
+// record table that schema v has: its rebaseline records the table's rows as they are.
+func rebaselinesFrom(v int) (bool, error) {
+	schemas, err := migratedSchemas()
+	if err != nil {
+		return false, err
+	}
+	for k := v; k < len(schemas); k++ {
+		for name, cols := range schemas[k-1].columns {
+			if !slices.Equal(slices.Sorted(slices.Values(cols)), slices.Sorted(slices.Values(schemas[k].columns[name]))) {
+				return true, nil
+			}
+		}
+	}
+	return false, nil
+}
+
+// verifyBeforeUpgrade runs in tx, the first migration's, before it writes anything, what
+// `counsel audit verify` runs (the chain, then every record row against the trail's replay),
+// with the tables and encoding of schema v. A migration that changes a record table's columns
+// records its rows again (rebaseline): a row edited outside counsel before the upgrade would
+// become part of the trail, and verify would pass after it.
+func verifyBeforeUpgrade(ctx context.Context, tx *sql.Tx, v int) error {
+	tables, err := recordTablesAt(v)
+	if err != nil {
+		return err
+	}
+	var ver audit.Verifier
+	recs := audit.NewRecords()
+	err = verifyTrail(ctx, tx, &ver, recs)
+	if err == nil {
+		err = ver.Finish()
+	}
+	var be *audit.BrokenError
+	if errors.As(err, &be) {
+		return &UpgradeUnverifiedError{Schema: v, Chain: be}
+	}
+	if err != nil {
+		return err
+	}
+	rep, err := compareRecords(ctx, []querier{tx}, tables, recs)
+	if err != nil {
+		return err
+	}
+	if len(rep.Problems) > 0 {
+		return &UpgradeUnverifiedError{Schema: v, Rows: len(rep.Problems), First: rep.Problems[0]}
+	}
+	return nil
+}
+
+// UpgradeUnverifiedError is the refusal to upgrade a database of schema Schema whose trail or
+// records do not verify (verifyBeforeUpgrade): the chain broken (Chain), or Rows record rows
+// differing from the trail, First the first as verify names it (table, row ID, event seq).
+// Nothing was written: the counsel of that schema still opens the file.
+type UpgradeUnverifiedError struct {
+	Schema int
+	Chain  *audit.BrokenError
+	Rows   int
+	First  audit.Problem
+}
+
+func (e *UpgradeUnverifiedError) Error() string {
+	if e.Chain != nil {
+		return fmt.Sprintf("the database (schema %d) does not verify, so counsel did not upgrade it (an upgrade records every row as it is): %v", e.Schema, e.Chain)
+	}
+	return fmt.Sprintf("the database (schema %d) does not verify, so counsel did not upgrade it (an upgrade records every row as it is): %d record row(s) differ from the audit trail; first: %s", e.Schema, e.Rows, e.First.String())
+}
+
+func (e *UpgradeUnverifiedError) Unwrap() error {
+	if e.Chain != nil {
+		return e.Chain
 	}
 	return nil
 }

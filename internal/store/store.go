@@ -402,6 +402,20 @@ func (d *DB) migrate(ctx context.Context) error {
 					return err
 				}
 			}
+			// So would a row edited outside counsel: a baseline would record it as it is. A
+			// database with a record key is verified first, in this transaction, so that
+			// nothing is written when it does not verify.
+			if i == current && i >= 2 {
+				rebaselines, err := rebaselinesFrom(i)
+				if err != nil {
+					return err
+				}
+				if rebaselines {
+					if err := verifyBeforeUpgrade(ctx, tx, i); err != nil {
+						return err
+					}
+				}
+			}
 			before, err := recordSchema(ctx, tx)
 			if err != nil {
 				return err
@@ -470,7 +484,8 @@ func recordSchemaDigest(ctx context.Context, q querier) (string, error) {
 // rebaseline records rows whose encoding a migration changed: every row when the migration
 // brought the record key (schema 2, a database from before the trail bound its records), else
 // the rows of each record table whose columns the migration changed. Rows edited behind
-// counsel's back before the migration become part of the baseline: verify before upgrading.
+// counsel's back before the migration would become part of the baseline: migrate verifies
+// a database with a record key before the first migration that rebaselines it.
 func rebaseline(ctx context.Context, tx *sql.Tx, now time.Time, schema int, before map[string]string) error {
 	after, err := recordSchema(ctx, tx)
 	if err != nil {
