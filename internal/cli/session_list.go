@@ -270,8 +270,11 @@ func runSessionShow(ctx context.Context, a *app, ref string, opts *sessionShowOp
 }
 
 func sessionLookupError(err error) error {
-	if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrAmbiguous) {
+	switch {
+	case errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrAmbiguous):
 		return withHint(err, "'counsel session list --all' shows the IDs")
+	case errors.Is(err, store.ErrStarted):
+		return withHint(err, "for a new appointment, plan a new session with 'counsel session new'")
 	}
 	return err
 }

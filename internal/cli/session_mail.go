@@ -293,6 +293,10 @@ checked as for 'session new', and write the updated invitation in the
 language of the first one. The move is an audit event; the notice the
 updated invitation carries is recorded like the first.
 
+Only a session that has not started can be moved: one that has is the record
+of a consultation that took place. For a new appointment, plan a new session
+with 'counsel session new'.
+
 The e-mail goes to stdout; --eml writes a draft with the calendar event
 attached and --ics the event alone: the invitation's UID with a higher
 SEQUENCE, so the client's calendar moves the event instead of adding one.
@@ -339,6 +343,9 @@ func runSessionMove(ctx context.Context, a *app, ref string, opts *sessionMoveOp
 	if s.Status == session.Cancelled {
 		return withHint(fmt.Errorf("session %s %w", session.ShortID(s.ID), store.ErrCancelled),
 			"plan a new session with 'counsel session new'")
+	}
+	if s.Start.Before(now) {
+		return sessionLookupError(fmt.Errorf("session %s %w", session.ShortID(s.ID), store.ErrStarted))
 	}
 	m, err := a.storedMailFor(s, true)
 	if err != nil {

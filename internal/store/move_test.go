@@ -126,3 +126,34 @@ func TestConsentState(t *testing.T) {
 		}
 	}
 }
+
+// A session that has started is the record of a consultation that took place: a move, to
+// any date, is refused and changes nothing, the series' and group's path (MoveSessions)
+// too; a session still to come moves as before.
+func TestMoveRefusesAStartedSession(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	past := f.session("Client-P", fixedNow.Add(-48*time.Hour), "jitsi")
+	now := f.session("Client-N", fixedNow.Add(-time.Minute), "jitsi") // in progress
+	later := f.session("Client-L", fixedNow.Add(48*time.Hour), "jitsi")
+	n := consent.Notice{Language: "en", Version: "consent-en-2", Hash: "ab12"}
+	future := fixedNow.Add(7 * 24 * time.Hour)
+	snap := f.snapshot()
+	for _, id := range []string{past, now} {
+		_, _, err := f.db.MoveSession(ctx, store.Move{Ref: id, Start: future, Duration: time.Hour, Notice: n})
+		if !errors.Is(err, store.ErrStarted) {
+			t.Errorf("moving session %s that has started: %v, want ErrStarted", session.ShortID(id), err)
+		}
+		err = f.db.MoveSessions(ctx, []store.Move{{Ref: later, Start: future, Duration: time.Hour, Notice: n},
+			{Ref: id, Start: future.Add(time.Hour), Duration: time.Hour, Notice: n}})
+		if !errors.Is(err, store.ErrStarted) {
+			t.Errorf("moving dates with session %s that has started: %v, want ErrStarted", session.ShortID(id), err)
+		}
+	}
+	if f.snapshot() != snap {
+		t.Error("a refused move changed the database")
+	}
+	if _, after, err := f.db.MoveSession(ctx, store.Move{Ref: later, Start: future, Duration: time.Hour, Notice: n}); err != nil || !after.Start.Equal(future) {
+		t.Errorf("moving a session still to come: %+v, %v", after, err)
+	}
+}

@@ -19,6 +19,9 @@ var (
 	ErrNotFound  = errors.New("not found")
 	ErrAmbiguous = errors.New("matches more than one session; type more of the ID")
 	ErrCancelled = errors.New("is already cancelled")
+	// ErrStarted means a move of a session that has started: it is the record of a
+	// consultation that took place, and a new date would falsify it.
+	ErrStarted = errors.New("has already started, so it is the record of a consultation that took place and cannot be moved; nothing was changed")
 )
 
 // NewSession is what `session new` stores: one session for one client, or
@@ -469,7 +472,7 @@ type Move struct {
 	RecordedBy string
 }
 
-// MoveSession gives a scheduled session a new start and length, counts the
+// MoveSession gives a scheduled session that has not started a new start and length, counts the
 // change (sequence + 1, the updated invitation's SEQUENCE), records the
 // notice the updated invitation carries, and writes the audit events, in
 // one transaction. It returns the session as it was and as it is now.
@@ -515,6 +518,10 @@ func moveSession(ctx context.Context, tx *sql.Tx, now time.Time, m Move) (before
 	}
 	if before.Status == session.Cancelled {
 		return before, after, fmt.Errorf("session %s %w", session.ShortID(before.ID), ErrCancelled)
+	}
+	// Checked here, with the transaction's clock, whatever the caller checked before.
+	if before.Start.Before(now) {
+		return before, after, fmt.Errorf("session %s %w", session.ShortID(before.ID), ErrStarted)
 	}
 	if before.Sequence != m.Sequence {
 		return before, after, fmt.Errorf("session %s %w", session.ShortID(before.ID), ErrChanged)
