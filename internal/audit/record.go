@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"hash"
 	"math"
@@ -337,39 +336,36 @@ type Problem struct {
 	Message string `json:"message"`
 }
 
-// String is the problem in words. Table and ID come from the database file (a record event's
+// String is the problem in words, in English.
+func (p Problem) String() string { return p.Words().String() }
+
+// Words is the problem in words. Table and ID come from the database file (a record event's
 // details name the table), so both are made TermSafe; the JSON output keeps them exact.
-func (p Problem) String() string {
-	id := TermSafe(p.ID)
-	s := fmt.Sprintf("%s %s: ", TermSafe(p.Table), id)
+func (p Problem) Words() Words {
+	table, id := TermSafe(p.Table), TermSafe(p.ID)
 	switch p.Kind {
 	case ProblemChanged:
-		s += fmt.Sprintf("changed outside counsel since event seq %d", p.Seq)
 		if len(p.Columns) > 0 {
-			s += " (differs in " + TermSafe(strings.Join(p.Columns, ", ")) + ")"
+			return Say("%s %s: changed outside counsel since event seq %d (differs in %s)", table, id, p.Seq, TermSafe(strings.Join(p.Columns, ", ")))
 		}
+		return Say("%s %s: changed outside counsel since event seq %d", table, id, p.Seq)
 	case ProblemInserted:
-		s += "inserted outside counsel (no event records it)"
+		return Say("%s %s: inserted outside counsel (no event records it)", table, id)
 	case ProblemDeleted:
-		s += fmt.Sprintf("deleted outside counsel (recorded at event seq %d, no longer in the table)", p.Seq)
+		return Say("%s %s: deleted outside counsel (recorded at event seq %d, no longer in the table)", table, id, p.Seq)
 	case ProblemRevived:
-		s += fmt.Sprintf("present again after counsel deleted it at event seq %d", p.Seq)
-	case ProblemChainBroken, ProblemHeadMissing:
-		// In the words of the error the verifier returned (BrokenError, HeadNotFoundError),
-		// which its maker puts in Message: one wording, with the reason, for text and JSON.
+		return Say("%s %s: present again after counsel deleted it at event seq %d", table, id, p.Seq)
+	case ProblemChainBroken, ProblemHeadMissing, ProblemProofKey:
+		// In the words of the error its maker put in Message (BrokenError, HeadNotFoundError,
+		// the proof key's): one wording, with the reason, for text and JSON.
 		if p.Message != "" {
-			return TermSafe(p.Message)
+			return Say("%s", TermSafe(p.Message))
 		}
-		s += TermSafe(p.Kind)
-	case ProblemProofKey:
-		if p.Message != "" {
-			return TermSafe(p.Message)
+		if p.Kind == ProblemProofKey {
+			return Say("%s %s: the proof key file does not match the recorded fingerprint", table, id)
 		}
-		s += "the proof key file does not match the recorded fingerprint"
-	default:
-		s += TermSafe(p.Kind)
 	}
-	return s
+	return Say("%s %s: %s", table, id, TermSafe(p.Kind))
 }
 
 // SafeID is id when it has the form of an ID, else a placeholder: a row inserted behind
@@ -464,9 +460,6 @@ func (s *stateChunks) add(st recordState) int32 {
 func NewRecords() *Records {
 	return &Records{uuids: make(map[uint64]int32), others: make(map[string]int32)}
 }
-
-// ErrRecordEvent reports a record event whose details are not as counsel writes them.
-var ErrRecordEvent = errors.New("record event without a valid table and digest")
 
 func recordKey(table, id string) string { return table + "\x00" + id }
 
@@ -606,7 +599,7 @@ func (r *Records) Track(e Event) error {
 // track replays one record event, given its table and digest details.
 func (r *Records) track(seq int64, id, action, object, table, digest string) error {
 	if table == "" || object == "" {
-		return &BrokenError{Seq: seq, ID: id, Reason: ErrRecordEvent.Error()}
+		return errRecordEvent(seq, id)
 	}
 	st := r.find(table, object, true)
 	st.seq = seq
@@ -615,13 +608,18 @@ func (r *Records) track(seq int64, id, action, object, table, digest string) err
 		return nil
 	}
 	if len(digest) != 2*sha256.Size {
-		return &BrokenError{Seq: seq, ID: id, Reason: ErrRecordEvent.Error()}
+		return errRecordEvent(seq, id)
 	}
 	if _, err := hex.Decode(st.digest[:], []byte(digest)); err != nil {
-		return &BrokenError{Seq: seq, ID: id, Reason: ErrRecordEvent.Error()}
+		return errRecordEvent(seq, id)
 	}
 	st.deleted = false
 	return nil
+}
+
+// errRecordEvent reports a record event whose details are not as counsel writes them.
+func errRecordEvent(seq int64, id string) error {
+	return &BrokenError{Seq: seq, ID: id, Reason: Say("record event without a valid table and digest")}
 }
 
 // Check compares one row, given by its table, ID and digest, with the trail. It returns the

@@ -26,10 +26,10 @@ func (s *Stored) Event() (Event, error) {
 	e := Event{Seq: s.Seq, ID: s.ID, Action: s.Action, Object: s.Object, PrevHash: s.PrevHash, Hash: s.Hash}
 	var err error
 	if e.At, err = ParseTime(s.At); err != nil {
-		return e, &BrokenError{Seq: s.Seq, ID: s.ID, Reason: "the stored time is not in the form counsel writes (event edited)"}
+		return e, &BrokenError{Seq: s.Seq, ID: s.ID, Reason: Say("the stored time is not in the form counsel writes (event edited)")}
 	}
 	if e.Details, err = DecodeDetails(s.Details); err != nil {
-		return e, &BrokenError{Seq: s.Seq, ID: s.ID, Reason: "the stored details are not a JSON object of strings (event edited)"}
+		return e, &BrokenError{Seq: s.Seq, ID: s.ID, Reason: Say("the stored details are not a JSON object of strings (event edited)")}
 	}
 	if len(e.Details) == 0 {
 		e.Details = nil

@@ -13,12 +13,15 @@ import (
 type BrokenError struct {
 	Seq    int64  // the Seq stored in the offending event
 	ID     string // its ID
-	Reason string // what does not match
+	Reason Words  // what does not match
 }
 
 // Error names the event by its ID as stored, made TermSafe: an edited event may hold anything.
-func (e *BrokenError) Error() string {
-	return fmt.Sprintf("audit chain broken at event seq %d (id %s): %s", e.Seq, TermSafe(e.ID), e.Reason)
+func (e *BrokenError) Error() string { return e.Words().String() }
+
+// Words is the finding, for a program that translates it.
+func (e *BrokenError) Words() Words {
+	return Say("audit chain broken at event seq %d (id %s): %s", e.Seq, TermSafe(e.ID), e.Reason)
 }
 
 // HeadNotFoundError reports that a head kept from an earlier export is not in the chain: events
@@ -28,8 +31,11 @@ type HeadNotFoundError struct {
 	Head Head   // the head of the chain as walked
 }
 
-func (e *HeadNotFoundError) Error() string {
-	return fmt.Sprintf("audit chain does not contain the known head %s (chain ends at seq %d): events were truncated or rewritten", e.Want, e.Head.Seq)
+func (e *HeadNotFoundError) Error() string { return e.Words().String() }
+
+// Words is the finding, for a program that translates it.
+func (e *HeadNotFoundError) Words() Words {
+	return Say("audit chain does not contain the known head %s (chain ends at seq %d): events were truncated or rewritten", e.Want, e.Head.Seq)
 }
 
 // Verifier checks a chain fed to it one event at a time, in Seq order, from the first event.
@@ -91,9 +97,9 @@ func (v *Verifier) Add(e Event) error {
 	v.head = Head{Seq: e.Seq, Hash: e.Hash}
 	v.count++
 	if e.Action == ActionAuditCheckpoint {
-		cp, err := CheckpointStart(e)
-		if err != nil {
-			v.err = &BrokenError{Seq: e.Seq, ID: e.ID, Reason: err.Error()}
+		cp, bad := checkpointStart(e)
+		if bad.Format != "" {
+			v.err = &BrokenError{Seq: e.Seq, ID: e.ID, Reason: bad}
 			return v.err
 		}
 		v.checkpoint = &cp
@@ -121,22 +127,22 @@ func (v *Verifier) link(seq int64, id, prevHash string) error {
 	case seq < 1:
 		// counsel numbers events from 1: a lower seq is no gap but a row put or moved there.
 		return &BrokenError{Seq: seq, ID: id,
-			Reason: fmt.Sprintf("seq %d is not positive: counsel numbers events from 1 (event inserted or renumbered outside counsel)", seq)}
+			Reason: Say("seq %d is not positive: counsel numbers events from 1 (event inserted or renumbered outside counsel)", seq)}
 	case seq <= v.head.Seq:
 		return &BrokenError{Seq: seq, ID: id,
-			Reason: fmt.Sprintf("seq out of order: seq %d comes after seq %d (event inserted, duplicated or reordered)", seq, v.head.Seq)}
+			Reason: Say("seq out of order: seq %d comes after seq %d (event inserted, duplicated or reordered)", seq, v.head.Seq)}
 	case seq != v.head.Seq+1:
 		return &BrokenError{Seq: seq, ID: id,
-			Reason: fmt.Sprintf("sequence gap: expected seq %d after %d (event deleted, inserted or reordered)", v.head.Seq+1, v.head.Seq)}
+			Reason: Say("sequence gap: expected seq %d after %d (event deleted, inserted or reordered)", v.head.Seq+1, v.head.Seq)}
 	case prevHash != wantPrev:
 		return &BrokenError{Seq: seq, ID: id,
-			Reason: fmt.Sprintf("previous hash does not match the hash of seq %d (event deleted, inserted or replaced)", v.head.Seq)}
+			Reason: Say("previous hash does not match the hash of seq %d (event deleted, inserted or replaced)", v.head.Seq)}
 	}
 	return nil
 }
 
 func errHashMismatch(seq int64, id string) error {
-	return &BrokenError{Seq: seq, ID: id, Reason: "hash does not match the event's contents (event edited)"}
+	return &BrokenError{Seq: seq, ID: id, Reason: Say("hash does not match the event's contents (event edited)")}
 }
 
 // noteKnown marks an expected head as seen.
@@ -177,12 +183,12 @@ func (v *Verifier) Finish() error {
 	switch {
 	case v.start.Seq > 0 && (v.checkpoint == nil || *v.checkpoint != v.start):
 		v.err = &BrokenError{Seq: v.start.Seq + 1, ID: v.firstID,
-			Reason: fmt.Sprintf("sequence gap: the trail starts at seq %d, but no checkpoint says that the events before it were removed (events deleted)", v.start.Seq+1)}
+			Reason: Say("sequence gap: the trail starts at seq %d, but no checkpoint says that the events before it were removed (events deleted)", v.start.Seq+1)}
 		v.head, v.count = Head{}, 0 // nothing verified: its start is unproven
 		return v.err
 	case v.start.Seq == 0 && v.checkpoint != nil && v.count > 0:
 		v.err = &BrokenError{Seq: 1, ID: v.firstID,
-			Reason: fmt.Sprintf("the latest checkpoint says the trail starts at seq %d, but it starts at seq 1 (events put back)", v.checkpoint.Seq+1)}
+			Reason: Say("the latest checkpoint says the trail starts at seq %d, but it starts at seq 1 (events put back)", v.checkpoint.Seq+1)}
 		return v.err
 	}
 	if i := slices.IndexFunc(v.known, func(k knownHead) bool { return !k.seen }); i >= 0 {
@@ -198,15 +204,24 @@ const ActionAuditCheckpoint = "audit.checkpoint"
 
 // CheckpointStart reads the head a checkpoint event says the trail starts from.
 func CheckpointStart(e Event) (Head, error) {
+	h, bad := checkpointStart(e)
+	if bad.Format != "" {
+		return Head{}, errors.New(bad.String())
+	}
+	return h, nil
+}
+
+// checkpointStart is CheckpointStart with what is wrong in Words (none: its Format is "").
+func checkpointStart(e Event) (Head, Words) {
 	from, err := strconv.ParseInt(e.Details["from_seq"], 10, 64)
 	if err != nil || from < 2 || strconv.FormatInt(from, 10) != e.Details["from_seq"] {
-		return Head{}, errors.New("checkpoint without a valid from_seq")
+		return Head{}, Say("checkpoint without a valid from_seq")
 	}
 	h, err := ParseHash(e.Details["prev_hash"])
 	if err != nil || h != e.Details["prev_hash"] {
-		return Head{}, errors.New("checkpoint without a valid prev_hash")
+		return Head{}, Say("checkpoint without a valid prev_hash")
 	}
-	return Head{Seq: from - 1, Hash: h}, nil
+	return Head{Seq: from - 1, Hash: h}, Words{}
 }
 
 // ActionProofKeyReplaced records that the counsellor declared the proof key lost and a new

@@ -173,7 +173,7 @@ func TestVerifyTampered(t *testing.T) {
 			if !errors.As(err, &be) {
 				t.Fatalf("err = %v, want *BrokenError", err)
 			}
-			if be.Seq != tt.wantSeq || be.ID != tt.wantID || !strings.Contains(be.Reason, tt.wantReason) {
+			if be.Seq != tt.wantSeq || be.ID != tt.wantID || !strings.Contains(be.Reason.String(), tt.wantReason) {
 				t.Errorf("broken at seq %d id %s (%s), want seq %d id %s (%s)",
 					be.Seq, be.ID, be.Reason, tt.wantSeq, tt.wantID, tt.wantReason)
 			}

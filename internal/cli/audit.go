@@ -196,7 +196,7 @@ func runAuditVerify(ctx context.Context, a *app, opts *auditVerifyOptions) error
 		fmt.Fprintln(a.deps.Stdout, line)
 	} else if failure == nil {
 		for _, p := range res.Problems {
-			fmt.Fprintln(a.deps.Stdout, audit.TermSafe(tr.message(p.Message)))
+			fmt.Fprintln(a.deps.Stdout, audit.TermSafe(tr.local(p.Words())))
 		}
 	}
 	if failure != nil {
@@ -207,12 +207,18 @@ func runAuditVerify(ctx context.Context, a *app, opts *auditVerifyOptions) error
 		if len(res.Problems) == 1 && first.Kind == audit.ProblemProofKey {
 			return withHint(errors.New(first.Message), "restore the proof key file from your backup (docs/data-protection.md)")
 		}
-		return withHint(fmt.Errorf("%d record row(s) differ from the audit trail; first: %s", len(res.Problems), first.Message),
+		return withHint(findingError{audit.Say("%d record row(s) differ from the audit trail; first: %s", len(res.Problems), first.Words())},
 			"the trail verifies, so these rows were changed outside counsel; keep a copy of the database file as evidence",
 			"docs/auditing.md explains each kind of difference")
 	}
 	return nil
 }
+
+// findingError is an error in audit.Words, which printError translates by its format.
+type findingError struct{ words audit.Words }
+
+func (e findingError) Error() string      { return e.words.String() }
+func (e findingError) Words() audit.Words { return e.words }
 
 // checkProofKey compares the proof key file with the fingerprint the database recorded; see
 // verifyResult.ProofKey. A differing or unreadable key is a problem of the result.

@@ -257,8 +257,8 @@ func withHint(err error, hints ...string) error {
 // terminal-safe (audit.TermSafe): errors may quote what a tampered database
 // holds, and an escape sequence in it must not reach the terminal.
 func printError(w io.Writer, err error) {
-	for _, line := range strings.Split(err.Error(), "\n") {
-		fmt.Fprintf(w, "counsel: error: %s\n", audit.TermSafe(tr.message(line)))
+	for _, line := range strings.Split(tr.errorText(err), "\n") {
+		fmt.Fprintf(w, "counsel: error: %s\n", audit.TermSafe(line))
 	}
 	var h hinter
 	if errors.As(err, &h) {

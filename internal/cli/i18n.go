@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -17,6 +18,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/expeerienced/counsel/data"
+	"github.com/expeerienced/counsel/internal/audit"
 	"github.com/expeerienced/counsel/internal/session"
 	"github.com/expeerienced/counsel/internal/store"
 )
@@ -486,12 +488,56 @@ func yes(answer string) bool {
 // say is a message for the person in the run's language: its format's
 // catalogue entry, or else (for a format such as "%s" around a text from
 // elsewhere) the entry that matches the finished text.
-func say(format string, args ...any) string {
+func say(format string, args ...any) string { return tr.say(format, args...) }
+
+func (t *translator) say(format string, args ...any) string {
 	en := fmt.Sprintf(format, args...)
-	if local := Tf(format, args...); local != en {
+	if local := t.sprintf(format, args...); local != en {
 		return local
 	}
-	return tr.message(en)
+	return t.message(en)
+}
+
+// local is a finding of a domain package (audit.Words) in t's language: its format through
+// the catalogue, its arguments (table names, IDs, seq numbers) as they are, a finding nested
+// in it in turn. The domain packages keep the format, as counsel's English is the key.
+func (t *translator) local(w audit.Words) string { return w.Local(t.say) }
+
+// worded is an error that keeps its finding as audit.Words (audit.BrokenError,
+// store.UpgradeUnverifiedError): its format finds the German, not its finished text, in
+// which a table name or an ID could be mistaken for a word of the catalogue.
+type worded interface{ Words() audit.Words }
+
+// findingMark stands for a worded error's text while the text around it is translated.
+const findingMark = "\uE002"
+
+// errorText is err's message in t's language, line by line. The finding of a worded error
+// in it is translated by its words; the text around it (say, "database PATH: ") by message,
+// as the text of any error.
+func (t *translator) errorText(err error) string {
+	en := err.Error()
+	if t.cat == nil {
+		return en
+	}
+	var f worded
+	if !errors.As(err, &f) {
+		return t.lines(en)
+	}
+	w := f.Words()
+	before, after, ok := strings.Cut(en, w.String())
+	if !ok {
+		return t.lines(en)
+	}
+	return strings.ReplaceAll(t.lines(before+findingMark+after), findingMark, t.local(w))
+}
+
+// lines is message of each line of s.
+func (t *translator) lines(s string) string {
+	ls := strings.Split(s, "\n")
+	for i, l := range ls {
+		ls[i] = t.message(l)
+	}
+	return strings.Join(ls, "\n")
 }
 
 // chooseLanguage decides the language of this run's messages before the

@@ -20,6 +20,7 @@ import (
 	"github.com/spf13/pflag"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/expeerienced/counsel/internal/audit"
 	"github.com/expeerienced/counsel/internal/config"
 	"github.com/expeerienced/counsel/internal/session"
 	"github.com/expeerienced/counsel/internal/store"
@@ -183,7 +184,7 @@ func TestCatalogueComplete(t *testing.T) {
 				need(fset.Position(e.Pos()).String(), s, false)
 			}
 			switch calleeName(call) {
-			case "T", "Tf", "say", "word", "usageErrorf", "fmt.Errorf", "errors.New", ".info", ".warn", ".confirm":
+			case "T", "Tf", "say", "word", "usageErrorf", "fmt.Errorf", "errors.New", ".info", ".warn", ".confirm", "audit.Say":
 				lit(call.Args[0])
 			case "fprintf": // fprintf(w, format, ...)
 				if len(call.Args) > 1 {
@@ -207,6 +208,36 @@ func TestCatalogueComplete(t *testing.T) {
 			}
 			return true
 		})
+	}
+
+	// The findings of the domain packages (audit.Words), which package cli prints through
+	// the catalogue by their format: each made by audit.Say with a literal format.
+	err = filepath.WalkDir("..", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return err
+		}
+		f, err := parser.ParseFile(fset, path, nil, 0)
+		if err != nil {
+			return err
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			call, ok := n.(*ast.CallExpr)
+			if !ok || len(call.Args) == 0 {
+				return true
+			}
+			if name := calleeName(call); name == "audit.Say" || name == "Say" && f.Name.Name == "audit" {
+				if s, ok := constString(call.Args[0]); ok {
+					need(fset.Position(call.Pos()).String(), s, false)
+				} else {
+					t.Errorf("%s: audit.Say needs a literal format, for this test to find its German", fset.Position(call.Pos()))
+				}
+			}
+			return true
+		})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 
 	if len(missing) > 0 {
@@ -246,7 +277,7 @@ func calleeName(call *ast.CallExpr) string {
 	case *ast.Ident:
 		return fn.Name
 	case *ast.SelectorExpr:
-		if x, ok := fn.X.(*ast.Ident); ok && (x.Name == "fmt" || x.Name == "errors") {
+		if x, ok := fn.X.(*ast.Ident); ok && (x.Name == "fmt" || x.Name == "errors" || x.Name == "audit") {
 			return x.Name + "." + fn.Sel.Name
 		}
 		return "." + fn.Sel.Name
@@ -485,5 +516,41 @@ func TestOpenErrorsInGerman(t *testing.T) {
 		if got := tr.message(dbError("c.db", c.err).Error()); got != c.want {
 			t.Errorf("%v:\n got %s\nwant %s", c.err, got, c.want)
 		}
+	}
+}
+
+// TestFindingsInGerman: what audit verify finds reaches a German counsellor in German through
+// the catalogue by its format (audit.Words), also inside the error that wraps it (a refused
+// upgrade, "database PATH: ..."); table names, IDs, columns and seq numbers stay as they are.
+func TestFindingsInGerman(t *testing.T) {
+	german(t)
+	id := "01a00000-0000-7000-8000-000000000001"
+	changed := audit.Problem{Table: "sessions", ID: id, Kind: audit.ProblemChanged, Seq: 34, Columns: []string{"starts_at"}}
+	if got, want := tr.local(changed.Words()), "sessions "+id+": seit Ereignis seq 34 außerhalb von counsel geändert (anders in starts_at)"; got != want {
+		t.Errorf("changed row:\n got %s\nwant %s", got, want)
+	}
+	gap := &audit.BrokenError{Seq: 5, ID: "ev-5", Reason: audit.Say("sequence gap: expected seq %d after %d (event deleted, inserted or reordered)", int64(4), int64(3))}
+	for _, c := range []struct {
+		err  error
+		want string
+	}{
+		{withHint(gap, "x"), "das Prüfprotokoll bricht bei Ereignis seq 5 (ID ev-5): Lücke in der Folge: nach 3 wurde seq 4 erwartet (Ereignis gelöscht, eingefügt oder umgestellt)"},
+		{dbError("c.db", &store.UpgradeUnverifiedError{Schema: 4, Rows: 2, First: changed}),
+			"Datenbank c.db: die Datenbank (Schema 4) ist nicht in Ordnung, darum hat counsel sie nicht aktualisiert (eine Aktualisierung hält jede Zeile fest, wie sie ist): 2 Datenzeile(n) weichen vom Prüfprotokoll ab; die erste: " +
+				"sessions " + id + ": seit Ereignis seq 34 außerhalb von counsel geändert (anders in starts_at)"},
+		{dbError("c.db", &store.UpgradeUnverifiedError{Schema: 4, Chain: gap}),
+			"Datenbank c.db: die Datenbank (Schema 4) ist nicht in Ordnung, darum hat counsel sie nicht aktualisiert (eine Aktualisierung hält jede Zeile fest, wie sie ist): " +
+				"das Prüfprotokoll bricht bei Ereignis seq 5 (ID ev-5): Lücke in der Folge: nach 3 wurde seq 4 erwartet (Ereignis gelöscht, eingefügt oder umgestellt)"},
+	} {
+		var b strings.Builder
+		printError(&b, c.err)
+		line, _, _ := strings.Cut(b.String(), "\n")
+		if want := "counsel: error: " + c.want; line != want {
+			t.Errorf("%v:\n got %s\nwant %s", c.err, line, want)
+		}
+	}
+	tr = newTranslator(langEN)
+	if got := tr.errorText(gap); got != gap.Error() {
+		t.Errorf("English: got %q, want %q", got, gap.Error())
 	}
 }

@@ -1038,11 +1038,14 @@ type UpgradeUnverifiedError struct {
 	First  audit.Problem
 }
 
-func (e *UpgradeUnverifiedError) Error() string {
+func (e *UpgradeUnverifiedError) Error() string { return e.Words().String() }
+
+// Words is the refusal with the finding in it, for the cli to translate (audit.Words).
+func (e *UpgradeUnverifiedError) Words() audit.Words {
 	if e.Chain != nil {
-		return fmt.Sprintf("the database (schema %d) does not verify, so counsel did not upgrade it (an upgrade records every row as it is): %v", e.Schema, e.Chain)
+		return audit.Say("the database (schema %d) does not verify, so counsel did not upgrade it (an upgrade records every row as it is): %v", e.Schema, e.Chain.Words())
 	}
-	return fmt.Sprintf("the database (schema %d) does not verify, so counsel did not upgrade it (an upgrade records every row as it is): %d record row(s) differ from the audit trail; first: %s", e.Schema, e.Rows, e.First.String())
+	return audit.Say("the database (schema %d) does not verify, so counsel did not upgrade it (an upgrade records every row as it is): %d record row(s) differ from the audit trail; first: %s", e.Schema, e.Rows, e.First.Words())
 }
 
 func (e *UpgradeUnverifiedError) Unwrap() error {

@@ -289,7 +289,7 @@ func TestTamperDetected(t *testing.T) {
 			if be.Seq != tt.wantSeq || be.ID != wantID {
 				t.Errorf("broken at seq %d id %s, want seq %d id %s", be.Seq, be.ID, tt.wantSeq, wantID)
 			}
-			if !strings.Contains(be.Reason, tt.wantReason) {
+			if !strings.Contains(be.Reason.String(), tt.wantReason) {
 				t.Errorf("reason %q, want it to mention %q", be.Reason, tt.wantReason)
 			}
 			if strings.Contains(err.Error(), "Client-") || strings.Contains(err.Error(), "jitsi") {
