@@ -364,6 +364,9 @@ func runSessionMove(ctx context.Context, a *app, ref string, opts *sessionMoveOp
 	switch {
 	case errors.As(err, &pe):
 		return withHint(pe, "cancel the session and plan a new one with another provider")
+	case errors.Is(err, session.ErrStartPast):
+		// Not planError's hint: move has no --allow-past, a session moves only ahead of now.
+		return withHint(flagError("at", session.ErrStartPast), "a session can only be moved to a time still to come")
 	case err != nil:
 		return a.planError(err)
 	}
