@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -229,6 +230,22 @@ func TestMigrationRefusesTrigger(t *testing.T) {
 func TestMigrationRefusesColumnAddedOutside(t *testing.T) {
 	ctx := context.Background()
 	person := "INSERT INTO people (id, name, created_at) VALUES ('p1', 'Client-A', '2026-11-01T00:00:00Z')"
+	// setBack makes a current file with one session and sets its user_version back to v.
+	setBack := func(v int) func(t *testing.T, path string) {
+		return func(t *testing.T, path string) {
+			db, err := store.Open(ctx, path, func() time.Time { return fixedNow })
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.CreateSessionFor(ctx, newSession(t, "Client-A", fixedNow.Add(time.Hour), "jitsi")); err != nil {
+				t.Fatal(err)
+			}
+			db.Close()
+			if _, err := rawOpen(t, path).Exec("PRAGMA user_version = " + strconv.Itoa(v)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
 	for _, c := range []struct {
 		name    string
 		make    func(t *testing.T, path string)
@@ -241,33 +258,9 @@ func TestMigrationRefusesColumnAddedOutside(t *testing.T) {
 		{"column dropped from schema 1", func(t *testing.T, path string) {
 			schema1(t, path, "ALTER TABLE consent_events DROP COLUMN recorded_by", person)
 		}, 1, `table "consent_events" lacks its column "recorded_by" of schema 1, the version the file says`},
-		{"current file set back to schema 4", func(t *testing.T, path string) {
-			db, err := store.Open(ctx, path, func() time.Time { return fixedNow })
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := db.CreateSessionFor(ctx, newSession(t, "Client-A", fixedNow.Add(time.Hour), "jitsi")); err != nil {
-				t.Fatal(err)
-			}
-			db.Close()
-			if _, err := rawOpen(t, path).Exec("PRAGMA user_version = 4"); err != nil {
-				t.Fatal(err)
-			}
-		}, 4, `table "sessions" has the column "series_id" of schema 5, but the file says schema 4, which has no such column`},
+		{"current file set back to schema 4", setBack(4), 4, `table "sessions" has the column "series_id" of schema 5, but the file says schema 4, which has no such column`},
 		// Schema 9 adds only an index: the record tables are those of schema 8.
-		{"current file set back to schema 8", func(t *testing.T, path string) {
-			db, err := store.Open(ctx, path, func() time.Time { return fixedNow })
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := db.CreateSessionFor(ctx, newSession(t, "Client-A", fixedNow.Add(time.Hour), "jitsi")); err != nil {
-				t.Fatal(err)
-			}
-			db.Close()
-			if _, err := rawOpen(t, path).Exec("PRAGMA user_version = 8"); err != nil {
-				t.Fatal(err)
-			}
-		}, 8, `the file says schema 8, but it holds the index "retired_rooms_by_retain_until" of schema 9: its schema version was set back outside counsel`},
+		{"current file set back to schema 8", setBack(8), 8, `the file says schema 8, but it holds the index "retired_rooms_by_retain_until" of schema 9: its schema version was set back outside counsel`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "c.db")
