@@ -433,6 +433,9 @@ func (a *app) runExport(ctx context.Context, opts exportOptions, job exportJob) 
 	}
 	stopProgress()
 	recorded := fmt.Sprintf("the export is recorded in the audit trail (head seq %d hash %s)", ev.Seq, ev.Hash)
+	if !db.ReadOnly() {
+		a.changed = recorded // as for stdout: a command made of exports (export dpo) words a later failure by it
+	}
 	if err := files.publish(recorded, exportAgain); err != nil {
 		return err
 	}

@@ -128,6 +128,7 @@ func runExportDPO(ctx context.Context, a *app, opts *exportDPOOptions) (err erro
 	// or not at all.
 	out := &outputFiles{}
 	defer out.discard()
+	defer func() { err = packDiskFull(err, a.changed != "") }()
 	tmp, err := out.prepareFolder(a, "out", dir, dpoFile)
 	if err != nil {
 		return err
@@ -261,6 +262,23 @@ func runExportDPO(ctx context.Context, a *app, opts *exportDPOOptions) (err erro
 			"docs/auditing.md explains each kind of problem")
 	}
 	return nil
+}
+
+// packDiskFull words a pack that its full disk stopped: a file of the pack (ENOSPC) or
+// an export's file (outputFileError) could not be written. The pack's exports are recorded
+// as each is written, so when one was (recorded), "nothing was stored" would not be true.
+// A full disk of the database is left to Main.
+func packDiskFull(err error, recorded bool) error {
+	var ff *fileFullError
+	if err == nil || store.Full(err) || !errors.As(err, &ff) && !diskFull(err) {
+		return err
+	}
+	again := "free space on that disk (or choose a folder on another disk), then run the command again"
+	if recorded {
+		return withHint(errors.New(T("--out: the pack could not be written because its disk is full; no folder was made, but the exports made for it so far are recorded in the audit trail")),
+			again, "the audit trail will show the exports of both runs")
+	}
+	return withHint(errors.New(T("--out: the pack could not be written because its disk is full; no folder was made, and nothing was stored")), again)
 }
 
 // keptTampered is what the purge events say of due rows purges keep (store.Kept), for the

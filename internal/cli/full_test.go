@@ -45,3 +45,33 @@ func TestDiskFullWords(t *testing.T) {
 		t.Errorf("fullDiskError(ENOSPC) = %v, hints %v", other, h)
 	}
 }
+
+// export dpo's pack on a full disk is named by --out whichever of its files met the full disk
+// (an export's, worded by outputFileError, or one the pack writes itself), and says "nothing
+// was stored" only while none of its exports was recorded. Other errors pass unchanged.
+func TestPackDiskFull(t *testing.T) {
+	enospc := &os.PathError{Op: "write", Path: "/mnt/usb/.counsel-pack-1/README.md", Err: syscall.ENOSPC}
+	const none = "--out: the pack could not be written because its disk is full; no folder was made, and nothing was stored"
+	const some = "--out: the pack could not be written because its disk is full; no folder was made, but the exports made for it so far are recorded in the audit trail"
+	for _, tc := range []struct {
+		err      error
+		recorded bool
+		want     string
+	}{
+		{outputFileError("out", enospc), false, none},
+		{outputFileError("out", enospc), true, some},
+		{enospc, true, some},
+		{fmt.Errorf("write: %w", enospc), false, none},
+	} {
+		if got := packDiskFull(tc.err, tc.recorded); got.Error() != tc.want {
+			t.Errorf("packDiskFull(%v, %v) = %q, want %q", tc.err, tc.recorded, got, tc.want)
+		}
+	}
+	other := errors.New("the audit trail could not be checked")
+	if got := packDiskFull(other, true); got != other {
+		t.Errorf("packDiskFull(other) = %v", got)
+	}
+	if packDiskFull(nil, true) != nil {
+		t.Error("packDiskFull(nil) is not nil")
+	}
+}

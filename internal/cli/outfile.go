@@ -22,8 +22,9 @@ const stdoutPath = "-"
 // fix on the spot: the file exists, or its folder does not.
 func outputFileError(flag string, err error) error {
 	if diskFull(err) {
-		// Every caller prepares its files before the database changes.
-		return withHint(errors.New(Tf("--%s: the file could not be written because its disk is full; it was not written, and nothing was stored", flag)),
+		// Every caller prepares its files before the database changes (export dpo, whose
+		// exports each prepare theirs, words it again: packDiskFull).
+		return withHint(&fileFullError{Tf("--%s: the file could not be written because its disk is full; it was not written, and nothing was stored", flag)},
 			"free space on that disk (or choose a file on another disk), then run the command again")
 	}
 	err = fmt.Errorf("--%s: %w", flag, err)
@@ -35,6 +36,12 @@ func outputFileError(flag string, err error) error {
 	}
 	return err
 }
+
+// fileFullError is outputFileError's full disk, worded; no longer a full disk to diskFull,
+// so that Main does not word it again.
+type fileFullError struct{ msg string }
+
+func (e *fileFullError) Error() string { return e.msg }
 
 // diskFull reports whether err says a disk is full: the database's (store.Full: SQLite's
 // code) or that of any other file (ENOSPC). It is counsel's one test for a full disk;
