@@ -43,7 +43,7 @@ func FuzzRecordEvent(f *testing.F) {
 	})
 }
 
-// FuzzCheckpoint feeds arbitrary checkpoint details through CheckpointStart and a verifier
+// FuzzCheckpoint feeds arbitrary checkpoint details through checkpointStart and a verifier
 // whose trail starts after them: a start is accepted only in its one canonical spelling, and
 // a trail is accepted only when the checkpoint states exactly its start.
 func FuzzCheckpoint(f *testing.F) {
@@ -55,8 +55,8 @@ func FuzzCheckpoint(f *testing.F) {
 	f.Fuzz(func(t *testing.T, fromSeq, prevHash string, first int64) {
 		cp := Event{Seq: 1, ID: "cp", Action: ActionAuditCheckpoint,
 			Details: map[string]string{"from_seq": fromSeq, "prev_hash": prevHash}}
-		h, err := CheckpointStart(cp)
-		if err != nil {
+		h, bad := checkpointStart(cp)
+		if bad.Format != "" {
 			return
 		}
 		if h.Seq < 1 || strconv.FormatInt(h.Seq+1, 10) != fromSeq || h.Hash != prevHash {

@@ -3,7 +3,6 @@ package audit
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -202,16 +201,8 @@ func (v *Verifier) Finish() error {
 // it), with counts. A verifier starts from that head; see docs/audit-chain.md.
 const ActionAuditCheckpoint = "audit.checkpoint"
 
-// CheckpointStart reads the head a checkpoint event says the trail starts from.
-func CheckpointStart(e Event) (Head, error) {
-	h, bad := checkpointStart(e)
-	if bad.Format != "" {
-		return Head{}, errors.New(bad.String())
-	}
-	return h, nil
-}
-
-// checkpointStart is CheckpointStart with what is wrong in Words (none: its Format is "").
+// checkpointStart reads the head a checkpoint event says the trail starts from, or what is
+// wrong with it, in Words (none: its Format is "").
 func checkpointStart(e Event) (Head, Words) {
 	from, err := strconv.ParseInt(e.Details["from_seq"], 10, 64)
 	if err != nil || from < 2 || strconv.FormatInt(from, 10) != e.Details["from_seq"] {
