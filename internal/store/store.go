@@ -321,8 +321,8 @@ func (d *DB) Close() error {
 	// every reader, and an export reads one snapshot for as long as it streams: waiting for
 	// it would make a write during an export as slow as the export. So the checkpoint waits
 	// at most closeCheckpointWait and otherwise copies what it can; the last counsel to
-	// close, the export itself when it ends, empties the log. (Erasure and purge wait for a
-	// complete checkpoint and report it; see checkpoint.)
+	// close, the export itself when it ends, empties the log. (Erasure and purge wait longer,
+	// checkpointWait, and report whether theirs completed; see checkpoint.)
 	_, cerr := d.db.Exec("PRAGMA busy_timeout = " + strconv.Itoa(int(closeCheckpointWait/time.Millisecond)))
 	if cerr == nil {
 		var busy, logFrames, done int
