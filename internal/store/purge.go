@@ -374,12 +374,12 @@ func (d *DB) checkpoint(ctx context.Context) (bool, error) {
 		return false, &CheckpointError{Err: mapErr(err)}
 	}
 	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, "PRAGMA busy_timeout = "+strconv.Itoa(int(checkpointWait/time.Millisecond))); err != nil {
+	if _, err := conn.ExecContext(ctx, busyTimeoutPragma(checkpointWait)); err != nil {
 		return false, &CheckpointError{Err: mapErr(err)}
 	}
 	var busy, logFrames, done int
 	cerr := conn.QueryRowContext(ctx, walCheckpoint).Scan(&busy, &logFrames, &done)
-	if _, err := conn.ExecContext(ctx, "PRAGMA busy_timeout = "+strconv.Itoa(int(busyTimeout/time.Millisecond))); err != nil {
+	if _, err := conn.ExecContext(ctx, busyTimeoutPragma(busyTimeout)); err != nil {
 		// A connection left with the short wait must not serve the statements after this one.
 		conn.Raw(func(any) error { return driver.ErrBadConn })
 		if cerr == nil {

@@ -323,7 +323,7 @@ func (d *DB) Close() error {
 	// at most closeCheckpointWait and otherwise copies what it can; the last counsel to
 	// close, the export itself when it ends, empties the log. (Erasure and purge wait longer,
 	// checkpointWait, and report whether theirs completed; see checkpoint.)
-	_, cerr := d.db.Exec("PRAGMA busy_timeout = " + strconv.Itoa(int(closeCheckpointWait/time.Millisecond)))
+	_, cerr := d.db.Exec(busyTimeoutPragma(closeCheckpointWait))
 	if cerr == nil {
 		var busy, logFrames, done int
 		cerr = d.db.QueryRow("PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &logFrames, &done)
@@ -531,16 +531,20 @@ func (d *DB) inTx(ctx context.Context, fn func(tx *sql.Tx, now time.Time) error)
 // ErrBusy means another counsel process held the database for too long.
 var ErrBusy = errors.New("the database is busy (another counsel is writing); try again")
 
-// mapErr turns driver errors users can act on into domain errors; it never
-// matches on message text.
+// busyTimeout is sqlitedsn.BusyTimeout, for waits counsel does itself.
+const busyTimeout = 10 * time.Second
+
+// busyTimeoutPragma sets how long the connection it runs on waits for a lock: the checkpoints
+// of Close and of erasure and purge wait less than busyTimeout for readers.
+func busyTimeoutPragma(d time.Duration) string {
+	return "PRAGMA busy_timeout = " + strconv.Itoa(int(d/time.Millisecond))
+}
+
 // retryBusy runs read until it is not refused as busy, for at most the busy timeout. The
 // first read of a database that other counsel processes are creating at the same moment can be
 // answered "busy" without SQLite's busy handler waiting (the connection is still being set up:
 // its journal mode, or the other side's WAL recovery); seen once among 200 concurrent first
 // runs under heavy load. Later statements wait in the busy handler as usual.
-// busyTimeout is sqlitedsn.BusyTimeout, for waits counsel does itself.
-const busyTimeout = 10 * time.Second
-
 func retryBusy(ctx context.Context, read func() error) error {
 	deadline := time.Now().Add(busyTimeout)
 	for pause := 5 * time.Millisecond; ; pause = min(2*pause, 200*time.Millisecond) {
@@ -568,6 +572,8 @@ func Full(err error) bool {
 	return se.Code()&0xff == sqlite3.SQLITE_FULL || se.Code() == sqlite3.SQLITE_IOERR_SHMSIZE
 }
 
+// mapErr turns driver errors users can act on into domain errors; it never
+// matches on message text.
 func mapErr(err error) error {
 	var se *sqlite.Error
 	if errors.As(err, &se) {
