@@ -683,7 +683,9 @@ func checkRecordTables(ctx context.Context, qs []querier, tables []recordTable, 
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	errs := make([]error, len(qs))
+	// The first cursor to fail stops the others; theirs (context canceled) is not the error.
+	var failed error
+	var fail sync.Once
 	var wg sync.WaitGroup
 	for r, q := range qs {
 		wg.Add(1)
@@ -698,14 +700,13 @@ func checkRecordTables(ctx context.Context, qs []querier, tables []recordTable, 
 				err = checkRecordTable(ctx, q, dg, &tables[ti], recs, &finger, &out[ti])
 			}
 			if err != nil {
-				errs[r] = err
-				cancel()
+				fail.Do(func() { failed = err; cancel() })
 			}
 		}()
 	}
 	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
+	if failed != nil {
+		return nil, failed
 	}
 	return out, nil
 }
