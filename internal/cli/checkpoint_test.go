@@ -25,30 +25,35 @@ func TestCheckpointFailureIsTakenOut(t *testing.T) {
 	}
 }
 
-// The warning after a withdrawal says that it is done, why the bytes are still on disk,
-// and what to do; a completed checkpoint says nothing.
+// The warning after a withdrawal or purge says that it is done, why the bytes are still on
+// disk, and what to do; a completed checkpoint says nothing.
 func TestWarnBytesLeft(t *testing.T) {
+	revoke := func(checkpointed bool, err *store.CheckpointError) func(*app) {
+		return func(a *app) { a.warnErasedLeft(checkpointed, err) }
+	}
+	purge := func(checkpointed bool) func(*app) {
+		return func(a *app) { a.warnDeletedLeft(checkpointed) }
+	}
 	for _, tc := range []struct {
-		what         int
-		checkpointed bool
-		err          *store.CheckpointError
-		want         []string
+		name string
+		warn func(*app)
+		want []string
 	}{
-		{revokeLeft, true, nil, nil},
-		{purgeLeft, true, nil, nil},
-		{revokeLeft, false, nil, []string{"the withdrawal is done", "another program is reading the database", "-wal file", "run 'counsel purge'"}},
-		{revokeLeft, false, &store.CheckpointError{Err: errors.New("disk I/O error")}, []string{"the withdrawal is done", "(disk I/O error)", "run 'counsel purge'"}},
-		{purgeLeft, false, nil, []string{"the purge is done", "another program is reading the database", "run 'counsel purge' again"}},
+		{"revoke, checkpointed", revoke(true, nil), nil},
+		{"purge, checkpointed", purge(true), nil},
+		{"revoke, reader", revoke(false, nil), []string{"the withdrawal is done", "another program is reading the database", "-wal file", "run 'counsel purge'"}},
+		{"revoke, failed", revoke(false, &store.CheckpointError{Err: errors.New("disk I/O error")}), []string{"the withdrawal is done", "(disk I/O error)", "run 'counsel purge'"}},
+		{"purge, reader", purge(false), []string{"the purge is done", "another program is reading the database", "run 'counsel purge' again"}},
 	} {
 		var stderr bytes.Buffer
 		a := &app{deps: Deps{Stderr: &stderr, Getenv: func(string) string { return "" }}}
-		a.warnBytesLeft(tc.what, tc.checkpointed, tc.err)
+		tc.warn(a)
 		if tc.want == nil && stderr.Len() > 0 {
-			t.Errorf("%d, checkpointed: warned %q", tc.what, stderr.String())
+			t.Errorf("%s: warned %q", tc.name, stderr.String())
 		}
 		for _, w := range tc.want {
 			if !strings.Contains(stderr.String(), w) {
-				t.Errorf("%d, %v: %q does not say %q", tc.what, tc.err, stderr.String(), w)
+				t.Errorf("%s: %q does not say %q", tc.name, stderr.String(), w)
 			}
 		}
 	}

@@ -536,7 +536,7 @@ func runConsentRevoke(ctx context.Context, a *app, ref string, opts *consentRevo
 	if a.nameArg && a.deps.StdinTTY && session.NameKey(ref) == session.NameKey(sub.Person.Name) {
 		a.info("the name is on this command line, so your shell adds it to its history after this command; next time give the person's ID (%s) or '-' (see docs/data-protection.md)", session.ShortID(sub.Person.ID))
 	}
-	a.warnBytesLeft(revokeLeft, res.Checkpointed, cpErr)
+	a.warnErasedLeft(res.Checkpointed, cpErr)
 	return nil
 }
 

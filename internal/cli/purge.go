@@ -166,7 +166,7 @@ func runPurge(ctx context.Context, a *app, opts *purgeOptions) error {
 		return withHint(errors.New(Tf("the purge is done, but the deleted and erased bytes could not be cleared from the disk (%v): they stay in the database file or its -wal file", cpErr.Err)),
 			"run 'counsel purge' again once the cause is fixed; it clears them and says whether it could")
 	default:
-		a.warnBytesLeft(purgeLeft, p.Checkpointed, nil)
+		a.warnDeletedLeft(p.Checkpointed)
 	}
 	switch {
 	case p.KeptTampered == 0:
@@ -251,24 +251,23 @@ func checkpointFailure(err *error) *store.CheckpointError {
 	return nil
 }
 
-// What a committed change left on disk when its checkpoint did not complete.
-const (
-	revokeLeft = iota
-	purgeLeft
-)
-
-// warnBytesLeft tells the counsellor that a committed withdrawal or purge left the erased
-// bytes on disk (docs/data-protection.md, Physical erasure): another program reads the
-// database (checkpointed false, err nil), or the checkpoint failed (err). The change itself
-// is done and stays done; 'counsel purge' checkpoints and says whether it could.
-func (a *app) warnBytesLeft(what int, checkpointed bool, err *store.CheckpointError) {
+// warnErasedLeft tells the counsellor that a committed withdrawal left the erased bytes on
+// disk (docs/data-protection.md, Physical erasure): the checkpoint failed (err), or another
+// program reads the database (checkpointed false). The withdrawal is done and stays done;
+// 'counsel purge' checkpoints and says whether it could.
+func (a *app) warnErasedLeft(checkpointed bool, err *store.CheckpointError) {
 	switch {
-	case err != nil && what == revokeLeft:
+	case err != nil:
 		a.warn("the withdrawal is done, but the erased bytes could not be cleared from the disk (%v): they stay in the database file or its -wal file; run 'counsel purge', which clears them and says whether it could", err.Err)
-	case checkpointed || err != nil:
-	case what == revokeLeft:
+	case !checkpointed:
 		a.warn("the withdrawal is done, but another program is reading the database, so the erased bytes stay on disk (in the database file or its -wal file) until it closes: close that program, then run 'counsel purge', which clears them and says whether it could")
-	default:
+	}
+}
+
+// warnDeletedLeft is warnErasedLeft for a purge by hand whose checkpoint a reader kept from
+// completing; a failed one is runPurge's error.
+func (a *app) warnDeletedLeft(checkpointed bool) {
+	if !checkpointed {
 		a.warn("the purge is done, but another program is reading the database, so the deleted bytes stay on disk (in the database file or its -wal file) until it closes: close that program, then run 'counsel purge' again")
 	}
 }
