@@ -75,3 +75,24 @@ func TestPackDiskFull(t *testing.T) {
 		t.Error("packDiskFull(nil) is not nil")
 	}
 }
+
+// The database's full disk after a change reaches a German counsellor in German, the change
+// (a.changed) too, and in English as before.
+func TestDatabaseFullWords(t *testing.T) {
+	a := &app{changed: fmt.Sprintf("consent of person %s is withdrawn and the name erased", "0123abcd")}
+	for _, c := range []struct {
+		lang string
+		want string
+	}{
+		{langEN, "counsel: error: consent of person 0123abcd is withdrawn and the name erased, but then the database /x/db.sqlite could not be written because its disk is full"},
+		{langDE, "counsel: error: die Einwilligung von Person 0123abcd ist widerrufen und der Name gelöscht, aber danach konnte die Datenbank /x/db.sqlite nicht geschrieben werden, weil ihr Datenträger voll ist"},
+	} {
+		german(t) // restores the translator at the end
+		tr = newTranslator(c.lang)
+		var b strings.Builder
+		printError(&b, a.databaseFull("/x/db.sqlite"))
+		if line, _, _ := strings.Cut(b.String(), "\n"); line != c.want {
+			t.Errorf("%v:\n got %s\nwant %s", c.lang, line, c.want)
+		}
+	}
+}

@@ -61,11 +61,18 @@ func (a *app) fullDiskError(err error) error {
 	if perr != nil {
 		path = "" // the configuration was read before the database was opened; kept safe
 	}
+	return a.databaseFull(path)
+}
+
+// databaseFull words the database's full disk: after the change a.changed, or with nothing
+// stored. The error is English, as lostOutput's, so that printError translates it whole,
+// a.changed too.
+func (a *app) databaseFull(path string) error {
 	if a.changed != "" {
-		return withHint(errors.New(Tf("%s, but then the database %s could not be written because its disk is full", a.changed, path)),
+		return withHint(fmt.Errorf("%s, but then the database %s could not be written because its disk is full", a.changed, path),
 			append([]string{"free space on that disk"}, a.again...)...)
 	}
-	return withHint(errors.New(Tf("the database %s could not be written because its disk is full; nothing was stored", path)),
+	return withHint(fmt.Errorf("the database %s could not be written because its disk is full; nothing was stored", path),
 		"free space on that disk, then run the command again")
 }
 
