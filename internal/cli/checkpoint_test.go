@@ -34,6 +34,9 @@ func TestWarnBytesLeft(t *testing.T) {
 	purge := func(checkpointed bool) func(*app) {
 		return func(a *app) { a.warnDeletedLeft(checkpointed) }
 	}
+	auto := func(checkpointed bool, err *store.CheckpointError) func(*app) {
+		return func(a *app) { a.warnExpiredLeft(checkpointed, err) }
+	}
 	for _, tc := range []struct {
 		name string
 		warn func(*app)
@@ -44,6 +47,9 @@ func TestWarnBytesLeft(t *testing.T) {
 		{"revoke, reader", revoke(false, nil), []string{"the withdrawal is done", "another program is reading the database", "-wal file", "run 'counsel purge'"}},
 		{"revoke, failed", revoke(false, &store.CheckpointError{Err: errors.New("disk I/O error")}), []string{"the withdrawal is done", "(disk I/O error)", "run 'counsel purge'"}},
 		{"purge, reader", purge(false), []string{"the purge is done", "another program is reading the database", "run 'counsel purge' again"}},
+		{"auto purge, checkpointed", auto(true, nil), nil},
+		{"auto purge, reader", auto(false, nil), []string{"expired records were deleted", "another program is reading the database", "-wal file", "run 'counsel purge'"}},
+		{"auto purge, failed", auto(false, &store.CheckpointError{Err: errors.New("disk I/O error")}), []string{"expired records were deleted", "(disk I/O error)", "run 'counsel purge'"}},
 	} {
 		var stderr bytes.Buffer
 		a := &app{deps: Deps{Stderr: &stderr, Getenv: func(string) string { return "" }}}

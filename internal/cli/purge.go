@@ -222,15 +222,14 @@ func (a *app) autoPurge(ctx context.Context, db *store.DB, key []byte) {
 		}
 		p, err = db.Purge(ctx, a.retention(key), false, "auto")
 	}
-	if cpErr := checkpointFailure(&err); cpErr != nil {
-		a.warn("expired records were deleted, but the bytes could not be cleared from the disk (%v); run 'counsel purge'", cpErr.Err)
-	}
+	cpErr := checkpointFailure(&err)
 	if err != nil {
 		a.warn("could not delete expired records (%v); run 'counsel purge' to retry", err)
 		return
 	}
 	if p.Total() > 0 {
 		a.info("retention: deleted %s", purgedCounts(p))
+		a.warnExpiredLeft(p.Checkpointed, cpErr)
 	}
 	a.warnRooms(p, why)
 	a.warnAuditHeld(p)
@@ -269,5 +268,16 @@ func (a *app) warnErasedLeft(checkpointed bool, err *store.CheckpointError) {
 func (a *app) warnDeletedLeft(checkpointed bool) {
 	if !checkpointed {
 		a.warn("the purge is done, but another program is reading the database, so the deleted bytes stay on disk (in the database file or its -wal file) until it closes: close that program, then run 'counsel purge' again")
+	}
+}
+
+// warnExpiredLeft is warnErasedLeft for the purge a command runs first (autoPurge), when it
+// deleted something: the command goes on either way.
+func (a *app) warnExpiredLeft(checkpointed bool, err *store.CheckpointError) {
+	switch {
+	case err != nil:
+		a.warn("expired records were deleted, but the bytes could not be cleared from the disk (%v); run 'counsel purge'", err.Err)
+	case !checkpointed:
+		a.warn("expired records were deleted, but another program is reading the database, so their bytes stay on disk (in the database file or its -wal file) until it closes: close that program, then run 'counsel purge', which clears them and says whether it could")
 	}
 }
