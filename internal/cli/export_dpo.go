@@ -64,7 +64,14 @@ audit events like any export. The folder appears only when complete; until
 then it is a hidden folder beside it (.counsel-NAME-digits), which an export
 that was stopped can leave behind: the next export to the same folder removes
 it, or names it if it holds anything else.
-` + exitStatusHelp,
+
+EXIT STATUS
+
+    0  success
+    1  failure (the error message says what went wrong; nothing was changed),
+       or the audit trail does not verify: the pack was written all the same,
+       and its exports are recorded in the trail
+    2  usage error (unknown command or flag, missing or invalid argument)`,
 		Example: `  $ counsel export dpo --out dpo-2026-12
   $ cd dpo-2026-12 && sha256sum -c MANIFEST`,
 		Args: noArgs,
