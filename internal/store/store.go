@@ -528,8 +528,9 @@ func (d *DB) inTx(ctx context.Context, fn func(tx *sql.Tx, now time.Time) error)
 	return mapErr(tx.Commit())
 }
 
-// ErrBusy means another counsel process held the database for too long.
-var ErrBusy = errors.New("the database is busy (another counsel is writing); try again")
+// ErrBusy means another process held the database for too long: another counsel, or any
+// program with a transaction open on the file (a sqlite3 shell), so the message names neither.
+var ErrBusy = errors.New("the database is busy: another program (another counsel, or a sqlite3 shell with a transaction open) is writing to it; try again once it has finished")
 
 // busyTimeout is sqlitedsn.BusyTimeout, for waits counsel does itself.
 const busyTimeout = 10 * time.Second
