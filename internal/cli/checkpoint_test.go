@@ -32,7 +32,10 @@ func TestWarnBytesLeft(t *testing.T) {
 		return func(a *app) { a.warnErasedLeft(checkpointed, err) }
 	}
 	purge := func(checkpointed bool) func(*app) {
-		return func(a *app) { a.warnDeletedLeft(checkpointed) }
+		return func(a *app) { a.warnDeletedLeft(store.Purged{Sessions: 1, Checkpointed: checkpointed}) }
+	}
+	idle := func(checkpointed bool) func(*app) {
+		return func(a *app) { a.warnDeletedLeft(store.Purged{Checkpointed: checkpointed}) }
 	}
 	auto := func(checkpointed bool, err *store.CheckpointError) func(*app) {
 		return func(a *app) { a.warnExpiredLeft(checkpointed, err) }
@@ -47,6 +50,8 @@ func TestWarnBytesLeft(t *testing.T) {
 		{"revoke, reader", revoke(false, nil), []string{"the withdrawal is done", "another program is reading the database", "-wal file", "run 'counsel purge'"}},
 		{"revoke, failed", revoke(false, &store.CheckpointError{Err: errors.New("disk I/O error")}), []string{"the withdrawal is done", "(disk I/O error)", "run 'counsel purge'"}},
 		{"purge, reader", purge(false), []string{"the purge is done", "another program is reading the database", "run 'counsel purge' again"}},
+		{"purge of nothing, checkpointed", idle(true), nil},
+		{"purge of nothing, reader", idle(false), []string{"nothing was due", "earlier withdrawals or purges erased", "run 'counsel purge' again"}},
 		{"auto purge, checkpointed", auto(true, nil), nil},
 		{"auto purge, reader", auto(false, nil), []string{"expired records were deleted", "another program is reading the database", "-wal file", "run 'counsel purge'"}},
 		{"auto purge, failed", auto(false, &store.CheckpointError{Err: errors.New("disk I/O error")}), []string{"expired records were deleted", "(disk I/O error)", "run 'counsel purge'"}},

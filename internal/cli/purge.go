@@ -166,7 +166,7 @@ func runPurge(ctx context.Context, a *app, opts *purgeOptions) error {
 		return withHint(errors.New(Tf("the purge is done, but the deleted and erased bytes could not be cleared from the disk (%v): they stay in the database file or its -wal file", cpErr.Err)),
 			"run 'counsel purge' again once the cause is fixed; it clears them and says whether it could")
 	default:
-		a.warnDeletedLeft(p.Checkpointed)
+		a.warnDeletedLeft(p)
 	}
 	switch {
 	case p.KeptTampered == 0:
@@ -264,9 +264,14 @@ func (a *app) warnErasedLeft(checkpointed bool, err *store.CheckpointError) {
 }
 
 // warnDeletedLeft is warnErasedLeft for a purge by hand whose checkpoint a reader kept from
-// completing; a failed one is runPurge's error.
-func (a *app) warnDeletedLeft(checkpointed bool) {
-	if !checkpointed {
+// completing; a failed one is runPurge's error. A purge that deleted nothing ran for the bytes
+// an earlier withdrawal or purge left, so it speaks of those.
+func (a *app) warnDeletedLeft(p store.Purged) {
+	switch {
+	case p.Checkpointed:
+	case p.Total() == 0:
+		a.warn("nothing was due, but another program is reading the database, so bytes that earlier withdrawals or purges erased may stay on disk (in the database file or its -wal file) until it closes: close that program, then run 'counsel purge' again")
+	default:
 		a.warn("the purge is done, but another program is reading the database, so the deleted bytes stay on disk (in the database file or its -wal file) until it closes: close that program, then run 'counsel purge' again")
 	}
 }
