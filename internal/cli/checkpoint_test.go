@@ -69,3 +69,21 @@ func TestWarnBytesLeft(t *testing.T) {
 		}
 	}
 }
+
+// A purge by hand whose checkpoint failed and that kept rows says both, and exits 1.
+func TestPurgeEndSaysKeptRowsAndFailedCheckpoint(t *testing.T) {
+	var stderr bytes.Buffer
+	a := &app{deps: Deps{Stderr: &stderr, Getenv: func(string) string { return "" }}}
+	err := a.purgeEnd(store.Purged{Sessions: 1, KeptTampered: 2}, false, &store.CheckpointError{Err: errors.New("disk I/O error")})
+	if err == nil || !strings.Contains(err.Error(), "could not be cleared from the disk (disk I/O error)") {
+		t.Errorf("error %v, want the failed checkpoint", err)
+	}
+	if !strings.Contains(stderr.String(), "2 withdrawal proof(s) or remembered room(s)") {
+		t.Errorf("stderr %q does not tell of the kept rows", stderr.String())
+	}
+	stderr.Reset()
+	err = a.purgeEnd(store.Purged{Sessions: 1, KeptTampered: 2, Checkpointed: true}, false, nil)
+	if err == nil || !strings.Contains(err.Error(), "2 withdrawal proof(s)") || stderr.Len() > 0 {
+		t.Errorf("kept rows alone: error %v, stderr %q; want them as the error", err, stderr.String())
+	}
+}

@@ -158,24 +158,30 @@ func runPurge(ctx context.Context, a *app, opts *purgeOptions) error {
 	}
 	a.warnRooms(p, why)
 	a.warnAuditHeld(p)
-	switch {
-	case opts.dryRun:
+	return a.purgeEnd(p, opts.dryRun, cpErr)
+}
+
+// purgeEnd says what a purge by hand left undone and gives its exit status: a failed
+// checkpoint and kept rows are both exit 1, so a script notices; when both happened the kept
+// rows are a warning and the checkpoint the error, so neither goes unsaid.
+func (a *app) purgeEnd(p store.Purged, dryRun bool, cpErr *store.CheckpointError) error {
+	if dryRun {
 		a.info("dry run: nothing was changed")
-	case cpErr != nil:
-		// Clearing the disk is what a purge by hand is for: a script must notice.
-		return withHint(errors.New(Tf("the purge is done, but the deleted and erased bytes could not be cleared from the disk (%v): they stay in the database file or its -wal file", cpErr.Err)),
-			"run 'counsel purge' again once the cause is fixed; it clears them and says whether it could")
-	default:
+	} else if cpErr == nil {
 		a.warnDeletedLeft(p)
 	}
 	switch {
 	case p.KeptTampered == 0:
-	case opts.dryRun:
+	case dryRun || cpErr != nil:
 		a.warn("%s", keptMessage(p))
 	default:
-		// Exit 1, so that a script running the purge notices.
 		return withHint(errors.New(keptMessage(p)),
 			"the rest of the purge is done; keep a copy of the database file as evidence (docs/data-protection.md, Retention)")
+	}
+	if cpErr != nil {
+		// Clearing the disk is what a purge by hand is for.
+		return withHint(errors.New(Tf("the purge is done, but the deleted and erased bytes could not be cleared from the disk (%v): they stay in the database file or its -wal file", cpErr.Err)),
+			"run 'counsel purge' again once the cause is fixed; it clears them and says whether it could")
 	}
 	return nil
 }
