@@ -258,6 +258,9 @@ func TestMigrationRefusesColumnAddedOutside(t *testing.T) {
 		{"column dropped from schema 1", func(t *testing.T, path string) {
 			schema1(t, path, "ALTER TABLE consent_events DROP COLUMN recorded_by", person)
 		}, 1, `table "consent_events" lacks its column "recorded_by" of schema 1, the version the file says`},
+		{"column renamed in schema 1", func(t *testing.T, path string) {
+			schema1(t, path, person, "ALTER TABLE people RENAME COLUMN name TO nom")
+		}, 1, `table "people" lacks its column "name" of schema 1, the version the file says, and has the column "nom" instead, which no schema of counsel has: the column was renamed outside counsel`},
 		{"current file set back to schema 4", setBack(4), 4, `table "sessions" has the column "series_id" of schema 5, but the file says schema 4, which has no such column`},
 		// Schema 9 adds only an index: the record tables are those of schema 8.
 		{"current file set back to schema 8", setBack(8), 8, `the file says schema 8, but it holds the index "retired_rooms_by_retain_until" of schema 9: its schema version was set back outside counsel`},

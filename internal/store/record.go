@@ -503,17 +503,29 @@ func checkSchemaAt(ctx context.Context, q querier, v int) error {
 		if err != nil {
 			return err
 		}
+		var extra *SchemaError
 		for _, c := range have {
 			if !slices.Contains(want.columns[t.name], c) {
-				return &SchemaError{Schema: v, Table: t.name, Column: c, Of: whose(func(s migratedSchema) bool {
+				extra = &SchemaError{Schema: v, Table: t.name, Column: c, Of: whose(func(s migratedSchema) bool {
 					return slices.Contains(s.columns[t.name], c)
 				})}
+				break
 			}
 		}
 		for _, c := range want.columns[t.name] {
-			if !slices.Contains(have, c) {
-				return &SchemaError{Schema: v, Table: t.name, Column: c, Missing: true}
+			if slices.Contains(have, c) {
+				continue
 			}
+			missing := &SchemaError{Schema: v, Table: t.name, Column: c, Missing: true}
+			if extra != nil && extra.Of == 0 {
+				missing.Instead = extra.Column // a column lost and one no schema has: renamed
+			}
+			if extra == nil || missing.Instead != "" {
+				return missing
+			}
+		}
+		if extra != nil {
+			return extra
 		}
 	}
 	have, err := schemaObjects(ctx, q)
@@ -545,6 +557,8 @@ type SchemaError struct {
 	Table   string // the record table whose columns differ
 	Column  string
 	Missing bool // Column is one of schema Schema that the table lacks
+	// Instead is the column no schema has that the table holds in place of a Missing one.
+	Instead string
 	// Object is a table or index (ObjectType) of schema Of that schema Schema has not.
 	Object, ObjectType string
 	// Of is the schema nearest to Schema that has Column (or makes Object); 0 when none does.
@@ -557,6 +571,8 @@ func (e *SchemaError) Error() string {
 		return fmt.Sprintf("the file says schema %d, but it holds the index %q of schema %d: its schema version was set back outside counsel; keep a copy of the file as evidence", e.Schema, e.Object, e.Of)
 	case e.Object != "":
 		return fmt.Sprintf("the file says schema %d, but it holds the table %q of schema %d: its schema version was set back outside counsel; keep a copy of the file as evidence", e.Schema, e.Object, e.Of)
+	case e.Missing && e.Instead != "":
+		return fmt.Sprintf("table %q lacks its column %q of schema %d, the version the file says, and has the column %q instead, which no schema of counsel has: the column was renamed outside counsel; keep a copy of the file as evidence", e.Table, e.Column, e.Schema, e.Instead)
 	case e.Missing:
 		return fmt.Sprintf("table %q lacks its column %q of schema %d, the version the file says: the file was changed outside counsel; keep a copy of the file as evidence", e.Table, e.Column, e.Schema)
 	case e.Of != 0:
