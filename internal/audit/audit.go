@@ -52,7 +52,7 @@ func Actions() []string {
 		ActionPersonMerged, ActionPersonRenamed, ActionParticipantRemoved, ActionRoomChanged,
 		ActionPurge,
 		ActionExportSessions, ActionExportAudit, ActionExportSubject,
-		ActionRecordPut, ActionRecordDeleted, ActionRecordBaseline,
+		ActionRecordPut, ActionRecordDeleted, ActionRecordBaseline, ActionRecordOverwritten,
 		ActionAuditCheckpoint, ActionProofKeyReplaced,
 	}
 }

@@ -24,6 +24,10 @@ const (
 	ActionRecordPut      = "record.put"
 	ActionRecordDeleted  = "record.deleted"
 	ActionRecordBaseline = "record.baseline"
+	// ActionRecordOverwritten says that a write which must not be refused (a withdrawal of
+	// consent) found a row differing from its last record event and wrote over it: details
+	// table and since_seq (that event), object the row's ID. Verify reports each one.
+	ActionRecordOverwritten = "record.overwritten"
 )
 
 // Value is one column value of a row as SQLite stores it: nil (NULL), int64, float64,
@@ -321,6 +325,9 @@ const (
 	ProblemHeadMissing = "head_missing" // a kept head is not in the trail (ID: its hash, Seq: the trail's head)
 	// The proof key file does not match the fingerprint in settings, or cannot be read.
 	ProblemProofKey = "proof_key"
+	// A row changed outside counsel that a withdrawal then wrote over (ActionRecordOverwritten):
+	// Seq is the event the row differed from, At the record.overwritten event.
+	ProblemOverwritten = "overwritten"
 )
 
 // Problem is one difference between the tables and the trail.
@@ -332,6 +339,8 @@ type Problem struct {
 	Columns []string `json:"columns"`
 	// Seq is the event that last recorded the row (0 for an inserted row).
 	Seq int64 `json:"seq"`
+	// At is the record.overwritten event of an overwritten row.
+	At int64 `json:"overwritten_seq,omitempty"`
 	// Message is the problem in words, as the text output prints it.
 	Message string `json:"message"`
 }
@@ -355,6 +364,8 @@ func (p Problem) Words() Words {
 		return Say("%s %s: deleted outside counsel (recorded at event seq %d, no longer in the table)", table, id, p.Seq)
 	case ProblemRevived:
 		return Say("%s %s: present again after counsel deleted it at event seq %d", table, id, p.Seq)
+	case ProblemOverwritten:
+		return Say("record %s %s was changed outside counsel before event seq %d; counsel wrote over it at seq %d", table, id, p.Seq, p.At)
 	case ProblemChainBroken, ProblemHeadMissing, ProblemProofKey:
 		// In the words of the error its maker put in Message (BrokenError, HeadNotFoundError,
 		// the proof key's): one wording, with the reason, for text and JSON.
@@ -410,6 +421,8 @@ type Records struct {
 	others map[string]int32 // recordKey(table, id) -> its state
 	// finger is Check's Finger.
 	finger Finger
+	// overwritten are the rows the trail says a withdrawal wrote over, in trail order.
+	overwritten []Problem
 }
 
 // A Finger is, for each table, the state Look found last: a table's rows are mostly read in
@@ -590,6 +603,8 @@ func (r *Records) add() int32 {
 func (r *Records) Track(e Event) error {
 	switch e.Action {
 	case ActionRecordPut, ActionRecordDeleted:
+	case ActionRecordOverwritten:
+		return r.trackOverwritten(e.Seq, e.ID, e.Object, e.Details["table"], e.Details["since_seq"])
 	default:
 		return nil
 	}
@@ -616,6 +631,19 @@ func (r *Records) track(seq int64, id, action, object, table, digest string) err
 	st.deleted = false
 	return nil
 }
+
+// trackOverwritten keeps a record.overwritten event as the problem verify reports.
+func (r *Records) trackOverwritten(seq int64, id, object, table, since string) error {
+	n, err := strconv.ParseInt(since, 10, 64)
+	if table == "" || object == "" || err != nil || n < 0 {
+		return errRecordEvent(seq, id)
+	}
+	r.overwritten = append(r.overwritten, Problem{Table: table, ID: object, Kind: ProblemOverwritten, Seq: n, At: seq})
+	return nil
+}
+
+// Overwritten returns a problem for every record.overwritten event, in trail order.
+func (r *Records) Overwritten() []Problem { return slices.Clone(r.overwritten) }
 
 // errRecordEvent reports a record event whose details are not as counsel writes them.
 func errRecordEvent(seq int64, id string) error {

@@ -209,6 +209,8 @@ func detail(kv []string, key string) string {
 func (r *Records) TrackChecked(s *Stored, c *StoredCheck) error {
 	switch s.Action {
 	case ActionRecordPut, ActionRecordDeleted:
+	case ActionRecordOverwritten:
+		return r.TrackStored(s)
 	default:
 		return nil
 	}
@@ -221,7 +223,7 @@ func (r *Records) TrackChecked(s *Stored, c *StoredCheck) error {
 // TrackStored is Track for an event in its stored form, after the Verifier took it.
 func (r *Records) TrackStored(s *Stored) error {
 	switch s.Action {
-	case ActionRecordPut, ActionRecordDeleted:
+	case ActionRecordPut, ActionRecordDeleted, ActionRecordOverwritten:
 	default:
 		return nil
 	}
@@ -233,6 +235,9 @@ func (r *Records) TrackStored(s *Stored) error {
 			return err
 		}
 		return r.Track(e)
+	}
+	if s.Action == ActionRecordOverwritten {
+		return r.trackOverwritten(s.Seq, s.ID, s.Object, detail(kv, "table"), detail(kv, "since_seq"))
 	}
 	return r.track(s.Seq, s.ID, s.Action, s.Object, detail(kv, "table"), detail(kv, "digest"))
 }

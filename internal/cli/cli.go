@@ -20,6 +20,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/expeerienced/counsel/internal/audit"
+	"github.com/expeerienced/counsel/internal/store"
 )
 
 // Exit codes, documented in every command's help.
@@ -126,6 +127,11 @@ func Main(ctx context.Context, args []string, d Deps) int {
 	}
 	if diskFull(err) {
 		err = a.fullDiskError(err)
+	}
+	// Any write may refuse a row edited outside counsel; the advice is the same for each.
+	var rc *store.RowChangedError
+	if errors.As(err, &rc) {
+		err = withHint(err, "run 'counsel audit verify', keep a copy of the database file as evidence and restore the database from a backup made before the change")
 	}
 	code := exitFailure
 	var ue *usageError

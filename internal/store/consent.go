@@ -444,6 +444,9 @@ func (d *DB) RevokeConsent(ctx context.Context, r Revocation) (Revoked, error) {
 			formatTime(w.RetainUntil)); err != nil {
 			return fmt.Errorf("store withdrawal proof: %w", err)
 		}
+		if err := noteOverwritten(ctx, tx, now, tableConsentEvents, eventIDs...); err != nil {
+			return err
+		}
 		del, err := tx.ExecContext(ctx, "DELETE FROM consent_events WHERE person_id = ?", p.ID)
 		if err != nil {
 			return fmt.Errorf("delete consent events: %w", err)
@@ -461,6 +464,12 @@ func (d *DB) RevokeConsent(ctx context.Context, r Revocation) (Revoked, error) {
 				return err
 			}
 			links = append(links, ids...)
+			if err := noteOverwritten(ctx, tx, now, tableParticipants, ids...); err != nil {
+				return err
+			}
+			if err := noteOverwritten(ctx, tx, now, tableSessions, s.ID); err != nil {
+				return err
+			}
 			if _, err := tx.ExecContext(ctx, "DELETE FROM session_participants WHERE session_id = ?", s.ID); err != nil {
 				return fmt.Errorf("delete session %s: %w", s.ID, err)
 			}
@@ -487,6 +496,9 @@ func (d *DB) RevokeConsent(ctx context.Context, r Revocation) (Revoked, error) {
 		erase := "UPDATE people SET name = NULL, name_key = NULL, name_digest_key = NULL, erased_at = ?1 WHERE id = ?2"
 		if res.PersonDeleted = len(res.Plan.Keep) == 0; res.PersonDeleted {
 			erase = "DELETE FROM people WHERE id = ?2"
+		}
+		if err := noteOverwritten(ctx, tx, now, tablePeople, p.ID); err != nil {
+			return err
 		}
 		if _, err := tx.ExecContext(ctx, erase, formatTime(now), p.ID); err != nil {
 			return fmt.Errorf("erase name: %w", err)

@@ -28,6 +28,9 @@ func leaveGroups(ctx context.Context, tx *sql.Tx, now time.Time, personID string
 		if err != nil {
 			return err
 		}
+		if err := noteOverwritten(ctx, tx, now, tableParticipants, ids...); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, "DELETE FROM session_participants WHERE session_id = ? AND person_id = ?", s.ID, personID); err != nil {
 			return fmt.Errorf("leave session %s: %w", s.ID, err)
 		}
@@ -53,6 +56,9 @@ func leaveGroups(ctx context.Context, tx *sql.Tx, now time.Time, personID string
 					return err
 				}
 				rooms[key] = url
+			}
+			if err := noteOverwritten(ctx, tx, now, tableSessions, s.ID); err != nil {
+				return err
 			}
 			// The new invitation is the next change of the calendar event.
 			if _, err := tx.ExecContext(ctx, "UPDATE sessions SET join_url = ?, sequence = sequence + 1 WHERE id = ?", url, s.ID); err != nil {
@@ -147,6 +153,9 @@ func (d *DB) CancelSeries(ctx context.Context, ref string, planned []session.Ses
 		}
 		for i := range out {
 			x := &out[i]
+			if err := checkRowUnchanged(ctx, tx, tableSessions, x.ID); err != nil {
+				return err
+			}
 			if _, err := tx.ExecContext(ctx, "UPDATE sessions SET status = 'cancelled', cancelled_at = ?, sequence = sequence + 1 WHERE id = ?",
 				formatTime(now), x.ID); err != nil {
 				return err

@@ -153,7 +153,7 @@ func TestMigration0006IndexesEarlierRemovals(t *testing.T) {
 	if err := raw.QueryRow("SELECT count(*) FROM retired_rooms").Scan(&retired); err != nil || retired != 0 {
 		t.Fatalf("%d retired rooms, %v", retired, err)
 	}
-	for _, q := range []string{"DROP INDEX audit_events_participant_removed", "DROP TABLE retired_rooms", "DROP INDEX audit_events_room_changed", "PRAGMA user_version = 5"} {
+	for _, q := range []string{"DROP INDEX audit_events_participant_removed", "DROP TABLE retired_rooms", "DROP INDEX audit_events_room_changed", "DROP INDEX audit_events_record", "PRAGMA user_version = 5"} {
 		if _, err := raw.Exec(q); err != nil {
 			t.Fatal(err)
 		}

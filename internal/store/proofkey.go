@@ -82,6 +82,9 @@ func (d *DB) ReplaceLostProofKey(ctx context.Context, fingerprint string) (conse
 		if err := tx.QueryRowContext(ctx, "SELECT (SELECT count(*) FROM withdrawals), (SELECT count(*) FROM retired_rooms)").Scan(&proofs, &rooms); err != nil {
 			return err
 		}
+		if err := checkRowUnchanged(ctx, tx, tableSettings, proofKeySetting); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO settings (name, value) VALUES (?, ?)
 			ON CONFLICT (name) DO UPDATE SET value = excluded.value`, proofKeySetting, fingerprint); err != nil {
 			return fmt.Errorf("record proof key fingerprint: %w", err)

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/expeerienced/counsel/internal/audit"
+	"github.com/expeerienced/counsel/internal/session"
 )
 
 // recordTable says how the rows of one record table are bound to the audit trail (see
@@ -249,6 +250,122 @@ func recordRowWith(ctx context.Context, tx *sql.Tx, now time.Time, dg *audit.Rec
 		return fmt.Errorf("read %s row for the trail: %w", t.name, err)
 	}
 	return appendAudit(ctx, tx, now, audit.ActionRecordPut, id, dg.RecordDetails(t.name, cols))
+}
+
+// lastRecordQuery finds the last record event of a row through the partial index of
+// migration 0010 (the actions written out, as the index's WHERE); the table is compared
+// too, as the trail keys a row by table and ID.
+const lastRecordQuery = `SELECT seq, action, details FROM audit_events
+	WHERE object = ? AND action IN ('record.put', 'record.deleted') AND json_extract(details, '$.table') = ?
+	ORDER BY seq DESC LIMIT 1`
+
+// rowChangedSince compares the row of table with key id, as stored, with its last record
+// event, as verify does (the same encoding and digest as recordRow's). It returns that
+// event's seq and changed true when they differ: the row's digest is not the event's, the
+// row is there though the event says deleted, or gone though it says put. A row with no
+// record event that is there was never written by counsel (seq 0); one that is not there
+// too is nothing to compare.
+func rowChangedSince(ctx context.Context, tx *sql.Tx, dg *audit.RecordDigester, t *recordTable, id string) (seq int64, changed bool, err error) {
+	var action, details string
+	err = tx.QueryRowContext(ctx, lastRecordQuery, id, t.name).Scan(&seq, &action, &details)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return 0, false, fmt.Errorf("read the last record event of %s %s: %w", t.name, audit.SafeID(id), mapErr(err))
+	}
+	_, cols, rerr := newRowBuffer(t).scan(tx.QueryRowContext(ctx, "SELECT "+t.selectList()+" FROM "+t.name+" WHERE "+t.key+" = ?", id))
+	exists := rerr == nil
+	if rerr != nil && !errors.Is(rerr, sql.ErrNoRows) {
+		return 0, false, fmt.Errorf("read %s row for the trail: %w", t.name, rerr)
+	}
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return 0, exists, nil
+	case action == audit.ActionRecordDeleted || !exists:
+		return seq, exists != (action == audit.ActionRecordPut), nil
+	}
+	var det map[string]string
+	if json.Unmarshal([]byte(details), &det) != nil {
+		return seq, true, nil
+	}
+	return seq, dg.Digest(t.name, cols) != det["digest"], nil
+}
+
+// checkRowUnchanged fails with a *RowChangedError when the row of table with key id is not
+// what its last record event says (rowChangedSince). Every write that changes or deletes an
+// existing record row calls it first: recordRow after the write binds the row as it is then,
+// so an edit made outside counsel before it would no longer be found by verify.
+func checkRowUnchanged(ctx context.Context, tx *sql.Tx, table, id string) error {
+	t, dg, err := recordTableAndDigester(ctx, tx, table)
+	if err != nil {
+		return err
+	}
+	seq, changed, err := rowChangedSince(ctx, tx, dg, t, id)
+	if err != nil || !changed {
+		return err
+	}
+	return &RowChangedError{Table: t.name, ID: shortRowID(t, id), SinceSeq: seq}
+}
+
+// shortRowID is a row's ID as counsel's messages show it: a generated ID by its short form,
+// a setting by its name, anything else not at all (audit.SafeID).
+func shortRowID(t *recordTable, id string) string {
+	if safe := audit.SafeID(id); safe != id || t.key != "id" {
+		return safe
+	}
+	return session.ShortID(id)
+}
+
+// checkRowsUnchanged is checkRowUnchanged for many rows of one table.
+func checkRowsUnchanged(ctx context.Context, tx *sql.Tx, table string, ids []string) error {
+	for _, id := range ids {
+		if err := checkRowUnchanged(ctx, tx, table, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// noteOverwritten is checkRowUnchanged for a write that must not be refused: a withdrawal
+// of consent (GDPR Art. 7(3)). For each row of table in ids that differs from its last record
+// event it appends a record.overwritten event (object: the row's ID, details: the table and
+// that event's seq) before the write, so the edit stays a finding of verify after the write
+// binds the row as it is.
+func noteOverwritten(ctx context.Context, tx *sql.Tx, now time.Time, table string, ids ...string) error {
+	t, dg, err := recordTableAndDigester(ctx, tx, table)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		seq, changed, err := rowChangedSince(ctx, tx, dg, t, id)
+		if err != nil {
+			return err
+		}
+		if changed {
+			if err := appendAudit(ctx, tx, now, audit.ActionRecordOverwritten, id, map[string]string{
+				"table": t.name, "since_seq": strconv.FormatInt(seq, 10)}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// RowChangedError is the refusal to change a record row that differs from its last record
+// event (checkRowUnchanged): it was changed outside counsel since event SinceSeq (0: it was
+// never written by counsel). ID is the row's ID as verify shows it; nothing was written.
+type RowChangedError struct {
+	Table    string
+	ID       string
+	SinceSeq int64
+}
+
+func (e *RowChangedError) Error() string { return e.Words().String() }
+
+// Words is the refusal for the cli to translate (audit.Words).
+func (e *RowChangedError) Words() audit.Words {
+	if e.SinceSeq == 0 {
+		return audit.Say("the record %s %s was not written by counsel; counsel does not write over it, so nothing was changed", e.Table, e.ID)
+	}
+	return audit.Say("the record %s %s was changed outside counsel since event seq %d; counsel does not write over it, so nothing was changed", e.Table, e.ID, e.SinceSeq)
 }
 
 // recordRows is recordRow for many rows of one table.
@@ -649,6 +766,7 @@ func compareRecords(ctx context.Context, qs []querier, tables []recordTable, rec
 		}
 	}
 	rep.Problems = append(rep.Problems, recs.Missing()...)
+	rep.Problems = append(rep.Problems, recs.Overwritten()...)
 	// Name the changed columns from the hints of the event that last recorded each row.
 	for _, c := range diffs {
 		p := &rep.Problems[c.i]

@@ -72,6 +72,9 @@ func (d *DB) RenamePerson(ctx context.Context, r Rename) (Renamed, error) {
 				return ErrNameWithdrawn
 			}
 		}
+		if err := checkRowUnchanged(ctx, tx, tablePeople, p.ID); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, "UPDATE people SET name = ?, name_key = ?, name_digest_key = randomblob(32) WHERE id = ?",
 			r.NewName, key, p.ID); err != nil {
 			if strings.Contains(err.Error(), "UNIQUE") { // the key's index: another person has it

@@ -337,7 +337,7 @@ func TestSchema6DatabaseMigrates(t *testing.T) {
 	}
 	db.Close()
 	raw := rawOpen(t, path)
-	for _, q := range []string{"DROP TABLE retired_rooms", "DROP INDEX audit_events_room_changed", "PRAGMA user_version = 6"} {
+	for _, q := range []string{"DROP TABLE retired_rooms", "DROP INDEX audit_events_room_changed", "DROP INDEX audit_events_record", "PRAGMA user_version = 6"} {
 		if _, err := raw.Exec(q); err != nil {
 			t.Fatal(err)
 		}
@@ -489,7 +489,7 @@ func TestSchema6GroupWithdrawalMigrates(t *testing.T) {
 	if err := raw.QueryRow("SELECT count(*) FROM retired_rooms").Scan(&retired); err != nil || retired != 0 {
 		t.Fatalf("%d retired rooms, %v; the held date keeps the old room", retired, err)
 	}
-	for _, q := range []string{"DROP TABLE retired_rooms", "DROP INDEX audit_events_room_changed", "PRAGMA user_version = 6"} {
+	for _, q := range []string{"DROP TABLE retired_rooms", "DROP INDEX audit_events_room_changed", "DROP INDEX audit_events_record", "PRAGMA user_version = 6"} {
 		if _, err := raw.Exec(q); err != nil {
 			t.Fatal(err)
 		}

@@ -432,6 +432,9 @@ func (d *DB) cancelSession(ctx context.Context, ref string, seq int) (session.Se
 		if s, err = findSession(ctx, tx, ref); err != nil {
 			return err
 		}
+		if err := checkRowUnchanged(ctx, tx, tableSessions, s.ID); err != nil {
+			return err
+		}
 		if s.Status == session.Cancelled {
 			return fmt.Errorf("session %s %w", session.ShortID(s.ID), ErrCancelled)
 		}
@@ -514,6 +517,10 @@ func (d *DB) PlanSeriesMove(ctx context.Context, s session.Session) ([]session.S
 
 func moveSession(ctx context.Context, tx *sql.Tx, now time.Time, m Move) (before, after session.Session, err error) {
 	if before, err = findSession(ctx, tx, m.Ref); err != nil {
+		return before, after, err
+	}
+	// Before the rules below, which read the row: an edit must not get round them either.
+	if err := checkRowUnchanged(ctx, tx, tableSessions, before.ID); err != nil {
 		return before, after, err
 	}
 	if before.Status == session.Cancelled {
