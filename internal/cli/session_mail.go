@@ -213,6 +213,11 @@ func (a *app) sessionToChange(ctx context.Context, ref string) (*store.DB, sessi
 		db.Close()
 		return nil, session.Session{}, sessionLookupError(err)
 	}
+	// A row edited outside counsel is refused before any file or dry run, as the write would.
+	if err := db.CheckSessionUnchanged(ctx, s.ID); err != nil {
+		db.Close()
+		return nil, session.Session{}, err
+	}
 	return db, s, nil
 }
 

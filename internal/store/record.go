@@ -314,6 +314,18 @@ func shortRowID(t *recordTable, id string) string {
 	return session.ShortID(id)
 }
 
+// CheckSessionUnchanged is checkRowUnchanged of a session's row in a read transaction of its
+// own: a move or cancel asks it before it writes a file or shows a dry run, so that those
+// refuse what the write refuses. The write checks again in its own transaction.
+func (d *DB) CheckSessionUnchanged(ctx context.Context, id string) error {
+	tx, err := d.db.BeginTx(ctx, nil)
+	if err != nil {
+		return mapErr(err)
+	}
+	defer tx.Rollback()
+	return checkRowUnchanged(ctx, tx, tableSessions, id)
+}
+
 // checkRowsUnchanged is checkRowUnchanged for many rows of one table.
 func checkRowsUnchanged(ctx context.Context, tx *sql.Tx, table string, ids []string) error {
 	for _, id := range ids {
