@@ -365,6 +365,9 @@ func (p Problem) Words() Words {
 	case ProblemRevived:
 		return Say("%s %s: present again after counsel deleted it at event seq %d", table, id, p.Seq)
 	case ProblemOverwritten:
+		if p.Seq == 0 {
+			return Say("record %s %s was not written by counsel; counsel wrote over it at seq %d", table, id, p.At)
+		}
 		return Say("record %s %s was changed outside counsel before event seq %d; counsel wrote over it at seq %d", table, id, p.Seq, p.At)
 	case ProblemChainBroken, ProblemHeadMissing, ProblemProofKey:
 		// In the words of the error its maker put in Message (BrokenError, HeadNotFoundError,

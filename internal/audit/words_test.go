@@ -25,6 +25,11 @@ func TestFindingsEnglish(t *testing.T) {
 			"consent_events " + id + ": deleted outside counsel (recorded at event seq 7, no longer in the table)"},
 		{Problem{Table: "people", ID: id, Kind: ProblemRevived, Seq: 9}.Words(),
 			"people " + id + ": present again after counsel deleted it at event seq 9"},
+		{Problem{Table: "sessions", ID: id, Kind: ProblemOverwritten, Seq: 4, At: 12}.Words(),
+			"record sessions " + id + " was changed outside counsel before event seq 4; counsel wrote over it at seq 12"},
+		// A row no event recorded (since_seq 0) was added outside counsel, not changed.
+		{Problem{Table: "consent_events", ID: id, Kind: ProblemOverwritten, At: 12}.Words(),
+			"record consent_events " + id + " was not written by counsel; counsel wrote over it at seq 12"},
 		{Problem{Table: "settings", ID: "proof_key_fingerprint", Kind: ProblemProofKey}.Words(),
 			"settings proof_key_fingerprint: the proof key file does not match the recorded fingerprint"},
 		{Problem{Table: "audit_events", ID: "x", Kind: ProblemChainBroken, Message: "as \x1b its maker said"}.Words(),
