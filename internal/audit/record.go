@@ -368,7 +368,7 @@ func (p Problem) Words() Words {
 		if p.Seq == 0 {
 			return Say("record %s %s was not written by counsel; counsel wrote over it at seq %d", table, id, p.At)
 		}
-		return Say("record %s %s was changed outside counsel before event seq %d; counsel wrote over it at seq %d", table, id, p.Seq, p.At)
+		return Say("record %s %s was changed outside counsel after event seq %d; counsel wrote over it at seq %d", table, id, p.Seq, p.At)
 	case ProblemChainBroken, ProblemHeadMissing, ProblemProofKey:
 		// In the words of the error its maker put in Message (BrokenError, HeadNotFoundError,
 		// the proof key's): one wording, with the reason, for text and JSON.

@@ -26,7 +26,7 @@ func TestFindingsEnglish(t *testing.T) {
 		{Problem{Table: "people", ID: id, Kind: ProblemRevived, Seq: 9}.Words(),
 			"people " + id + ": present again after counsel deleted it at event seq 9"},
 		{Problem{Table: "sessions", ID: id, Kind: ProblemOverwritten, Seq: 4, At: 12}.Words(),
-			"record sessions " + id + " was changed outside counsel before event seq 4; counsel wrote over it at seq 12"},
+			"record sessions " + id + " was changed outside counsel after event seq 4; counsel wrote over it at seq 12"},
 		// A row no event recorded (since_seq 0) was added outside counsel, not changed.
 		{Problem{Table: "consent_events", ID: id, Kind: ProblemOverwritten, At: 12}.Words(),
 			"record consent_events " + id + " was not written by counsel; counsel wrote over it at seq 12"},

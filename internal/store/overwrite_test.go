@@ -96,7 +96,7 @@ func TestRevokeRecordsOverwrittenRow(t *testing.T) {
 		rep.Problems[0].Kind != want.Kind || rep.Problems[0].Seq != want.Seq || rep.Problems[0].At != want.At {
 		t.Fatalf("verify after the withdrawal: %+v, %v; want %+v", rep.Problems, err, want)
 	}
-	if got := rep.Problems[0].String(); got != "record sessions "+id+" was changed outside counsel before event seq "+
+	if got := rep.Problems[0].String(); got != "record sessions "+id+" was changed outside counsel after event seq "+
 		strconv.FormatInt(since, 10)+"; counsel wrote over it at seq "+strconv.FormatInt(at, 10) {
 		t.Errorf("finding: %q", got)
 	}
