@@ -326,16 +326,6 @@ func (d *DB) CheckSessionUnchanged(ctx context.Context, id string) error {
 	return checkRowUnchanged(ctx, tx, tableSessions, id)
 }
 
-// checkRowsUnchanged is checkRowUnchanged for many rows of one table.
-func checkRowsUnchanged(ctx context.Context, tx *sql.Tx, table string, ids []string) error {
-	for _, id := range ids {
-		if err := checkRowUnchanged(ctx, tx, table, id); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // noteOverwritten is checkRowUnchanged for a write that must not be refused: a withdrawal
 // of consent (GDPR Art. 7(3)). For each row of table in ids that differs from its last record
 // event it appends a record.overwritten event (object: the row's ID, details: the table and
